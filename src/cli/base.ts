@@ -1,0 +1,74 @@
+import {Command, Flags, Interfaces} from '@oclif/core'
+import {userInfo} from 'node:os'
+
+import {ExitCode, GovnetError} from '../errors'
+import {Inventory, OpenOptions} from '../inventory/db'
+import {resolveDbPath} from '../paths'
+
+/** `--actor`, for commands that write: who made the change, recorded in the change log. */
+export const actorFlag = Flags.string({
+  description: 'who is making the change, for the change log (default: GOVNET_ACTOR, then the OS user)',
+  helpGroup: 'GLOBAL',
+})
+
+export function resolveActor(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return flag
+  if (env.GOVNET_ACTOR) return env.GOVNET_ACTOR
+  try {
+    return userInfo().username
+  } catch {
+    return env.USER ?? 'unknown'
+  }
+}
+
+/**
+ * Base of every govnet command: the `--db` flag, opening the inventory, and one error policy —
+ * a user's mistake (GovnetError) prints one line (plus the rows of an import) and exits with its
+ * code; with --json the error is a JSON object on stdout. Anything else is a bug and prints its
+ * stack only with GOVNET_DEBUG=1.
+ */
+export abstract class GovnetCommand extends Command {
+  static baseFlags = {
+    db: Flags.string({
+      description: 'inventory file (default: GOVNET_DB, then ./govnet.db)',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  private opened: Inventory[] = []
+
+  protected openInventory(dbFlag: string | undefined, options: OpenOptions = {}): Inventory {
+    const inventory = Inventory.open(resolveDbPath(dbFlag), options)
+    this.opened.push(inventory)
+    return inventory
+  }
+
+  /** Open for writing, with the actor resolved from `--actor`. */
+  protected openForWrite(flags: {db?: string; actor?: string}, options: OpenOptions = {}): Inventory {
+    return this.openInventory(flags.db, {...options, actor: resolveActor(flags.actor)})
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
+    if (error instanceof GovnetError) return this.failWith(error)
+    // oclif's own errors (flag parsing, help, exit) keep oclif's handling.
+    if ('oclif' in error && (error as {oclif?: unknown}).oclif) return super.catch(error)
+    const detail = process.env.GOVNET_DEBUG ? `\n${error.stack}` : ' (set GOVNET_DEBUG=1 for the stack)'
+    return this.failWith(new GovnetError(`internal error: ${error.message}${detail}`, ExitCode.internal))
+  }
+
+  private failWith(error: GovnetError): never {
+    if (this.jsonEnabled()) {
+      this.logJson({error: {message: error.message, exit: error.exit, details: error.details}})
+    } else {
+      for (const line of error.details) process.stderr.write(`  ${line}\n`)
+      process.stderr.write(`error: ${error.message}\n`)
+    }
+    this.exit(error.exit)
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    for (const inventory of this.opened) inventory.close()
+    this.opened = []
+    return super.finally(error)
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Exit codes are part of govnet's contract with scripts and CI jobs; the README lists them.
+ * oclif itself exits 2 on a flag or argument it cannot parse.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** Unexpected failure: a bug or an environment problem. */
+  internal: 1,
+  /** Bad input: a field, a row or a file that does not pass validation. */
+  invalid: 3,
+  /** The thing named does not exist. */
+  notFound: 4,
+  /** The thing exists already, or something else still depends on it. */
+  conflict: 5,
+  /** The inventory cannot be used by this govnet (newer schema, not a govnet database, locked). */
+  inventory: 6,
+  /** A check ran and found failures (tenant check, audit with failed nodes). */
+  checkFailed: 7,
+  /** An external dependency is missing or failed (SSH, Pulumi engine, Prometheus). */
+  dependency: 8,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+/** A problem the user can fix. Commands print `message` on one line and exit with `exit`; never a stack trace. */
+export class GovnetError extends Error {
+  constructor(
+    message: string,
+    readonly exit: ExitCodeValue,
+    /** Extra lines printed before the message, e.g. every invalid row of an import. */
+    readonly details: readonly string[] = [],
+  ) {
+    super(message)
+    this.name = 'GovnetError'
+  }
+}
+
+/** One problem with one field of one input row. `row` is 1-based data row (header excluded), absent for single records. */
+export interface FieldProblem {
+  row?: number
+  field: string
+  message: string
+}
+
+export function formatProblem(p: FieldProblem): string {
+  return p.row === undefined ? `${p.field}: ${p.message}` : `row ${p.row}, ${p.field}: ${p.message}`
+}

@@ -1,0 +1,5 @@
+/**
+ * The catalog of user-facing messages. Commands and src/ build their errors from here and tests
+ * compare against these functions, never against copied strings. One file per area.
+ */
+export * as inventoryMessages from './inventory'

@@ -1,0 +1,27 @@
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
+/** The govnet package directory (holds inventory/ and package.json), from src/ or from the compiled dist/src/. */
+function findPackageRoot(start: string): string {
+  let dir = start
+  for (;;) {
+    const manifest = path.join(dir, 'package.json')
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'govnet') return dir
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`govnet package.json not found above ${start}`)
+    dir = parent
+  }
+}
+
+export const packageRoot = findPackageRoot(__dirname)
+export const migrationsDir = path.join(packageRoot, 'inventory', 'migrations')
+export const baselinesDir = path.join(packageRoot, 'inventory', 'baselines')
+export const samplesDir = path.join(packageRoot, 'inventory', 'samples')
+
+/** Default inventory file, relative to the working directory. */
+export const DEFAULT_DB_FILE = 'govnet.db'
+
+/** `--db`, then `GOVNET_DB`, then ./govnet.db. */
+export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? (env.GOVNET_DB || DEFAULT_DB_FILE))
+}
