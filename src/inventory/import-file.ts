@@ -75,3 +75,12 @@ function readJson(file: string, text: string): ImportFile {
   })
   return {file, columns: [...columns], rows: data as RawRecord[]}
 }
+
+/** What an import did (or, with dryRun, would do). */
+export interface ImportResult {
+  file: string
+  dryRun: boolean
+  created: number
+  updated: number
+  unchanged: number
+}
