@@ -3,3 +3,4 @@
  * compare against these functions, never against copied strings. One file per area.
  */
 export * as inventoryMessages from './inventory'
+export * as nodeMessages from './nodes'

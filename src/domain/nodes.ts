@@ -1,0 +1,218 @@
+/**
+ * Extranet nodes: the record, the schema that validates it (the same for `node add`, `node set`
+ * and every import row) and the rules that need more than one field or more than one node —
+ * placement (the tier must match the division's level) and uplinks (no node its own uplink, no
+ * cycles). Pure: the callers in src/inventory bring the divisions and existing nodes.
+ */
+import {FieldProblem} from '../errors'
+import {nodeMessages as msg} from '../messages'
+import {addressProblem, normalizeAddress} from './address'
+import {codeProblem, DivisionLevel} from './divisions'
+import {describe, FieldError, integer, oneOf, RawRecord, RecordSchema, slug, text} from './fields'
+import {defaultTierForLevel, Tier, tierProblem, TIERS} from './tiers'
+
+export const ROLES = ['core', 'aggregation', 'access'] as const
+export type Role = (typeof ROLES)[number]
+
+export const PLATFORMS = ['huawei-vrp', 'h3c-comware', 'cisco-ios', 'linux'] as const
+export type Platform = (typeof PLATFORMS)[number]
+
+export const NODE_STATUSES = ['planned', 'active', 'degraded', 'decommissioned'] as const
+export type NodeStatus = (typeof NODE_STATUSES)[number]
+
+export const DEFAULT_SSH_PORT = 22
+export const DEFAULT_NODE_STATUS: NodeStatus = 'planned'
+
+/** A node as govnet shows it (`node show --json`) and logs it (change log before/after). */
+export interface ExtranetNode {
+  id: string
+  name: string
+  divisionCode: string
+  tier: Tier
+  role: Role
+  mgmtAddress: string
+  sshPort: number
+  platform: Platform
+  uplinkId: string | null
+  bandwidthMbps: number | null
+  status: NodeStatus
+  /** Sorted, without duplicates. */
+  tags: string[]
+  lastAuditAt: string | null
+  lastAuditOutcome: string | null
+  lastSeenAt: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+/**
+ * A node as it is written: import columns, JSON keys and (in kebab-case) CLI flags. Optional
+ * fields are undefined when absent; `tier` then follows from the division's level.
+ */
+export interface NodeFields {
+  id: string
+  name: string
+  division: string
+  tier: Tier | undefined
+  role: Role
+  mgmt_address: string
+  ssh_port: number
+  platform: Platform
+  uplink: string | undefined
+  bandwidth_mbps: number | undefined
+  status: NodeStatus
+  tags: string[]
+}
+
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N}._:/=-]{0,62}$/u
+
+/** Tags: a JSON array of strings or one string with tags separated by ';'. Sorted and de-duplicated. */
+export function tags(value: unknown): string[] {
+  const items = typeof value === 'string' ? value.split(';') : Array.isArray(value) ? value : undefined
+  if (!items) throw new FieldError(`must be a list of tags or a ';'-separated string, got ${describe(value)}`)
+  const found = new Set<string>()
+  for (const item of items) {
+    if (typeof item !== 'string') throw new FieldError(`every tag must be text, got ${describe(item)}`)
+    const tag = item.trim()
+    if (tag === '') continue
+    if (!TAG.test(tag)) throw new FieldError(msg.invalidTag(tag))
+    found.add(tag)
+  }
+  return [...found].sort()
+}
+
+export function divisionCode(value: unknown): string {
+  const code = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
+  const problem = codeProblem(code)
+  if (problem) throw new FieldError(problem)
+  return code
+}
+
+export function managementAddress(value: unknown): string {
+  if (typeof value !== 'string') throw new FieldError(`must be text, got ${describe(value)}`)
+  const problem = addressProblem(value.trim())
+  if (problem) throw new FieldError(problem)
+  return normalizeAddress(value.trim())
+}
+
+export const NODE_SCHEMA: RecordSchema<NodeFields> = {
+  id: {required: true, parse: slug},
+  name: {required: true, parse: text({max: 200})},
+  division: {required: true, parse: divisionCode},
+  tier: {required: false, parse: oneOf(TIERS)},
+  role: {required: true, parse: oneOf(ROLES)},
+  mgmt_address: {required: true, parse: managementAddress},
+  ssh_port: {required: false, parse: integer({min: 1, max: 65_535}), default: DEFAULT_SSH_PORT},
+  platform: {required: true, parse: oneOf(PLATFORMS)},
+  uplink: {required: false, parse: slug},
+  bandwidth_mbps: {required: false, parse: integer({min: 1, max: 10_000_000})},
+  status: {required: false, parse: oneOf(NODE_STATUSES), default: DEFAULT_NODE_STATUS},
+  tags: {required: false, parse: tags, default: []},
+}
+
+/** Import columns, in the order of the schema (also the header `node import` documents). */
+export const NODE_COLUMNS = Object.keys(NODE_SCHEMA) as (keyof NodeFields)[]
+
+/**
+ * The tier of a node placed in a division of `level` (undefined: the division is not in the
+ * inventory), with the problems: unknown division, tier not matching the level, or no tier given
+ * where the level has no default. Without a tier, a province-level division means `provincial`
+ * (a national backbone node must say `national`).
+ */
+export function placeNode(fields: NodeFields, level: DivisionLevel | undefined, row?: number): {tier?: Tier; problems: FieldProblem[]} {
+  if (level === undefined) return {problems: [{row, field: 'division', message: msg.unknownDivision(fields.division)}]}
+  const tier = fields.tier ?? defaultTierForLevel(level)
+  if (tier === undefined) return {problems: [{row, field: 'tier', message: msg.tierOmittedForDivision(fields.division, level)}]}
+  const problem = tierProblem(tier, level)
+  return problem ? {problems: [{row, field: 'tier', message: `${problem} (division ${fields.division})`}]} : {tier, problems: []}
+}
+
+/** The problem for one uplink cycle found by findUplinkCycles: a node that is its own uplink, or a longer loop. */
+export function uplinkCycleProblem(cycle: readonly string[], row?: number): FieldProblem {
+  return {row, field: 'uplink', message: cycle.length === 2 ? msg.ownUplink(cycle[0]!) : msg.uplinkCycle(cycle)}
+}
+
+/**
+ * Uplink cycles reachable from `starts`, following `uplinkOf` (null/undefined ends a walk). Each
+ * cycle is returned once, in uplink order, closed (first node repeated at the end). Linear in the
+ * number of nodes visited: a node is walked at most once across all starts.
+ */
+export function findUplinkCycles(starts: Iterable<string>, uplinkOf: (id: string) => string | null | undefined): string[][] {
+  const state = new Map<string, 'on-walk' | 'done'>()
+  const cycles: string[][] = []
+  for (const start of starts) {
+    const walk: string[] = []
+    let id: string | null | undefined = start
+    while (id !== null && id !== undefined && !state.has(id)) {
+      state.set(id, 'on-walk')
+      walk.push(id)
+      id = uplinkOf(id)
+    }
+    if (id !== null && id !== undefined && state.get(id) === 'on-walk') {
+      const cycle = walk.slice(walk.indexOf(id))
+      cycles.push([...cycle, id])
+    }
+    for (const visited of walk) state.set(visited, 'done')
+  }
+  return cycles
+}
+
+/** The new record for `fields`, keeping the audit fields and creation time of `existing`. */
+export function buildNode(fields: NodeFields, tier: Tier, now: string, existing?: ExtranetNode): ExtranetNode {
+  return {
+    id: fields.id,
+    name: fields.name,
+    divisionCode: fields.division,
+    tier,
+    role: fields.role,
+    mgmtAddress: fields.mgmt_address,
+    sshPort: fields.ssh_port,
+    platform: fields.platform,
+    uplinkId: fields.uplink ?? null,
+    bandwidthMbps: fields.bandwidth_mbps ?? null,
+    status: fields.status,
+    tags: fields.tags,
+    lastAuditAt: existing?.lastAuditAt ?? null,
+    lastAuditOutcome: existing?.lastAuditOutcome ?? null,
+    lastSeenAt: existing?.lastSeenAt ?? null,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  }
+}
+
+/** A stored node as raw input fields: the base that `node set` flags and `import --update` rows are laid over. */
+export function nodeToFields(node: ExtranetNode): RawRecord {
+  return {
+    id: node.id,
+    name: node.name,
+    division: node.divisionCode,
+    tier: node.tier,
+    role: node.role,
+    mgmt_address: node.mgmtAddress,
+    ssh_port: node.sshPort,
+    platform: node.platform,
+    uplink: node.uplinkId,
+    bandwidth_mbps: node.bandwidthMbps,
+    status: node.status,
+    tags: node.tags,
+  }
+}
+
+const EDITABLE: readonly (keyof ExtranetNode)[] = [
+  'name',
+  'divisionCode',
+  'tier',
+  'role',
+  'mgmtAddress',
+  'sshPort',
+  'platform',
+  'uplinkId',
+  'bandwidthMbps',
+  'status',
+  'tags',
+]
+
+/** The editable fields that differ; empty means an update would change nothing (and logs nothing). */
+export function changedFields(before: ExtranetNode, after: ExtranetNode): (keyof ExtranetNode)[] {
+  return EDITABLE.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+}
