@@ -1,0 +1,75 @@
+import type {Client} from 'ssh2'
+
+import {interfaceSummary} from '../../domain/audit-parsers/common'
+import {SshError} from '../errors'
+import {runExec} from '../session/exec'
+import type {CommandRecord, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions} from './types'
+
+/** Merges a step's draft into the facts so far: the first step that learns a field wins. */
+export function mergeDraft(into: FactsDraft, from: FactsDraft): void {
+  for (const [key, value] of Object.entries(from) as [keyof FactsDraft, FactsDraft[keyof FactsDraft]][]) {
+    if (value !== undefined && into[key] === undefined) (into as Record<string, unknown>)[key] = value
+  }
+}
+
+/**
+ * The facts of a finished profile run. A field every audit records (vendor, model, version, uptime,
+ * interfaces) that no parser found means the device printed something the profile does not understand:
+ * SshError 'protocol', naming the field, rather than a record with holes.
+ */
+export function completeFacts(draft: FactsDraft, platformName: string, uplinkInterface?: string): NodeFacts {
+  const missing = (['vendor', 'model', 'softwareVersion', 'uptimeSeconds', 'interfaces'] as const).filter(
+    (field) => draft[field] === undefined,
+  )
+  if (missing.length > 0) {
+    throw new SshError('protocol', `${platformName} output not understood: no ${missing.join(', ')} found`)
+  }
+  const interfaces = draft.interfaces!
+  return {
+    vendor: draft.vendor!,
+    model: draft.model!,
+    softwareVersion: draft.softwareVersion!,
+    uptimeSeconds: draft.uptimeSeconds!,
+    ...(draft.hostname === undefined ? {} : {hostname: draft.hostname}),
+    interfaces,
+    ...interfaceSummary(interfaces, uplinkInterface),
+  }
+}
+
+export function refusedStep(step: ProfileStep, platformName: string): SshError {
+  return new SshError(
+    'command-refused',
+    `${platformName} refused every command for ${step.name}: ${step.variants.map((v) => `\`${v.command}\``).join(', ')}`,
+  )
+}
+
+/** Runs an exec profile: each variant in its own channel; a variant is accepted when it exits 0 (or without a status). */
+export async function runExecProfile(
+  client: Client,
+  profile: ExecProfile,
+  options: RunProfileOptions,
+): Promise<{draft: FactsDraft; commands: CommandRecord[]}> {
+  const draft: FactsDraft = {}
+  const commands: CommandRecord[] = []
+  for (const step of profile.steps) {
+    let accepted = false
+    for (const variant of step.variants) {
+      const result = await runExec(client, variant.command, {timeoutMs: options.commandTimeoutMs, signal: options.signal})
+      const succeeded = result.exitCode === 0 || (result.exitCode === undefined && result.signal === undefined)
+      commands.push({
+        command: variant.command,
+        ...(result.exitCode === undefined ? {} : {exitCode: result.exitCode}),
+        ...(result.signal === undefined ? {} : {signal: result.signal}),
+        durationMs: result.durationMs,
+        ...(succeeded ? {} : {refused: true}),
+      })
+      if (succeeded) {
+        mergeDraft(draft, variant.parse(result.stdout))
+        accepted = true
+        break
+      }
+    }
+    if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
+  }
+  return {draft, commands}
+}
