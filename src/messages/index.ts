@@ -4,3 +4,5 @@
  */
 export * as inventoryMessages from './inventory'
 export * as nodeMessages from './nodes'
+export * as tenantMessages from './tenants'
+export * as gradingMessages from './grading'

@@ -1,0 +1,200 @@
+import {FieldProblem} from '../errors'
+import * as msg from '../messages/tenants'
+import {CidrError, formatCidr, parseCidr} from './cidr'
+import {boolean, FieldError, integer, isoDate, oneOf, parseRecord, RawRecord, RecordSchema, slug, text} from './fields'
+import {normalizeUscc, usccProblem} from './uscc'
+
+/**
+ * Government cloud tenants (政务云租户): one department's system, graded under MLPS 2.0, hosted in
+ * one cloud region. The rules that need no inventory live here; `tenant check` (src/domain/mlps.ts)
+ * evaluates a stored record against its level's baseline.
+ */
+export const EXPOSURES = ['extranet', 'internet', 'both'] as const
+export type Exposure = (typeof EXPOSURES)[number]
+
+export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', 'decommissioned'] as const
+export type TenantStatus = (typeof TENANT_STATUSES)[number]
+
+/** MLPS levels a shared government cloud hosts. Level 5 is refused, and so is anything classified (涉密). */
+export const HOSTED_LEVELS = [1, 2, 3, 4] as const
+export type HostedLevel = (typeof HOSTED_LEVELS)[number]
+
+/** Statuses in which a tenant has no resources left, so its record may be removed. */
+export const REMOVABLE_STATUSES: readonly TenantStatus[] = ['requested', 'decommissioned']
+
+/** A tenant as written: everything but the timestamps the inventory keeps. */
+export interface TenantFields {
+  id: string
+  name: string
+  departmentName: string
+  /** Unified social credit code of the department, canonical upper case. */
+  departmentUscc: string
+  region: string
+  mlpsLevel: HostedLevel
+  exposure: Exposure
+  quotaVcpu: number
+  quotaRamGib: number
+  quotaStorageGib: number
+  /** IPv4 network block, aligned (e.g. 10.20.0.0/16), or null when the region assigns one. */
+  cidr: string | null
+  /** Filing (备案) number issued by public security, required from level 2 once the tenant is live. */
+  filingNumber: string | null
+  /** Date (YYYY-MM-DD) of the last grading assessment (等级测评). */
+  lastAssessedOn: string | null
+  status: TenantStatus
+}
+
+export interface Tenant extends TenantFields {
+  createdAt: string
+  updatedAt: string
+}
+
+/**
+ * A tenant as it appears in an import file (these are the column names) and as CLI flags (the
+ * same names in kebab-case). `classified` is accepted only so that a classified system is
+ * refused with the reason, rather than as an unknown column.
+ */
+export interface TenantInput {
+  id: string
+  name: string
+  department: string
+  uscc: string
+  region: string
+  level: HostedLevel
+  exposure: Exposure
+  vcpu: number
+  ram_gib: number
+  storage_gib: number
+  cidr: string | undefined
+  filing_number: string | undefined
+  assessed_on: string | undefined
+  status: TenantStatus
+  classified: false
+}
+
+function uscc(value: unknown): string {
+  const code = normalizeUscc(text({max: 40})(value))
+  const problem = usccProblem(code)
+  if (problem) throw new FieldError(problem)
+  return code
+}
+
+function hostedLevel(value: unknown): HostedLevel {
+  const level = integer({min: 1, max: 5})(value)
+  if (!(HOSTED_LEVELS as readonly number[]).includes(level)) throw new FieldError(msg.levelNotHosted(level))
+  return level as HostedLevel
+}
+
+function cidr(value: unknown): string {
+  try {
+    return formatCidr(parseCidr(text()(value)))
+  } catch (error) {
+    if (error instanceof CidrError) throw new FieldError(error.message)
+    throw error
+  }
+}
+
+const FILING_NUMBER = /^[0-9A-Za-z][0-9A-Za-z-]{4,39}$/
+
+function filingNumber(value: unknown): string {
+  const s = text({max: 40})(value)
+  if (!FILING_NUMBER.test(s)) throw new FieldError(msg.invalidFilingNumber(s))
+  return s
+}
+
+function notClassified(value: unknown): false {
+  if (boolean(value)) throw new FieldError(msg.classifiedRefused())
+  return false
+}
+
+/** Generous upper bounds that catch unit mistakes (MiB for GiB) without limiting real tenants. */
+const QUOTA_LIMITS = {vcpu: 100_000, ramGib: 1_048_576, storageGib: 104_857_600} as const
+
+export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
+  id: {required: true, parse: slug},
+  name: {required: true, parse: text({max: 100})},
+  department: {required: true, parse: text({max: 100})},
+  uscc: {required: true, parse: uscc},
+  region: {required: true, parse: slug},
+  level: {required: true, parse: hostedLevel},
+  exposure: {required: true, parse: oneOf(EXPOSURES)},
+  vcpu: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.vcpu})},
+  ram_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.ramGib})},
+  storage_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.storageGib})},
+  cidr: {required: false, parse: cidr},
+  filing_number: {required: false, parse: filingNumber},
+  assessed_on: {required: false, parse: isoDate},
+  status: {required: false, parse: oneOf(TENANT_STATUSES), default: 'requested'},
+  classified: {required: false, parse: notClassified, default: false},
+}
+
+/** Import columns and CLI field names, in file order. */
+export const TENANT_COLUMNS = Object.keys(TENANT_SCHEMA) as (keyof TenantInput)[]
+
+function fromInput(input: TenantInput): TenantFields {
+  return {
+    id: input.id,
+    name: input.name,
+    departmentName: input.department,
+    departmentUscc: input.uscc,
+    region: input.region,
+    mlpsLevel: input.level,
+    exposure: input.exposure,
+    quotaVcpu: input.vcpu,
+    quotaRamGib: input.ram_gib,
+    quotaStorageGib: input.storage_gib,
+    cidr: input.cidr ?? null,
+    filingNumber: input.filing_number ?? null,
+    lastAssessedOn: input.assessed_on ?? null,
+    status: input.status,
+  }
+}
+
+/** The record in its input form (column names), e.g. to merge `tenant set` flags over it or to export it. */
+export function toInput(tenant: TenantFields): RawRecord {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    department: tenant.departmentName,
+    uscc: tenant.departmentUscc,
+    region: tenant.region,
+    level: tenant.mlpsLevel,
+    exposure: tenant.exposure,
+    vcpu: tenant.quotaVcpu,
+    ram_gib: tenant.quotaRamGib,
+    storage_gib: tenant.quotaStorageGib,
+    cidr: tenant.cidr,
+    filing_number: tenant.filingNumber,
+    assessed_on: tenant.lastAssessedOn,
+    status: tenant.status,
+  }
+}
+
+/** Validate one tenant (a CLI record or an import row). Problems name the field, and the row when given. */
+export function parseTenant(raw: RawRecord, row?: number): {tenant?: TenantFields; problems: FieldProblem[]} {
+  const {record, problems} = parseRecord(TENANT_SCHEMA, raw, row)
+  return record ? {tenant: fromInput(record), problems} : {problems}
+}
+
+/**
+ * Apply changes (input field names; an empty string clears an optional field) to a stored tenant
+ * and validate the result as a whole. The id is not a changeable field.
+ */
+export function mergeTenant(current: TenantFields, changes: RawRecord): {tenant?: TenantFields; problems: FieldProblem[]} {
+  return parseTenant({...toInput(current), ...changes, id: current.id})
+}
+
+const FIELDS: readonly (keyof TenantFields)[] = [
+  'id', 'name', 'departmentName', 'departmentUscc', 'region', 'mlpsLevel', 'exposure', 'quotaVcpu',
+  'quotaRamGib', 'quotaStorageGib', 'cidr', 'filingNumber', 'lastAssessedOn', 'status',
+]
+
+/** Whether two records hold the same values (timestamps aside): an unchanged re-import writes and logs nothing. */
+export function sameTenant(a: TenantFields, b: TenantFields): boolean {
+  return FIELDS.every((field) => a[field] === b[field])
+}
+
+/** The writable fields of a tenant, without its timestamps (what the change log records). */
+export function tenantFields(tenant: TenantFields): TenantFields {
+  return Object.fromEntries(FIELDS.map((field) => [field, tenant[field]])) as unknown as TenantFields
+}

@@ -1,0 +1,261 @@
+import type {Statement} from 'better-sqlite3'
+
+import {FieldProblem} from '../errors'
+import {checkColumns, RawRecord} from '../domain/fields'
+import {
+  HostedLevel,
+  mergeTenant,
+  parseTenant,
+  REMOVABLE_STATUSES,
+  sameTenant,
+  Tenant,
+  TENANT_SCHEMA,
+  TenantFields,
+  tenantFields,
+  TenantStatus,
+} from '../domain/tenants'
+import {inventoryMessages, tenantMessages as msg} from '../messages'
+import {ChangeLog} from './changes'
+import {Inventory, nowIso} from './db'
+import type {ImportFile, ImportResult} from './import-file'
+
+export const TENANT_ENTITY = 'tenant'
+
+export interface TenantFilter {
+  level?: HostedLevel
+  status?: TenantStatus
+  region?: string
+}
+
+interface TenantRow {
+  id: string
+  name: string
+  department_name: string
+  department_uscc: string
+  region: string
+  mlps_level: HostedLevel
+  exposure: Tenant['exposure']
+  quota_vcpu: number
+  quota_ram_gib: number
+  quota_storage_gib: number
+  cidr: string | null
+  filing_number: string | null
+  last_assessed_on: string | null
+  status: TenantStatus
+  created_at: string
+  updated_at: string
+}
+
+const toTenant = (row: TenantRow): Tenant => ({
+  id: row.id,
+  name: row.name,
+  departmentName: row.department_name,
+  departmentUscc: row.department_uscc,
+  region: row.region,
+  mlpsLevel: row.mlps_level,
+  exposure: row.exposure,
+  quotaVcpu: row.quota_vcpu,
+  quotaRamGib: row.quota_ram_gib,
+  quotaStorageGib: row.quota_storage_gib,
+  cidr: row.cidr,
+  filingNumber: row.filing_number,
+  lastAssessedOn: row.last_assessed_on,
+  status: row.status,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+})
+
+const COLUMNS = `id, name, department_name, department_uscc, region, mlps_level, exposure, quota_vcpu, quota_ram_gib,
+  quota_storage_gib, cidr, filing_number, last_assessed_on, status, created_at, updated_at`
+
+const VALUES = `@id, @name, @departmentName, @departmentUscc, @region, @mlpsLevel, @exposure, @quotaVcpu, @quotaRamGib,
+  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @status, @createdAt, @updatedAt`
+
+/** Result of `set`: the tenant as stored, and whether anything changed. */
+export interface SetResult {
+  tenant: Tenant
+  changed: boolean
+}
+
+/**
+ * Cloud tenants. Every write validates through the tenant schema (src/domain/tenants.ts), runs in
+ * one transaction and records its change in the same transaction.
+ */
+export class TenantRepository {
+  private readonly byId: Statement
+  private readonly filtered: Statement
+  private readonly insert: Statement
+  private readonly update: Statement
+  private readonly updateStatus: Statement
+  private readonly deleteById: Statement
+  private readonly changes: ChangeLog
+
+  constructor(private readonly inventory: Inventory) {
+    const db = inventory.db
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM tenants WHERE id = ?`)
+    this.filtered = db.prepare(
+      `SELECT ${COLUMNS} FROM tenants
+       WHERE (@level IS NULL OR mlps_level = @level) AND (@status IS NULL OR status = @status) AND (@region IS NULL OR region = @region)
+       ORDER BY id`,
+    )
+    this.insert = db.prepare(`INSERT INTO tenants (${COLUMNS}) VALUES (${VALUES})`)
+    this.update = db.prepare(
+      `UPDATE tenants SET name = @name, department_name = @departmentName, department_uscc = @departmentUscc, region = @region,
+         mlps_level = @mlpsLevel, exposure = @exposure, quota_vcpu = @quotaVcpu, quota_ram_gib = @quotaRamGib,
+         quota_storage_gib = @quotaStorageGib, cidr = @cidr, filing_number = @filingNumber, last_assessed_on = @lastAssessedOn,
+         status = @status, updated_at = @updatedAt
+       WHERE id = @id`,
+    )
+    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
+    this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
+    this.changes = new ChangeLog(inventory)
+  }
+
+  get(id: string): Tenant | undefined {
+    const row = this.byId.get(id) as TenantRow | undefined
+    return row && toTenant(row)
+  }
+
+  /** The tenant, or a not-found error (exit 4). */
+  require(id: string): Tenant {
+    const tenant = this.get(id)
+    if (!tenant) throw msg.tenantNotFound(id)
+    return tenant
+  }
+
+  list(filter: TenantFilter = {}): Tenant[] {
+    const rows = this.filtered.all({level: filter.level ?? null, status: filter.status ?? null, region: filter.region ?? null}) as TenantRow[]
+    return rows.map(toTenant)
+  }
+
+  /** Validate and create one tenant from its input fields (import column names). */
+  add(input: RawRecord): Tenant {
+    const {tenant, problems} = parseTenant(input)
+    if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
+    return this.inventory.write(() => {
+      if (this.get(tenant.id)) throw msg.tenantExists(tenant.id)
+      return this.create(tenant, nowIso())
+    })
+  }
+
+  /** Apply changes (input field names; '' clears an optional field) and validate the whole record. */
+  set(id: string, changes: RawRecord): SetResult {
+    return this.inventory.write(() => {
+      const current = this.require(id)
+      const {tenant, problems} = mergeTenant(current, changes)
+      if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
+      if (sameTenant(current, tenant)) return {tenant: current, changed: false}
+      return {tenant: this.replace(current, tenant, nowIso()), changed: true}
+    })
+  }
+
+  /**
+   * Write back a status (the provisioning driver does this as it runs). Returns the tenant as
+   * stored; a status equal to the current one writes and logs nothing.
+   */
+  setStatus(id: string, status: TenantStatus): Tenant {
+    return this.inventory.write(() => {
+      const current = this.require(id)
+      if (current.status === status) return current
+      const updatedAt = nowIso()
+      this.updateStatus.run(status, updatedAt, id)
+      const next = {...current, status, updatedAt}
+      this.changes.record(TENANT_ENTITY, id, 'update', tenantFields(current), tenantFields(next), updatedAt)
+      return next
+    })
+  }
+
+  /** Remove a tenant that has no resources left (requested or decommissioned). */
+  remove(id: string): Tenant {
+    return this.inventory.write(() => {
+      const current = this.require(id)
+      if (!REMOVABLE_STATUSES.includes(current.status)) throw msg.tenantNotRemovable(id, current.status)
+      this.deleteById.run(id)
+      this.changes.record(TENANT_ENTITY, id, 'delete', tenantFields(current), null)
+      return current
+    })
+  }
+
+  /** Insert and log; call inside a write transaction. */
+  private create(tenant: TenantFields, at: string): Tenant {
+    const stored: Tenant = {...tenantFields(tenant), createdAt: at, updatedAt: at}
+    this.insert.run(stored)
+    this.changes.record(TENANT_ENTITY, tenant.id, 'create', null, tenantFields(tenant), at)
+    return stored
+  }
+
+  /** Update and log; call inside a write transaction. */
+  private replace(current: Tenant, next: TenantFields, at: string): Tenant {
+    const stored: Tenant = {...tenantFields(next), createdAt: current.createdAt, updatedAt: at}
+    this.update.run(stored)
+    this.changes.record(TENANT_ENTITY, current.id, 'update', tenantFields(current), tenantFields(next), at)
+    return stored
+  }
+
+  /**
+   * Sort validated records into creates, updates (with the stored record) and unchanged ones.
+   * Without `update`, ids that exist already are a conflict, listed with their rows.
+   */
+  planImport(file: string, rows: ReadonlyArray<{row: number; tenant: TenantFields}>, update: boolean): ImportPlan {
+    const plan: ImportPlan = {creates: [], updates: [], unchanged: 0}
+    const existing: {row: number; id: string}[] = []
+    for (const {row, tenant} of rows) {
+      const current = this.get(tenant.id)
+      if (!current) plan.creates.push(tenant)
+      else if (!update) existing.push({row, id: tenant.id})
+      else if (sameTenant(current, tenant)) plan.unchanged++
+      else plan.updates.push({current, next: tenant})
+    }
+    if (existing.length > 0) throw msg.importedTenantsExist(file, existing)
+    return plan
+  }
+
+  /** Write a plan; call inside the write transaction that made it. */
+  applyImport(plan: ImportPlan): void {
+    const at = nowIso()
+    for (const tenant of plan.creates) this.create(tenant, at)
+    for (const {current, next} of plan.updates) this.replace(current, next, at)
+  }
+}
+
+export interface ImportPlan {
+  creates: TenantFields[]
+  updates: Array<{current: Tenant; next: TenantFields}>
+  unchanged: number
+}
+
+/**
+ * Import tenants from a CSV or JSON file, all or nothing: every problem of every row is reported
+ * (exit 3), ids that exist already are a conflict (exit 5) unless `update`, and with `dryRun`
+ * nothing is written. Unchanged rows write and log nothing.
+ */
+export function importTenants(inventory: Inventory, file: ImportFile, options: {update?: boolean; dryRun?: boolean} = {}): ImportResult {
+  const columnProblems = checkColumns(file.columns, TENANT_SCHEMA)
+  if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
+
+  const problems: FieldProblem[] = []
+  const valid: {row: number; tenant: TenantFields}[] = []
+  const firstRowOf = new Map<string, number>()
+  file.rows.forEach((raw, index) => {
+    const row = index + 1
+    const {tenant, problems: rowProblems} = parseTenant(raw, row)
+    problems.push(...rowProblems)
+    if (!tenant) return
+    const first = firstRowOf.get(tenant.id)
+    if (first !== undefined) problems.push({row, field: 'id', message: msg.duplicateId(tenant.id, first)})
+    else firstRowOf.set(tenant.id, row)
+    valid.push({row, tenant})
+  })
+  if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems)
+
+  const repository = new TenantRepository(inventory)
+  const update = options.update ?? false
+  const plan = options.dryRun
+    ? repository.planImport(file.file, valid, update)
+    : inventory.write(() => {
+        const planned = repository.planImport(file.file, valid, update)
+        repository.applyImport(planned)
+        return planned
+      })
+  return {file: file.file, dryRun: options.dryRun ?? false, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged}
+}
