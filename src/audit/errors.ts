@@ -11,7 +11,10 @@ export const SSH_ERROR_CODES = [
   'auth',
   /** The host key is in neither the known_hosts file nor the pinned fingerprint, and --accept-new is off. */
   'host-key-unknown',
-  /** The host key differs from the known or pinned one (or is marked @revoked): never connected past. */
+  /**
+   * The host key differs from the known or pinned one, or is marked @revoked in known_hosts (the message
+   * says which): the presented key is not one the node may have. Never connected past.
+   */
   'host-key-changed',
   /** TCP connection refused: nothing listens on that port. */
   'refused',

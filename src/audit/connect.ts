@@ -1,0 +1,248 @@
+import {Client} from 'ssh2'
+import type {ClientChannel, ConnectConfig} from 'ssh2'
+import type {Duplex} from 'node:stream'
+
+import {auditMessages as msg} from '../messages'
+import {AlgorithmOverrides, ALGORITHM_CATEGORIES, AlgorithmCategory, ssh2Algorithms} from './algorithms'
+import {authAttempts, authMethods, Credentials} from './credentials'
+import {isSshError, SshError} from './errors'
+import {HostKeyPolicy} from './known-hosts'
+
+/** One SSH endpoint: the node itself, or the jump host in front of it. */
+export interface Hop {
+  host: string
+  port: number
+  user: string
+  /** A fingerprint pinned in the inventory (node_access.host_key_sha256); wins over known_hosts. */
+  pinnedHostKey?: string
+}
+
+export interface ConnectOptions {
+  target: Hop
+  /** The bastion the connection goes through (grading level 3: administration through a bastion). */
+  jump?: Hop
+  credentials: Credentials
+  hostKeys: HostKeyPolicy
+  /** Algorithm overrides for the target (the bastion uses the defaults). */
+  algorithms?: AlgorithmOverrides
+  /** TCP connect + banner + key exchange + authentication, per hop (ssh2's readyTimeout). */
+  connectTimeoutMs: number
+  /** Interval of SSH keepalives once connected; 0 turns them off. Three unanswered ones drop the connection. */
+  keepaliveIntervalMs: number
+  /** Aborting destroys the connection(s) and rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/** A ready SSH connection to a node, perhaps through a jump host. `close()` ends both. */
+export interface SshConnection {
+  client: Client
+  hostKeySha256: string
+  /** The jump host's fingerprint, when one was used. */
+  jumpHostKeySha256?: string
+  close(): void
+}
+
+export const KEEPALIVE_COUNT_MAX = 3
+
+/** `user@host:port`, with IPv6 addresses in brackets: how messages name a hop. */
+export function describeHop(hop: Pick<Hop, 'host' | 'port' | 'user'>): string {
+  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host
+  return `${hop.user}@${host}:${hop.port}`
+}
+
+/**
+ * Connect to a node, through its jump host when it has one. The host key of every hop is checked
+ * before anything else is sent (ssh2's hostVerifier): a key that fails the policy aborts the key
+ * exchange, so no credential is ever offered to that host. Failures are SshErrors.
+ */
+export async function connect(options: ConnectOptions): Promise<SshConnection> {
+  options.signal?.throwIfAborted()
+  if (!options.jump) {
+    const direct = await connectHop(options.target, options)
+    return {client: direct.client, hostKeySha256: direct.hostKeySha256, close: () => direct.client.end()}
+  }
+  const bastion = await connectHop(options.jump, {...options, algorithms: undefined})
+  try {
+    const channel = await openForward(bastion.client, options.jump, options.target, options.signal)
+    const target = await connectHop(options.target, options, channel)
+    return {
+      client: target.client,
+      hostKeySha256: target.hostKeySha256,
+      jumpHostKeySha256: bastion.hostKeySha256,
+      close: () => {
+        target.client.end()
+        bastion.client.end()
+      },
+    }
+  } catch (error) {
+    bastion.client.end()
+    throw error
+  }
+}
+
+function openForward(bastion: Client, jump: Hop, target: Hop, signal?: AbortSignal): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal!.reason)
+    signal?.addEventListener('abort', onAbort, {once: true})
+    // The originator address is informational for the bastion's logs; OpenSSH does not check it.
+    bastion.forwardOut('127.0.0.1', 0, target.host, target.port, (error, channel) => {
+      signal?.removeEventListener('abort', onAbort)
+      if (!error) return resolve(channel)
+      const refused = /refused/i.test(error.message)
+      reject(msg.jumpChannelFailed(describeHop(jump), `${target.host}:${target.port}`, error.message, refused))
+    })
+  })
+}
+
+interface HopObservations {
+  sawBanner: boolean
+  /** What the peer offered in its KEXINIT, per ssh2 debug category ("KEX method", "Host key format", …). */
+  offered: Record<string, string[]>
+  /** Set by the host verifier when it refused the key. */
+  hostKeyError?: SshError
+  hostKeySha256?: string
+}
+
+const REMOTE_OFFER = /^Handshake: \(remote\) (.+?): (.*)$/
+
+/** Our categories, by the words ssh2's handshake errors and debug lines use for them. */
+const OFFER_CATEGORY: Record<AlgorithmCategory, {error: RegExp; debug: string[]}> = {
+  kex: {error: /key exchange/, debug: ['KEX method']},
+  hostKey: {error: /host key/, debug: ['Host key format']},
+  cipher: {error: /cipher/, debug: ['C->S cipher', 'S->C cipher']},
+  mac: {error: /MAC|mac/, debug: ['C->S MAC', 'S->C MAC']},
+}
+
+function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<{client: Client; hostKeySha256: string}> {
+  const name = describeHop(hop)
+  const seen: HopObservations = {sawBanner: false, offered: {}}
+  const client = new Client()
+  const config: ConnectConfig = {
+    host: hop.host,
+    port: hop.port,
+    username: hop.user,
+    sock: sock as ConnectConfig['sock'],
+    readyTimeout: options.connectTimeoutMs,
+    keepaliveInterval: options.keepaliveIntervalMs,
+    keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+    authHandler: authAttempts(options.credentials, hop.user) as ConnectConfig['authHandler'],
+    algorithms: ssh2Algorithms(options.algorithms ?? {}, options.hostKeys.preferredAlgorithms(hop.host, hop.port)) as ConnectConfig['algorithms'],
+    hostVerifier: (key: Buffer) => {
+      try {
+        seen.hostKeySha256 = options.hostKeys.verify(name, hop.host, hop.port, key, hop.pinnedHostKey)
+        return true
+      } catch (error) {
+        if (!isSshError(error)) throw error
+        seen.hostKeyError = error
+        return false
+      }
+    },
+    // Only the peer's identification and KEXINIT lists are kept; nothing else of the debug stream.
+    debug: (line: string) => {
+      if (!seen.sawBanner && line.startsWith('Remote ident:')) seen.sawBanner = true
+      const offer = REMOTE_OFFER.exec(line)
+      if (offer) seen.offered[offer[1]!] = offer[2] === '' ? [] : offer[2]!.split(',')
+    },
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const settle = (error?: SshError) => {
+      if (settled) return
+      settled = true
+      options.signal?.removeEventListener('abort', onAbort)
+      if (error) {
+        client.removeAllListeners('ready')
+        client.destroy()
+        // Errors after the connection failed (e.g. the socket closing) are expected and not reported again.
+        client.on('error', () => {})
+        reject(error)
+      } else {
+        resolve({client, hostKeySha256: seen.hostKeySha256!})
+      }
+    }
+    const onAbort = () => settle(options.signal!.reason as SshError)
+    options.signal?.addEventListener('abort', onAbort, {once: true})
+    client
+      .on('ready', () => settle())
+      .on('error', (error) => settle(classifyConnectError(error, name, hop, options, seen)))
+      .on('close', () => settle(msg.closedBeforeReady(name)))
+    client.connect(config)
+  })
+}
+
+type Ssh2Error = Error & {level?: string; code?: string | number}
+
+/** Name what went wrong from ssh2's error level and the socket error code, never from guesswork. */
+export function classifyConnectError(error: Ssh2Error, name: string, hop: Hop, options: ConnectOptions, seen: HopObservations): SshError {
+  if (seen.hostKeyError) return seen.hostKeyError
+  switch (error.level) {
+    case 'client-timeout':
+      return /keepalive/i.test(error.message) ? msg.keepaliveTimeout(name) : msg.connectTimeout(name, options.connectTimeoutMs, seen.sawBanner)
+    case 'client-authentication':
+      return msg.authFailed(name, hop.user, authMethods(options.credentials))
+    case 'agent':
+      return msg.agentFailed(name, error.message)
+    case 'client-dns':
+      return msg.unreachable(name, 'the host name does not resolve')
+    case 'client-socket':
+      return classifySocketError(error, name)
+    case 'handshake':
+      return classifyHandshakeError(error, name, seen)
+  }
+  // A DISCONNECT from the server carries its reason code and text.
+  if (typeof error.code === 'number') {
+    if (/authentication/i.test(error.message)) return msg.authFailed(name, hop.user, authMethods(options.credentials))
+    return msg.protocolError(name, `disconnected by the server: ${error.message}`)
+  }
+  return msg.protocolError(name, error.message)
+}
+
+function classifySocketError(error: Ssh2Error, name: string): SshError {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return msg.connectionRefused(name)
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return msg.connectionReset(name)
+    case 'ETIMEDOUT':
+      return msg.tcpTimeout(name)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return msg.unreachable(name, 'the host name does not resolve')
+    case 'EHOSTUNREACH':
+      return msg.unreachable(name, 'no route to host')
+    case 'ENETUNREACH':
+      return msg.unreachable(name, 'network unreachable')
+    case 'EHOSTDOWN':
+      return msg.unreachable(name, 'host is down')
+    case 'EADDRNOTAVAIL':
+      return msg.unreachable(name, 'address not available')
+    default:
+      return msg.unreachable(name, `${error.code ?? 'socket error'}: ${error.message}`)
+  }
+}
+
+function classifyHandshakeError(error: Ssh2Error, name: string, seen: HopObservations): SshError {
+  if (/no matching/i.test(error.message)) {
+    const offered = offeredByCategory(seen.offered)
+    const category = (Object.keys(OFFER_CATEGORY) as AlgorithmCategory[]).find((c) => OFFER_CATEGORY[c].error.test(error.message)) ?? 'kex'
+    return msg.algorithmMismatch(name, ALGORITHM_CATEGORIES[category].label, labelled(offered))
+  }
+  return msg.protocolError(name, error.message)
+}
+
+/** The peer's KEXINIT lists, keyed by our category names. */
+function offeredByCategory(debugLists: Record<string, string[]>): Partial<Record<AlgorithmCategory, string[]>> {
+  const offered: Partial<Record<AlgorithmCategory, string[]>> = {}
+  for (const category of Object.keys(OFFER_CATEGORY) as AlgorithmCategory[]) {
+    const lists = OFFER_CATEGORY[category].debug.map((key) => debugLists[key]).filter((list) => list !== undefined)
+    if (lists.length > 0) offered[category] = [...new Set(lists.flat())]
+  }
+  return offered
+}
+
+function labelled(offered: Partial<Record<AlgorithmCategory, string[]>>): Record<string, string[]> {
+  const result: Record<string, string[]> = {}
+  for (const [category, list] of Object.entries(offered)) result[ALGORITHM_CATEGORIES[category as AlgorithmCategory].label] = list!
+  return result
+}
