@@ -1,0 +1,131 @@
+import {writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {divisionMessages, inventoryMessages} from '../../src/messages'
+import {fixtures, govnet, json, tempDir} from '../helpers/cli'
+import {snapshot} from '../helpers/db'
+
+const sample = path.join(fixtures, 'divisions-sample.csv')
+
+describe('govnet division', () => {
+  let dir: string
+  let cleanup: () => void
+  let db: string
+
+  beforeAll(() => {
+    ;({dir, cleanup} = tempDir())
+    db = path.join(dir, 'govnet.db')
+    expect(govnet(['init', '--db', db]).code).toBe(0)
+  })
+  afterAll(() => cleanup())
+
+  it('imports a file and prints the counts per level', () => {
+    const result = govnet(['division', 'import', '--db', db, '--file', sample])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^township\s+609\s+609\s+0\s+0$/m)
+    expect(result.stdout).toMatch(/^total\s+650\s+650\s+0\s+0$/m)
+  })
+
+  it('re-imports with --json: nothing created or renamed, the JSON contract', () => {
+    const result = govnet(['division', 'import', '--db', db, '--file', sample, '--json'])
+    expect(result.code).toBe(0)
+    expect(json(result)).toEqual({
+      source: sample,
+      rows: 650,
+      created: 0,
+      renamed: 0,
+      unchanged: 650,
+      levels: [
+        {level: 'province', rows: 4, created: 0, renamed: 0, unchanged: 4},
+        {level: 'prefecture', rows: 6, created: 0, renamed: 0, unchanged: 6},
+        {level: 'county', rows: 31, created: 0, renamed: 0, unchanged: 31},
+        {level: 'township', rows: 609, created: 0, renamed: 0, unchanged: 609},
+      ],
+    })
+  })
+
+  it('lists divisions as JSON', () => {
+    const provinces = govnet(['division', 'list', '--db', db, '--json'])
+    expect(json(provinces)).toEqual([
+      {code: '11', name: '北京市', level: 'province', parentCode: null},
+      {code: '44', name: '广东省', level: 'province', parentCode: null},
+      {code: '46', name: '海南省', level: 'province', parentCode: null},
+      {code: '62', name: '甘肃省', level: 'province', parentCode: null},
+    ])
+    const townships = json(govnet(['division', 'list', '--db', db, '--parent', '62', '--level', 'township', '--json']))
+    expect(townships).toHaveLength(5)
+    expect(townships.every((d: {parentCode: string}) => d.parentCode === '620201')).toBe(true)
+    const table = govnet(['division', 'list', '--db', db, '--parent', '4419'])
+    expect(table.stdout).toMatch(/^CODE\s+NAME\s+LEVEL\s+PARENT$/m)
+    expect(table.stdout).toMatch(/^441900\s+东莞市\s+county\s+4419$/m)
+  })
+
+  it('shows a division with its parent chain and counts as JSON', () => {
+    const result = govnet(['division', 'show', '441900', '--db', db, '--json'])
+    expect(result.code).toBe(0)
+    const shown = json(result)
+    expect(Object.keys(shown).sort()).toEqual(
+      ['ancestors', 'children', 'code', 'importedAt', 'level', 'name', 'nodes', 'parentCode', 'source', 'townships'].sort(),
+    )
+    expect(shown).toMatchObject({
+      code: '441900',
+      name: '东莞市',
+      level: 'county',
+      parentCode: '4419',
+      source: sample,
+      ancestors: [
+        {code: '44', name: '广东省', level: 'province', parentCode: null},
+        {code: '4419', name: '东莞市', level: 'prefecture', parentCode: '44'},
+      ],
+      children: 36,
+      townships: 36,
+      nodes: 0,
+    })
+    expect(govnet(['division', 'show', '4419', '--db', db]).stdout).toMatch(/^parents\s+44 广东省$/m)
+  })
+
+  it('exits 4 for an unknown division and 3 for a malformed code', () => {
+    const missing = govnet(['division', 'show', '4499', '--db', db])
+    expect(missing.code).toBe(4)
+    expect(missing.stderr.trim()).toBe(`error: ${divisionMessages.divisionNotFound('4499').message}`)
+    const missingJson = govnet(['division', 'show', '4499', '--db', db, '--json'])
+    expect(json(missingJson).error).toEqual({message: divisionMessages.divisionNotFound('4499').message, exit: 4, details: []})
+    const malformed = govnet(['division', 'list', '--parent', '44-1', '--db', db])
+    expect(malformed.code).toBe(3)
+    expect(malformed.stderr.trim()).toBe('error: --parent: "44-1" is not a division code: digits only')
+    const badLevel = govnet(['division', 'list', '--parent', '4419', '--level', 'province', '--db', db])
+    expect(badLevel.code).toBe(3)
+    expect(badLevel.stderr.trim()).toBe(`error: ${divisionMessages.levelNotBelowParent('4419', 'prefecture', 'province').message}`)
+  })
+
+  it('rejects an unknown --level value before touching the inventory', () => {
+    const result = govnet(['division', 'list', '--level', 'city', '--db', db])
+    expect(result.code).toBe(2)
+    expect(result.stderr.replace(/\s*›\s*/g, ' ')).toContain('Expected --level=city to be one of: province, prefecture, county, township, village')
+  })
+
+  it('refuses a file with a malformed row and an unknown parent, listing both and writing nothing', () => {
+    const before = snapshot(db)
+    const file = path.join(dir, 'bad.csv')
+    writeFileSync(file, 'code,name\r\n4401999,七位\r\n990101,无父\r\n')
+    const result = govnet(['division', 'import', '--db', db, '--file', file])
+    expect(result.code).toBe(3)
+    const expected = inventoryMessages.invalidImport(file, [
+      {row: 1, field: 'code', message: '"4401999" is not a division code: it must have 2, 4, 6, 9 or 12 digits'},
+      {row: 2, field: 'code', message: divisionMessages.parentMissing('990101', '9901')},
+    ])
+    expect(result.stderr).toBe([...expected.details.map((line) => `  ${line}`), `error: ${expected.message}`, ''].join('\n'))
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('refuses a file with a wrong header, writing nothing', () => {
+    const before = snapshot(db)
+    const file = path.join(dir, 'header.csv')
+    writeFileSync(file, 'code,name,level\n11,北京市,province\n')
+    const result = govnet(['division', 'import', '--db', db, '--file', file, '--json'])
+    expect(result.code).toBe(3)
+    expect(json(result).error.details).toEqual(['level: unknown column; expected columns: code, name'])
+    expect(snapshot(db)).toBe(before)
+  })
+})
