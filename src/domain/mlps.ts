@@ -154,7 +154,8 @@ export function evaluateTenant(tenant: TenantFacts, controls: readonly BaselineC
     if (control.level !== tenant.mlpsLevel) continue
     const base = {controlId: control.id, title: control.title}
     if (control.enforcedBy === 'stack') {
-      results.push({...base, status: 'enforced-by-stack', reason: 'enforced by the provisioning stack and its policy pack'})
+      const settings = Object.keys(control.parameters).length > 0 ? ` (${JSON.stringify(control.parameters)})` : ''
+      results.push({...base, status: 'enforced-by-stack', reason: `enforced by the provisioning stack and its policy pack${settings}`})
     } else if (control.enforcedBy === 'operator') {
       results.push({...base, status: 'operator', reason: 'the operator ensures this; govnet does not check it'})
     } else {
@@ -185,4 +186,10 @@ function numberParameter(parameters: Record<string, unknown>, name: string): num
     throw new TypeError(`baseline parameter ${name} must be a number, got ${JSON.stringify(value)}`)
   }
   return value
+}
+
+/** An MLPS level from text ("3"), or undefined when it is not one of 1–5. */
+export function parseMlpsLevel(value: string): MlpsLevel | undefined {
+  const level = Number(value.trim())
+  return /^\s*\d\s*$/.test(value) && (MLPS_LEVELS as readonly number[]).includes(level) ? (level as MlpsLevel) : undefined
 }

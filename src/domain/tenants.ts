@@ -189,9 +189,14 @@ const FIELDS: readonly (keyof TenantFields)[] = [
   'quotaRamGib', 'quotaStorageGib', 'cidr', 'filingNumber', 'lastAssessedOn', 'status',
 ]
 
-/** Whether two records hold the same values (timestamps aside): an unchanged re-import writes and logs nothing. */
+/** The fields whose values differ between two records (timestamps aside), in field order. */
+export function changedFields(before: TenantFields, after: TenantFields): (keyof TenantFields)[] {
+  return FIELDS.filter((field) => before[field] !== after[field])
+}
+
+/** Whether two records hold the same values: an unchanged re-import writes and logs nothing. */
 export function sameTenant(a: TenantFields, b: TenantFields): boolean {
-  return FIELDS.every((field) => a[field] === b[field])
+  return changedFields(a, b).length === 0
 }
 
 /** The writable fields of a tenant, without its timestamps (what the change log records). */

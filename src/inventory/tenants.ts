@@ -1,8 +1,10 @@
 import type {Statement} from 'better-sqlite3'
 
 import {FieldProblem} from '../errors'
-import {checkColumns, RawRecord} from '../domain/fields'
+import {checkColumns, FieldError, isoDate, RawRecord} from '../domain/fields'
+import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
 import {
+  changedFields,
   HostedLevel,
   mergeTenant,
   parseTenant,
@@ -15,6 +17,7 @@ import {
   TenantStatus,
 } from '../domain/tenants'
 import {inventoryMessages, tenantMessages as msg} from '../messages'
+import {BaselineRepository} from './baselines'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
 import type {ImportFile, ImportResult} from './import-file'
@@ -71,10 +74,10 @@ const COLUMNS = `id, name, department_name, department_uscc, region, mlps_level,
 const VALUES = `@id, @name, @departmentName, @departmentUscc, @region, @mlpsLevel, @exposure, @quotaVcpu, @quotaRamGib,
   @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @status, @createdAt, @updatedAt`
 
-/** Result of `set`: the tenant as stored, and whether anything changed. */
-export interface SetResult {
+/** Result of `set`: the tenant as stored, and the fields that changed (none when the values were the same). */
+export interface TenantSetResult {
   tenant: Tenant
-  changed: boolean
+  changed: (keyof TenantFields)[]
 }
 
 /**
@@ -139,13 +142,14 @@ export class TenantRepository {
   }
 
   /** Apply changes (input field names; '' clears an optional field) and validate the whole record. */
-  set(id: string, changes: RawRecord): SetResult {
+  set(id: string, changes: RawRecord): TenantSetResult {
     return this.inventory.write(() => {
       const current = this.require(id)
       const {tenant, problems} = mergeTenant(current, changes)
       if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
-      if (sameTenant(current, tenant)) return {tenant: current, changed: false}
-      return {tenant: this.replace(current, tenant, nowIso()), changed: true}
+      const changed = changedFields(current, tenant)
+      if (changed.length === 0) return {tenant: current, changed}
+      return {tenant: this.replace(current, tenant, nowIso()), changed}
     })
   }
 
@@ -258,4 +262,44 @@ export function importTenants(inventory: Inventory, file: ImportFile, options: {
         return planned
       })
   return {file: file.file, dryRun: options.dryRun ?? false, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged}
+}
+
+/** What `tenant check` reports: every control of the tenant's level with its status and why. */
+export interface TenantCheckResult {
+  tenant: string
+  level: HostedLevel
+  status: TenantStatus
+  /** The date the check was made for (YYYY-MM-DD). */
+  today: string
+  passed: boolean
+  /** Ids of the controls that failed. */
+  failed: string[]
+  results: ControlResult[]
+}
+
+/**
+ * Evaluate one tenant's record against its level's baseline. `today` (YYYY-MM-DD) makes the
+ * result reproducible; by default it is the machine's local calendar date.
+ */
+export function checkTenant(inventory: Inventory, id: string, options: {today?: string} = {}): TenantCheckResult {
+  const today = options.today === undefined ? localCalendarDate(new Date()) : parseToday(options.today)
+  const tenant = new TenantRepository(inventory).require(id)
+  const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
+  const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
+  const failed = failedControls(results).map((r) => r.controlId)
+  return {tenant: tenant.id, level: tenant.mlpsLevel, status: tenant.status, today, passed: failed.length === 0, failed, results}
+}
+
+function parseToday(value: string): string {
+  try {
+    return isoDate(value)
+  } catch (error) {
+    if (error instanceof FieldError) throw msg.invalidToday(value)
+    throw error
+  }
+}
+
+function localCalendarDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }

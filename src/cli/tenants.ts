@@ -1,0 +1,123 @@
+import {Flags} from '@oclif/core'
+
+import {RawRecord} from '../domain/fields'
+import {BaselineControl, ControlResult, LevelSummary} from '../domain/mlps'
+import {EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
+import {TenantCheckResult} from '../inventory/tenants'
+import {renderFields, renderTable} from './table'
+
+/**
+ * The tenant fields as flags for `tenant add` and `tenant set`: the import column names in
+ * kebab-case. All are plain strings (but --classified) so that the tenant schema
+ * (src/domain/tenants.ts) is the one place that validates them, with the same messages as an import.
+ */
+export const tenantFieldFlags = {
+  name: Flags.string({description: 'name of the system, e.g. 电子证照共享平台'}),
+  department: Flags.string({description: 'department that owns it, e.g. 省公安厅'}),
+  uscc: Flags.string({description: "department's unified social credit code (18 characters, check character verified; lower case is accepted)"}),
+  region: Flags.string({description: 'cloud region id, e.g. gd-gz-1'}),
+  level: Flags.string({description: 'MLPS grading level 1–4 (level 5 is not hosted on a shared cloud)'}),
+  exposure: Flags.string({description: EXPOSURES.join(' | ')}),
+  vcpu: Flags.string({description: 'requested vCPU quota'}),
+  'ram-gib': Flags.string({description: 'requested RAM quota in GiB'}),
+  'storage-gib': Flags.string({description: 'requested storage quota in GiB'}),
+  cidr: Flags.string({description: 'IPv4 network block, aligned (e.g. 10.20.0.0/16); empty to clear'}),
+  'filing-number': Flags.string({description: 'filing (备案) number from public security; empty to clear'}),
+  'assessed-on': Flags.string({description: 'date of the last grading assessment, YYYY-MM-DD; empty to clear'}),
+  status: Flags.string({description: `${TENANT_STATUSES.join(' | ')} (default requested)`}),
+  classified: Flags.boolean({description: 'the system is classified (涉密): always refused, classified systems belong on the 政务内网'}),
+}
+
+type TenantFieldFlagValues = {[K in keyof typeof tenantFieldFlags]?: K extends 'classified' ? boolean : string}
+
+/** The flags that were given, as raw tenant fields (import column names); flags not given are left out. */
+export function tenantFieldsFromFlags(flags: TenantFieldFlagValues): RawRecord {
+  const raw: RawRecord = {}
+  for (const flag of Object.keys(tenantFieldFlags) as (keyof typeof tenantFieldFlags)[]) {
+    const value = flags[flag]
+    if (value !== undefined) raw[flag.replaceAll('-', '_')] = value
+  }
+  return raw
+}
+
+export function renderTenantTable(tenants: readonly Tenant[]): string {
+  return renderTable<Tenant>(
+    [
+      {header: 'ID', value: (t) => t.id},
+      {header: 'NAME', value: (t) => t.name},
+      {header: 'DEPARTMENT', value: (t) => t.departmentName},
+      {header: 'REGION', value: (t) => t.region},
+      {header: 'LEVEL', value: (t) => t.mlpsLevel, align: 'right'},
+      {header: 'EXPOSURE', value: (t) => t.exposure},
+      {header: 'STATUS', value: (t) => t.status},
+      {header: 'CIDR', value: (t) => t.cidr},
+    ],
+    tenants,
+  )
+}
+
+export function renderTenant(tenant: Tenant): string {
+  return renderFields([
+    ['id', tenant.id],
+    ['name', tenant.name],
+    ['department', tenant.departmentName],
+    ['USCC', tenant.departmentUscc],
+    ['region', tenant.region],
+    ['MLPS level', tenant.mlpsLevel],
+    ['exposure', tenant.exposure],
+    ['vCPU', tenant.quotaVcpu],
+    ['RAM (GiB)', tenant.quotaRamGib],
+    ['storage (GiB)', tenant.quotaStorageGib],
+    ['CIDR', tenant.cidr],
+    ['filing number', tenant.filingNumber],
+    ['last assessed', tenant.lastAssessedOn],
+    ['status', tenant.status],
+    ['created', tenant.createdAt],
+    ['updated', tenant.updatedAt],
+  ])
+}
+
+export function renderCheck(check: TenantCheckResult): string {
+  const table = renderTable<ControlResult>(
+    [
+      {header: 'CONTROL', value: (r) => r.controlId},
+      {header: 'STATUS', value: (r) => r.status},
+      {header: 'WHY', value: (r) => r.reason},
+    ],
+    check.results,
+  )
+  const verdict =
+    check.failed.length === 0
+      ? `tenant ${check.tenant} (level ${check.level}) passes every control govnet checks on ${check.today}`
+      : `tenant ${check.tenant} (level ${check.level}) fails ${check.failed.length} control(s) on ${check.today}: ${check.failed.join(', ')}`
+  return `${table}\n\n${verdict}`
+}
+
+export function renderLevelTable(levels: readonly LevelSummary[]): string {
+  return renderTable<LevelSummary>(
+    [
+      {header: 'LEVEL', value: (l) => l.level, align: 'right'},
+      {header: 'HOSTABLE', value: (l) => (l.hostable ? 'yes' : 'no')},
+      {header: 'CONTROLS', value: (l) => l.controls, align: 'right'},
+      {header: 'RECORD', value: (l) => l.byEnforcement.record, align: 'right'},
+      {header: 'STACK', value: (l) => l.byEnforcement.stack, align: 'right'},
+      {header: 'OPERATOR', value: (l) => l.byEnforcement.operator, align: 'right'},
+    ],
+    levels,
+  )
+}
+
+/** One block per control: a human reader wants the requirement and its source in full. */
+export function renderControls(controls: readonly BaselineControl[]): string {
+  return controls
+    .map((c) =>
+      renderFields([
+        ['control', `${c.id} — ${c.title}`],
+        ['requirement', c.requirement],
+        ['source', c.source],
+        ['enforced by', c.enforcedBy],
+        ['parameters', Object.keys(c.parameters).length > 0 ? JSON.stringify(c.parameters) : null],
+      ]),
+    )
+    .join('\n\n')
+}
