@@ -132,3 +132,9 @@ export const invalidFingerprint = (value: string) =>
 
 export const nodesNotFound = (ids: readonly string[]) =>
   new GovnetError(`node${ids.length > 1 ? 's' : ''} not found: ${ids.join(', ')}; nothing was audited`, ExitCode.notFound)
+
+export const nothingToSetAccess = () =>
+  new GovnetError('nothing to change: pass at least one setting, e.g. --user admin or --kex +diffie-hellman-group14-sha1', ExitCode.invalid)
+
+export const unknownAccessField = (field: string, known: readonly string[]) =>
+  new GovnetError(`--field ${field}: not an access setting; settings: ${known.join(', ')}`, ExitCode.invalid)
