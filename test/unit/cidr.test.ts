@@ -1,0 +1,85 @@
+import {describe, expect, it} from 'vitest'
+
+import {allocate, carve, CidrError, contains, formatCidr, overlaps, parseCidr, parseIpv4, split} from '../../src/domain/cidr'
+
+const c = parseCidr
+const all = (blocks: {network: number; prefix: number}[]) => blocks.map(formatCidr)
+
+describe('parseCidr', () => {
+  it('parses aligned IPv4 blocks, including /0 and /32', () => {
+    expect(c('10.20.0.0/16')).toEqual({network: parseIpv4('10.20.0.0'), prefix: 16})
+    expect(formatCidr(c('0.0.0.0/0'))).toBe('0.0.0.0/0')
+    expect(formatCidr(c('255.255.255.255/32'))).toBe('255.255.255.255/32')
+    expect(formatCidr(c(' 192.168.4.0/22 '))).toBe('192.168.4.0/22')
+  })
+
+  it('names the aligned form when the address is not the network address', () => {
+    expect(() => c('10.20.0.1/16')).toThrow(new CidrError('"10.20.0.1/16" is not a network address: the block is 10.20.0.0/16'))
+    expect(() => c('192.168.5.0/22')).toThrow('the block is 192.168.4.0/22')
+  })
+
+  it('refuses what is not an IPv4 CIDR block', () => {
+    for (const bad of ['10.20.0.0', '10.20.0.0/33', '10.256.0.0/16', '10.20.0/16', '010.20.0.0/16', '::/0', '10.20.0.0/-1', 'abc']) {
+      expect(() => c(bad), bad).toThrow(`"${bad}" is not an IPv4 CIDR block like 10.20.0.0/16`)
+    }
+  })
+})
+
+describe('contains and overlaps', () => {
+  it('knows containment, itself included', () => {
+    expect(contains(c('10.0.0.0/8'), c('10.20.0.0/16'))).toBe(true)
+    expect(contains(c('10.20.0.0/16'), c('10.20.0.0/16'))).toBe(true)
+    expect(contains(c('10.20.0.0/16'), c('10.0.0.0/8'))).toBe(false)
+    expect(contains(c('10.20.0.0/16'), c('10.21.0.0/24'))).toBe(false)
+    expect(contains(c('0.0.0.0/0'), c('255.255.255.255/32'))).toBe(true)
+  })
+
+  it('knows overlap, and that adjacent blocks do not overlap', () => {
+    expect(overlaps(c('10.20.0.0/16'), c('10.20.128.0/17'))).toBe(true)
+    expect(overlaps(c('10.20.128.0/17'), c('10.20.0.0/16'))).toBe(true)
+    expect(overlaps(c('10.20.0.0/17'), c('10.20.128.0/17'))).toBe(false)
+    expect(overlaps(c('10.20.0.0/24'), c('10.20.1.0/24'))).toBe(false)
+  })
+})
+
+describe('allocate and carve', () => {
+  it('takes the first free aligned block', () => {
+    const pool = c('10.44.0.0/16')
+    expect(formatCidr(allocate(pool, 20, [])!)).toBe('10.44.0.0/20')
+    expect(formatCidr(allocate(pool, 20, [c('10.44.0.0/24')])!)).toBe('10.44.16.0/20')
+    expect(formatCidr(allocate(pool, 24, [c('10.44.0.0/24'), c('10.44.2.0/24')])!)).toBe('10.44.1.0/24')
+  })
+
+  it('skips a large taken block that contains smaller ones', () => {
+    const taken = [c('10.44.0.0/17'), c('10.44.1.0/24'), c('10.44.128.0/24')]
+    expect(formatCidr(allocate(c('10.44.0.0/16'), 24, taken)!)).toBe('10.44.129.0/24')
+  })
+
+  it('ignores taken blocks outside the pool and reports a full pool', () => {
+    const pool = c('10.44.0.0/23')
+    expect(formatCidr(allocate(pool, 24, [c('10.45.0.0/16')])!)).toBe('10.44.0.0/24')
+    expect(allocate(pool, 24, [c('10.44.0.0/24'), c('10.44.1.0/24')])).toBeUndefined()
+    expect(allocate(pool, 22, [])).toBeUndefined()
+    expect(allocate(pool, 33, [])).toBeUndefined()
+  })
+
+  it('carves one subnet per zone without overlap, in the order asked', () => {
+    const zones = carve(c('10.44.16.0/20'), [24, 24, 24, 26])
+    expect(all(zones)).toEqual(['10.44.16.0/24', '10.44.17.0/24', '10.44.18.0/24', '10.44.19.0/26'])
+    const mixed = carve(c('10.44.16.0/20'), [26, 24])
+    expect(all(mixed)).toEqual(['10.44.16.0/26', '10.44.17.0/24'])
+    for (const [i, a] of zones.entries()) for (const b of zones.slice(i + 1)) expect(overlaps(a, b)).toBe(false)
+  })
+
+  it('says which request does not fit', () => {
+    expect(() => carve(c('10.44.16.0/23'), [24, 24, 24])).toThrow(new CidrError('no free /24 left in 10.44.16.0/23'))
+    expect(() => carve(c('10.44.16.0/23'), [24], [c('10.44.16.0/23')])).toThrow(CidrError)
+  })
+
+  it('splits a block into equal parts', () => {
+    expect(all(split(c('10.44.16.0/20'), 4))).toEqual(['10.44.16.0/22', '10.44.20.0/22', '10.44.24.0/22', '10.44.28.0/22'])
+    expect(all(split(c('10.0.0.0/8'), 1))).toEqual(['10.0.0.0/8'])
+    expect(() => split(c('10.44.16.0/20'), 3)).toThrow('10.44.16.0/20 cannot be split into 3 equal subnets')
+    expect(() => split(c('10.44.16.1/32'), 2)).toThrow(CidrError)
+  })
+})
