@@ -1,0 +1,40 @@
+import {Flags} from '@oclif/core'
+
+import {GovnetCommand} from '../../src/cli/base'
+import {parseFreshness} from '../../src/coverage'
+import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
+import {startMetricsService} from '../../src/metrics'
+import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress, parseRefreshInterval} from '../../src/metrics/options'
+
+export default class MetricsServe extends GovnetCommand {
+  static description =
+    'Serves /metrics (Prometheus text format, or OpenMetrics when the scraper asks for it) and /healthz from a read-only ' +
+    'connection. The inventory is read once per --refresh interval, never per scrape; when a refresh fails the last good ' +
+    'values stay, with govnet_refresh_success 0. Stops cleanly on SIGTERM or SIGINT.'
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --listen :10360 --refresh 1m --db /var/lib/govnet/govnet.db',
+  ]
+  static flags = {
+    fresh: Flags.string({default: DEFAULT_FRESHNESS, description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …'}),
+    listen: Flags.string({default: DEFAULT_LISTEN, description: 'HOST:PORT to listen on; :PORT for every address, port 0 for any free port'}),
+    refresh: Flags.string({default: DEFAULT_REFRESH, description: 'how often to re-read the inventory: 30s, 5m, 1h …'}),
+  }
+  static summary = 'Serve Prometheus metrics'
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(MetricsServe)
+    const listen = parseListenAddress(flags.listen)
+    const refreshMs = parseRefreshInterval(flags.refresh)
+    const freshnessMs = parseFreshness(flags.fresh)
+    const inventory = this.openInventory(flags.db, {readonly: true})
+    const service = await startMetricsService(inventory, {listen, refreshMs, freshnessMs})
+    this.log(`serving ${service.url} from ${inventory.path}, refreshed every ${flags.refresh}`)
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', resolve)
+      process.once('SIGINT', resolve)
+    })
+    await service.close()
+    this.log(`stopped on ${signal}`)
+  }
+}

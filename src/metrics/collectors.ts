@@ -1,0 +1,130 @@
+import {Counter, Gauge, Registry, RegistryContentType} from 'prom-client'
+
+import {NODE_STATUSES, PLATFORMS} from '../domain/nodes'
+import {HOSTED_LEVELS, TENANT_STATUSES} from '../domain/tenants'
+import {TIERS} from '../domain/tiers'
+import * as m from './definitions'
+import {AUDIT_OUTCOMES, AUDIT_RESULTS, auditResultOf, NEVER_AUDITED_OUTCOME} from './reachability'
+import type {CoverageRow} from '../domain/coverage'
+import type {MetricsSnapshot} from './snapshot'
+
+export interface RefreshStatus {
+  lastSucceeded: boolean
+  /** Duration of the last refresh attempt, successful or not. */
+  lastDurationSeconds: number
+  failures: number
+}
+
+/** What a scrape serves: the last good snapshot and how refreshing it went. */
+export interface ExporterState {
+  snapshot: MetricsSnapshot
+  refresh: RefreshStatus
+}
+
+type StateSource = () => ExporterState
+
+const unixSeconds = (date: Date): number => date.getTime() / 1000
+
+/** The national line has level "nation" and an empty code, as in `govnet coverage --format csv`. */
+function divisionLabels(row: CoverageRow): Record<'level' | 'code' | 'name', string> {
+  return {level: row.level, code: row.code ?? '', name: row.name}
+}
+
+/**
+ * A gauge whose every value comes from the state at collect time: reset, then set each label set.
+ * `values` yields [labels, value] pairs; label sets that must always exist are yielded with 0 first.
+ */
+function stateGauge<L extends string>(
+  registry: Registry<RegistryContentType>,
+  definition: m.MetricDefinition<L>,
+  state: StateSource,
+  values: (state: ExporterState) => Iterable<[Partial<Record<L, string | number>>, number]>,
+): Gauge<L> {
+  return new Gauge<L>({
+    name: definition.name,
+    help: definition.help,
+    labelNames: definition.labelNames,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [labels, value] of values(state())) this.set(labels, value)
+    },
+  })
+}
+
+function* coverageValues(state: ExporterState, value: (row: CoverageRow) => number): Iterable<[Record<string, string>, number]> {
+  for (const row of state.snapshot.coverage) yield [divisionLabels(row), value(row)]
+}
+
+/**
+ * Register every govnet metric on `registry`. Values are read from `state()` inside collect(), so a
+ * scrape serializes the current snapshot and never touches the inventory.
+ */
+export function registerGovnetMetrics(registry: Registry<RegistryContentType>, state: StateSource): void {
+  stateGauge(registry, m.COVERAGE_TOWNSHIPS, state, (s) => coverageValues(s, (row) => row.townships))
+  stateGauge(registry, m.COVERAGE_COVERED_TOWNSHIPS, state, (s) => coverageValues(s, (row) => row.covered))
+  stateGauge(registry, m.COVERAGE_VERIFIED_TOWNSHIPS, state, (s) => coverageValues(s, (row) => row.verified))
+  stateGauge(registry, m.COVERAGE_RATIO, state, (s) => coverageValues(s, (row) => row.ratio))
+  stateGauge(registry, m.COVERAGE_VERIFIED_RATIO, state, (s) => coverageValues(s, (row) => row.verifiedRatio))
+
+  stateGauge(registry, m.NODES, state, function* (s) {
+    for (const tier of TIERS) for (const status of NODE_STATUSES) for (const platform of PLATFORMS) yield [{tier, status, platform}, 0]
+    for (const row of s.snapshot.nodes) yield [{tier: row.tier, status: row.status, platform: row.platform}, row.nodes]
+  })
+
+  stateGauge(registry, m.AUDIT_NODES, state, function* (s) {
+    const byKey = new Map<string, number>()
+    for (const row of s.snapshot.auditOutcomes) {
+      const key = `${row.tier}\u0000${auditResultOf(row.outcome)}`
+      byKey.set(key, (byKey.get(key) ?? 0) + row.nodes)
+    }
+    for (const tier of TIERS) for (const result of AUDIT_RESULTS) yield [{tier, result}, byKey.get(`${tier}\u0000${result}`) ?? 0]
+  })
+
+  stateGauge(registry, m.AUDIT_OUTCOME_NODES, state, function* (s) {
+    for (const tier of TIERS) for (const outcome of [...AUDIT_OUTCOMES, NEVER_AUDITED_OUTCOME]) yield [{tier, outcome}, 0]
+    for (const row of s.snapshot.auditOutcomes) yield [{tier: row.tier, outcome: row.outcome ?? NEVER_AUDITED_OUTCOME}, row.nodes]
+  })
+
+  stateGauge(registry, m.AUDIT_LAST_TIMESTAMP, state, function* (s) {
+    for (const row of s.snapshot.lastAudits) yield [{tier: row.tier}, unixSeconds(new Date(row.lastAuditAt))]
+  })
+
+  stateGauge(registry, m.TENANTS, state, function* (s) {
+    for (const level of HOSTED_LEVELS) for (const status of TENANT_STATUSES) yield [{mlps_level: level, status}, 0]
+    for (const row of s.snapshot.tenants) yield [{mlps_level: row.mlpsLevel, status: row.status}, row.tenants]
+  })
+
+  stateGauge(registry, m.TENANTS_FAILING_CONTROL, state, function* (s) {
+    for (const row of s.snapshot.controlFailures) yield [{control: row.control, mlps_level: row.mlpsLevel}, row.tenants]
+  })
+
+  stateGauge(registry, m.TENANTS_ASSESSMENT_OVERDUE, state, function* (s) {
+    for (const level of HOSTED_LEVELS) yield [{mlps_level: level}, 0]
+    for (const row of s.snapshot.overdueAssessments) yield [{mlps_level: row.mlpsLevel}, row.tenants]
+  })
+
+  stateGauge(registry, m.INVENTORY_LAST_CHANGE_TIMESTAMP, state, function* (s) {
+    yield [{}, s.snapshot.lastChangeAt ? unixSeconds(s.snapshot.lastChangeAt) : 0]
+  })
+
+  stateGauge(registry, m.REFRESH_DURATION, state, function* (s) {
+    yield [{}, s.refresh.lastDurationSeconds]
+  })
+  stateGauge(registry, m.REFRESH_LAST_SUCCESS_TIMESTAMP, state, function* (s) {
+    yield [{}, unixSeconds(s.snapshot.takenAt)]
+  })
+  stateGauge(registry, m.REFRESH_SUCCESS, state, function* (s) {
+    yield [{}, s.refresh.lastSucceeded ? 1 : 0]
+  })
+
+  new Counter({
+    name: m.REFRESH_FAILURES.name,
+    help: m.REFRESH_FAILURES.help,
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(state().refresh.failures)
+    },
+  })
+}

@@ -1,0 +1,113 @@
+/**
+ * Every metric govnet exports: name (govnet_ prefix, base units, `_total` for counters), one-sentence
+ * help and label names. The README's "Metrics" section documents the same list.
+ */
+export interface MetricDefinition<L extends string = string> {
+  name: string
+  help: string
+  labelNames: readonly L[]
+}
+
+const DIVISION_LABELS = ['level', 'code', 'name'] as const
+
+export const COVERAGE_TOWNSHIPS = {
+  name: 'govnet_coverage_townships',
+  help: 'Townships (乡镇/街道) in the division, or in the whole country for level="nation".',
+  labelNames: DIVISION_LABELS,
+} satisfies MetricDefinition
+
+export const COVERAGE_COVERED_TOWNSHIPS = {
+  name: 'govnet_coverage_covered_townships',
+  help: 'Townships of the division with at least one active extranet node.',
+  labelNames: DIVISION_LABELS,
+} satisfies MetricDefinition
+
+export const COVERAGE_VERIFIED_TOWNSHIPS = {
+  name: 'govnet_coverage_verified_townships',
+  help: 'Covered townships of the division whose active node passed an SSH audit within the freshness window.',
+  labelNames: DIVISION_LABELS,
+} satisfies MetricDefinition
+
+export const COVERAGE_RATIO = {
+  name: 'govnet_coverage_ratio',
+  help: 'Covered townships divided by the townships of the division (0 for a division without townships).',
+  labelNames: DIVISION_LABELS,
+} satisfies MetricDefinition
+
+export const COVERAGE_VERIFIED_RATIO = {
+  name: 'govnet_coverage_verified_ratio',
+  help: 'Verified townships divided by the townships of the division (0 for a division without townships).',
+  labelNames: DIVISION_LABELS,
+} satisfies MetricDefinition
+
+export const NODES = {
+  name: 'govnet_nodes',
+  help: 'Extranet nodes in the inventory by tier, status and platform.',
+  labelNames: ['tier', 'status', 'platform'],
+} satisfies MetricDefinition
+
+export const AUDIT_NODES = {
+  name: 'govnet_audit_nodes',
+  help: 'Active and degraded nodes by tier and by what their latest SSH audit found (reachable, unreachable, host_key_mismatch, audit_failed, never_audited).',
+  labelNames: ['tier', 'result'],
+} satisfies MetricDefinition
+
+export const AUDIT_OUTCOME_NODES = {
+  name: 'govnet_audit_outcome_nodes',
+  help: 'Active and degraded nodes by tier and by the outcome code of their latest SSH audit ("never" when not audited yet).',
+  labelNames: ['tier', 'outcome'],
+} satisfies MetricDefinition
+
+export const AUDIT_LAST_TIMESTAMP = {
+  name: 'govnet_audit_last_timestamp_seconds',
+  help: 'Unix time of the most recent finished SSH audit of a node of the tier (absent for a tier never audited).',
+  labelNames: ['tier'],
+} satisfies MetricDefinition
+
+export const TENANTS = {
+  name: 'govnet_tenants',
+  help: 'Government cloud tenants by MLPS grading level and status.',
+  labelNames: ['mlps_level', 'status'],
+} satisfies MetricDefinition
+
+export const TENANTS_FAILING_CONTROL = {
+  name: 'govnet_tenants_failing_control',
+  help: 'Tenants (not decommissioned) whose record fails the baseline control of their MLPS level.',
+  labelNames: ['control', 'mlps_level'],
+} satisfies MetricDefinition
+
+export const TENANTS_ASSESSMENT_OVERDUE = {
+  name: 'govnet_tenants_assessment_overdue',
+  help: 'Tenants (not decommissioned) whose periodic grading assessment is overdue for their MLPS level.',
+  labelNames: ['mlps_level'],
+} satisfies MetricDefinition
+
+export const INVENTORY_LAST_CHANGE_TIMESTAMP = {
+  name: 'govnet_inventory_last_change_timestamp_seconds',
+  help: 'Unix time of the last change recorded in the inventory change log (0 when the log is empty).',
+  labelNames: [],
+} satisfies MetricDefinition
+
+export const REFRESH_DURATION = {
+  name: 'govnet_refresh_duration_seconds',
+  help: 'Time the last refresh of the metrics snapshot from the inventory took, successful or not.',
+  labelNames: [],
+} satisfies MetricDefinition
+
+export const REFRESH_LAST_SUCCESS_TIMESTAMP = {
+  name: 'govnet_refresh_last_success_timestamp_seconds',
+  help: 'Unix time at which the served metrics snapshot was read from the inventory.',
+  labelNames: [],
+} satisfies MetricDefinition
+
+export const REFRESH_SUCCESS = {
+  name: 'govnet_refresh_success',
+  help: 'Whether the last refresh of the metrics snapshot succeeded (1) or failed and older values are served (0).',
+  labelNames: [],
+} satisfies MetricDefinition
+
+export const REFRESH_FAILURES = {
+  name: 'govnet_refresh_failures_total',
+  help: 'Refreshes of the metrics snapshot that failed since the exporter started.',
+  labelNames: [],
+} satisfies MetricDefinition

@@ -1,0 +1,143 @@
+import {OpenMetricsContentType, Registry, RegistryContentType} from 'prom-client'
+import {gzipSync} from 'node:zlib'
+
+import {metricsMessages as msg} from '../messages'
+import {ExporterState, registerGovnetMetrics} from './collectors'
+import type {MetricsSnapshot} from './snapshot'
+
+export type ExpositionFormat = 'prometheus' | 'openmetrics'
+
+/** One format's rendering of the current state, ready to send. */
+export interface Exposition {
+  contentType: string
+  body: Buffer
+  gzipped: Buffer
+}
+
+export interface RefreshOutcome {
+  succeeded: boolean
+  durationSeconds: number
+  error?: Error
+}
+
+/**
+ * Holds the last good snapshot and its renderings. A refresh reads the inventory once (the only place
+ * the inventory is touched), then renders both exposition formats; a scrape sends the rendering as is.
+ * Each format has its own registry: prom-client renames counters while rendering OpenMetrics, so the
+ * two must not share metric objects.
+ */
+export class MetricsExporter {
+  private state?: ExporterState
+  private readonly registries: Record<ExpositionFormat, Registry<RegistryContentType>>
+  private expositions?: Record<ExpositionFormat, Exposition>
+  private timer?: NodeJS.Timeout
+  private stopped = false
+
+  constructor(
+    private readonly readSnapshot: () => MetricsSnapshot,
+    private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ) {
+    const current = () => {
+      if (!this.state) throw new Error('no metrics snapshot yet')
+      return this.state
+    }
+    const openmetrics = new Registry<OpenMetricsContentType>()
+    openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)
+    this.registries = {prometheus: new Registry(), openmetrics}
+    registerGovnetMetrics(this.registries.prometheus, current)
+    registerGovnetMetrics(this.registries.openmetrics, current)
+  }
+
+  /**
+   * Read a new snapshot and render it. On failure the last good snapshot stays, with
+   * govnet_refresh_success 0 and one more govnet_refresh_failures_total; the first refresh has no
+   * good snapshot to fall back on, so its error is thrown.
+   */
+  async refresh(): Promise<RefreshOutcome> {
+    const started = process.hrtime.bigint()
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9
+    let snapshot: MetricsSnapshot
+    try {
+      snapshot = this.readSnapshot()
+    } catch (error) {
+      const durationSeconds = elapsed()
+      if (!this.state) throw error
+      this.state = {
+        snapshot: this.state.snapshot,
+        refresh: {lastSucceeded: false, lastDurationSeconds: durationSeconds, failures: this.state.refresh.failures + 1},
+      }
+      this.log(msg.refreshFailed((error as Error).message, this.state.snapshot.takenAt))
+      await this.render()
+      return {succeeded: false, durationSeconds, error: error as Error}
+    }
+    const durationSeconds = elapsed()
+    this.state = {snapshot, refresh: {lastSucceeded: true, lastDurationSeconds: durationSeconds, failures: this.state?.refresh.failures ?? 0}}
+    await this.render()
+    return {succeeded: true, durationSeconds}
+  }
+
+  /** Refresh every `intervalMs`, counted from the end of the previous refresh, until stop(). */
+  startRefreshing(intervalMs: number): void {
+    const schedule = () => {
+      if (this.stopped) return
+      this.timer = setTimeout(() => {
+        this.refresh().then(schedule, (error: Error) => {
+          this.log(msg.refreshFailed(error.message, this.state?.snapshot.takenAt))
+          schedule()
+        })
+      }, intervalMs)
+    }
+    schedule()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+  }
+
+  /** The current rendering in `format`; refresh() must have succeeded once. */
+  exposition(format: ExpositionFormat): Exposition {
+    if (!this.expositions) throw new Error('metrics exporter has not been refreshed yet')
+    return this.expositions[format]
+  }
+
+  /** When the served snapshot was read; refresh() must have succeeded once. */
+  snapshotTakenAt(): Date {
+    if (!this.state) throw new Error('metrics exporter has not been refreshed yet')
+    return this.state.snapshot.takenAt
+  }
+
+  /** The registry behind `format`, for tests that assert through getMetricsAsJSON(). */
+  registry(format: ExpositionFormat = 'prometheus'): Registry<RegistryContentType> {
+    return this.registries[format]
+  }
+
+  private async render(): Promise<void> {
+    const rendered = {} as Record<ExpositionFormat, Exposition>
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const registry = this.registries[format]
+      const body = Buffer.from(await registry.metrics(), 'utf8')
+      rendered[format] = {contentType: registry.contentType, body, gzipped: gzipSync(body)}
+    }
+    this.expositions = rendered
+  }
+}
+
+/**
+ * The format a scraper asked for in its Accept header: OpenMetrics when it ranks
+ * application/openmetrics-text at least as high as text/plain, the Prometheus text format otherwise.
+ */
+export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+  if (!accept) return 'prometheus'
+  let openMetrics = 0
+  let text = 0
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    const qParam = params.find((p) => p.startsWith('q='))
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
+    if (!Number.isFinite(q)) continue
+    if (type === 'application/openmetrics-text') openMetrics = Math.max(openMetrics, q)
+    else if (type === 'text/plain') text = Math.max(text, q)
+  }
+  return openMetrics > 0 && openMetrics >= text ? 'openmetrics' : 'prometheus'
+}

@@ -1,0 +1,149 @@
+import {ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
+import path from 'node:path'
+
+/** Debian's prometheus package (promtool and the server); `.ci/run` installs it. */
+export const PROMTOOL = '/usr/bin/promtool'
+export const PROMETHEUS = '/usr/bin/prometheus'
+
+/**
+ * Whether the Prometheus tests can run. Locally they are skipped without the package; under CI
+ * (CI=true) they run regardless and fail on the missing binary, so CI never passes by skipping.
+ */
+export const runPrometheusTests = existsSync(PROMETHEUS) && existsSync(PROMTOOL) ? true : Boolean(process.env.CI)
+
+export function requireBinary(binary: string): void {
+  if (!existsSync(binary)) throw new Error(`${binary} not found: install Debian's prometheus package (apt-get install prometheus)`)
+}
+
+export interface PromtoolResult {
+  code: number
+  /** One line per problem promtool reports. */
+  problems: string[]
+  output: string
+}
+
+/** `promtool ARGS…`, with `input` on stdin. */
+export function promtool(args: readonly string[], input?: string, cwd?: string): PromtoolResult {
+  requireBinary(PROMTOOL)
+  const result = spawnSync(PROMTOOL, args, {input, cwd, encoding: 'utf8', timeout: 60_000})
+  if (result.error) throw result.error
+  const output = `${result.stdout}${result.stderr}`
+  return {code: result.status ?? -1, problems: output.split('\n').filter((line) => line.trim() !== ''), output}
+}
+
+/** `promtool check metrics` on an exposition in the text format: no problems means an empty list and exit 0. */
+export function promtoolCheckMetrics(exposition: string): PromtoolResult {
+  return promtool(['check', 'metrics'], exposition)
+}
+
+/** A TCP port free on 127.0.0.1 at the time of the call. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as {port: number}
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Call `attempt` every `intervalMs` until it returns a value (not undefined), at most `attempts` times. */
+export async function poll<T>(attempt: () => Promise<T | undefined>, {attempts, intervalMs}: {attempts: number; intervalMs: number}, what: string): Promise<T> {
+  let lastError: unknown
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const value = await attempt()
+      if (value !== undefined) return value
+    } catch (error) {
+      lastError = error
+    }
+    await sleep(intervalMs)
+  }
+  throw new Error(`gave up waiting for ${what} after ${attempts} attempts${lastError ? `: ${(lastError as Error).message}` : ''}`)
+}
+
+export interface PrometheusServer {
+  url: string
+  /** Prometheus's own log (stderr), for failure messages. */
+  log: () => string
+  /** An instant query through the HTTP API; returns the result vector. */
+  query(promql: string): Promise<Array<{metric: Record<string, string>; value: [number, string]}>>
+  stop(): Promise<void>
+}
+
+/**
+ * Start a real Prometheus on 127.0.0.1 with its own config and storage under `dir`, scraping
+ * `targets` (host:port) as job "govnet" every second, and wait until it is ready.
+ */
+export async function startPrometheus(dir: string, targets: readonly string[]): Promise<PrometheusServer> {
+  requireBinary(PROMETHEUS)
+  const config = path.join(dir, 'prometheus.yml')
+  const storage = path.join(dir, 'data')
+  mkdirSync(storage, {recursive: true})
+  writeFileSync(
+    config,
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: govnet',
+      '    static_configs:',
+      `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+      '',
+    ].join('\n'),
+  )
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child: ChildProcess = spawn(
+    PROMETHEUS,
+    [`--config.file=${config}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    {stdio: ['ignore', 'ignore', 'pipe']},
+  )
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString()
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  try {
+    await poll(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log}`)
+        const res = await fetch(`${url}/-/ready`)
+        return res.ok ? true : undefined
+      },
+      {attempts: 100, intervalMs: 200},
+      'prometheus to become ready',
+    )
+  } catch (error) {
+    await stop()
+    throw error
+  }
+
+  return {
+    url,
+    log: () => log,
+    async query(promql) {
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)
+      const body = (await res.json()) as {status: string; error?: string; data: {resultType: string; result: any[]}}
+      if (body.status !== 'success') throw new Error(`query ${promql} failed: ${body.error}`)
+      return body.data.result
+    },
+    stop,
+  }
+}

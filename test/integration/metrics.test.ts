@@ -1,0 +1,290 @@
+import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {request} from 'node:http'
+import path from 'node:path'
+import {gunzipSync} from 'node:zlib'
+import type {MetricObjectWithValues, MetricValue} from 'prom-client'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {computeCoverageAllLevels} from '../../src/coverage'
+import {Inventory} from '../../src/inventory/db'
+import {metricsMessages as msg} from '../../src/messages'
+import {MetricsExporter} from '../../src/metrics/exporter'
+import {MetricsServer} from '../../src/metrics/server'
+import {MetricsSnapshot, snapshotReader} from '../../src/metrics/snapshot'
+import {writeFileAtomically} from '../../src/metrics/textfile'
+import {tempDir} from '../helpers/cli'
+import {METRICS_NOW, SEED_LAST_CHANGE_AT, seedMetricsInventory} from '../helpers/metrics-seed'
+import {promtoolCheckMetrics} from '../helpers/prometheus'
+
+type Json = MetricObjectWithValues<MetricValue<string>>[]
+
+/** The value of `name` with exactly `labels`, failing when there is no such series. */
+function valueOf(metrics: Json, name: string, labels: Record<string, string | number> = {}): number {
+  const metric = metrics.find((m) => m.name === name)
+  if (!metric) expect.fail(`no metric ${name}`)
+  const wanted = Object.entries(labels).map(([k, v]) => [k, String(v)])
+  const series = metric.values.find(
+    (v) => Object.keys(v.labels).length === wanted.length && wanted.every(([k, value]) => String(v.labels[k!]) === value),
+  )
+  if (!series) expect.fail(`no series ${name}${JSON.stringify(labels)}`)
+  return series.value
+}
+
+function seriesCount(metrics: Json, name: string): number {
+  return metrics.find((m) => m.name === name)?.values.length ?? 0
+}
+
+const tmp = tempDir('govnet-metrics-')
+const dbPath = path.join(tmp.dir, 'govnet.db')
+let inventory: Inventory
+let exporter: MetricsExporter
+let metrics: Json
+
+beforeAll(async () => {
+  seedMetricsInventory(dbPath)
+  inventory = Inventory.open(dbPath, {readonly: true})
+  exporter = new MetricsExporter(snapshotReader(inventory, {now: () => METRICS_NOW}), () => {})
+  await exporter.refresh()
+  metrics = (await exporter.registry().getMetricsAsJSON()) as Json
+})
+
+afterAll(() => {
+  inventory.close()
+  tmp.cleanup()
+})
+
+describe('metrics snapshot of a seeded inventory', () => {
+  it('reports the same coverage as computeCoverageAllLevels, for the nation and every division', () => {
+    const coverage = computeCoverageAllLevels(inventory, {now: METRICS_NOW})
+    const lines = [coverage.national, ...coverage.province, ...coverage.prefecture, ...coverage.county]
+    expect(seriesCount(metrics, 'govnet_coverage_townships')).toBe(lines.length)
+    for (const line of lines) {
+      const labels = {level: line.level, code: line.code ?? '', name: line.name}
+      expect(valueOf(metrics, 'govnet_coverage_townships', labels)).toBe(line.townships)
+      expect(valueOf(metrics, 'govnet_coverage_covered_townships', labels)).toBe(line.covered)
+      expect(valueOf(metrics, 'govnet_coverage_verified_townships', labels)).toBe(line.verified)
+      expect(valueOf(metrics, 'govnet_coverage_ratio', labels)).toBe(line.ratio)
+      expect(valueOf(metrics, 'govnet_coverage_verified_ratio', labels)).toBe(line.verifiedRatio)
+    }
+    // Seeded: 7 active township nodes in Beijing (3 verified) and 3 in Dongguan (2 verified).
+    const nation = {level: 'nation', code: '', name: '全国'}
+    expect(valueOf(metrics, 'govnet_coverage_covered_townships', nation)).toBe(10)
+    expect(valueOf(metrics, 'govnet_coverage_verified_townships', nation)).toBe(5)
+    expect(valueOf(metrics, 'govnet_coverage_covered_townships', {level: 'prefecture', code: '4419', name: '东莞市'})).toBe(3)
+  })
+
+  it('counts nodes by tier, status and platform, with every known combination present', () => {
+    expect(valueOf(metrics, 'govnet_nodes', {tier: 'township', status: 'active', platform: 'linux'})).toBe(10)
+    expect(valueOf(metrics, 'govnet_nodes', {tier: 'provincial', status: 'active', platform: 'huawei-vrp'})).toBe(1)
+    expect(valueOf(metrics, 'govnet_nodes', {tier: 'prefecture', status: 'planned', platform: 'linux'})).toBe(1)
+    expect(valueOf(metrics, 'govnet_nodes', {tier: 'national', status: 'active', platform: 'cisco-ios'})).toBe(0)
+    expect(seriesCount(metrics, 'govnet_nodes')).toBe(5 * 4 * 4)
+  })
+
+  it('classifies the latest audit of nodes in service, by tier', () => {
+    const audit = (tier: string, result: string) => valueOf(metrics, 'govnet_audit_nodes', {tier, result})
+    expect([audit('provincial', 'reachable'), audit('provincial', 'unreachable')]).toEqual([1, 1])
+    expect(audit('prefecture', 'host_key_mismatch')).toBe(1)
+    expect(audit('prefecture', 'never_audited')).toBe(0) // the planned prefecture node is not in service
+    expect(['reachable', 'unreachable', 'host_key_mismatch', 'audit_failed', 'never_audited'].map((r) => audit('township', r))).toEqual([
+      7, 1, 1, 1, 1,
+    ])
+    expect(valueOf(metrics, 'govnet_audit_outcome_nodes', {tier: 'township', outcome: 'auth'})).toBe(1)
+    expect(valueOf(metrics, 'govnet_audit_outcome_nodes', {tier: 'township', outcome: 'never'})).toBe(1)
+    expect(valueOf(metrics, 'govnet_audit_outcome_nodes', {tier: 'county', outcome: 'ok'})).toBe(0)
+  })
+
+  it('gives the time of the last audit per tier, and no series for a tier never audited', () => {
+    const hoursBefore = (h: number) => METRICS_NOW.getTime() / 1000 - h * 3600
+    expect(valueOf(metrics, 'govnet_audit_last_timestamp_seconds', {tier: 'provincial'})).toBe(hoursBefore(1))
+    expect(valueOf(metrics, 'govnet_audit_last_timestamp_seconds', {tier: 'prefecture'})).toBe(hoursBefore(3))
+    expect(valueOf(metrics, 'govnet_audit_last_timestamp_seconds', {tier: 'township'})).toBe(hoursBefore(1))
+    expect(seriesCount(metrics, 'govnet_audit_last_timestamp_seconds')).toBe(3)
+  })
+
+  it('counts tenants by level and status, failing controls and overdue assessments', () => {
+    expect(valueOf(metrics, 'govnet_tenants', {mlps_level: 3, status: 'active'})).toBe(2)
+    expect(valueOf(metrics, 'govnet_tenants', {mlps_level: 3, status: 'decommissioned'})).toBe(1)
+    expect(valueOf(metrics, 'govnet_tenants', {mlps_level: 1, status: 'failed'})).toBe(0)
+    expect(seriesCount(metrics, 'govnet_tenants')).toBe(4 * 5)
+    const failing = (control: string, level: number) => valueOf(metrics, 'govnet_tenants_failing_control', {control, mlps_level: level})
+    expect([failing('filing', 2), failing('filing', 3), failing('filing', 4)]).toEqual([0, 1, 0])
+    expect([failing('assessment-interval', 3), failing('assessment-interval', 4)]).toEqual([1, 1])
+    const overdue = [1, 2, 3, 4].map((level) => valueOf(metrics, 'govnet_tenants_assessment_overdue', {mlps_level: level}))
+    expect(overdue).toEqual([0, 0, 1, 1])
+  })
+
+  it('reports inventory freshness and a successful refresh', () => {
+    expect(valueOf(metrics, 'govnet_inventory_last_change_timestamp_seconds')).toBe(Date.parse(SEED_LAST_CHANGE_AT) / 1000)
+    expect(valueOf(metrics, 'govnet_refresh_success')).toBe(1)
+    expect(valueOf(metrics, 'govnet_refresh_failures_total')).toBe(0)
+    expect(valueOf(metrics, 'govnet_refresh_last_success_timestamp_seconds')).toBe(METRICS_NOW.getTime() / 1000)
+    expect(valueOf(metrics, 'govnet_refresh_duration_seconds')).toBeGreaterThan(0)
+  })
+
+  it('renders a text exposition that promtool check metrics accepts', async () => {
+    const text = exporter.exposition('prometheus').body.toString('utf8')
+    const result = promtoolCheckMetrics(text)
+    expect(result.problems).toEqual([])
+    expect(result.code).toBe(0)
+  })
+
+  it('renders the same values in OpenMetrics, with _total on counter samples and the # EOF terminator', () => {
+    const prometheus = exporter.exposition('prometheus')
+    const openMetrics = exporter.exposition('openmetrics')
+    expect(prometheus.contentType).toBe('text/plain; version=0.0.4; charset=utf-8')
+    expect(openMetrics.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8')
+    const om = openMetrics.body.toString('utf8')
+    expect(om.endsWith('# EOF\n')).toBe(true)
+    expect(om).toContain('# TYPE govnet_refresh_failures counter\ngovnet_refresh_failures_total 0')
+    const samples = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .sort()
+    expect(samples(om)).toEqual(samples(prometheus.body.toString('utf8')))
+  })
+})
+
+describe('a failing refresh', () => {
+  it('keeps the last good values, sets govnet_refresh_success 0 and counts the failure, until a refresh succeeds', async () => {
+    const good: MetricsSnapshot = {
+      takenAt: METRICS_NOW,
+      coverage: [{code: null, name: '全国', level: 'nation', townships: 10, covered: 4, verified: 2, ratio: 0.4, verifiedRatio: 0.2}],
+      nodes: [],
+      auditOutcomes: [],
+      lastAudits: [],
+      tenants: [],
+      controlFailures: [],
+      overdueAssessments: [],
+    }
+    const reads: Array<() => MetricsSnapshot> = [
+      () => good,
+      () => {
+        throw new Error('database disk image is malformed')
+      },
+      () => ({...good, takenAt: new Date(METRICS_NOW.getTime() + 60_000), coverage: [{...good.coverage[0]!, covered: 5, ratio: 0.5}]}),
+    ]
+    const logged: string[] = []
+    const failing = new MetricsExporter(() => reads.shift()!(), (line) => logged.push(line))
+    const nation = {level: 'nation', code: '', name: '全国'}
+
+    expect((await failing.refresh()).succeeded).toBe(true)
+    const second = await failing.refresh()
+    expect(second.succeeded).toBe(false)
+    expect(second.error?.message).toBe('database disk image is malformed')
+    expect(logged).toEqual([msg.refreshFailed('database disk image is malformed', METRICS_NOW)])
+    let json = (await failing.registry().getMetricsAsJSON()) as Json
+    expect(valueOf(json, 'govnet_coverage_covered_townships', nation)).toBe(4)
+    expect(valueOf(json, 'govnet_refresh_success')).toBe(0)
+    expect(valueOf(json, 'govnet_refresh_failures_total')).toBe(1)
+    expect(valueOf(json, 'govnet_refresh_last_success_timestamp_seconds')).toBe(METRICS_NOW.getTime() / 1000)
+    expect(failing.exposition('prometheus').body.toString()).toContain('govnet_refresh_success 0')
+
+    expect((await failing.refresh()).succeeded).toBe(true)
+    json = (await failing.registry().getMetricsAsJSON()) as Json
+    expect(valueOf(json, 'govnet_coverage_covered_townships', nation)).toBe(5)
+    expect(valueOf(json, 'govnet_refresh_success')).toBe(1)
+    expect(valueOf(json, 'govnet_refresh_failures_total')).toBe(1)
+  })
+
+  it('throws on the first refresh, when there is nothing to fall back on', async () => {
+    const exporterWithoutData = new MetricsExporter(() => {
+      throw new Error('no such table: nodes')
+    })
+    await expect(exporterWithoutData.refresh()).rejects.toThrow('no such table: nodes')
+    expect(() => exporterWithoutData.exposition('prometheus')).toThrow('has not been refreshed yet')
+  })
+})
+
+interface HttpResult {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}
+
+function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {method, headers, agent: false}, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks)}))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('MetricsServer', () => {
+  let server: MetricsServer
+  let base: string
+
+  beforeAll(async () => {
+    server = await MetricsServer.listen(exporter, {host: '127.0.0.1', port: 0})
+    base = server.url.replace(/\/metrics$/, '')
+  })
+
+  afterAll(async () => {
+    await server.close()
+  })
+
+  it('serves the text format by default and OpenMetrics when asked', async () => {
+    const text = await get(`${base}/metrics`)
+    expect(text.status).toBe(200)
+    expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8')
+    expect(text.body.equals(exporter.exposition('prometheus').body)).toBe(true)
+    const om = await get(`${base}/metrics`, {Accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'})
+    expect(om.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8')
+    expect(om.body.toString()).toMatch(/# EOF\n$/)
+  })
+
+  it('sends the body gzipped when the scraper accepts it', async () => {
+    const gz = await get(`${base}/metrics`, {'Accept-Encoding': 'gzip'})
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.body).equals(exporter.exposition('prometheus').body)).toBe(true)
+  })
+
+  it('answers health checks, HEAD, unknown paths and other methods', async () => {
+    for (const health of ['/healthz', '/-/healthy']) {
+      const res = await get(`${base}${health}`)
+      expect([res.status, res.body.toString()]).toEqual([200, 'ok\n'])
+    }
+    const head = await get(`${base}/metrics`, {}, 'HEAD')
+    expect(head.status).toBe(200)
+    expect(Number(head.headers['content-length'])).toBe(exporter.exposition('prometheus').body.length)
+    expect(head.body.length).toBe(0)
+    expect((await get(`${base}/nothing`)).status).toBe(404)
+    const post = await get(`${base}/metrics`, {}, 'POST')
+    expect([post.status, post.headers.allow]).toEqual([405, 'GET, HEAD'])
+  })
+
+  it('refuses an address already in use with the catalog error', async () => {
+    const port = Number(new URL(server.url).port)
+    await expect(MetricsServer.listen(exporter, {host: '127.0.0.1', port})).rejects.toThrow(msg.addressInUse(`127.0.0.1:${port}`).message)
+  })
+})
+
+describe('writeFileAtomically', () => {
+  it('replaces the file and leaves no temporary file behind', () => {
+    const file = path.join(tmp.dir, 'govnet.prom')
+    writeFileSync(file, 'old\n')
+    writeFileAtomically(file, 'new\n')
+    expect(readFileSync(file, 'utf8')).toBe('new\n')
+    expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('removes its temporary file when the rename fails, leaving the target as it was', () => {
+    const target = path.join(tmp.dir, 'a-directory.prom')
+    mkdirSync(target)
+    expect(() => writeFileAtomically(target, 'new\n')).toThrow(/cannot write metrics to .*a-directory\.prom/)
+    expect(statSync(target).isDirectory()).toBe(true)
+    expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('fails with the catalog message when the directory does not exist', () => {
+    const file = path.join(tmp.dir, 'missing-dir', 'govnet.prom')
+    expect(() => writeFileAtomically(file, 'x')).toThrow(
+      msg.cannotWriteTextfile(file, `directory ${path.dirname(file)} does not exist`).message,
+    )
+  })
+})

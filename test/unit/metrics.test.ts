@@ -1,0 +1,131 @@
+import {describe, expect, it} from 'vitest'
+
+import {SSH_ERROR_CODES} from '../../src/audit/errors'
+import {BaselineControl} from '../../src/domain/mlps'
+import {metricsMessages as msg} from '../../src/messages'
+import {ASSESSMENT_CONTROL_ID, countComplianceFailures} from '../../src/metrics/compliance'
+import {negotiateFormat} from '../../src/metrics/exporter'
+import {DEFAULT_METRICS_PORT, parseListenAddress, parseRefreshInterval} from '../../src/metrics/options'
+import {auditResultOf} from '../../src/metrics/reachability'
+
+describe('parseListenAddress', () => {
+  it.each([
+    ['127.0.0.1:10360', {host: '127.0.0.1', port: 10360}],
+    ['localhost:0', {host: 'localhost', port: 0}],
+    ['[::1]:9999', {host: '::1', port: 9999}],
+    [':10360', {port: 10360}],
+  ])('reads %s', (value, expected) => {
+    expect(parseListenAddress(value)).toEqual(expected)
+  })
+
+  it.each(['10360', '127.0.0.1', '127.0.0.1:70000', '[not-ipv6]:80', '::1:80', '127.0.0.1:http', ''])('refuses %j with the catalog message', (value) => {
+    expect(() => parseListenAddress(value)).toThrow(msg.invalidListen(value).message)
+  })
+
+  it('keeps the default port out of the Prometheus allocation range (9090-9999)', () => {
+    expect(DEFAULT_METRICS_PORT < 9090 || DEFAULT_METRICS_PORT > 9999).toBe(true)
+  })
+})
+
+describe('parseRefreshInterval', () => {
+  it.each([
+    ['30s', 30_000],
+    ['1500ms', 1500],
+    ['5m', 300_000],
+    ['0.5h', 1_800_000],
+    ['24h', 86_400_000],
+  ])('reads %s', (value, ms) => {
+    expect(parseRefreshInterval(value)).toBe(ms)
+  })
+
+  it.each(['0s', '999ms', '25h', '30', '1d', 'soon', '-5s'])('refuses %j', (value) => {
+    expect(() => parseRefreshInterval(value)).toThrow(msg.invalidRefresh(value).message)
+  })
+})
+
+describe('auditResultOf', () => {
+  it('classifies success, network failures, host-key mismatch and never-audited nodes', () => {
+    expect(auditResultOf('ok')).toBe('reachable')
+    expect(auditResultOf(null)).toBe('never_audited')
+    for (const code of ['timeout', 'refused', 'unreachable']) expect(auditResultOf(code)).toBe('unreachable')
+    expect(auditResultOf('host-key-changed')).toBe('host_key_mismatch')
+    for (const code of ['auth', 'host-key-unknown', 'protocol', 'algorithm-mismatch', 'command-timeout', 'closed', 'command-refused']) {
+      expect(auditResultOf(code)).toBe('audit_failed')
+    }
+  })
+
+  it('places every SshError code, and counts an unknown outcome as a failed audit', () => {
+    for (const code of SSH_ERROR_CODES) expect(auditResultOf(code)).not.toBe('never_audited')
+    expect(auditResultOf('some-future-code')).toBe('audit_failed')
+  })
+})
+
+describe('negotiateFormat', () => {
+  it('serves OpenMetrics when the scraper prefers it, as Prometheus 2.x does', () => {
+    const prometheus2 =
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+    expect(negotiateFormat(prometheus2)).toBe('openmetrics')
+    expect(negotiateFormat('application/openmetrics-text; version=1.0.0')).toBe('openmetrics')
+  })
+
+  it('serves the Prometheus text format otherwise', () => {
+    expect(negotiateFormat(undefined)).toBe('prometheus')
+    expect(negotiateFormat('*/*')).toBe('prometheus')
+    expect(negotiateFormat('text/plain;version=0.0.4')).toBe('prometheus')
+    expect(negotiateFormat('text/plain;version=0.0.4,application/openmetrics-text;q=0.3')).toBe('prometheus')
+    expect(negotiateFormat('application/openmetrics-text;q=0')).toBe('prometheus')
+  })
+})
+
+describe('countComplianceFailures', () => {
+  const control = (id: string, level: 1 | 2 | 3 | 4 | 5, parameters: Record<string, unknown>): BaselineControl => ({
+    id,
+    level,
+    title: id,
+    requirement: id,
+    source: 'test',
+    enforcedBy: 'record',
+    parameters,
+  })
+  const controls: BaselineControl[] = [
+    control('filing', 3, {withinDays: 30}),
+    control(ASSESSMENT_CONTROL_ID, 3, {maxIntervalDays: 365}),
+    control(ASSESSMENT_CONTROL_ID, 4, {maxIntervalDays: 183}),
+    control('shared-cloud-hosting', 5, {hostable: false}),
+    {...control('bastion', 3, {}), enforcedBy: 'stack'},
+  ]
+  const today = new Date('2026-11-25T00:00:00Z')
+
+  it('counts each failing control per level and the overdue assessments, zero for the rest', () => {
+    const counts = countComplianceFailures(
+      [
+        {mlpsLevel: 3, status: 'active', filingNumber: null, lastAssessedOn: '2024-01-01'},
+        {mlpsLevel: 3, status: 'active', filingNumber: 'F-1', lastAssessedOn: '2026-01-01'},
+        {mlpsLevel: 4, status: 'active', filingNumber: 'F-2', lastAssessedOn: '2026-01-01'},
+        {mlpsLevel: 3, status: 'requested', filingNumber: null, lastAssessedOn: null},
+      ],
+      controls,
+      today,
+    )
+    expect(counts.controlFailures).toEqual([
+      {control: 'filing', mlpsLevel: 3, tenants: 1},
+      {control: ASSESSMENT_CONTROL_ID, mlpsLevel: 3, tenants: 1},
+      {control: ASSESSMENT_CONTROL_ID, mlpsLevel: 4, tenants: 1},
+    ])
+    expect(counts.overdueAssessments).toEqual([
+      {mlpsLevel: 1, tenants: 0},
+      {mlpsLevel: 2, tenants: 0},
+      {mlpsLevel: 3, tenants: 1},
+      {mlpsLevel: 4, tenants: 1},
+    ])
+  })
+
+  it('has a zero series for every record control of a hosted level when nothing fails', () => {
+    const counts = countComplianceFailures([], controls, today)
+    expect(counts.controlFailures.map((c) => [c.control, c.mlpsLevel, c.tenants])).toEqual([
+      ['filing', 3, 0],
+      [ASSESSMENT_CONTROL_ID, 3, 0],
+      [ASSESSMENT_CONTROL_ID, 4, 0],
+    ])
+  })
+})
