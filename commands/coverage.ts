@@ -1,0 +1,42 @@
+import {Flags} from '@oclif/core'
+
+import {GovnetCommand} from '../src/cli/base'
+import {computeCoverage, CoverageReport, parseFreshness} from '../src/coverage'
+import {coverageCsv, coverageTable} from '../src/coverage/render'
+import {COVERAGE_LEVELS, DEFAULT_FRESHNESS, percent} from '../src/domain/coverage'
+import {coverageMessages} from '../src/messages'
+
+export default class Coverage extends GovnetCommand {
+  static description =
+    'For each division at the chosen level: its townships, how many are covered (at least one active node), how many are verified ' +
+    '(an active node whose last SSH audit succeeded within --fresh) and the ratios, then the national line (or the --under division).'
+  static enableJsonFlag = true
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --level county --under 4419',
+    '<%= config.bin %> <%= command.id %> --level prefecture --fresh 7d --format csv > coverage.csv',
+  ]
+  static flags = {
+    format: Flags.option({default: 'table', description: 'output format (--json is the same as --format json)', options: ['table', 'json', 'csv'] as const})(),
+    fresh: Flags.string({default: DEFAULT_FRESHNESS, description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …'}),
+    level: Flags.option({default: 'province', description: 'level of the rows', options: COVERAGE_LEVELS})(),
+    under: Flags.string({description: 'only divisions below this code (a division above --level)'}),
+  }
+  static summary = 'Township coverage of the extranet'
+
+  async run(): Promise<CoverageReport> {
+    const {flags} = await this.parse(Coverage)
+    const freshnessMs = parseFreshness(flags.fresh)
+    const inventory = this.openInventory(flags.db, {readonly: true})
+    const report = computeCoverage(inventory, {level: flags.level, under: flags.under, freshnessMs})
+    if (this.jsonEnabled()) return report
+    if (flags.format === 'json') this.log(JSON.stringify(report, null, 2))
+    else if (flags.format === 'csv') this.log(coverageCsv(report))
+    else if (report.total.townships === 0) this.log(coverageMessages.noTownships())
+    else {
+      this.log(coverageTable(report))
+      this.log(`\ncoverage ${percent(report.total.ratio)}, verified ${percent(report.total.verifiedRatio)} (audits since ${report.verifiedSince})`)
+    }
+    return report
+  }
+}

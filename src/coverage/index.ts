@@ -1,0 +1,115 @@
+import {
+  COVERAGE_LEVELS,
+  CoverageLevel,
+  CoverageRow,
+  coverageRow,
+  DEFAULT_FRESHNESS_MS,
+  NO_TOWNSHIPS,
+  rollUp,
+  totalOf,
+} from '../domain/coverage'
+import {codeProblem, DIVISION_LEVELS} from '../domain/divisions'
+import {parseSince} from '../domain/time'
+import {GovnetError} from '../errors'
+import type {Inventory} from '../inventory/db'
+import {CountyTownshipCounts, DivisionRepository} from '../inventory/divisions'
+import {coverageMessages} from '../messages'
+
+export interface CoverageOptions {
+  /** Level of the report's rows (default province). */
+  level?: CoverageLevel
+  /** Only divisions below this code, which must be above `level`; the total line is then this division's. */
+  under?: string
+  /** How recent a successful audit must be for a covered township to count as verified (default 24 h). */
+  freshnessMs?: number
+  now?: Date
+}
+
+export interface CoverageReport {
+  level: CoverageLevel
+  under: string | null
+  freshnessMs: number
+  /** Audits that succeeded at or after this instant verify coverage. */
+  verifiedSince: string
+  /** Every division at `level` (under `under`), in code order, including those with nothing covered. */
+  rows: CoverageRow[]
+  /** The national line, or the line of the `under` division. */
+  total: CoverageRow
+}
+
+/** Coverage at every level in one pass, for metrics: the same numbers `govnet coverage` prints at each level. */
+export interface CoverageAllLevels {
+  verifiedSince: string
+  national: CoverageRow
+  province: CoverageRow[]
+  prefecture: CoverageRow[]
+  county: CoverageRow[]
+}
+
+const NATION = {code: null, name: '全国', level: 'nation'} as const
+
+/** A `--fresh` value (a duration such as 90m, 24h or 7d) in milliseconds. */
+export function parseFreshness(value: string): number {
+  if (!/^\d+[a-z]$/.test(value.trim())) throw coverageMessages.invalidFreshness(value)
+  const now = new Date(Date.UTC(2100, 0, 1))
+  let since: string
+  try {
+    since = parseSince(value, now)
+  } catch (error) {
+    if (error instanceof GovnetError) throw coverageMessages.invalidFreshness(value)
+    throw error
+  }
+  const ms = now.getTime() - Date.parse(since)
+  if (ms <= 0) throw coverageMessages.invalidFreshness(value)
+  return ms
+}
+
+function verifiedSince(options: {freshnessMs?: number; now?: Date}): string {
+  const now = options.now ?? new Date()
+  return new Date(now.getTime() - (options.freshnessMs ?? DEFAULT_FRESHNESS_MS)).toISOString()
+}
+
+function rowsAt(divisions: DivisionRepository, counts: readonly CountyTownshipCounts[], level: CoverageLevel, under?: string): CoverageRow[] {
+  const byCode = rollUp(counts, level)
+  return divisions.atLevel(level, under).map((division) => coverageRow(division, byCode.get(division.code) ?? NO_TOWNSHIPS))
+}
+
+/**
+ * `govnet coverage`: one row per division at `level` (all of them, zero or not) plus the total line.
+ * Township counts come from one grouped query per call; the roll-up to the level is done here.
+ */
+export function computeCoverage(inventory: Inventory, options: CoverageOptions = {}): CoverageReport {
+  const level = options.level ?? 'province'
+  const divisions = new DivisionRepository(inventory)
+  const under = options.under === undefined ? undefined : requireUnder(divisions, options.under, level)
+  const since = verifiedSince(options)
+  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: since})
+  return {
+    level,
+    under: under?.code ?? null,
+    freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
+    verifiedSince: since,
+    rows: rowsAt(divisions, counts, level, under?.code),
+    total: coverageRow(under ?? NATION, totalOf(counts)),
+  }
+}
+
+/** Province, prefecture, county and national lines from a single township pass. */
+export function computeCoverageAllLevels(inventory: Inventory, options: {freshnessMs?: number; now?: Date} = {}): CoverageAllLevels {
+  const divisions = new DivisionRepository(inventory)
+  const since = verifiedSince(options)
+  const counts = divisions.countyTownshipCounts({verifiedSince: since})
+  const [province, prefecture, county] = COVERAGE_LEVELS.map((level) => rowsAt(divisions, counts, level))
+  return {verifiedSince: since, national: coverageRow(NATION, totalOf(counts)), province: province!, prefecture: prefecture!, county: county!}
+}
+
+function requireUnder(divisions: DivisionRepository, code: string, level: CoverageLevel) {
+  const problem = codeProblem(code)
+  if (problem) throw coverageMessages.invalidUnder(problem)
+  const division = divisions.get(code)
+  if (!division) throw coverageMessages.underNotInInventory(code)
+  if (DIVISION_LEVELS.indexOf(division.level) >= DIVISION_LEVELS.indexOf(level)) {
+    throw coverageMessages.underNotAboveLevel(code, division.level, level)
+  }
+  return division
+}

@@ -1,0 +1,103 @@
+import Database from 'better-sqlite3'
+import {writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {coverageMessages} from '../../src/messages'
+import {fixtures, govnet, json, tempDir} from '../helpers/cli'
+import {snapshot} from '../helpers/db'
+
+const NODES = `id,name,division,tier,role,mgmt_address,ssh_port,platform,uplink,bandwidth_mbps,status,tags
+cnty-441900,东莞市汇聚,441900,county,aggregation,10.44.19.100,22,huawei-vrp,,1000,active,backbone
+twn-441900003,东城街道接入,441900003,township,access,10.144.0.1,22,huawei-vrp,cnty-441900,100,active,street
+twn-441900004,南城街道接入,441900004,township,access,10.144.0.2,22,h3c-comware,cnty-441900,100,active,street
+twn-441900005,万江街道接入,441900005,township,access,10.144.0.3,22,h3c-comware,cnty-441900,100,decommissioned,street
+twn-620201001,雄关街道接入,620201001,township,access,10.162.0.1,2222,linux,,100,active,street
+`
+
+describe('govnet coverage', () => {
+  let cleanup: () => void
+  let db: string
+
+  beforeAll(() => {
+    const temp = tempDir()
+    cleanup = temp.cleanup
+    db = path.join(temp.dir, 'govnet.db')
+    const nodes = path.join(temp.dir, 'nodes.csv')
+    writeFileSync(nodes, NODES)
+    expect(govnet(['init', '--db', db]).code).toBe(0)
+    expect(govnet(['division', 'import', '--db', db, '--file', path.join(fixtures, 'divisions-sample.csv')]).code).toBe(0)
+    const imported = govnet(['node', 'import', '--db', db, '--file', nodes])
+    expect(imported.stderr).toBe('')
+    // The audit columns as a successful audit leaves them (the audit itself is tested elsewhere).
+    const sqlite = new Database(db)
+    sqlite.prepare("UPDATE nodes SET last_audit_at = ?, last_audit_outcome = 'ok' WHERE id IN ('twn-441900003', 'twn-620201001')").run(new Date().toISOString())
+    sqlite.close()
+  })
+  afterAll(() => cleanup())
+
+  it('prints the per-province table and the national line', () => {
+    const result = govnet(['coverage', '--db', db])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^CODE\s+NAME\s+TOWNSHIPS\s+COVERED\s+VERIFIED\s+COVERAGE\s+VERIFIED%$/m)
+    expect(result.stdout).toMatch(/^44\s+广东省\s+237\s+2\s+1\s+0\.8%\s+0\.4%$/m)
+    expect(result.stdout).toMatch(/^46\s+海南省\s+18\s+0\s+0\s+0\.0%\s+0\.0%$/m)
+    expect(result.stdout).toMatch(/^-\s+全国\s+609\s+3\s+2\s+0\.5%\s+0\.3%$/m)
+  })
+
+  it('returns the report as JSON with --json and with --format json', () => {
+    const result = govnet(['coverage', '--db', db, '--level', 'county', '--under', '4419', '--json'])
+    expect(result.code).toBe(0)
+    const report = json(result)
+    expect(Object.keys(report).sort()).toEqual(['freshnessMs', 'level', 'rows', 'total', 'under', 'verifiedSince'])
+    expect(report).toMatchObject({level: 'county', under: '4419', freshnessMs: 86_400_000})
+    expect(report.rows).toEqual([
+      {code: '441900', name: '东莞市', level: 'county', townships: 36, covered: 2, verified: 1, ratio: 2 / 36, verifiedRatio: 1 / 36},
+    ])
+    expect(report.total).toEqual({code: '4419', name: '东莞市', level: 'prefecture', townships: 36, covered: 2, verified: 1, ratio: 2 / 36, verifiedRatio: 1 / 36})
+    const formatJson = json(govnet(['coverage', '--db', db, '--level', 'county', '--under', '4419', '--format', 'json']))
+    expect({...formatJson, verifiedSince: ''}).toEqual({...report, verifiedSince: ''})
+  })
+
+  it('writes CSV with a header and the total line last', () => {
+    const result = govnet(['coverage', '--db', db, '--level', 'prefecture', '--under', '62', '--format', 'csv', '--fresh', '7d'])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'code,name,level,townships,covered,verified,ratio,verified_ratio',
+      '6202,嘉峪关市,prefecture,5,1,1,0.2,0.2',
+      '62,甘肃省,province,5,1,1,0.2,0.2',
+    ])
+  })
+
+  it('refuses bad --under, --fresh and --level values with one line naming the flag, changing nothing', () => {
+    const before = snapshot(db)
+    const notAbove = govnet(['coverage', '--db', db, '--level', 'county', '--under', '441900'])
+    expect(notAbove.code).toBe(3)
+    expect(notAbove.stderr).toBe(`error: ${coverageMessages.underNotAboveLevel('441900', 'county', 'county').message}\n`)
+    const unknown = govnet(['coverage', '--db', db, '--under', '99'])
+    expect(unknown.code).toBe(3)
+    expect(unknown.stderr).toBe(`error: ${coverageMessages.underNotInInventory('99').message}\n`)
+    const unknownJson = govnet(['coverage', '--db', db, '--under', '99', '--json'])
+    expect(json(unknownJson).error).toEqual({message: coverageMessages.underNotInInventory('99').message, exit: 3, details: []})
+    const fresh = govnet(['coverage', '--db', db, '--fresh', 'yesterday'])
+    expect(fresh.code).toBe(3)
+    expect(fresh.stderr).toBe(`error: ${coverageMessages.invalidFreshness('yesterday').message}\n`)
+    const level = govnet(['coverage', '--db', db, '--level', 'township'])
+    expect(level.code).toBe(2)
+    expect(level.stderr.replace(/\s*›\s*/g, ' ')).toContain('Expected --level=township to be one of: province, prefecture, county')
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('says what to do on an inventory without divisions', () => {
+    const temp = tempDir()
+    try {
+      const empty = path.join(temp.dir, 'empty.db')
+      govnet(['init', '--db', empty])
+      const result = govnet(['coverage', '--db', empty])
+      expect(result.code).toBe(0)
+      expect(result.stdout.trim()).toBe(coverageMessages.noTownships())
+    } finally {
+      temp.cleanup()
+    }
+  })
+})

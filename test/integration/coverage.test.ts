@@ -1,0 +1,137 @@
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {computeCoverage, computeCoverageAllLevels, parseFreshness} from '../../src/coverage'
+import {Inventory} from '../../src/inventory/db'
+import {DivisionImporter, fileSource} from '../../src/inventory/division-import'
+import {COUNTY_COVERAGE_SQL} from '../../src/inventory/divisions'
+import {coverageMessages} from '../../src/messages'
+import {fixtures, tempDir} from '../helpers/cli'
+
+const NOW = new Date('2026-11-25T12:00:00.000Z')
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString()
+
+interface TestNode {
+  id: string
+  division: string
+  tier?: string
+  status: string
+  auditAt?: string
+  outcome?: string
+}
+
+/** Nodes written directly, with the audit columns the audit repository maintains, so each case is exact. */
+function addNodes(inventory: Inventory, nodes: TestNode[]): void {
+  const insert = inventory.db.prepare(
+    `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, last_audit_at, last_audit_outcome, created_at, updated_at)
+     VALUES (@id, @id, @division, @tier, 'access', '10.0.0.1', 'huawei-vrp', @status, @auditAt, @outcome, @now, @now)`,
+  )
+  inventory.write(() => {
+    for (const node of nodes) {
+      insert.run({tier: 'township', auditAt: null, outcome: null, now: NOW.toISOString(), ...node})
+    }
+  })
+}
+
+describe('township coverage', () => {
+  let cleanup: () => void
+  let inventory: Inventory
+
+  beforeAll(() => {
+    const temp = tempDir()
+    cleanup = temp.cleanup
+    inventory = Inventory.open(path.join(temp.dir, 'govnet.db'), {create: true})
+    new DivisionImporter(inventory).import(fileSource(path.join(fixtures, 'divisions-sample.csv')))
+    addNodes(inventory, [
+      // 110101 东城区: one verified, one stale audit, one failed audit, one decommissioned, one only planned/degraded
+      {id: 'verified', division: '110101001', status: 'active', auditAt: hoursAgo(1), outcome: 'ok'},
+      {id: 'stale', division: '110101002', status: 'active', auditAt: hoursAgo(30), outcome: 'ok'},
+      {id: 'failed', division: '110101003', status: 'active', auditAt: hoursAgo(1), outcome: 'auth'},
+      {id: 'gone', division: '110101004', status: 'decommissioned', auditAt: hoursAgo(1), outcome: 'ok'},
+      {id: 'planned', division: '110101005', status: 'planned'},
+      {id: 'degraded', division: '110101005', status: 'degraded', auditAt: hoursAgo(1), outcome: 'ok'},
+      // a county-tier node covers no township
+      {id: 'county-node', division: '110101', tier: 'county', status: 'active', auditAt: hoursAgo(1), outcome: 'ok'},
+      // placeholder counties: Dongguan 441900 and Jiayuguan 620201 (two nodes in one township count once)
+      {id: 'dongguan', division: '441900003', status: 'active'},
+      {id: 'jiayuguan-a', division: '620201001', status: 'active', auditAt: hoursAgo(2), outcome: 'ok'},
+      {id: 'jiayuguan-b', division: '620201001', status: 'active', auditAt: hoursAgo(3), outcome: 'timeout'},
+    ])
+  })
+  afterAll(() => {
+    inventory.close()
+    cleanup()
+  })
+
+  it('reports every province with covered and verified townships and the national line', () => {
+    const report = computeCoverage(inventory, {now: NOW})
+    expect(report.level).toBe('province')
+    expect(report.verifiedSince).toBe(hoursAgo(24))
+    expect(report.rows).toEqual([
+      {code: '11', name: '北京市', level: 'province', townships: 349, covered: 3, verified: 1, ratio: 3 / 349, verifiedRatio: 1 / 349},
+      {code: '44', name: '广东省', level: 'province', townships: 237, covered: 1, verified: 0, ratio: 1 / 237, verifiedRatio: 0},
+      {code: '46', name: '海南省', level: 'province', townships: 18, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+      {code: '62', name: '甘肃省', level: 'province', townships: 5, covered: 1, verified: 1, ratio: 0.2, verifiedRatio: 0.2},
+    ])
+    expect(report.total).toEqual({code: null, name: '全国', level: 'nation', townships: 609, covered: 5, verified: 2, ratio: 5 / 609, verifiedRatio: 2 / 609})
+  })
+
+  it('counts a stale audit as verified once the freshness window covers it', () => {
+    const report = computeCoverage(inventory, {level: 'county', under: '1101', freshnessMs: 48 * 3_600_000, now: NOW})
+    expect(report.rows.find((r) => r.code === '110101')).toMatchObject({townships: 17, covered: 3, verified: 2})
+    expect(report.total).toMatchObject({code: '1101', level: 'prefecture', townships: 349, covered: 3, verified: 2})
+  })
+
+  it('lists every county of a subtree, placeholder counties and zero rows included', () => {
+    const guangdong = computeCoverage(inventory, {level: 'county', under: '44', now: NOW})
+    expect(guangdong.rows).toHaveLength(13)
+    expect(guangdong.rows.find((r) => r.code === '441900')).toMatchObject({name: '东莞市', townships: 36, covered: 1, verified: 0})
+    expect(guangdong.rows.find((r) => r.code === '442000')).toMatchObject({townships: 23, covered: 0})
+    expect(guangdong.total).toMatchObject({code: '44', name: '广东省', townships: 237, covered: 1})
+    const prefectures = computeCoverage(inventory, {level: 'prefecture', now: NOW})
+    expect(prefectures.rows.map((r) => [r.code, r.townships])).toEqual([
+      ['1101', 349],
+      ['4401', 178],
+      ['4419', 36],
+      ['4420', 23],
+      ['4604', 18],
+      ['6202', 5],
+    ])
+  })
+
+  it('computes all levels in one call, consistent with the per-level report', () => {
+    const all = computeCoverageAllLevels(inventory, {now: NOW})
+    expect(all.national).toEqual(computeCoverage(inventory, {now: NOW}).total)
+    expect(all.province).toEqual(computeCoverage(inventory, {now: NOW}).rows)
+    expect(all.prefecture).toHaveLength(6)
+    expect(all.county).toHaveLength(31)
+    expect(all.county.reduce((n, r) => n + r.townships, 0)).toBe(609)
+  })
+
+  it('refuses an --under that is malformed, unknown, or not above the level', () => {
+    const fails = (options: Parameters<typeof computeCoverage>[1], error: Error) =>
+      expect(() => computeCoverage(inventory, options)).toThrow(expect.objectContaining({message: error.message, exit: 3}))
+    fails({level: 'county', under: '441900'}, coverageMessages.underNotAboveLevel('441900', 'county', 'county'))
+    fails({level: 'province', under: '44'}, coverageMessages.underNotAboveLevel('44', 'province', 'province'))
+    fails({under: '99'}, coverageMessages.underNotInInventory('99'))
+    fails({under: '4x'}, coverageMessages.invalidUnder('"4x" is not a division code: digits only'))
+  })
+
+  it('parses --fresh durations and refuses anything else', () => {
+    expect(parseFreshness('24h')).toBe(86_400_000)
+    expect(parseFreshness('90m')).toBe(5_400_000)
+    expect(parseFreshness('7d')).toBe(7 * 86_400_000)
+    for (const bad of ['1y', '0h', '2026-11-01', 'h', '']) {
+      expect(() => parseFreshness(bad)).toThrow(expect.objectContaining({message: coverageMessages.invalidFreshness(bad).message, exit: 3}))
+    }
+  })
+
+  it('keeps the hot query on its indexes (EXPLAIN QUERY PLAN)', () => {
+    const plan = (inventory.db.prepare(`EXPLAIN QUERY PLAN ${COUNTY_COVERAGE_SQL}`).all({low: '', high: ':', verifiedSince: ''}) as {detail: string}[]).map(
+      (row) => row.detail,
+    )
+    expect(plan).toContain('SEARCH t USING COVERING INDEX divisions_level (level=? AND code>? AND code<?)')
+    expect(plan.filter((detail) => /^SEARCH n USING (COVERING )?INDEX nodes_division_status \(division_code=\? AND status=\?\)$/.test(detail))).toHaveLength(2)
+    expect(plan.some((detail) => /SCAN (t|n)\b/.test(detail))).toBe(false)
+  })
+})
