@@ -3,7 +3,9 @@ import type {Client} from 'ssh2'
 import {interfaceSummary} from '../../domain/audit-parsers/common'
 import {SshError} from '../errors'
 import {runExec} from '../session/exec'
-import type {CommandRecord, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions} from './types'
+import type {ShellSession} from '../session/shell-session'
+import {withoutLogLines} from '../session/terminal-text'
+import type {CommandRecord, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions, ShellProfile} from './types'
 
 /** Merges a step's draft into the facts so far: the first step that learns a field wins. */
 export function mergeDraft(into: FactsDraft, from: FactsDraft): void {
@@ -47,10 +49,10 @@ export function refusedStep(step: ProfileStep, platformName: string): SshError {
 export async function runExecProfile(
   client: Client,
   profile: ExecProfile,
+  commands: CommandRecord[],
   options: RunProfileOptions,
-): Promise<{draft: FactsDraft; commands: CommandRecord[]}> {
+): Promise<FactsDraft> {
   const draft: FactsDraft = {}
-  const commands: CommandRecord[] = []
   for (const step of profile.steps) {
     let accepted = false
     for (const variant of step.variants) {
@@ -71,5 +73,52 @@ export async function runExecProfile(
     }
     if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
   }
-  return {draft, commands}
+  return draft
+}
+
+/** True when the device answered with one of the profile's refusal messages. */
+export function isRefused(output: string, profile: ShellProfile): boolean {
+  return output.split('\n').some((line) => profile.refusalPatterns.some((pattern) => pattern.test(line)))
+}
+
+/** An answer the session already has, e.g. the `display version` that told `auto` which platform this is. */
+export interface ShellAnswer {
+  command: string
+  output: string
+}
+
+/**
+ * Runs a shell profile on an open session: paging off (first accepted variant; none accepted is fine,
+ * the driver answers the pager), then each step's variants until one is not refused.
+ */
+export async function runShellProfile(
+  session: ShellSession,
+  profile: ShellProfile,
+  commands: CommandRecord[],
+  known?: ShellAnswer,
+): Promise<FactsDraft> {
+  const send = async (command: string): Promise<{output: string; refused: boolean}> => {
+    if (known?.command === command) return {output: known.output, refused: false}
+    const {output, durationMs} = await session.run(command)
+    const refused = isRefused(output, profile)
+    commands.push({command, durationMs, ...(refused ? {refused} : {})})
+    return {output: withoutLogLines(output, profile.logLinePatterns), refused}
+  }
+  for (const command of profile.pagingOff) {
+    if (!(await send(command)).refused) break
+  }
+  const draft: FactsDraft = {}
+  for (const step of profile.steps) {
+    let accepted = false
+    for (const variant of step.variants) {
+      const {output, refused} = await send(variant.command)
+      if (refused) continue
+      mergeDraft(draft, variant.parse(output))
+      accepted = true
+      break
+    }
+    if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
+  }
+  mergeDraft(draft, {hostname: session.hostname})
+  return draft
 }
