@@ -1,0 +1,126 @@
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {inventoryMessages, metricsMessages as msg} from '../../src/messages'
+import {TextfileResult} from '../../src/metrics'
+import {govnet, json, tempDir} from '../helpers/cli'
+import {snapshot} from '../helpers/db'
+import {seedMetricsInventory} from '../helpers/metrics-seed'
+import {startServe} from '../helpers/metrics-serve'
+import {promtoolCheckMetrics, runPrometheusTests} from '../helpers/prometheus'
+
+const tmp = tempDir('govnet-metrics-e2e-')
+const dbPath = path.join(tmp.dir, 'govnet.db')
+let before: string
+
+beforeAll(() => {
+  seedMetricsInventory(dbPath)
+  before = snapshot(dbPath)
+})
+
+afterAll(() => {
+  // Both commands open the inventory read-only.
+  expect(snapshot(dbPath)).toBe(before)
+  tmp.cleanup()
+})
+
+describe('govnet metrics write', () => {
+  it('writes the metrics file and reports it as JSON', () => {
+    const file = path.join(tmp.dir, 'govnet.prom')
+    const result = govnet(['metrics', 'write', file, '--db', dbPath, '--json'])
+    expect(result.code).toBe(0)
+    const written = json<TextfileResult>(result)
+    const body = readFileSync(file)
+    expect(Object.keys(written).sort()).toEqual(['bytes', 'file', 'samples', 'takenAt'])
+    expect(written.file).toBe(file)
+    expect(written.bytes).toBe(body.length)
+    expect(written.samples).toBe(body.toString().split('\n').filter((l) => l !== '' && !l.startsWith('#')).length)
+    expect(Number.isNaN(Date.parse(written.takenAt))).toBe(false)
+    expect(body.toString()).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
+  })
+
+  it('prints what it wrote without --json', () => {
+    const file = path.join(tmp.dir, 'human.prom')
+    const result = govnet(['metrics', 'write', file, '--db', dbPath])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(new RegExp(`^wrote \\d+ samples \\(\\d+ bytes\\) to ${file.replaceAll('/', '\\/')}\\n$`))
+  })
+
+  it.runIf(runPrometheusTests)('writes a file that promtool check metrics accepts', () => {
+    const file = path.join(tmp.dir, 'checked.prom')
+    expect(govnet(['metrics', 'write', file, '--db', dbPath]).code).toBe(0)
+    const check = promtoolCheckMetrics(readFileSync(file, 'utf8'))
+    expect(check.problems).toEqual([])
+    expect(check.code).toBe(0)
+  })
+
+  it('fails with exit 3 and the catalog message when the directory does not exist', () => {
+    const file = path.join(tmp.dir, 'no-such-dir', 'govnet.prom')
+    const result = govnet(['metrics', 'write', file, '--db', dbPath])
+    expect(result.code).toBe(3)
+    expect(result.stderr).toBe(`error: ${msg.cannotWriteTextfile(file, `directory ${path.dirname(file)} does not exist`).message}\n`)
+    const asJson = govnet(['metrics', 'write', file, '--db', dbPath, '--json'])
+    expect(json(asJson).error.exit).toBe(3)
+  })
+
+  it('fails with exit 6 when there is no inventory', () => {
+    const missing = path.join(tmp.dir, 'missing.db')
+    const result = govnet(['metrics', 'write', path.join(tmp.dir, 'x.prom'), '--db', missing])
+    expect(result.code).toBe(6)
+    expect(result.stderr).toBe(`error: ${inventoryMessages.inventoryMissing(missing).message}\n`)
+  })
+})
+
+describe('govnet metrics serve', () => {
+  it('serves metrics that promtool check metrics accepts, and health, then stops on SIGINT with exit 0', async () => {
+    const serve = await startServe(dbPath)
+    try {
+      const metrics = await fetch(serve.url)
+      expect(metrics.status).toBe(200)
+      const body = await metrics.text()
+      expect(body).toContain('govnet_refresh_success 1')
+      if (runPrometheusTests) {
+        const check = promtoolCheckMetrics(body)
+        expect(check.problems).toEqual([])
+        expect(check.code).toBe(0)
+      }
+      const health = await fetch(serve.url.replace(/\/metrics$/, '/healthz'))
+      expect(health.status).toBe(200)
+      expect(serve.output().stdout).toContain(`serving ${serve.url} from ${dbPath}, refreshed every 30s`)
+    } finally {
+      expect(await serve.stop('SIGINT')).toBe(0)
+    }
+    expect(serve.output().stdout).toContain('stopped on SIGINT')
+    expect(serve.output().stderr).toBe('')
+  })
+
+  it('refuses a port that another process listens on, with exit 5', async () => {
+    const first = await startServe(dbPath)
+    try {
+      const result = govnet(['metrics', 'serve', '--db', dbPath, '--listen', first.target])
+      expect(result.code).toBe(5)
+      expect(result.stderr).toBe(`error: ${msg.addressInUse(first.target).message}\n`)
+    } finally {
+      expect(await first.stop()).toBe(0)
+    }
+  })
+
+  it.each([
+    [['--listen', 'localhost'], msg.invalidListen('localhost').message],
+    [['--listen', '127.0.0.1:99999'], msg.invalidListen('127.0.0.1:99999').message],
+    [['--refresh', '10'], msg.invalidRefresh('10').message],
+    [['--refresh', '500ms'], msg.invalidRefresh('500ms').message],
+  ])('refuses %j with exit 3 before opening anything', (args, message) => {
+    const result = govnet(['metrics', 'serve', '--db', dbPath, ...args])
+    expect(result.code).toBe(3)
+    expect(result.stderr).toBe(`error: ${message}\n`)
+  })
+
+  it('fails with exit 6 when there is no inventory', () => {
+    const missing = path.join(tmp.dir, 'missing.db')
+    const result = govnet(['metrics', 'serve', '--db', missing, '--listen', '127.0.0.1:0'])
+    expect(result.code).toBe(6)
+    expect(result.stderr).toBe(`error: ${inventoryMessages.inventoryMissing(missing).message}\n`)
+  })
+})
