@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {NODE_CSV_HEADER} from '../../bench/generate-nodes'
 import {parseRecord} from '../../src/domain/fields'
 import {
   buildNode,
@@ -68,6 +69,7 @@ describe('node schema', () => {
 
   it('lists the import columns in schema order', () => {
     expect(NODE_COLUMNS).toEqual(['id', 'name', 'division', 'tier', 'role', 'mgmt_address', 'ssh_port', 'platform', 'uplink', 'bandwidth_mbps', 'status', 'tags'])
+    expect(NODE_CSV_HEADER.split(',')).toEqual(NODE_COLUMNS)
   })
 })
 
