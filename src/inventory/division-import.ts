@@ -68,7 +68,8 @@ const PACKAGE_FILES: ReadonlyArray<[DivisionLevel, string]> = [
 ]
 const PACKAGE_META_KEY = 'divisions_package'
 
-function packageDir(): {dir: string; version: string} {
+/** Where the bundled edition lives and its version (reads package.json only). */
+export function bundledPackage(): {dir: string; version: string} {
   let manifest: string
   try {
     manifest = require.resolve(`${PACKAGE}/package.json`)
@@ -84,7 +85,7 @@ function packageDir(): {dir: string; version: string} {
  * then the codes of the ancestors, which follow from the code and are not read.
  */
 export function packageSource(options: {villages?: boolean} = {}): DivisionSource {
-  const {dir, version} = packageDir()
+  const {dir, version} = bundledPackage()
   const rows: RawRecord[] = []
   for (const [level, file] of PACKAGE_FILES) {
     if (level === 'village' && !options.villages) continue
