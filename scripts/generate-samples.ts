@@ -6,7 +6,6 @@
  *
  *   npx tsc --rootDir . --outDir dist/tools --module commonjs --target es2022 --esModuleInterop --skipLibCheck scripts/generate-samples.ts
  *   node dist/tools/scripts/generate-samples.js            # writes inventory/samples/nodes.csv
- *   node dist/tools/scripts/generate-samples.js --nodes 100000 --out /tmp/nodes-100k.csv   # bench input: backbone + access nodes
  *
  * The extranet it describes: two national core nodes in Beijing (11); a provincial core node in every
  * province, an aggregation node in every prefecture and in every county (placeholder counties such
@@ -109,7 +108,7 @@ function sshPort(platform: string): number {
   return platform === 'linux' ? 2222 : 22
 }
 
-export function generateSampleNodes(divisions: SampleDivisions, options: {allTownships?: boolean; townshipLimit?: number} = {}): NodeRow[] {
+export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
   const provinceName = new Map(divisions.provinces)
   // A generic prefecture name ("市辖区") reads as the province's ("北京市东城区", not "市辖区东城区").
   const prefectureName = new Map(
@@ -191,15 +190,12 @@ export function generateSampleNodes(divisions: SampleDivisions, options: {allTow
   }
 
   const perProvince = new Map<string, number>()
-  let townshipNodes = 0
   for (const [code, name] of divisions.townships) {
-    if (options.townshipLimit !== undefined && townshipNodes >= options.townshipLimit) break
     const province = code.slice(0, 2)
-    const included = options.allTownships || FULLY_COVERED_PROVINCES.includes(province) || unitHash(`share:${code}`) < TOWNSHIP_SHARE
+    const included = FULLY_COVERED_PROVINCES.includes(province) || unitHash(`share:${code}`) < TOWNSHIP_SHARE
     if (!included) continue
     const n = perProvince.get(province) ?? 0
     perProvince.set(province, n + 1)
-    townshipNodes++
     const platform = pick(`platform:${code}`, ACCESS_PLATFORMS)
     const county = code.slice(0, 6)
     rows.push({
@@ -219,34 +215,6 @@ export function generateSampleNodes(divisions: SampleDivisions, options: {allTow
       ]),
       status: pick(`status:${code}`, ACCESS_STATUSES),
       tags: [TOWNSHIP_KIND_TAG[code[6]!] ?? 'unit', pick(`link:${code}`, ACCESS_LINKS)].join(';'),
-    })
-  }
-  return rows
-}
-
-/**
- * Access nodes for bench inputs of any size, spread over the townships in turn (a township may
- * hold several), each with its county node as uplink.
- */
-export function generateAccessNodes(divisions: SampleDivisions, count: number): NodeRow[] {
-  const rows: NodeRow[] = []
-  const townships = divisions.townships
-  for (let i = 0; i < count; i++) {
-    const [code, name] = townships[i % townships.length]!
-    const platform = pick(`platform:${code}:${i}`, ACCESS_PLATFORMS)
-    rows.push({
-      id: `acc-${code}-${Math.floor(i / townships.length) + 1}`,
-      name: `${name}接入节点${Math.floor(i / townships.length) + 1}`,
-      division: code,
-      tier: 'township',
-      role: 'access',
-      mgmt_address: `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`,
-      ssh_port: sshPort(platform),
-      platform,
-      uplink: `cnty-${code.slice(0, 6)}`,
-      bandwidth_mbps: 100,
-      status: pick(`status:${code}:${i}`, ACCESS_STATUSES),
-      tags: 'bench',
     })
   }
   return rows
@@ -275,12 +243,7 @@ function main(argv: string[]): void {
   }
   const divisions = readPackageDivisions()
   const out = option('--out') ?? path.join(__dirname, '..', '..', '..', 'inventory', 'samples', 'nodes.csv')
-  const total = option('--nodes')
-  let rows = generateSampleNodes(divisions)
-  if (total !== undefined) {
-    rows = generateSampleNodes(divisions, {townshipLimit: 0})
-    rows.push(...generateAccessNodes(divisions, Number(total) - rows.length))
-  }
+  const rows = generateSampleNodes(divisions)
   writeFileSync(out, toCsv(rows))
   process.stdout.write(`${rows.length} nodes written to ${out}\n`)
 }

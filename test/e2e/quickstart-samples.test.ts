@@ -4,7 +4,6 @@ import {describe, expect, it} from 'vitest'
 
 import {
   FULLY_COVERED_PROVINCES,
-  generateAccessNodes,
   generateSampleNodes,
   NODE_CSV_COLUMNS,
   readPackageDivisions,
@@ -69,11 +68,5 @@ describe('sample extranet (inventory/samples/nodes.csv)', () => {
     const active = rows.filter((r) => r.status === 'active').length
     expect(active / rows.length).toBeGreaterThan(0.8)
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['active', 'planned', 'degraded', 'decommissioned']))
-  })
-
-  it('generates bench inputs of a given size deterministically', () => {
-    const a = generateAccessNodes(divisions, 1000)
-    expect(a).toHaveLength(1000)
-    expect(toCsv(a)).toBe(toCsv(generateAccessNodes(divisions, 1000)))
   })
 })
