@@ -61,7 +61,11 @@ export class KnownHosts {
   /** Read a known_hosts file; a missing file is an empty one (every host is then unknown). */
   static load(file: string): KnownHosts {
     if (!existsSync(file)) return new KnownHosts(file, [])
-    return new KnownHosts(file, parseKnownHosts(readFileSync(file, 'utf8')))
+    try {
+      return new KnownHosts(file, parseKnownHosts(readFileSync(file, 'utf8')))
+    } catch (error) {
+      throw msg.knownHostsUnreadable(file, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
+    }
   }
 
   static parse(file: string, text: string): KnownHosts {

@@ -1,6 +1,8 @@
 import type {ExtranetNode} from '../domain/nodes'
-import {nowIso} from '../inventory/db'
-import type {AuditRecord} from '../inventory/audits'
+import {AuditRecord, AuditRepository} from '../inventory/audits'
+import {Inventory, nowIso} from '../inventory/db'
+import {NodeAccessRepository} from '../inventory/node-access'
+import {NodeFilter, NodeRepository} from '../inventory/nodes'
 import {auditMessages as msg} from '../messages'
 import {accessAlgorithms, JumpHost, NodeAccess, parseJump} from './access'
 import {connect, describeHop, Hop, SshConnection} from './connect'
@@ -43,6 +45,8 @@ export interface AuditRunOptions {
   abort?: AbortSignal
   /** Called as each node finishes, before the next starts in its slot: the write-back. */
   record: (audit: AuditRecord) => void
+  /** Called once before the first node starts, with the number of nodes to audit. */
+  onStart?: (total: number) => void
   /** Called after `record`, for progress display. */
   onResult?: (result: NodeAuditResult) => void
   runProfile?: RunProfile
@@ -93,8 +97,53 @@ export function nodeDeadline(options: Pick<AuditRunOptions, 'connectTimeoutMs' |
   return 2 * hops * options.connectTimeoutMs + options.retryBackoffMs + 4 * options.commandTimeoutMs
 }
 
+export interface AuditSelection {
+  under?: string
+  tier?: NodeFilter['tier']
+  tag?: string
+  /** Explicit node ids; every one must exist. */
+  nodeIds?: readonly string[]
+  /** Only nodes of this platform; 'auto' selects every platform and detects it. */
+  platform?: Platform | 'auto'
+}
+
+export interface InventoryAuditSummary extends AuditSummary {
+  /** Selected nodes that are not audited because they are decommissioned. */
+  skipped: {nodeId: string; status: string}[]
+}
+
+/**
+ * `govnet audit`: select nodes (decommissioned ones are skipped), load their access settings, run the
+ * pool, and write each node's result to the inventory as it completes.
+ */
+export async function auditInventory(
+  inventory: Inventory,
+  selection: AuditSelection,
+  options: Omit<AuditRunOptions, 'record' | 'platform'>,
+): Promise<InventoryAuditSummary> {
+  const nodes = new NodeRepository(inventory)
+  const ids = selection.nodeIds && selection.nodeIds.length > 0 ? [...new Set(selection.nodeIds)] : undefined
+  const platform = selection.platform === 'auto' ? undefined : selection.platform
+  const selected = nodes.list({under: selection.under, tier: selection.tier, tag: selection.tag, platform, ids})
+  if (ids) {
+    const found = new Set(selected.map((node) => node.id))
+    const missing = ids.filter((id) => !found.has(id) && !nodes.get(id))
+    if (missing.length > 0) throw msg.nodesNotFound(missing)
+  }
+  const auditable = selected.filter((node) => node.status !== 'decommissioned')
+  const access = new NodeAccessRepository(inventory).forNodes(auditable.map((node) => node.id))
+  const audits = new AuditRepository(inventory)
+  const summary = await runAudit(
+    auditable.map((node) => ({node, access: access.get(node.id)})),
+    {...options, platform: selection.platform === 'auto' ? 'auto' : undefined, record: (audit) => audits.record(audit)},
+  )
+  const skipped = selected.filter((node) => node.status === 'decommissioned').map((node) => ({nodeId: node.id, status: node.status}))
+  return {...summary, skipped}
+}
+
 /** Audit the targets through the bounded pool, recording each result as it completes. */
 export async function runAudit(targets: readonly AuditTarget[], options: AuditRunOptions): Promise<AuditSummary> {
+  options.onStart?.(targets.length)
   const stop = options.abort ? AbortSignal.any([options.stop ?? new AbortController().signal, options.abort]) : options.stop
   const pool = await runPool(targets, (target) => auditNode(target, options), {
     concurrency: options.concurrency,

@@ -44,8 +44,8 @@ const toFields = (access: NodeAccess | undefined): Record<keyof NodeAccessFields
 })
 
 export interface NodeAccessChange {
-  /** The settings after the change; undefined when none is left (the row was removed). */
-  access: NodeAccess | undefined
+  /** The settings after the change; null when none is left (the row was removed). */
+  access: NodeAccess | null
   /** The settings that changed; empty when nothing did (and nothing was logged). */
   changed: (keyof NodeAccessFields)[]
 }
@@ -78,6 +78,11 @@ export class NodeAccessRepository {
   get(nodeId: string): NodeAccess | undefined {
     const row = this.byId.get(nodeId) as NodeAccessRow | undefined
     return row && toAccess(row)
+  }
+
+  /** The settings of one node, which must exist (exit 4 otherwise); undefined when it has none. */
+  forNode(nodeId: string): NodeAccess | undefined {
+    return this.existing(nodeId)
   }
 
   /** The settings of many nodes in one query (an audit run's selection). */
@@ -121,12 +126,12 @@ export class NodeAccessRepository {
   private store(nodeId: string, before: NodeAccess | undefined, after: Record<keyof NodeAccessFields, string | number | null>): NodeAccessChange {
     const old = toFields(before)
     const changed = NODE_ACCESS_FIELDS.filter((field) => old[field] !== after[field])
-    if (changed.length === 0) return {access: before, changed}
+    if (changed.length === 0) return {access: before ?? null, changed}
     const now = nowIso()
     if (NODE_ACCESS_FIELDS.every((field) => after[field] === null)) {
       this.remove.run(nodeId)
       this.changes.record('node_access', nodeId, 'delete', before, null, now)
-      return {access: undefined, changed}
+      return {access: null, changed}
     }
     this.upsert.run({node_id: nodeId, ...after, updated_at: now})
     const access = this.get(nodeId)!

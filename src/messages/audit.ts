@@ -138,3 +138,6 @@ export const nothingToSetAccess = () =>
 
 export const unknownAccessField = (field: string, known: readonly string[]) =>
   new GovnetError(`--field ${field}: not an access setting; settings: ${known.join(', ')}`, ExitCode.invalid)
+
+export const knownHostsUnreadable = (file: string, reason: string) =>
+  new GovnetError(`--known-hosts ${file}: cannot read it (${reason})`, ExitCode.invalid)

@@ -1,0 +1,129 @@
+import {Flags} from '@oclif/core'
+import {homedir} from 'node:os'
+import path from 'node:path'
+
+import type {NodeAccess} from '../audit/access'
+import type {InventoryAuditSummary, NodeAuditResult} from '../audit/run'
+import {auditMessages as msg} from '../messages'
+import {renderFields, renderTable} from './table'
+
+const DURATION = /^(\d{1,7})(ms|s|m|h)$/
+const UNIT_MS = {ms: 1, s: 1000, m: 60_000, h: 3_600_000} as const
+
+/** `500ms`, `10s`, `2m`, `1h` → milliseconds; a bare number is seconds, as in ssh's ConnectTimeout. */
+export function parseDurationMs(flag: string, value: string): number {
+  const text = value.trim()
+  if (/^\d{1,7}$/.test(text)) return Number(text) * 1000
+  const match = DURATION.exec(text)
+  if (!match) throw msg.invalidDuration(flag, value)
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
+}
+
+export const DEFAULT_KNOWN_HOSTS = path.join(homedir(), '.ssh', 'known_hosts')
+
+/** The SSH flags of `govnet audit`: how to log in, how to trust host keys, how long to wait. */
+export const sshFlags = {
+  user: Flags.string({description: 'login user for nodes without their own (`node access set --user`); default: the OS user', helpGroup: 'SSH'}),
+  identity: Flags.string({char: 'i', description: 'private key file (OpenSSH or PEM format)', helpGroup: 'SSH'}),
+  'passphrase-env': Flags.string({description: 'environment variable holding the passphrase of --identity', helpGroup: 'SSH'}),
+  'password-env': Flags.string({description: 'environment variable holding the password (password and keyboard-interactive)', helpGroup: 'SSH'}),
+  'password-file': Flags.string({description: 'file whose first line is the password; must be mode 0600 or stricter', helpGroup: 'SSH', exclusive: ['password-env']}),
+  agent: Flags.boolean({description: 'use ssh-agent when SSH_AUTH_SOCK is set', default: true, allowNo: true, helpGroup: 'SSH'}),
+  'known-hosts': Flags.string({description: 'OpenSSH known_hosts file to check host keys against (default: ~/.ssh/known_hosts)', helpGroup: 'SSH'}),
+  'accept-new': Flags.boolean({description: 'record unknown host keys in the known_hosts file (changed keys are still refused)', helpGroup: 'SSH'}),
+  jump: Flags.string({description: 'jump host (bastion) as user@host[:port] for nodes without their own; its host key is checked too', helpGroup: 'SSH'}),
+  timeout: Flags.string({description: 'connect timeout per hop: TCP, banner, key exchange, login (e.g. 10s)', default: '10s', helpGroup: 'SSH'}),
+  'command-timeout': Flags.string({description: 'timeout of each command on the node', default: '30s', helpGroup: 'SSH'}),
+  keepalive: Flags.string({description: 'SSH keepalive interval for nodes without their own; 0 turns it off (3 missed = dropped)', default: '15s', helpGroup: 'SSH'}),
+  'node-deadline': Flags.string({description: 'hard limit per node, retries included (default: 2×timeout per hop + backoff + 4×command-timeout)', helpGroup: 'SSH'}),
+}
+
+// ---- output ----
+
+export function renderSummary(summary: InventoryAuditSummary): string {
+  const failures = Object.entries(summary.failedByReason)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, count]) => `${code} ${count}`)
+    .join(', ')
+  const lines = [
+    renderFields([
+      ['selected', summary.selected],
+      ['reached', summary.reached],
+      ['failed', summary.failed === 0 ? '0' : `${summary.failed} (${failures})`],
+      ['host-key problems', summary.hostKeyProblems.length],
+      ...(summary.skipped.length > 0 ? ([['skipped (decommissioned)', summary.skipped.length]] as [string, number][]) : []),
+      ...(summary.interrupted ? ([['not audited (interrupted)', summary.notAudited.length]] as [string, number][]) : []),
+    ]),
+  ]
+  const failed = summary.results.filter((result) => result.outcome !== 'ok')
+  if (failed.length > 0) {
+    lines.push('', renderTable<NodeAuditResult>([
+      {header: 'NODE', value: (r) => r.nodeId},
+      {header: 'OUTCOME', value: (r) => r.outcome},
+      {header: 'REASON', value: (r) => r.reason},
+    ], failed))
+  }
+  return lines.join('\n')
+}
+
+/** One plain line per finished node, for logs and pipes. */
+export function resultLine(result: NodeAuditResult): string {
+  const head = `${result.outcome === 'ok' ? 'ok  ' : 'FAIL'} ${result.nodeId} ${result.target}${result.via ? ` via ${result.via}` : ''} ${result.durationMs}ms`
+  return result.outcome === 'ok' ? `${head} ${result.platform}` : `${head} ${result.outcome}: ${result.reason}`
+}
+
+/**
+ * Progress on stderr: a one-line bar redrawn in place on a terminal, one line per node otherwise.
+ * `stop()` must run in a `finally`: it ends the bar's line also when the run fails.
+ */
+export class AuditProgress {
+  private done = 0
+  private failed = 0
+  private drawn = false
+
+  constructor(
+    private readonly total: number,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly quiet = false,
+  ) {}
+
+  onResult(result: NodeAuditResult): void {
+    this.done++
+    if (result.outcome !== 'ok') this.failed++
+    if (this.quiet) return
+    if (!this.stream.isTTY) {
+      this.stream.write(`${resultLine(result)}\n`)
+      return
+    }
+    const width = 30
+    const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width)
+    this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total}  failed ${this.failed}\u001b[K`)
+    this.drawn = true
+  }
+
+  note(line: string): void {
+    if (this.drawn) this.stream.write('\n')
+    this.drawn = false
+    this.stream.write(`${line}\n`)
+  }
+
+  stop(): void {
+    if (this.drawn) this.stream.write('\n')
+    this.drawn = false
+  }
+}
+
+export function renderAccess(nodeId: string, access: NodeAccess | null | undefined): string {
+  return renderFields([
+    ['node', nodeId],
+    ['user', access?.user],
+    ['jump', access?.jump],
+    ['kex', access?.kex],
+    ['host key algorithms', access?.hostKeyAlgorithms],
+    ['ciphers', access?.ciphers],
+    ['macs', access?.macs],
+    ['keepalive (s)', access?.keepaliveSeconds],
+    ['pinned host key', access?.hostKeySha256],
+    ['updated', access?.updatedAt],
+  ])
+}
