@@ -1,6 +1,6 @@
 import {FieldProblem} from '../errors'
 import * as msg from '../messages/tenants'
-import {CidrError, formatCidr, parseCidr} from './cidr'
+import {CidrError, formatCidr, overlaps, parseCidr} from './cidr'
 import {boolean, FieldError, integer, isoDate, oneOf, parseRecord, RawRecord, RecordSchema, slug, text} from './fields'
 import {normalizeUscc, usccProblem} from './uscc'
 
@@ -202,4 +202,27 @@ export function sameTenant(a: TenantFields, b: TenantFields): boolean {
 /** The writable fields of a tenant, without its timestamps (what the change log records). */
 export function tenantFields(tenant: TenantFields): TenantFields {
   return Object.fromEntries(FIELDS.map((field) => [field, tenant[field]])) as unknown as TenantFields
+}
+
+/** What a tenant's network block claims: in its region, until it is decommissioned. */
+export type NetworkClaim = Pick<TenantFields, 'id' | 'region' | 'cidr' | 'status'>
+
+/**
+ * The first other tenant in the same region whose block overlaps this tenant's, or undefined.
+ * Decommissioned tenants and tenants without a block claim nothing.
+ */
+export function overlappingClaim(tenant: NetworkClaim, claims: Iterable<NetworkClaim>): NetworkClaim | undefined {
+  if (!tenant.cidr || tenant.status === 'decommissioned') return undefined
+  const block = parseCidr(tenant.cidr)
+  for (const other of claims) {
+    if (other.id === tenant.id || other.region !== tenant.region || !other.cidr || other.status === 'decommissioned') continue
+    if (overlaps(block, parseCidr(other.cidr))) return other
+  }
+  return undefined
+}
+
+/** The overlap as a field problem of `cidr`, or undefined. */
+export function networkProblem(tenant: NetworkClaim, claims: Iterable<NetworkClaim>, row?: number): FieldProblem | undefined {
+  const other = overlappingClaim(tenant, claims)
+  return other && {row, field: 'cidr', message: msg.cidrOverlaps(tenant.cidr!, other.id, other.cidr!, other.region)}
 }

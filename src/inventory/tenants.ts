@@ -7,6 +7,8 @@ import {
   changedFields,
   HostedLevel,
   mergeTenant,
+  NetworkClaim,
+  networkProblem,
   parseTenant,
   REMOVABLE_STATUSES,
   sameTenant,
@@ -91,6 +93,7 @@ export class TenantRepository {
   private readonly update: Statement
   private readonly updateStatus: Statement
   private readonly deleteById: Statement
+  private readonly claims: Statement
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
@@ -111,6 +114,7 @@ export class TenantRepository {
     )
     this.updateStatus = db.prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
     this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
+    this.claims = db.prepare("SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'")
     this.changes = new ChangeLog(inventory)
   }
 
@@ -131,12 +135,18 @@ export class TenantRepository {
     return rows.map(toTenant)
   }
 
+  /** The network blocks tenants hold, to keep a new block from overlapping one in the same region. */
+  networkClaims(): NetworkClaim[] {
+    return this.claims.all() as NetworkClaim[]
+  }
+
   /** Validate and create one tenant from its input fields (import column names). */
   add(input: RawRecord): Tenant {
     const {tenant, problems} = parseTenant(input)
     if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
     return this.inventory.write(() => {
       if (this.get(tenant.id)) throw msg.tenantExists(tenant.id)
+      this.refuseOverlap(tenant)
       return this.create(tenant, nowIso())
     })
   }
@@ -149,6 +159,7 @@ export class TenantRepository {
       if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
       const changed = changedFields(current, tenant)
       if (changed.length === 0) return {tenant: current, changed}
+      this.refuseOverlap(tenant)
       return {tenant: this.replace(current, tenant, nowIso()), changed}
     })
   }
@@ -178,6 +189,11 @@ export class TenantRepository {
       this.changes.record(TENANT_ENTITY, id, 'delete', tenantFields(current), null)
       return current
     })
+  }
+
+  private refuseOverlap(tenant: TenantFields): void {
+    const problem = networkProblem(tenant, this.networkClaims())
+    if (problem) throw inventoryMessages.invalidRecord(TENANT_ENTITY, [problem])
   }
 
   /** Insert and log; call inside a write transaction. */
@@ -250,9 +266,10 @@ export function importTenants(inventory: Inventory, file: ImportFile, options: {
     else firstRowOf.set(tenant.id, row)
     valid.push({row, tenant})
   })
+  const repository = new TenantRepository(inventory)
+  problems.push(...overlapProblems(valid, repository.networkClaims()))
   if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems)
 
-  const repository = new TenantRepository(inventory)
   const update = options.update ?? false
   const plan = options.dryRun
     ? repository.planImport(file.file, valid, update)
@@ -262,6 +279,22 @@ export function importTenants(inventory: Inventory, file: ImportFile, options: {
         return planned
       })
   return {file: file.file, dryRun: options.dryRun ?? false, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged}
+}
+
+/**
+ * Blocks of the file's rows that overlap a block in the same region: of a stored tenant the file
+ * does not replace, or of an earlier row.
+ */
+function overlapProblems(rows: ReadonlyArray<{row: number; tenant: TenantFields}>, stored: readonly NetworkClaim[]): FieldProblem[] {
+  const inFile = new Set(rows.map((r) => r.tenant.id))
+  const claims: NetworkClaim[] = stored.filter((claim) => !inFile.has(claim.id))
+  const problems: FieldProblem[] = []
+  for (const {row, tenant} of rows) {
+    const problem = networkProblem(tenant, claims, row)
+    if (problem) problems.push(problem)
+    else claims.push(tenant)
+  }
+  return problems
 }
 
 /** What `tenant check` reports: every control of the tenant's level with its status and why. */

@@ -11,6 +11,9 @@ export const levelNotHosted = (level: number) =>
 export const invalidFilingNumber = (value: string) =>
   `"${value}" is not a filing number: give the number on the filing certificate (备案证明), 5–40 letters, digits and '-'`
 
+export const cidrOverlaps = (cidr: string, otherId: string, otherCidr: string, region: string) =>
+  `${cidr} overlaps ${otherCidr} of tenant ${otherId} in region ${region}: pick a free block, or leave cidr empty for the region to assign one`
+
 export const duplicateId = (id: string, firstRow: number) => `id ${id} appears already in row ${firstRow}`
 
 // ---- Errors ----

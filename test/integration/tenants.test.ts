@@ -83,6 +83,19 @@ describe('TenantRepository', () => {
     expect(snapshot(dbPath)).toBe(before)
   })
 
+  it('refuses a block that overlaps another tenant in the same region, on add and on set', () => {
+    tenants.add(zhengzhao)
+    const before = snapshot(dbPath)
+    const overlap = inventoryMessages.invalidRecord('tenant', [
+      {field: 'cidr', message: tenantMessages.cidrOverlaps('10.44.20.0/24', 'gd-gat-zhengzhao', '10.44.16.0/20', 'gd-gz-1')},
+    ])
+    expect(thrown(() => tenants.add({...menhu, cidr: '10.44.20.0/24'}))).toEqual(overlap)
+    tenants.add(menhu)
+    expect(thrown(() => tenants.set('gz-thq-menhu', {cidr: '10.44.20.0/24'}))).toEqual(overlap)
+    expect(tenants.add({...menhu, id: 'bj-jxj-guanwang', region: 'bj-1', cidr: '10.44.20.0/24'}).cidr).toBe('10.44.20.0/24')
+    expect(tenants.get('gz-thq-menhu')!.cidr).toBeNull()
+  })
+
   it('lists by level, status and region', () => {
     tenants.add(zhengzhao)
     tenants.add(menhu)
@@ -198,6 +211,27 @@ describe('importTenants', () => {
       ]),
     )
     expect(error.details[0]).toBe(`row 2, uscc: ${usccProblem('114400000069381374')}`)
+    expect(snapshot(dbPath)).toBe(before)
+  })
+
+  it('refuses blocks that overlap a stored tenant or an earlier row, but not a block the file itself moves', () => {
+    tenants.add(zhengzhao)
+    tenants.add({...menhu, id: 'gz-moved', cidr: '10.44.64.0/20'})
+    const before = snapshot(dbPath)
+    const file = csvFile('net.csv', [
+      HEADER,
+      csvLine({...menhu, id: 'gz-a', cidr: '10.44.17.0/24'}),
+      csvLine({...menhu, id: 'gz-b', cidr: '10.44.128.0/20'}),
+      csvLine({...menhu, id: 'gz-c', cidr: '10.44.130.0/24'}),
+      csvLine({...menhu, id: 'gz-moved', cidr: '10.44.96.0/20'}),
+      csvLine({...menhu, id: 'gz-d', cidr: '10.44.64.0/24'}),
+    ])
+    expect(thrown(() => importTenants(inventory, file, {update: true}))).toEqual(
+      inventoryMessages.invalidImport(file.file, [
+        {row: 1, field: 'cidr', message: tenantMessages.cidrOverlaps('10.44.17.0/24', 'gd-gat-zhengzhao', '10.44.16.0/20', 'gd-gz-1')},
+        {row: 3, field: 'cidr', message: tenantMessages.cidrOverlaps('10.44.130.0/24', 'gz-b', '10.44.128.0/20', 'gd-gz-1')},
+      ]),
+    )
     expect(snapshot(dbPath)).toBe(before)
   })
 
