@@ -206,3 +206,46 @@ export async function silentListener(): Promise<{host: string; port: number; clo
       }),
   }
 }
+
+/**
+ * Network namespaces for the jump-host tests: made and removed by the test itself (needs root). Every
+ * address lives inside these namespaces; the host's own network is never touched.
+ */
+export function netnsAvailable(): boolean {
+  if (process.getuid?.() !== 0) return false
+  const probe = `govnet-probe-${process.pid}`
+  try {
+    execFileSync('ip', ['netns', 'add', probe], {stdio: 'ignore'})
+    execFileSync('ip', ['netns', 'del', probe], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function ip(...args: string[]): void {
+  execFileSync('ip', args, {stdio: ['ignore', 'ignore', 'pipe']})
+}
+
+/** A namespace with its loopback up. */
+export function addNetns(name: string): void {
+  ip('netns', 'add', name)
+  ip('-n', name, 'link', 'set', 'lo', 'up')
+}
+
+/** A veth pair between two namespaces, one address on each end; made inside the namespaces, never in the host's. */
+export function linkNetns(a: {ns: string; dev: string; cidr: string}, b: {ns: string; dev: string; cidr: string}): void {
+  ip('-n', a.ns, 'link', 'add', a.dev, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.ns)
+  for (const end of [a, b]) {
+    ip('-n', end.ns, 'addr', 'add', end.cidr, 'dev', end.dev)
+    ip('-n', end.ns, 'link', 'set', end.dev, 'up')
+  }
+}
+
+export function deleteNetns(name: string): void {
+  try {
+    ip('netns', 'del', name)
+  } catch {
+    // Already gone.
+  }
+}
