@@ -38,6 +38,9 @@ const SHELL_PROFILES = Object.values(PROFILES).filter((p): p is ShellProfile => 
  * profile does not understand).
  */
 export async function runProfile(client: Client, platform: Platform | 'auto', options: RunProfileOptions): Promise<ProfileResult> {
+  // A command-by-command dialogue is many small writes; Nagle's algorithm would hold each one back
+  // until the peer's delayed ACK (~40 ms per command on loopback).
+  client.setNoDelay(true)
   const commands: CommandRecord[] = []
   const finish = (profile: Profile, draft: FactsDraft): ProfileResult => ({
     platform: profile.platform,

@@ -41,16 +41,33 @@ export function channelOpenError(error: Error, what: string, watch: ConnectionWa
   return new SshError('command-refused', `the device refused ${what}: ${error.message}`, {cause: error})
 }
 
-/** Opens a channel through ssh2's callback API as a promise; a synchronous throw (not connected) becomes a rejection. */
+/**
+ * Opens a channel through ssh2's callback API as a promise, bounded by `timeoutMs` (a device may accept
+ * the connection and never answer the channel request). A synchronous throw (not connected) becomes a
+ * rejection; a channel that opens after the timeout is closed at once.
+ */
 export function openChannel(
   watch: ConnectionWatch,
   what: string,
+  timeoutMs: number,
   open: (callback: (error: Error | undefined, channel: ClientChannel) => void) => void,
 ): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      reject(new SshError('command-timeout', `the device did not open ${what} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const opened = (error: Error | undefined, channel: ClientChannel) => {
+      clearTimeout(timer)
+      if (timedOut) channel?.close()
+      else if (error) reject(channelOpenError(error, what, watch))
+      else resolve(channel)
+    }
     try {
-      open((error, channel) => (error ? reject(channelOpenError(error, what, watch)) : resolve(channel)))
+      open(opened)
     } catch (error) {
+      clearTimeout(timer)
       reject(channelOpenError(error as Error, what, watch))
     }
   })

@@ -29,12 +29,10 @@ export async function runExec(client: Client, command: string, options: ExecOpti
   const started = performance.now()
   const watch = new ConnectionWatch(client)
   try {
-    const channel = await openChannel(watch, `exec \`${command}\``, (callback) => client.exec(command, callback))
+    const channel = await openChannel(watch, `exec \`${command}\``, options.timeoutMs, (callback) => client.exec(command, callback))
     return await new Promise<ExecResult>((resolve, reject) => {
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
-      let exitCode: number | undefined
-      let exitSignal: string | undefined
       const finish = (outcome: () => void) => {
         clearTimeout(timer)
         options.signal?.removeEventListener('abort', onAbort)
@@ -51,11 +49,11 @@ export async function runExec(client: Client, command: string, options: ExecOpti
       options.signal?.addEventListener('abort', onAbort, {once: true})
       channel.on('data', (chunk: Buffer) => stdout.push(chunk))
       channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-      channel.on('exit', (code: number | null, signalName?: string) => {
-        if (code !== null) exitCode = code
-        if (signalName) exitSignal = signalName
-      })
-      channel.on('close', () => {
+      // The exit status comes with 'close' (ssh2 repeats it there): an 'exit' listener attached after the
+      // channel opened can miss a status that arrived in the same read as the open confirmation.
+      channel.on('close', (code?: number | null, signalName?: string) => {
+        const exitCode = code ?? undefined
+        const exitSignal = signalName ?? undefined
         if (exitCode === undefined && exitSignal === undefined && watch.lost) {
           finish(() => reject(watch.closedError(`\`${command}\``)))
           return

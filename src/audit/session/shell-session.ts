@@ -73,7 +73,7 @@ export class ShellSession {
     const watch = new ConnectionWatch(client)
     let channel: ClientChannel | undefined
     try {
-      channel = await openChannel(watch, 'an interactive shell', (callback) => client.shell(PTY, callback))
+      channel = await openChannel(watch, 'an interactive shell', options.timeoutMs, (callback) => client.shell(PTY, callback))
       const session = new ShellSession(channel, watch, options)
       await session.learnPrompt()
       return session
@@ -128,8 +128,9 @@ export class ShellSession {
   private receive(text: string): void {
     this.received += text
     const unanswered = this.received.slice(this.answeredUpTo)
-    if (this.closed) return this.wakeUp?.()
-    if (endsWithPager(unanswered)) {
+    if (this.closed) {
+      // Nothing to answer on a closed channel.
+    } else if (endsWithPager(unanswered)) {
       this.answeredUpTo = this.received.length
       this.channel.write(' ')
     } else if (endsWithPasswordChangeQuestion(unanswered)) {
