@@ -3,8 +3,28 @@ import type {CoverageRow} from '../domain/coverage'
 import {BaselineRepository} from '../inventory/baselines'
 import {ChangeLog} from '../inventory/changes'
 import type {Inventory} from '../inventory/db'
-import {AuditOutcomeCount, LastAuditByTier, MetricsQueries, NodeCount, TenantCount} from '../inventory/metrics-queries'
+import {MetricsQueries, NodeGroup, TenantCount} from '../inventory/metrics-queries'
 import {countComplianceFailures} from './compliance'
+
+export interface NodeCount {
+  tier: string
+  status: string
+  platform: string
+  nodes: number
+}
+
+export interface AuditOutcomeCount {
+  tier: string
+  /** 'ok' or an SshError code; null when never audited. */
+  outcome: string | null
+  nodes: number
+}
+
+export interface LastAuditByTier {
+  tier: string
+  /** ISO time of the most recent finished audit of any node of that tier. */
+  lastAuditAt: string
+}
 
 export interface ControlFailureCount {
   control: string
@@ -57,9 +77,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
     return {
       takenAt: now,
       coverage: coverageLines(inventory, now, options.freshnessMs),
-      nodes: queries.nodeCounts(),
-      auditOutcomes: queries.auditOutcomeCounts(),
-      lastAudits: queries.lastAuditByTier(),
+      ...summarizeNodes(queries.nodeGroups()),
       tenants: queries.tenantCounts(),
       ...countComplianceFailures(queries.tenantFactsInService(), baselines.controls(), now),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),
@@ -70,4 +88,33 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
 function coverageLines(inventory: Inventory, now: Date, freshnessMs: number | undefined): CoverageRow[] {
   const all = computeCoverageAllLevels(inventory, {now, freshnessMs})
   return [all.national, ...all.province, ...all.prefecture, ...all.county]
+}
+
+/** Audit results only mean something for nodes in service: planned nodes are not installed yet and decommissioned ones are gone. */
+const IN_SERVICE: ReadonlySet<string> = new Set(['active', 'degraded'])
+
+/** Node counts, audit outcomes of nodes in service, and the last audit per tier, from one grouped scan of the nodes. */
+export function summarizeNodes(groups: readonly NodeGroup[]): Pick<MetricsSnapshot, 'nodes' | 'auditOutcomes' | 'lastAudits'> {
+  const nodes = new Map<string, NodeCount>()
+  const outcomes = new Map<string, AuditOutcomeCount>()
+  const lastAudit = new Map<string, string>()
+  for (const group of groups) {
+    const nodeKey = `${group.tier}\u0000${group.status}\u0000${group.platform}`
+    const counted = nodes.get(nodeKey) ?? {tier: group.tier, status: group.status, platform: group.platform, nodes: 0}
+    counted.nodes += group.nodes
+    nodes.set(nodeKey, counted)
+    if (IN_SERVICE.has(group.status)) {
+      const outcomeKey = `${group.tier}\u0000${group.outcome ?? ''}`
+      const outcome = outcomes.get(outcomeKey) ?? {tier: group.tier, outcome: group.outcome, nodes: 0}
+      outcome.nodes += group.nodes
+      outcomes.set(outcomeKey, outcome)
+    }
+    const latest = lastAudit.get(group.tier)
+    if (group.lastAuditAt !== null && (latest === undefined || group.lastAuditAt > latest)) lastAudit.set(group.tier, group.lastAuditAt)
+  }
+  return {
+    nodes: [...nodes.values()],
+    auditOutcomes: [...outcomes.values()],
+    lastAudits: [...lastAudit].map(([tier, lastAuditAt]) => ({tier, lastAuditAt})),
+  }
 }

@@ -7,6 +7,7 @@ import {ASSESSMENT_CONTROL_ID, countComplianceFailures} from '../../src/metrics/
 import {negotiateFormat} from '../../src/metrics/exporter'
 import {DEFAULT_METRICS_PORT, parseListenAddress, parseRefreshInterval} from '../../src/metrics/options'
 import {auditResultOf} from '../../src/metrics/reachability'
+import {summarizeNodes} from '../../src/metrics/snapshot'
 
 describe('parseListenAddress', () => {
   it.each([
@@ -126,6 +127,46 @@ describe('countComplianceFailures', () => {
       ['filing', 3, 0],
       [ASSESSMENT_CONTROL_ID, 3, 0],
       [ASSESSMENT_CONTROL_ID, 4, 0],
+    ])
+  })
+})
+
+describe('summarizeNodes', () => {
+  const group = (tier: string, status: string, platform: string, outcome: string | null, nodes: number, lastAuditAt: string | null) => ({
+    tier,
+    status,
+    platform,
+    outcome,
+    nodes,
+    lastAuditAt,
+  })
+
+  it('adds up node counts over outcomes, counts outcomes of nodes in service only, and keeps the latest audit per tier', () => {
+    const summary = summarizeNodes([
+      group('township', 'active', 'linux', 'ok', 5, '2026-11-25T10:00:00.000Z'),
+      group('township', 'active', 'linux', null, 2, null),
+      group('township', 'degraded', 'linux', 'ok', 1, '2026-11-25T11:00:00.000Z'),
+      group('township', 'decommissioned', 'linux', 'timeout', 4, '2026-11-25T11:30:00.000Z'),
+      group('township', 'planned', 'cisco-ios', null, 3, null),
+      group('county', 'active', 'huawei-vrp', 'refused', 1, '2026-11-20T00:00:00.000Z'),
+      group('national', 'planned', 'linux', null, 1, null),
+    ])
+    expect(summary.nodes).toEqual([
+      {tier: 'township', status: 'active', platform: 'linux', nodes: 7},
+      {tier: 'township', status: 'degraded', platform: 'linux', nodes: 1},
+      {tier: 'township', status: 'decommissioned', platform: 'linux', nodes: 4},
+      {tier: 'township', status: 'planned', platform: 'cisco-ios', nodes: 3},
+      {tier: 'county', status: 'active', platform: 'huawei-vrp', nodes: 1},
+      {tier: 'national', status: 'planned', platform: 'linux', nodes: 1},
+    ])
+    expect(summary.auditOutcomes).toEqual([
+      {tier: 'township', outcome: 'ok', nodes: 6},
+      {tier: 'township', outcome: null, nodes: 2},
+      {tier: 'county', outcome: 'refused', nodes: 1},
+    ])
+    expect(summary.lastAudits).toEqual([
+      {tier: 'township', lastAuditAt: '2026-11-25T11:30:00.000Z'},
+      {tier: 'county', lastAuditAt: '2026-11-20T00:00:00.000Z'},
     ])
   })
 })
