@@ -2,15 +2,9 @@ import {Args} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
 import {renderControls} from '../../src/cli/tenants'
-import {BaselineControl, isHostable, MlpsLevel, parseMlpsLevel} from '../../src/domain/mlps'
+import {LevelBaseline, levelBaseline, parseMlpsLevel} from '../../src/domain/mlps'
 import {BaselineRepository} from '../../src/inventory/baselines'
 import {gradingMessages} from '../../src/messages'
-
-export interface GradingShowResult {
-  level: MlpsLevel
-  hostable: boolean
-  controls: BaselineControl[]
-}
 
 export default class GradingShow extends GovnetCommand {
   static args = {
@@ -23,17 +17,16 @@ export default class GradingShow extends GovnetCommand {
   static examples = ['<%= config.bin %> <%= command.id %> 3', '<%= config.bin %> <%= command.id %> 4 --json']
   static summary = 'Show the baseline controls of a grading level'
 
-  async run(): Promise<GradingShowResult> {
+  async run(): Promise<LevelBaseline> {
     const {args, flags} = await this.parse(GradingShow)
     const level = parseMlpsLevel(args.level)
     if (level === undefined) throw gradingMessages.invalidLevel('LEVEL', args.level)
     const inventory = this.openInventory(flags.db)
-    const controls = new BaselineRepository(inventory).controls(level)
-    const result = {level, hostable: isHostable(level, controls), controls}
+    const baseline = levelBaseline(level, new BaselineRepository(inventory).controls(level))
     if (!this.jsonEnabled()) {
-      this.log(`MLPS level ${level}${result.hostable ? '' : ' — not hosted on a shared government cloud'}\n`)
-      this.log(renderControls(controls))
+      this.log(`MLPS level ${level}${baseline.hostable ? '' : ' — not hosted on a shared government cloud'}\n`)
+      this.log(renderControls(baseline.controls))
     }
-    return result
+    return baseline
   }
 }

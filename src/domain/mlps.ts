@@ -62,6 +62,18 @@ export function isHostable(level: MlpsLevel, controls: readonly BaselineControl[
   return !controls.some((c) => c.level === level && c.parameters.hostable === false)
 }
 
+/** One level's baseline, for `grading show`. */
+export interface LevelBaseline {
+  level: MlpsLevel
+  hostable: boolean
+  controls: BaselineControl[]
+}
+
+export function levelBaseline(level: MlpsLevel, controls: readonly BaselineControl[]): LevelBaseline {
+  const atLevel = controls.filter((c) => c.level === level)
+  return {level, hostable: isHostable(level, atLevel), controls: atLevel}
+}
+
 export interface LevelSummary {
   level: MlpsLevel
   hostable: boolean
@@ -73,10 +85,10 @@ export interface LevelSummary {
 /** One line per MLPS level, for `grading list`. Levels without controls still appear. */
 export function summarizeLevels(controls: readonly BaselineControl[]): LevelSummary[] {
   return MLPS_LEVELS.map((level) => {
-    const atLevel = controls.filter((c) => c.level === level)
+    const {hostable, controls: atLevel} = levelBaseline(level, controls)
     const byEnforcement: Record<EnforcedBy, number> = {record: 0, stack: 0, operator: 0}
     for (const c of atLevel) byEnforcement[c.enforcedBy]++
-    return {level, hostable: isHostable(level, atLevel), controls: atLevel.length, byEnforcement}
+    return {level, hostable, controls: atLevel.length, byEnforcement}
   })
 }
 
