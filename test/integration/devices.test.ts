@@ -284,6 +284,13 @@ describe('auto-detection from the version banner', () => {
     expect(result.commands[0]?.command).toBe('uname -s')
   })
 
+  it('moves on to the CLI when the device never answers the exec probe', async () => {
+    const device = await emulate({platform: 'cisco-ios', hostname: 'DG-CORE-SW01', outputs: iosOutputs, hangOn: 'uname -s'})
+    const result = await audit(device, 'auto', {commandTimeoutMs: 400})
+    expect(result.platform).toBe('cisco-ios')
+    expect(result.commands[0]).toMatchObject({command: 'uname -s', refused: true})
+  })
+
   it('does not send the version command twice on a detected device', async () => {
     const device = await emulate({platform: 'h3c-comware', hostname: 'DG-HM-S6850', outputs: comwareOutputs})
     await audit(device, 'auto')

@@ -76,9 +76,10 @@ async function withShell<T>(client: Client, options: RunProfileOptions, use: (se
   }
 }
 
-/** `uname -s` in an exec channel: "Linux" with exit 0 on a Linux host; network devices refuse or answer otherwise. */
+/** `uname -s` in an exec channel: "Linux" with exit 0 on a Linux host; network devices refuse, hang or answer otherwise. */
 async function answersLikeLinux(client: Client, commands: CommandRecord[], options: RunProfileOptions): Promise<boolean> {
   const command = 'uname -s'
+  const started = performance.now()
   try {
     const result = await runExec(client, command, {timeoutMs: options.commandTimeoutMs, signal: options.signal})
     const linux = result.exitCode === 0 && platformOfBanner(result.stdout) === 'linux'
@@ -91,8 +92,9 @@ async function answersLikeLinux(client: Client, commands: CommandRecord[], optio
     })
     return linux
   } catch (error) {
-    if (error instanceof SshError && error.code === 'command-refused') {
-      commands.push({command, durationMs: 0, refused: true})
+    // A device that will not run exec requests, or never finishes one, is not a Linux host: try its CLI.
+    if (error instanceof SshError && (error.code === 'command-refused' || error.code === 'command-timeout')) {
+      commands.push({command, durationMs: Math.round(performance.now() - started), refused: true})
       return false
     }
     throw error

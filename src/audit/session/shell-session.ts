@@ -86,6 +86,7 @@ export class ShellSession {
 
   /** Sends one command and resolves with its output once the device is back at its prompt. */
   async run(command: string): Promise<ShellOutput> {
+    if (this.closed) throw this.closedError(`\`${command}\``)
     const started = performance.now()
     this.startExchange()
     this.channel.write(`${command}\n`)
