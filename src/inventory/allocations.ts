@@ -137,7 +137,7 @@ export class AllocationRepository {
     this.reservationOfTenant = db.prepare('SELECT * FROM quota_reservations WHERE tenant_id = ?')
     this.reservedByOthers = db.prepare(
       `SELECT coalesce(sum(vcpu), 0) AS vcpu, coalesce(sum(ram_gib), 0) AS ram_gib, coalesce(sum(storage_gib), 0) AS storage_gib
-       FROM quota_reservations WHERE region_id = ?1 AND tenant_id IS NOT ?2`,
+       FROM quota_reservations WHERE region_id = @region AND tenant_id IS NOT @tenant`,
     )
     this.upsertReservation = db.prepare(
       `INSERT INTO quota_reservations (tenant_id, region_id, vcpu, ram_gib, storage_gib, reserved_at, updated_at)
@@ -159,7 +159,7 @@ export class AllocationRepository {
        WHERE status <> 'decommissioned' AND (region = @region OR id IN (SELECT tenant_id FROM quota_reservations WHERE region_id = @region))`,
     )
     this.holders = db.prepare(
-      `SELECT tenant_id FROM network_allocations WHERE region_id = ?1 UNION SELECT tenant_id FROM quota_reservations WHERE region_id = ?1
+      `SELECT tenant_id FROM network_allocations WHERE region_id = @region UNION SELECT tenant_id FROM quota_reservations WHERE region_id = @region
        ORDER BY 1`,
     )
     this.changes = new ChangeLog(inventory)
@@ -195,12 +195,12 @@ export class AllocationRepository {
 
   /** Tenants holding subnets or quota in the region. */
   tenantsHoldingIn(regionId: string): string[] {
-    return (this.holders.all(regionId) as {tenant_id: string}[]).map((r) => r.tenant_id)
+    return (this.holders.all({region: regionId}) as {tenant_id: string}[]).map((r) => r.tenant_id)
   }
 
   /** What the region's other tenants hold, for the pre-flight of `tenantId`. */
   otherTenantsUsage(regionId: string, tenantId: string): OtherTenantsUsage {
-    const reserved = this.reservedByOthers.get(regionId, tenantId) as {vcpu: number; ram_gib: number; storage_gib: number}
+    const reserved = this.reservedByOthers.get({region: regionId, tenant: tenantId}) as {vcpu: number; ram_gib: number; storage_gib: number}
     return {
       reservedVcpu: reserved.vcpu,
       reservedRamGib: reserved.ram_gib,
@@ -210,7 +210,7 @@ export class AllocationRepository {
   }
 
   regionUsage(regionId: string): RegionUsage {
-    const reserved = this.reservedByOthers.get(regionId, null) as {vcpu: number; ram_gib: number; storage_gib: number}
+    const reserved = this.reservedByOthers.get({region: regionId, tenant: null}) as {vcpu: number; ram_gib: number; storage_gib: number}
     return {
       reservedVcpu: reserved.vcpu,
       reservedRamGib: reserved.ram_gib,
@@ -266,7 +266,7 @@ export class AllocationRepository {
   reserveQuota(request: QuotaRequest): QuotaReservation {
     return this.inventory.write(() => {
       const region = this.region(request.regionId)
-      const others = this.reservedByOthers.get(request.regionId, request.tenantId) as {vcpu: number; ram_gib: number; storage_gib: number}
+      const others = this.reservedByOthers.get({region: request.regionId, tenant: request.tenantId}) as {vcpu: number; ram_gib: number; storage_gib: number}
       const shortfall = quotaShortfall(request, region, {vcpu: others.vcpu, ramGib: others.ram_gib, storageGib: others.storage_gib})
       if (shortfall) {
         throw new GovnetError(provisionMessages.quotaOverCapacity(request.regionId, shortfall.resource, shortfall.wanted, shortfall.free), ExitCode.conflict)

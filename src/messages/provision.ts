@@ -74,6 +74,14 @@ export const policyManagementPortOpen = (ports: readonly number[], source: strin
 export const policyMissingZones = (level: number, missing: readonly string[]) =>
   `level ${level} needs the zone(s) ${missing.join(', ')}, which the stack does not create`
 
+/** What is missing for encryption at rest, per target. */
+export const STORAGE_GAPS = {
+  recordedEncryption: (algorithm: string) => `the rule set does not record ${algorithm} encryption of volumes`,
+  recordedKey: 'the rule set does not record a tenant-held key',
+  volumeType: 'no encrypted volume type',
+  key: 'no tenant-held key (Barbican order)',
+} as const
+
 export const policyUnencryptedStorage = (level: number, missing: string) =>
   `level ${level} data must be encrypted at rest with a tenant-held key: ${missing}`
 

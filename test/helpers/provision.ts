@@ -64,3 +64,67 @@ export function tenantFixture(level: number, overrides: Partial<TenantFixture> =
     ...overrides,
   }
 }
+
+export interface RegisteredResource {
+  type: string
+  name: string
+  urn: string
+  inputs: Record<string, any>
+}
+
+/**
+ * Pulumi mocks for this test process (set once): resources are recorded as registered, zone
+ * subnets get the cidr the pre-flight plans, Barbican orders an order reference, and invokes
+ * (role and group look-ups) return `<name>-id`.
+ */
+export function mockedPulumi() {
+  const pulumi = requireDist('@pulumi/pulumi')
+  const settings = requireDist('@pulumi/pulumi/runtime/settings')
+  const {GovTenant} = requireDist('./stacks/tenant')
+  const {preflight} = requireDist('./src/domain/preflight')
+  const registered: RegisteredResource[] = []
+  const plannedCidrs = new Map<string, string>()
+  const ready = pulumi.runtime.setMocks(
+    {
+      newResource(args: {type: string; name: string; inputs: Record<string, any>}) {
+        const urn = `urn:pulumi:test::govnet::${args.type}::${args.name}`
+        registered.push({type: args.type, name: args.name, urn, inputs: args.inputs})
+        const state = {...args.inputs}
+        if (args.type.endsWith(':ZoneSubnet')) state.cidr = plannedCidrs.get(`${args.inputs.tenantId}/${args.inputs.zone}`)
+        if (args.type === 'openstack:keymanager/orderV1:OrderV1') state.orderRef = `https://barbican.example/v1/orders/${args.name}`
+        return {id: `${args.name}-id`, state}
+      },
+      call(args: {token: string; inputs: Record<string, any>}) {
+        return {id: `${args.inputs.name}-id`, name: args.inputs.name}
+      },
+    },
+    'govnet',
+    'test',
+    false,
+  )
+  const output = <T>(o: any): Promise<T> => new Promise((resolve) => o.apply(resolve))
+
+  /** Build one tenant's stack; returns its component's outputs and every resource registered for it. */
+  async function build(tenant: TenantFixture, target: 'local' | 'openstack', region: RegionFields, controls: BaselineControl[]) {
+    await ready
+    const plan = preflight(tenant, region, controls, {target})
+    for (const s of plan.subnets ?? []) plannedCidrs.set(`${tenant.id}/${s.zone}`, s.cidr)
+    const component = new GovTenant(tenant.id, {tenant, region, controls, target, inventoryPath: '/nonexistent/govnet.db', actor: 'test'})
+    const outputs = {
+      networks: await output<Array<{zone: string; cidr: string}>>(component.networks),
+      quota: await output<{vcpu: number; ramGib: number; storageGib: number}>(component.quota),
+      ruleSet: await output<{level: number; defaultAction: string; rules: number; zones: string[]}>(component.ruleSet),
+      keyOrderRef: await output<string | undefined>(component.keyOrderRef),
+    }
+    await settings.waitForRPCs()
+    const resources = registered.filter((r) => r.name === tenant.id || r.name.startsWith(`${tenant.id}-`))
+    return {outputs, resources, subnets: plan.subnets as Array<{zone: string; cidr: string}>}
+  }
+
+  async function settle(): Promise<void> {
+    await ready
+    await settings.waitForRPCs()
+  }
+
+  return {GovTenant, registered, build, settle}
+}

@@ -6,65 +6,23 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {BaselineControl} from '../../src/domain/mlps'
-import {preflight} from '../../src/domain/preflight'
 import {stackBaseline, StackBaseline} from '../../src/domain/stack-baseline'
 import {withinRanges} from '../../src/domain/rules'
 import * as tenantMsg from '../../src/messages/tenants'
 import * as msg from '../../src/messages/provision'
-import {baselineControls, regionFixture, requireDist, tenantFixture, TenantFixture} from '../helpers/provision'
+import {baselineControls, mockedPulumi, regionFixture, tenantFixture, TenantFixture} from '../helpers/provision'
 
-const pulumi = requireDist('@pulumi/pulumi')
-const settings = requireDist('@pulumi/pulumi/runtime/settings')
-const {GovTenant} = requireDist('./stacks/tenant')
-
-interface Registered {
-  type: string
-  name: string
-  inputs: Record<string, any>
-}
-
-const registered: Registered[] = []
-/** Cidr the mocked allocation returns, per "<tenant>/<zone>" (the pre-flight's plan). */
-const mockCidrs = new Map<string, string>()
+const {GovTenant, registered, build: buildStack, settle} = mockedPulumi()
 let controls: BaselineControl[]
 
-beforeAll(async () => {
+beforeAll(() => {
   controls = baselineControls()
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args: {type: string; name: string; inputs: Record<string, any>}) {
-        registered.push({type: args.type, name: args.name, inputs: args.inputs})
-        const state = {...args.inputs}
-        if (args.type.endsWith(':ZoneSubnet')) state.cidr = mockCidrs.get(`${args.inputs.tenantId}/${args.inputs.zone}`)
-        if (args.type === 'openstack:keymanager/orderV1:OrderV1') state.orderRef = `https://barbican.example/v1/orders/${args.name}`
-        return {id: `${args.name}-id`, state}
-      },
-      call(args: {token: string; inputs: Record<string, any>}) {
-        return {id: `${args.inputs.name}-id`, name: args.inputs.name}
-      },
-    },
-    'govnet',
-    'test',
-    false,
-  )
 })
 
-const output = <T>(o: any): Promise<T> => new Promise((resolve) => o.apply(resolve))
-
 async function build(tenant: TenantFixture, target: 'local' | 'openstack', region = regionFixture()) {
-  const result = preflight(tenant, region, controls, {target})
-  for (const s of result.subnets ?? []) mockCidrs.set(`${tenant.id}/${s.zone}`, s.cidr)
-  const component = new GovTenant(tenant.id, {tenant, region, controls, target, inventoryPath: '/nonexistent/govnet.db', actor: 'test'})
-  const outputs = {
-    networks: await output<Array<{zone: string; cidr: string}>>(component.networks),
-    quota: await output<{vcpu: number; ramGib: number; storageGib: number}>(component.quota),
-    ruleSet: await output<{level: number; defaultAction: string; rules: number; zones: string[]}>(component.ruleSet),
-    keyOrderRef: await output<string | undefined>(component.keyOrderRef),
-  }
-  await settings.waitForRPCs()
-  const mine = registered.filter((r) => r.name === tenant.id || r.name.startsWith(`${tenant.id}-`))
-  const ofType = (suffix: string) => mine.filter((r) => r.type.endsWith(suffix))
-  return {outputs, mine, ofType, subnets: result.subnets!}
+  const {outputs, resources, subnets} = await buildStack(tenant, target, region, controls)
+  const ofType = (suffix: string) => resources.filter((r) => r.type.endsWith(suffix))
+  return {outputs, mine: resources, ofType, subnets}
 }
 
 function levelBaseline(level: number): StackBaseline {
@@ -84,7 +42,7 @@ describe.each(LEVELS.flatMap((level) => TARGETS.map((target) => ({level, target}
 
     expect(mine.find((r) => r.type === 'govnet:tenant:GovTenant')?.name).toBe(tenant.id)
     // Zones: one allocated subnet per zone of the level (service + management; web, app, data + management from 3).
-    expect(ofType(':ZoneSubnet').map((r) => r.inputs.zone)).toEqual(baseline.zones)
+    expect(ofType(':ZoneSubnet').map((r) => r.inputs.zone).sort()).toEqual([...baseline.zones].sort())
     expect(baseline.zones).toEqual(level <= 2 ? ['service', 'management'] : ['web', 'app', 'data', 'management'])
     expect(outputs.networks).toEqual(subnets)
     for (const s of ofType(':ZoneSubnet')) expect(s.inputs).toMatchObject({tenantId: tenant.id, regionId: 'gz-1', prefix: 24, within: null})
@@ -126,8 +84,8 @@ describe.each(LEVELS.flatMap((level) => TARGETS.map((target) => ({level, target}
     expect(ofType('compute/quotaSetV2:QuotaSetV2')[0]!.inputs).toMatchObject({cores: 16, ram: 64 * 1024})
     expect(ofType('blockstorage/quoteSetV3:QuoteSetV3')[0]!.inputs).toMatchObject({gigabytes: 500})
     expect(ofType('networking/quotaV2:QuotaV2')[0]!.inputs).toMatchObject({network: baseline.zones.length, subnet: baseline.zones.length, router: 1, floatingip: 0})
-    expect(ofType('networking/network:Network').map((r) => r.inputs.name)).toEqual(baseline.zones.map((z) => `${tenant.id}-${z}`))
-    expect(ofType('networking/subnet:Subnet').map((r) => [r.inputs.name, r.inputs.cidr])).toEqual(subnets.map((s) => [`${tenant.id}-${s.zone}`, s.cidr]))
+    expect(ofType('networking/network:Network').map((r) => r.inputs.name).sort()).toEqual(baseline.zones.map((z) => `${tenant.id}-${z}`).sort())
+    expect(ofType('networking/subnet:Subnet').map((r) => `${r.inputs.name} ${r.inputs.cidr}`).sort()).toEqual(subnets.map((s) => `${tenant.id}-${s.zone} ${s.cidr}`).sort())
     expect(ofType('networking/router:Router')[0]!.inputs.externalNetworkId).toBe('ext-net-extranet')
     expect(ofType('networking/routerInterface:RouterInterface')).toHaveLength(baseline.zones.length)
     expect(ofType('networking/secGroup:SecGroup').map((r) => r.inputs.deleteDefaultRules)).toEqual(baseline.zones.map(() => true))
@@ -162,7 +120,7 @@ describe('a tenant that cannot be compliant is refused before anything is regist
   it('a level the region cannot host', async () => {
     const tenant = tenantFixture(4, {id: 'refused-rating'})
     expect(attempt(tenant, regionFixture({maxMlpsLevel: 3}))).toThrow(refusal(tenant.id, `region-rating: ${msg.levelAboveRating(4, 'gz-1', 3)}`))
-    await settings.waitForRPCs()
+    await settle()
     expect(registered.filter((r) => r.name.startsWith('refused-'))).toEqual([])
   })
 
@@ -194,7 +152,7 @@ describe('a tenant that cannot be compliant is refused before anything is regist
   })
 
   it('nothing was registered for any refused tenant', async () => {
-    await settings.waitForRPCs()
+    await settle()
     expect(registered.filter((r) => r.name.startsWith('refused-'))).toEqual([])
   })
 })

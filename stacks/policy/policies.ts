@@ -1,0 +1,237 @@
+/**
+ * The MLPS 2.0 policy pack's policies, one exported const each. They check the resources of both
+ * targets against the baseline, read through the same function the stack uses (stackBaseline over
+ * inventory/baselines), so no number is repeated here:
+ *   local      the inventory resources (govnet ZoneSubnet, RuleSetRecord) carry level, rules and controls;
+ *   openstack  the Keystone project's tags carry level, rating and log retention; security group
+ *              rules, subnets, the Barbican order and the volume type are checked against them.
+ */
+import type {
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy'
+
+import {BaselineControl, controlsByLevel} from '../../src/domain/mlps'
+import {admitsOutsideExtranet, exposedManagementPorts, peerZoneOf, Protocol, RuleView, SecurityRule, viewOf} from '../../src/domain/rules'
+import {StackBaseline, stackBaseline} from '../../src/domain/stack-baseline'
+import {HOSTED_LEVELS} from '../../src/domain/tenants'
+import {readBaselineDocuments} from '../../src/inventory/baselines'
+import * as msg from '../../src/messages/provision'
+import {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE} from '../tenant/local/providers'
+import {ENCRYPTION_SPEC, PROJECT_TAG, tagValue} from '../tenant/openstack'
+import type {ControlSettings} from '../tenant/plan'
+
+export const OPENSTACK = {
+  project: 'openstack:identity/project:Project',
+  subnet: 'openstack:networking/subnet:Subnet',
+  secGroupRule: 'openstack:networking/secGroupRule:SecGroupRule',
+  keyOrder: 'openstack:keymanager/orderV1:OrderV1',
+  volumeType: 'openstack:blockstorage/volumeTypeV3:VolumeTypeV3',
+} as const
+
+export {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE}
+
+let controls: BaselineControl[] | undefined
+
+/** The baseline as the stack reads it, for one level (the data files are read once per process). */
+export function baselineFor(level: number): StackBaseline | undefined {
+  controls ??= readBaselineDocuments().documents.flatMap(controlsByLevel)
+  return stackBaseline(level, controls).baseline
+}
+
+/** Ports that are management ports at any hosted level (a cloud rule does not carry its tenant's level). */
+function anyLevelManagementPorts(): number[] {
+  return [...new Set(HOSTED_LEVELS.flatMap((level) => baselineFor(level)?.managementPorts ?? []))]
+}
+
+interface RuleSetProps {
+  tenantId: string
+  mlpsLevel: number
+  rules: SecurityRule[]
+  controls: ControlSettings
+}
+
+function openstackRuleView(props: Record<string, any>): RuleView {
+  const zone = props.remoteIpPrefix ? undefined : peerZoneOf(props.description)
+  const from = props.portRangeMin as number | undefined
+  return {
+    direction: props.direction,
+    protocol: (props.protocol ?? 'any') as Protocol,
+    ports: from === undefined ? null : {from, to: (props.portRangeMax as number | undefined) ?? from},
+    cidr: props.remoteIpPrefix,
+    fromManagementZone: zone === 'management',
+    fromTenantZone: zone !== undefined,
+  }
+}
+
+const sourceOf = (view: RuleView, description?: string) => view.cidr ?? (peerZoneOf(description) ? `zone ${peerZoneOf(description)}` : 'any source')
+const ruleSource = (rule: SecurityRule) => ('zone' in rule.peer ? `zone ${rule.peer.zone}` : rule.peer.cidr)
+const levelOfProject = (props: Record<string, any>) => Number(tagValue(props.tags, PROJECT_TAG.level))
+
+/** A numeric control setting with the tenant's level, from a local rule set's controls or an OpenStack project's tags (0 when absent). */
+function recordedSetting(args: ResourceValidationArgs, control: 'logRetentionDays' | 'regionRating', tagKey: string): {level: number; value: number} | undefined {
+  if (args.type === RULE_SET_TYPE) return {level: args.props.mlpsLevel, value: Number(args.props.controls?.[control] ?? 0)}
+  if (args.type === OPENSTACK.project) return {level: levelOfProject(args.props), value: Number(tagValue(args.props.tags, tagKey) ?? 0)}
+  return undefined
+}
+
+// ---- Resource policies ----
+
+export const noOpenManagementPorts: ResourceValidationPolicy = {
+  name: 'no-open-management-ports',
+  description: 'Management ports (baseline control management-ports) are reachable only from the management zone (bastion), never from an address range such as 0.0.0.0/0 or ::/0.',
+  enforcementLevel: 'mandatory',
+  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+    if (args.type === RULE_SET_TYPE) {
+      const props = args.props as RuleSetProps
+      const ports = baselineFor(props.mlpsLevel)?.managementPorts ?? anyLevelManagementPorts()
+      for (const rule of props.rules ?? []) {
+        const exposed = exposedManagementPorts(viewOf(rule), ports)
+        if (exposed.length > 0) report(msg.policyManagementPortOpen(exposed, ruleSource(rule)))
+      }
+    } else if (args.type === OPENSTACK.secGroupRule) {
+      const view = openstackRuleView(args.props)
+      const exposed = exposedManagementPorts(view, anyLevelManagementPorts())
+      if (exposed.length > 0) report(msg.policyManagementPortOpen(exposed, sourceOf(view, args.props.description)))
+    }
+  },
+}
+
+export const logRetention: ResourceValidationPolicy = {
+  name: 'log-retention',
+  description: 'Network and audit logs are kept at least as long as the baseline requires (control log-retention, Cybersecurity Law art. 21).',
+  enforcementLevel: 'mandatory',
+  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+    const recorded = recordedSetting(args, 'logRetentionDays', PROJECT_TAG.logRetentionDays)
+    const minDays = recorded && baselineFor(recorded.level)?.logRetentionDays
+    if (recorded && minDays !== undefined && !(recorded.value >= minDays)) report(msg.policyLogRetention(recorded.value, minDays))
+  },
+}
+
+export const platformRating: ResourceValidationPolicy = {
+  name: 'platform-rating',
+  description: 'A tenant is never placed in a region rated below its level (control platform-rating).',
+  enforcementLevel: 'mandatory',
+  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+    const recorded = recordedSetting(args, 'regionRating', PROJECT_TAG.regionRating)
+    if (!recorded) return
+    const minimum = baselineFor(recorded.level)?.minPlatformLevel ?? recorded.level
+    if (!(recorded.value >= minimum)) report(msg.policyAboveRating(recorded.level, recorded.value))
+  },
+}
+
+// ---- Stack policies ----
+
+/** Each tenant in the stack with its level and the resources that belong to it. */
+interface TenantView {
+  level: number
+  anchor: PolicyResource
+  zones: string[]
+  ingress: Array<{view: RuleView; source: string}>
+  ruleSet?: RuleSetProps
+  keyOrders: PolicyResource[]
+  encryptedVolumeTypes: PolicyResource[]
+  extranetRanges?: string[]
+}
+
+function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
+  const views: TenantView[] = []
+  const ofType = (type: string) => resources.filter((r) => r.type === type)
+  for (const ruleSet of ofType(RULE_SET_TYPE)) {
+    const props = ruleSet.props as RuleSetProps
+    views.push({
+      level: props.mlpsLevel,
+      anchor: ruleSet,
+      zones: ofType(ZONE_SUBNET_TYPE).filter((s) => s.props.tenantId === props.tenantId).map((s) => s.props.zone as string),
+      ingress: (props.rules ?? []).filter((r) => r.direction === 'ingress').map((r) => ({view: viewOf(r), source: ruleSource(r)})),
+      ruleSet: props,
+      keyOrders: [],
+      encryptedVolumeTypes: [],
+      extranetRanges: props.controls?.extranetRanges,
+    })
+  }
+  // One Keystone project per stack: the cloud resources of the stack are the project's.
+  for (const project of ofType(OPENSTACK.project)) {
+    views.push({
+      level: levelOfProject(project.props),
+      anchor: project,
+      zones: ofType(OPENSTACK.subnet).map((s) => tagValue(s.props.tags, 'zone')).filter((z): z is string => z !== undefined),
+      ingress: ofType(OPENSTACK.secGroupRule)
+        .filter((r) => r.props.direction === 'ingress')
+        .map((r) => {
+          const view = openstackRuleView(r.props)
+          return {view, source: sourceOf(view, r.props.description)}
+        }),
+      keyOrders: ofType(OPENSTACK.keyOrder).filter((o) => o.props.type === 'key'),
+      encryptedVolumeTypes: ofType(OPENSTACK.volumeType).filter((v) => Boolean(v.props.extraSpecs?.[ENCRYPTION_SPEC.provider])),
+    })
+  }
+  return views
+}
+
+export const requiredZones: StackValidationPolicy = {
+  name: 'required-zones',
+  description: "Every zone of the tenant's level (control network-zoning) has its subnet: service and management at levels 1–2; web, app, data and management from level 3.",
+  enforcementLevel: 'mandatory',
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    for (const tenant of tenantsOf(args.resources)) {
+      const required = baselineFor(tenant.level)?.zones ?? []
+      const missing = required.filter((zone) => !tenant.zones.includes(zone))
+      if (missing.length > 0) report(msg.policyMissingZones(tenant.level, missing), tenant.anchor.urn)
+    }
+  },
+}
+
+export const encryptedStorage: StackValidationPolicy = {
+  name: 'encrypted-storage',
+  description: 'Where the baseline asks for it (level 3+: controls encrypted-storage and tenant-held-keys), volumes are encrypted at rest with a key the tenant holds.',
+  enforcementLevel: 'mandatory',
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    for (const tenant of tenantsOf(args.resources)) {
+      const baseline = baselineFor(tenant.level)
+      if (!baseline) continue
+      const gaps: string[] = []
+      if (tenant.ruleSet) {
+        const recorded = tenant.ruleSet.controls ?? ({} as Partial<ControlSettings>)
+        if (baseline.encryptedVolumes && (recorded.encryptedVolumes !== true || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)) {
+          gaps.push(msg.STORAGE_GAPS.recordedEncryption(baseline.encryptionAlgorithm ?? ''))
+        }
+        if (baseline.tenantHeldKey && recorded.tenantHeldKey !== true) gaps.push(msg.STORAGE_GAPS.recordedKey)
+      } else {
+        if (baseline.encryptedVolumes && tenant.encryptedVolumeTypes.length === 0) gaps.push(msg.STORAGE_GAPS.volumeType)
+        if (baseline.tenantHeldKey && tenant.keyOrders.length === 0) gaps.push(msg.STORAGE_GAPS.key)
+      }
+      if (gaps.length > 0) report(msg.policyUnencryptedStorage(tenant.level, gaps.join('; ')), tenant.anchor.urn)
+    }
+  },
+}
+
+export interface ExtranetOnlyIngressConfig {
+  /** The region's extranet ranges, for cloud rules (the local rule set records its own). */
+  extranetRanges: string[]
+}
+
+export const extranetOnlyIngress: StackValidationPolicy = {
+  name: 'extranet-only-ingress',
+  description: "Where the baseline asks for it (level 3+: control default-deny-ingress), traffic from outside the tenant enters only from the region's extranet ranges.",
+  enforcementLevel: 'mandatory',
+  configSchema: {
+    properties: {extranetRanges: {type: 'array', items: {type: 'string'}, default: []}},
+  },
+  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+    const config = args.getConfig<ExtranetOnlyIngressConfig>()
+    for (const tenant of tenantsOf(args.resources)) {
+      if (!baselineFor(tenant.level)?.extranetOnlyIngress) continue
+      const ranges = tenant.extranetRanges ?? config.extranetRanges ?? []
+      for (const {view, source} of tenant.ingress) {
+        if (admitsOutsideExtranet(view, ranges)) report(msg.policyIngressOutsideExtranet(tenant.level, source), tenant.anchor.urn)
+      }
+    }
+  },
+}
+
+export const POLICIES = [noOpenManagementPorts, logRetention, platformRating, requiredZones, encryptedStorage, extranetOnlyIngress]
