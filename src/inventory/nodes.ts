@@ -364,7 +364,10 @@ function planImport(
       problems.push({row, field: 'uplink', message: msg.unknownUplink(uplink)})
     }
   }
-  const uplinkOf = (id: string) => (uplinkInFile.has(id) ? uplinkInFile.get(id) : existingUplinks.get(id))
+  const uplinkOf = (id: string) => {
+    const inFile = uplinkInFile.get(id)
+    return inFile !== undefined ? inFile : existingUplinks.get(id)
+  }
   for (const cycle of findUplinkCycles(uplinkInFile.keys(), uplinkOf)) {
     const rows = cycle.filter((id) => uplinkInFile.has(id)).map((id) => rowOfId.get(id)!)
     problems.push(uplinkCycleProblem(cycle, rows.length > 0 ? Math.min(...rows) : undefined))

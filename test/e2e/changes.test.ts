@@ -1,11 +1,10 @@
-import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Change} from '../../src/inventory/changes'
 import {inventoryMessages} from '../../src/messages'
-import {govnet, json, tempDir} from '../helpers/cli'
+import {govnet, json} from '../helpers/cli'
 import {expectError} from '../helpers/expect-error'
-import {seedDivisions} from '../helpers/seed'
+import {seededTempDb} from '../helpers/seed'
 
 let db: string
 let cleanup: () => void
@@ -14,10 +13,7 @@ const run = (args: string[], actor = 'test') => govnet([...args, '--db', db], {e
 const list = (...args: string[]) => json<Change[]>(run(['changes', 'list', ...args, '--json']))
 
 beforeAll(() => {
-  const temp = tempDir()
-  cleanup = temp.cleanup
-  db = path.join(temp.dir, 'govnet.db')
-  seedDivisions(db)
+  ;({db, cleanup} = seededTempDb())
   const add = ['node', 'add', 'gz-core', '--name', '广州市核心', '--division', '4401', '--role', 'core', '--mgmt-address', '10.44.1.1', '--platform', 'huawei-vrp']
   expect(run(add, 'alice').code).toBe(0)
   expect(run(['node', 'set', 'gz-core', '--status', 'active'], 'bob').code).toBe(0)

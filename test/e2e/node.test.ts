@@ -5,10 +5,10 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {addressProblem} from '../../src/domain/address'
 import {ExtranetNode} from '../../src/domain/nodes'
 import {inventoryMessages, nodeMessages} from '../../src/messages'
-import {govnet, json, tempDir} from '../helpers/cli'
+import {govnet, json} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
-import {seedDivisions} from '../helpers/seed'
+import {seededTempDb} from '../helpers/seed'
 
 const HEADER = 'id,name,division,tier,role,mgmt_address,ssh_port,platform,uplink,bandwidth_mbps,status,tags'
 const NODE_KEYS = [
@@ -21,9 +21,7 @@ let cleanup: () => void
 let db: string
 
 beforeEach(() => {
-  ;({dir, cleanup} = tempDir())
-  db = path.join(dir, 'govnet.db')
-  seedDivisions(db)
+  ;({dir, db, cleanup} = seededTempDb())
 })
 afterEach(() => cleanup())
 

@@ -3,7 +3,7 @@ import path from 'node:path'
 import {levelOf, parentOf} from '../../src/domain/divisions'
 import {Inventory} from '../../src/inventory/db'
 import {readImportFile} from '../../src/inventory/import-file'
-import {fixtures} from './cli'
+import {fixtures, tempDir} from './cli'
 
 export const sampleDivisions = path.join(fixtures, 'divisions-sample.csv')
 
@@ -31,8 +31,16 @@ export function seedDivisions(dbPath: string, csv: string = sampleDivisions): vo
   }
 }
 
-/** An inventory seeded with the fixture divisions, opened for the test to use. */
+/** An inventory seeded with the fixture divisions, opened for the test to use (the audit tests use it). */
 export function seededInventory(dbPath: string, actor = 'test'): Inventory {
   seedDivisions(dbPath)
   return Inventory.open(dbPath, {actor})
+}
+
+/** A fresh temporary directory holding `govnet.db` seeded with the fixture divisions. */
+export function seededTempDb(): {dir: string; db: string; cleanup: () => void} {
+  const {dir, cleanup} = tempDir()
+  const db = path.join(dir, 'govnet.db')
+  seedDivisions(db)
+  return {dir, db, cleanup}
 }

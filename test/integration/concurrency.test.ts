@@ -5,8 +5,8 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {writeNodesCsv} from '../../bench/generate-nodes'
 import {DivisionLevel} from '../../src/domain/divisions'
 import {Inventory} from '../../src/inventory/db'
-import {repoRoot, tempDir} from '../helpers/cli'
-import {seedDivisions} from '../helpers/seed'
+import {repoRoot} from '../helpers/cli'
+import {seededTempDb} from '../helpers/seed'
 
 interface Exit {
   code: number | null
@@ -36,9 +36,7 @@ describe('two govnet processes writing at once', () => {
   let db: string
 
   beforeEach(() => {
-    ;({dir, cleanup} = tempDir())
-    db = path.join(dir, 'govnet.db')
-    seedDivisions(db)
+    ;({dir, db, cleanup} = seededTempDb())
   })
   afterEach(() => cleanup())
 

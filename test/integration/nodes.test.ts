@@ -8,9 +8,8 @@ import {Inventory} from '../../src/inventory/db'
 import {ImportFile, readImportFile} from '../../src/inventory/import-file'
 import {importNodes, NodeRepository} from '../../src/inventory/nodes'
 import {inventoryMessages, nodeMessages} from '../../src/messages'
-import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
-import {seededInventory} from '../helpers/seed'
+import {seededTempDb} from '../helpers/seed'
 
 const core = {id: 'gz-core', name: '广州市核心', division: '4401', role: 'core', mgmt_address: '10.44.1.1', platform: 'huawei-vrp'}
 const agg = {id: 'gz-liwan', name: '荔湾区汇聚', division: '440103', role: 'aggregation', mgmt_address: '10.44.3.1', platform: 'h3c-comware', uplink: 'gz-core'}
@@ -41,9 +40,8 @@ let inventory: Inventory
 let nodes: NodeRepository
 
 beforeEach(() => {
-  ;({dir, cleanup} = tempDir())
-  dbPath = path.join(dir, 'govnet.db')
-  inventory = seededInventory(dbPath, 'alice')
+  ;({dir, db: dbPath, cleanup} = seededTempDb())
+  inventory = Inventory.open(dbPath, {actor: 'alice'})
   nodes = new NodeRepository(inventory)
 })
 afterEach(() => {
