@@ -109,3 +109,48 @@ export function split(block: Ipv4Cidr, count: number): Ipv4Cidr[] {
   const size = blockSize(prefix)
   return Array.from({length: count}, (_, i) => ({network: block.network + i * size, prefix}))
 }
+
+/**
+ * Blocks held by someone (a tenant, an allocation), answering "which held block overlaps this
+ * one" in O(33 + log n) instead of a scan. Aligned blocks overlap only when one contains the
+ * other, so a block is hit either by one of its (at most 33) supernets held exactly, or by a held
+ * block that starts inside it.
+ */
+export class BlockSet<T> {
+  private readonly exact = new Map<number, T>()
+  /** Held blocks sorted by network address. */
+  private readonly sorted: Array<{network: number; holder: T}> = []
+
+  add(block: Ipv4Cidr, holder: T): void {
+    const key = exactKey(block.network, block.prefix)
+    if (!this.exact.has(key)) this.exact.set(key, holder)
+    this.sorted.splice(this.firstAtOrAfter(block.network), 0, {network: block.network, holder})
+  }
+
+  /** The holder of a block that overlaps `block`, or undefined when it is free. */
+  overlapping(block: Ipv4Cidr): T | undefined {
+    for (let prefix = 0; prefix <= block.prefix; prefix++) {
+      const size = blockSize(prefix)
+      const holder = this.exact.get(exactKey(block.network - (block.network % size), prefix))
+      if (holder !== undefined) return holder
+    }
+    const next = this.sorted[this.firstAtOrAfter(block.network)]
+    return next && next.network < end(block) ? next.holder : undefined
+  }
+
+  private firstAtOrAfter(network: number): number {
+    let low = 0
+    let high = this.sorted.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (this.sorted[mid]!.network < network) low = mid + 1
+      else high = mid
+    }
+    return low
+  }
+}
+
+/** prefix·2^32 + network stays below 2^53, so it is an exact number key. */
+function exactKey(network: number, prefix: number): number {
+  return prefix * 2 ** 32 + network
+}

@@ -166,8 +166,7 @@ export function evaluateTenant(tenant: TenantFacts, controls: readonly BaselineC
     if (control.level !== tenant.mlpsLevel) continue
     const base = {controlId: control.id, title: control.title}
     if (control.enforcedBy === 'stack') {
-      const settings = Object.keys(control.parameters).length > 0 ? ` (${JSON.stringify(control.parameters)})` : ''
-      results.push({...base, status: 'enforced-by-stack', reason: `enforced by the provisioning stack and its policy pack${settings}`})
+      results.push({...base, status: 'enforced-by-stack', reason: stackReason(control)})
     } else if (control.enforcedBy === 'operator') {
       results.push({...base, status: 'operator', reason: 'the operator ensures this; govnet does not check it'})
     } else {
@@ -180,6 +179,19 @@ export function evaluateTenant(tenant: TenantFacts, controls: readonly BaselineC
     }
   }
   return results
+}
+
+const stackReasons = new WeakMap<BaselineControl, string>()
+
+/** The same for every tenant, so made once per control (metrics evaluate every tenant on each scrape). */
+function stackReason(control: BaselineControl): string {
+  let reason = stackReasons.get(control)
+  if (reason === undefined) {
+    const settings = Object.keys(control.parameters).length > 0 ? ` (${JSON.stringify(control.parameters)})` : ''
+    reason = `enforced by the provisioning stack and its policy pack${settings}`
+    stackReasons.set(control, reason)
+  }
+  return reason
 }
 
 export function failedControls(results: readonly ControlResult[]): ControlResult[] {

@@ -1,6 +1,6 @@
 import {FieldProblem} from '../errors'
 import * as msg from '../messages/tenants'
-import {CidrError, formatCidr, overlaps, parseCidr} from './cidr'
+import {BlockSet, CidrError, formatCidr, parseCidr} from './cidr'
 import {boolean, FieldError, integer, isoDate, oneOf, parseRecord, RawRecord, RecordSchema, slug, text} from './fields'
 import {normalizeUscc, usccProblem} from './uscc'
 
@@ -208,21 +208,32 @@ export function tenantFields(tenant: TenantFields): TenantFields {
 export type NetworkClaim = Pick<TenantFields, 'id' | 'region' | 'cidr' | 'status'>
 
 /**
- * The first other tenant in the same region whose block overlaps this tenant's, or undefined.
- * Decommissioned tenants and tenants without a block claim nothing.
+ * The network blocks tenants hold, per region, for finding overlaps without a scan. Decommissioned
+ * tenants and tenants without a block claim nothing. Callers leave out the tenant being checked.
  */
-export function overlappingClaim(tenant: NetworkClaim, claims: Iterable<NetworkClaim>): NetworkClaim | undefined {
-  if (!tenant.cidr || tenant.status === 'decommissioned') return undefined
-  const block = parseCidr(tenant.cidr)
-  for (const other of claims) {
-    if (other.id === tenant.id || other.region !== tenant.region || !other.cidr || other.status === 'decommissioned') continue
-    if (overlaps(block, parseCidr(other.cidr))) return other
-  }
-  return undefined
-}
+export class NetworkClaims {
+  private readonly byRegion = new Map<string, BlockSet<NetworkClaim>>()
 
-/** The overlap as a field problem of `cidr`, or undefined. */
-export function networkProblem(tenant: NetworkClaim, claims: Iterable<NetworkClaim>, row?: number): FieldProblem | undefined {
-  const other = overlappingClaim(tenant, claims)
-  return other && {row, field: 'cidr', message: msg.cidrOverlaps(tenant.cidr!, other.id, other.cidr!, other.region)}
+  constructor(claims: Iterable<NetworkClaim> = []) {
+    for (const claim of claims) this.add(claim)
+  }
+
+  add(claim: NetworkClaim): void {
+    if (!claim.cidr || claim.status === 'decommissioned') return
+    let blocks = this.byRegion.get(claim.region)
+    if (!blocks) this.byRegion.set(claim.region, (blocks = new BlockSet()))
+    blocks.add(parseCidr(claim.cidr), claim)
+  }
+
+  /** The claim in the tenant's region whose block overlaps the tenant's, or undefined. */
+  overlapping(tenant: NetworkClaim): NetworkClaim | undefined {
+    if (!tenant.cidr || tenant.status === 'decommissioned') return undefined
+    return this.byRegion.get(tenant.region)?.overlapping(parseCidr(tenant.cidr))
+  }
+
+  /** The overlap as a field problem of `cidr`, or undefined. */
+  problem(tenant: NetworkClaim, row?: number): FieldProblem | undefined {
+    const other = this.overlapping(tenant)
+    return other && {row, field: 'cidr', message: msg.cidrOverlaps(tenant.cidr!, other.id, other.cidr!, other.region)}
+  }
 }

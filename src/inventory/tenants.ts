@@ -8,7 +8,7 @@ import {
   HostedLevel,
   mergeTenant,
   NetworkClaim,
-  networkProblem,
+  NetworkClaims,
   parseTenant,
   REMOVABLE_STATUSES,
   sameTenant,
@@ -192,7 +192,8 @@ export class TenantRepository {
   }
 
   private refuseOverlap(tenant: TenantFields): void {
-    const problem = networkProblem(tenant, this.networkClaims())
+    const others = new NetworkClaims(this.networkClaims().filter((claim) => claim.id !== tenant.id))
+    const problem = others.problem(tenant)
     if (problem) throw inventoryMessages.invalidRecord(TENANT_ENTITY, [problem])
   }
 
@@ -262,8 +263,11 @@ export function importTenants(inventory: Inventory, file: ImportFile, options: {
     problems.push(...rowProblems)
     if (!tenant) return
     const first = firstRowOf.get(tenant.id)
-    if (first !== undefined) problems.push({row, field: 'id', message: msg.duplicateId(tenant.id, first)})
-    else firstRowOf.set(tenant.id, row)
+    if (first !== undefined) {
+      problems.push({row, field: 'id', message: msg.duplicateId(tenant.id, first)})
+      return
+    }
+    firstRowOf.set(tenant.id, row)
     valid.push({row, tenant})
   })
   const repository = new TenantRepository(inventory)
@@ -287,12 +291,12 @@ export function importTenants(inventory: Inventory, file: ImportFile, options: {
  */
 function overlapProblems(rows: ReadonlyArray<{row: number; tenant: TenantFields}>, stored: readonly NetworkClaim[]): FieldProblem[] {
   const inFile = new Set(rows.map((r) => r.tenant.id))
-  const claims: NetworkClaim[] = stored.filter((claim) => !inFile.has(claim.id))
+  const claims = new NetworkClaims(stored.filter((claim) => !inFile.has(claim.id)))
   const problems: FieldProblem[] = []
   for (const {row, tenant} of rows) {
-    const problem = networkProblem(tenant, claims, row)
+    const problem = claims.problem(tenant, row)
     if (problem) problems.push(problem)
-    else claims.push(tenant)
+    else claims.add(tenant)
   }
   return problems
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {allocate, carve, CidrError, contains, formatCidr, overlaps, parseCidr, parseIpv4, split} from '../../src/domain/cidr'
+import {allocate, BlockSet, carve, CidrError, contains, formatCidr, overlaps, parseCidr, parseIpv4, split} from '../../src/domain/cidr'
 
 const c = parseCidr
 const all = (blocks: {network: number; prefix: number}[]) => blocks.map(formatCidr)
@@ -81,5 +81,44 @@ describe('allocate and carve', () => {
     expect(all(split(c('10.0.0.0/8'), 1))).toEqual(['10.0.0.0/8'])
     expect(() => split(c('10.44.16.0/20'), 3)).toThrow('10.44.16.0/20 cannot be split into 3 equal subnets')
     expect(() => split(c('10.44.16.1/32'), 2)).toThrow(CidrError)
+  })
+})
+
+describe('BlockSet', () => {
+  it('finds held blocks that contain, equal or lie inside a block, and nothing for free space', () => {
+    const held = new BlockSet<string>()
+    for (const [block, holder] of [['10.44.16.0/20', 'a'], ['10.44.64.0/24', 'b'], ['10.44.66.0/23', 'c'], ['192.168.0.0/16', 'd']] as const) {
+      held.add(c(block), holder)
+    }
+    expect(held.overlapping(c('10.44.17.0/24'))).toBe('a')
+    expect(held.overlapping(c('10.44.16.0/20'))).toBe('a')
+    expect(held.overlapping(c('10.44.64.0/18'))).toBe('b')
+    expect(held.overlapping(c('10.44.67.128/25'))).toBe('c')
+    expect(held.overlapping(c('0.0.0.0/0'))).toBe('a')
+    expect(held.overlapping(c('10.44.65.0/24'))).toBeUndefined()
+    expect(held.overlapping(c('10.44.0.0/20'))).toBeUndefined()
+    expect(held.overlapping(c('10.44.32.0/19'))).toBeUndefined()
+    expect(held.overlapping(c('255.255.255.255/32'))).toBeUndefined()
+  })
+
+  it('agrees with a scan over every pair of a few hundred random blocks', () => {
+    let seed = 7
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
+    const blocks = Array.from({length: 300}, () => {
+      const prefix = 8 + Math.floor(random() * 17)
+      const size = 2 ** (32 - prefix)
+      return {network: 10 * 2 ** 24 + Math.floor((random() * 2 ** 24) / size) * size, prefix}
+    })
+    const held = new BlockSet<number>()
+    const kept: typeof blocks = []
+    for (const block of blocks) {
+      const scanned = kept.some((k) => overlaps(k, block))
+      expect(held.overlapping(block) !== undefined, formatCidr(block)).toBe(scanned)
+      if (!scanned) {
+        held.add(block, kept.length)
+        kept.push(block)
+      }
+    }
+    expect(kept.length).toBeGreaterThan(10)
   })
 })

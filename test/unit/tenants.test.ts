@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {formatProblem} from '../../src/errors'
 import {RawRecord} from '../../src/domain/fields'
-import {changedFields, mergeTenant, NetworkClaim, networkProblem, overlappingClaim, parseTenant, TENANT_COLUMNS, toInput} from '../../src/domain/tenants'
+import {changedFields, mergeTenant, NetworkClaim, NetworkClaims, parseTenant, TENANT_COLUMNS, toInput} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
 import {tenantMessages} from '../../src/messages'
 
@@ -134,24 +134,31 @@ describe('mergeTenant', () => {
 
 describe('network claims', () => {
   const claim = (id: string, cidr: string | null, overrides: Partial<NetworkClaim> = {}): NetworkClaim => ({id, region: 'gd-gz-1', cidr, status: 'active', ...overrides})
-  const stored = [claim('a', '10.44.16.0/20'), claim('b', '10.44.32.0/24', {region: 'bj-1'}), claim('c', '10.44.48.0/20', {status: 'decommissioned'}), claim('d', null)]
+  const stored = new NetworkClaims([
+    claim('a', '10.44.16.0/20'),
+    claim('b', '10.44.32.0/24', {region: 'bj-1'}),
+    claim('c', '10.44.48.0/20', {status: 'decommissioned'}),
+    claim('d', null),
+  ])
 
-  it('finds an overlapping block of another tenant in the same region', () => {
-    expect(overlappingClaim(claim('x', '10.44.20.0/24'), stored)?.id).toBe('a')
-    expect(overlappingClaim(claim('x', '10.44.0.0/16'), stored)?.id).toBe('a')
-    expect(networkProblem(claim('x', '10.44.20.0/24'), stored, 4)).toEqual({
+  it('finds an overlapping block in the same region, larger or smaller', () => {
+    expect(stored.overlapping(claim('x', '10.44.20.0/24'))?.id).toBe('a')
+    expect(stored.overlapping(claim('x', '10.44.16.0/20'))?.id).toBe('a')
+    expect(stored.overlapping(claim('x', '10.44.0.0/16'))?.id).toBe('a')
+    expect(stored.overlapping(claim('x', '0.0.0.0/0'))?.id).toBe('a')
+    expect(stored.problem(claim('x', '10.44.20.0/24'), 4)).toEqual({
       row: 4,
       field: 'cidr',
       message: tenantMessages.cidrOverlaps('10.44.20.0/24', 'a', '10.44.16.0/20', 'gd-gz-1'),
     })
   })
 
-  it('ignores other regions, decommissioned tenants, the tenant itself and tenants without a block', () => {
-    expect(overlappingClaim(claim('x', '10.44.32.0/24'), stored)).toBeUndefined()
-    expect(overlappingClaim(claim('x', '10.44.48.0/24'), stored)).toBeUndefined()
-    expect(overlappingClaim(claim('a', '10.44.16.0/20'), stored)).toBeUndefined()
-    expect(overlappingClaim(claim('x', null), stored)).toBeUndefined()
-    expect(overlappingClaim(claim('x', '10.44.16.0/20', {status: 'decommissioned'}), stored)).toBeUndefined()
-    expect(overlappingClaim(claim('x', '10.44.64.0/20'), stored)).toBeUndefined()
+  it('ignores other regions, decommissioned tenants, tenants without a block and adjacent blocks', () => {
+    expect(stored.overlapping(claim('x', '10.44.32.0/24'))).toBeUndefined()
+    expect(stored.overlapping(claim('x', '10.44.48.0/24'))).toBeUndefined()
+    expect(stored.overlapping(claim('x', null))).toBeUndefined()
+    expect(stored.overlapping(claim('x', '10.44.16.0/20', {status: 'decommissioned'}))).toBeUndefined()
+    expect(stored.overlapping(claim('x', '10.44.0.0/20'))).toBeUndefined()
+    expect(stored.overlapping(claim('x', '10.44.32.0/20'))).toBeUndefined()
   })
 })
