@@ -145,7 +145,6 @@ export class DeviceEmulator {
           void this.runShell(accept(), connection).catch(() => connection.end())
         })
         session.on('exec', (accept, reject, info) => {
-          this.received.push(info.command)
           if (this.options.platform === 'huawei-vrp' || this.options.platform === 'h3c-comware') return reject?.()
           void this.runExec(accept(), connection, info.command).catch(() => connection.end())
         })
@@ -153,34 +152,52 @@ export class DeviceEmulator {
     })
   }
 
-  private async runExec(channel: ServerChannel, connection: Connection, command: string): Promise<void> {
+  /**
+   * Exec requests. VRP and Comware refuse them; IOS answers with its refusal. linux runs a command list
+   * the way sh does for what govnet sends: `a; b; …`, with `printf '…%d…' "$?"` printing the last status.
+   */
+  private async runExec(channel: ServerChannel, connection: Connection, script: string): Promise<void> {
     const {platform, outputs, dropDuring, hangOn} = this.options
     if (this.options.delayMs) await delay(this.options.delayMs)
-    if (command === hangOn) return
     if (platform === 'cisco-ios') {
+      if (script === hangOn) return
       channel.write(crlf(`${DIALECTS['cisco-ios'].refusal}`))
       channel.exit(0)
       channel.end()
       return
     }
-    const output = outputs[command]
-    if (output === undefined) {
-      channel.stderr.write(`sh: 1: ${command.split(' ')[0]}: not found\n`)
-      channel.exit(127)
-      channel.end()
-      return
+    let status = 0
+    for (const command of script.split('; ')) {
+      const printf = /^printf '(.*)' "\$\?"$/.exec(command)
+      if (printf) {
+        channel.write(printf[1]!.replace(/\\n/g, '\n').replace('%d', String(status)))
+        continue
+      }
+      this.received.push(command)
+      if (command === hangOn) return
+      const output = outputs[command]
+      if (output === undefined) {
+        channel.stderr.write(`sh: 1: ${command.split(' ')[0]}: not found\n`)
+        status = 127
+        continue
+      }
+      if (command === dropDuring) {
+        channel.write(output.slice(0, Math.floor(output.length / 2)))
+        connection.end()
+        return
+      }
+      channel.write(output)
+      const stderr = this.options.stderr?.[command]
+      if (stderr) channel.stderr.write(stderr)
+      const signal = this.options.killedBy?.[command]
+      if (signal) {
+        channel.exit(signal, false, '')
+        channel.end()
+        return
+      }
+      status = 0
     }
-    if (command === dropDuring) {
-      channel.write(output.slice(0, Math.floor(output.length / 2)))
-      connection.end()
-      return
-    }
-    channel.write(output)
-    const stderr = this.options.stderr?.[command]
-    if (stderr) channel.stderr.write(stderr)
-    const signal = this.options.killedBy?.[command]
-    if (signal) channel.exit(signal, false, '')
-    else channel.exit(0)
+    channel.exit(status)
     channel.end()
   }
 

@@ -2,7 +2,7 @@ import type {Client} from 'ssh2'
 
 import {interfaceSummary} from '../../domain/audit-parsers/common'
 import {SshError} from '../errors'
-import {runExec} from '../session/exec'
+import {runExec, runExecBatch} from '../session/exec'
 import type {ShellSession} from '../session/shell-session'
 import {withoutLogLines} from '../session/terminal-text'
 import type {CommandRecord, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions, ShellProfile} from './types'
@@ -45,31 +45,44 @@ export function refusedStep(step: ProfileStep, platformName: string): SshError {
   )
 }
 
-/** Runs an exec profile: each variant in its own channel; a variant is accepted when it exits 0 (or without a status). */
+/**
+ * Runs an exec profile. The first variant of every step goes in one batch (one exec channel, one session
+ * on the host); a step whose command failed there (non-zero exit) or left no result tries its remaining
+ * variants, each in its own channel. A variant is accepted when it exits 0 (or closes without a status).
+ */
 export async function runExecProfile(
   client: Client,
   profile: ExecProfile,
   commands: CommandRecord[],
   options: RunProfileOptions,
 ): Promise<FactsDraft> {
+  const execOptions = {timeoutMs: options.commandTimeoutMs, signal: options.signal}
+  const batched = await runExecBatch(
+    client,
+    profile.steps.map((step) => step.variants[0]!.command),
+    execOptions,
+  )
   const draft: FactsDraft = {}
-  for (const step of profile.steps) {
+  for (const [index, step] of profile.steps.entries()) {
+    const first = batched[index]
     let accepted = false
-    for (const variant of step.variants) {
-      const result = await runExec(client, variant.command, {timeoutMs: options.commandTimeoutMs, signal: options.signal})
-      const succeeded = result.exitCode === 0 || (result.exitCode === undefined && result.signal === undefined)
+    if (first) {
+      accepted = first.exitCode === 0
+      commands.push({command: step.variants[0]!.command, exitCode: first.exitCode, durationMs: first.durationMs, ...(accepted ? {} : {refused: true})})
+      if (accepted) mergeDraft(draft, step.variants[0]!.parse(first.stdout))
+    }
+    for (const variant of step.variants.slice(first ? 1 : 0)) {
+      if (accepted) break
+      const result = await runExec(client, variant.command, execOptions)
+      accepted = result.exitCode === 0 || (result.exitCode === undefined && result.signal === undefined)
       commands.push({
         command: variant.command,
         ...(result.exitCode === undefined ? {} : {exitCode: result.exitCode}),
         ...(result.signal === undefined ? {} : {signal: result.signal}),
         durationMs: result.durationMs,
-        ...(succeeded ? {} : {refused: true}),
+        ...(accepted ? {} : {refused: true}),
       })
-      if (succeeded) {
-        mergeDraft(draft, variant.parse(result.stdout))
-        accepted = true
-        break
-      }
+      if (accepted) mergeDraft(draft, variant.parse(result.stdout))
     }
     if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
   }
