@@ -2,8 +2,9 @@ import type {Statement} from 'better-sqlite3'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {DIVISION_LEVELS, DivisionLevel, codeProblem, levelOf, parentOf} from '../domain/divisions'
-import {FieldError, RawRecord, RecordSchema, checkColumns, parseRecord, text} from '../domain/fields'
+import {DIVISION_LEVELS, DivisionLevel, levelOf, parentOf} from '../domain/divisions'
+import {RawRecord, RecordSchema, checkColumns, parseRecord, text} from '../domain/fields'
+import {divisionCode} from '../domain/nodes'
 import {FieldProblem} from '../errors'
 import {divisionMessages, inventoryMessages} from '../messages'
 import {ChangeLog} from './changes'
@@ -43,13 +44,6 @@ export interface DivisionImportResult {
 interface DivisionRecord {
   code: string
   name: string
-}
-
-function divisionCode(value: unknown): string {
-  const code = String(value).trim()
-  const problem = codeProblem(code)
-  if (problem) throw new FieldError(problem)
-  return code
 }
 
 const DIVISION_SCHEMA: RecordSchema<DivisionRecord> = {
