@@ -13,6 +13,7 @@ import path from 'node:path'
  * `PermitRootLogin prohibit-password` — key login only, so a password can never log in as root, and the
  * wrong-password test still gets a real "authentication failed" from sshd — together with
  * `AllowUsers root`. For any other user it is `PermitRootLogin no` and `AllowUsers <that user>`.
+ * `SetEnv SHLVL=1` keeps the login user's ~/.bashrc out of the commands' run (see sshdConfig).
  * `StrictModes no` because the temp directory sits under the world-writable /tmp, which StrictModes rejects
  * for AuthorizedKeysFile paths outside a home directory.
  */
@@ -97,6 +98,9 @@ export function sshdConfig(options: {listen: {address: string; port: number}[]; 
     'PrintMotd no',
     'PrintLastLog no',
     `LogLevel ${options.logLevel}`,
+    // bash sources ~/.bashrc for a command run by sshd unless SHLVL says it is nested; a developer's
+    // .bashrc (pyenv, nvm…) would otherwise cost ~200 ms per command and print into the output.
+    'SetEnv SHLVL=1',
     ...options.extra,
   ].join('\n') + '\n'
 }
