@@ -12,17 +12,15 @@
  *     with govnet's textfile (`govnet metrics write`) in its textfile collector directory.
  * Everything listens on 127.0.0.1; every wait is bounded; every process started here is stopped here.
  *
- * Needs a build (`npm run build`). Run alone: `node bench/metrics.bench.js` (prints the results);
- * `node bench/metrics.bench.js --record` also appends them to bench/RESULTS.md.
+ * `npm run bench -- metrics` runs it through bench/run.js, which records the section in bench/RESULTS.md.
  */
-const {spawn, spawnSync} = require('node:child_process')
-const {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} = require('node:fs')
+const {spawn} = require('node:child_process')
+const {existsSync, mkdirSync, readFileSync} = require('node:fs')
 const http = require('node:http')
-const {cpus, loadavg, tmpdir} = require('node:os')
+const {loadavg} = require('node:os')
 const path = require('node:path')
 
-const repoRoot = path.resolve(__dirname, '..')
-const cli = path.join(repoRoot, 'bin', 'run.js')
+const {cli, fromDist, repoRoot, spawnChecked, table, tempDir} = require('./lib')
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter'
 const SCRAPES = 300
 const WARMUP_SCRAPES = 20
@@ -54,9 +52,7 @@ function pick(random, weighted) {
 }
 
 function govnet(args) {
-  const result = spawnSync(process.execPath, [cli, ...args], {cwd: repoRoot, encoding: 'utf8', timeout: 300_000, env: {...process.env, GOVNET_DB: ''}})
-  if (result.status !== 0) throw new Error(`govnet ${args.join(' ')} exited ${result.status}: ${result.stderr}`)
-  return result.stdout
+  return spawnChecked(process.execPath, [cli, ...args], {cwd: repoRoot, timeout: 300_000, env: {...process.env, GOVNET_DB: '', GOVNET_ACTOR: 'bench'}}).stdout
 }
 
 /** divisions via the CLI, then 100,000 nodes with audit results, 5,000 tenants and their change log rows via SQL. */
@@ -280,9 +276,9 @@ async function nodeExporterScrape(textfileDir) {
 
 /** Refresh cost in-process: snapshot read (what govnet_refresh_duration_seconds reports) and rendering. */
 async function refreshInProcess(dbPath) {
-  const {Inventory} = require(path.join(repoRoot, 'dist/src/inventory/db'))
-  const {snapshotReader} = require(path.join(repoRoot, 'dist/src/metrics/snapshot'))
-  const {MetricsExporter} = require(path.join(repoRoot, 'dist/src/metrics/exporter'))
+  const {Inventory} = fromDist('src/inventory/db')
+  const {snapshotReader} = fromDist('src/metrics/snapshot')
+  const {MetricsExporter} = fromDist('src/metrics/exporter')
   const inventory = Inventory.open(dbPath, {readonly: true})
   try {
     const exporter = new MetricsExporter(snapshotReader(inventory))
@@ -304,38 +300,45 @@ async function refreshInProcess(dbPath) {
 const ms = (v) => `${v.toFixed(1)} ms`
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`
 
+/** The section body: what was built, the refresh cost, and one row per scraped target. */
 function report(r) {
-  const row = (name, s) =>
-    `| ${name} | ${ms(s.latency.p50)} | ${ms(s.latency.p99)} | ${ms(s.latency.max)} | ${kib(s.bytes)} / ${kib(s.gzipBytes)} | ${s.memory.rssMiB.toFixed(0)} MiB (peak ${s.memory.peakMiB.toFixed(0)}) |`
-  const lines = [
-    `### Run of ${new Date().toISOString()} (${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ` +
-      `load average ${r.loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after: other work on the machine slows every number here)`,
-    '',
-    `Inventory: ${r.townships.toLocaleString('en')} townships, ${NODES.toLocaleString('en')} nodes, ${TENANTS.toLocaleString('en')} tenants (built in ${r.buildSeconds.toFixed(1)} s). ` +
-      `Exposition: ${r.serve.series.toLocaleString('en')} samples.`,
-    '',
-    `Refresh (in-process, ${REFRESH_RUNS} runs): snapshot read p50 ${ms(r.refresh.read.p50)}, max ${ms(r.refresh.read.max)}; ` +
-      `read + render of both formats p50 ${ms(r.refresh.total.p50)}, max ${ms(r.refresh.total.max)}. ` +
-      `govnet_refresh_duration_seconds as served: ${(r.serve.refreshSeconds * 1000).toFixed(1)} ms.`,
-    '',
-    `Scrapes: ${SCRAPES} sequential after ${WARMUP_SCRAPES} warm-up, keep-alive, Prometheus's Accept header and gzip; size is identity / gzip.`,
-    '',
-    '| target | p50 | p99 | max | response | resident memory |',
-    '|---|---|---|---|---|---|',
-    row('govnet metrics serve (--refresh 30s)', r.serve),
-    row('govnet metrics serve (--refresh 1s, scrapes 10 ms apart, so some wait for a refresh)', r.serveBusy),
-    r.nodeExporter ? row('node_exporter (default collectors)', r.nodeExporter) : '| node_exporter | not installed | | | | |',
-    r.nodeExporterTextfile ? row("node_exporter + govnet's textfile (`metrics write`)", r.nodeExporterTextfile) : '',
-    '',
-    `Aim: p99 scrape < 50 ms (${r.serve.latency.p99 < 50 ? 'met' : 'NOT met'} at the default refresh; ` +
-      `${r.serveBusy.latency.p99 < 50 ? 'met' : 'not met'} with a refresh every second), refresh < 1 s (${r.refresh.total.max < 1000 ? 'met' : 'NOT met'}).`,
-    '',
+  const row = (name, s) => [
+    name,
+    ms(s.latency.p50),
+    ms(s.latency.p99),
+    ms(s.latency.max),
+    `${kib(s.bytes)} / ${kib(s.gzipBytes)}`,
+    `${s.memory.rssMiB.toFixed(0)} MiB (peak ${s.memory.peakMiB.toFixed(0)})`,
   ]
-  return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n')
+  const rows = [
+    row('`govnet metrics serve` (--refresh 30s)', r.serve),
+    row('`govnet metrics serve` (--refresh 1s, scrapes 10 ms apart: some wait for a refresh)', r.serveBusy),
+    r.nodeExporter ? row('node_exporter 1.x, default collectors', r.nodeExporter) : ['node_exporter: not installed', '', '', '', '', ''],
+  ]
+  if (r.nodeExporterTextfile) rows.push(row("node_exporter + govnet's textfile (`metrics write`)", r.nodeExporterTextfile))
+  return [
+    `Inventory: ${r.townships.toLocaleString('en')} townships, ${NODES.toLocaleString('en')} nodes, ${TENANTS.toLocaleString('en')} tenants ` +
+      `(built in ${r.buildSeconds.toFixed(1)} s). Exposition: ${r.serve.series.toLocaleString('en')} samples. ` +
+      `Load average ${r.loadBefore.toFixed(1)} before the run and ${r.loadAfter.toFixed(1)} after: other work on the machine slows every number here.`,
+    '',
+    `**Refresh** (in-process, ${REFRESH_RUNS} runs): reading the snapshot (what govnet_refresh_duration_seconds reports) ` +
+      `p50 ${ms(r.refresh.read.p50)}, max ${ms(r.refresh.read.max)}; reading and rendering both formats p50 ${ms(r.refresh.total.p50)}, ` +
+      `max ${ms(r.refresh.total.max)}. As served: govnet_refresh_duration_seconds ${(r.serve.refreshSeconds * 1000).toFixed(1)} ms.`,
+    '',
+    `**Scrapes**: ${SCRAPES} sequential after ${WARMUP_SCRAPES} warm-up, one keep-alive connection, Prometheus's Accept header ` +
+      '(OpenMetrics preferred) and gzip, timed to the last byte. Response size: identity / gzip. Memory: VmRSS after the scrapes (VmHWM).',
+    '',
+    table(['target', 'p50', 'p99', 'max', 'response', 'resident memory'], rows),
+    '',
+    `Aim: p99 scrape < 50 ms: ${r.serve.latency.p99 < 50 ? 'met' : '**not met**'} at the default refresh, ` +
+      `${r.serveBusy.latency.p99 < 50 ? 'met' : '**not met**'} with a refresh every second. ` +
+      `Refresh < 1 s: ${r.refresh.read.max < 1000 ? 'met' : '**not met**'} for the read (max), ` +
+      `${r.refresh.total.max < 1000 ? 'met' : '**not met**'} for read and render (max).`,
+  ].join('\n')
 }
 
 async function run() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'govnet-bench-metrics-'))
+  const {dir, cleanup} = tempDir('govnet-bench-metrics-')
   try {
     const dbPath = path.join(dir, 'govnet.db')
     const loadBefore = loadavg()[0]
@@ -348,42 +351,17 @@ async function run() {
     mkdirSync(textfileDir)
     govnet(['metrics', 'write', path.join(textfileDir, 'govnet.prom'), '--db', dbPath])
     const nodeExporterTextfile = await nodeExporterScrape(textfileDir)
-    return {loadBefore, townships: built.townships, buildSeconds: built.seconds, refresh, serve, serveBusy, nodeExporter, nodeExporterTextfile}
+    return {loadBefore, loadAfter: loadavg()[0], townships: built.townships, buildSeconds: built.seconds, refresh, serve, serveBusy, nodeExporter, nodeExporterTextfile}
   } finally {
-    rmSync(dir, {recursive: true, force: true})
+    cleanup()
   }
 }
 
-const HEADING = '## Metrics exporter (issue 3: `govnet metrics serve` / `write`)'
-
-/**
- * Add a run at the end of this bench's section of bench/RESULTS.md (the section is created the first
- * time); other benches' sections are left as they are.
- */
-function record(markdown) {
-  const file = path.join(__dirname, 'RESULTS.md')
-  const existing = existsSync(file) ? readFileSync(file, 'utf8') : ''
-  const start = existing.indexOf(HEADING)
-  if (start === -1) {
-    const separator = existing === '' || existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n'
-    writeFileSync(file, `${existing}${separator}${HEADING}\n\n${markdown}\n`)
-    return
-  }
-  const next = existing.indexOf('\n## ', start + HEADING.length)
-  const end = next === -1 ? existing.length : next + 1
-  const section = existing.slice(0, end).replace(/\n*$/, '\n\n')
-  writeFileSync(file, `${section}${markdown}\n${next === -1 ? '' : `\n${existing.slice(end)}`}`)
-}
-
-module.exports = {name: 'metrics', buildInventory, run, report, record}
+module.exports = {title: 'Metrics exporter at national scale (issue 3)', buildInventory, run, report}
 
 if (require.main === module) {
   run().then(
-    (results) => {
-      const markdown = report(results)
-      process.stdout.write(`${markdown}\n`)
-      if (process.argv.includes('--record')) record(markdown)
-    },
+    (results) => process.stdout.write(`${report(results)}\n`),
     (error) => {
       process.stderr.write(`${error.stack}\n`)
       process.exitCode = 1

@@ -21,6 +21,9 @@ export interface TenantCount {
   tenants: number
 }
 
+/** Tenants by level and status: answered from the tenants_level_status index alone. */
+export const TENANT_COUNTS_SQL = 'SELECT mlps_level AS mlpsLevel, status, count(*) AS tenants FROM tenants GROUP BY mlps_level, status'
+
 /**
  * The aggregate reads behind govnet's Prometheus metrics, prepared once per instance. The nodes
  * table is scanned once per refresh: node counts, audit results and last audit times all come
@@ -37,9 +40,7 @@ export class MetricsQueries {
       `SELECT tier, status, platform, last_audit_outcome AS outcome, count(*) AS nodes, max(last_audit_at) AS lastAuditAt
        FROM nodes GROUP BY tier, status, platform, last_audit_outcome`,
     )
-    this.tenantCountsStatement = db.prepare(
-      'SELECT mlps_level AS mlpsLevel, status, count(*) AS tenants FROM tenants GROUP BY mlps_level, status',
-    )
+    this.tenantCountsStatement = db.prepare(TENANT_COUNTS_SQL)
     this.tenantFactsStatement = db.prepare(
       `SELECT mlps_level AS mlpsLevel, status, filing_number AS filingNumber, last_assessed_on AS lastAssessedOn
        FROM tenants WHERE status <> 'decommissioned'`,

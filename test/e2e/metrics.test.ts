@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -93,6 +94,37 @@ describe('govnet metrics serve', () => {
     }
     expect(serve.output().stdout).toContain('stopped on SIGINT')
     expect(serve.output().stderr).toBe('')
+  })
+
+  it('picks up a change written by another process at its next refresh', async () => {
+    const changing = path.join(tmp.dir, 'changing.db')
+    seedMetricsInventory(changing)
+    const nationCovered = /^govnet_coverage_covered_townships\{level="nation",code="",name="全国"\} (\d+)$/m
+    const serve = await startServe(changing, ['--refresh', '1s'])
+    try {
+      expect(nationCovered.exec(await (await fetch(serve.url)).text())?.[1]).toBe('10')
+      const db = new Database(changing)
+      try {
+        const township = db
+          .prepare("SELECT code FROM divisions WHERE level = 'township' AND code NOT IN (SELECT division_code FROM nodes) ORDER BY code LIMIT 1")
+          .pluck()
+          .get() as string
+        db.prepare(
+          `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, created_at, updated_at)
+           VALUES ('new-township-node', 'new', ?, 'township', 'access', '127.0.0.1', 'linux', 'active', '2026-11-25T00:00:00Z', '2026-11-25T00:00:00Z')`,
+        ).run(township)
+      } finally {
+        db.close()
+      }
+      let covered: string | undefined
+      for (let i = 0; i < 120 && covered !== '11'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        covered = nationCovered.exec(await (await fetch(serve.url)).text())?.[1]
+      }
+      expect(covered).toBe('11')
+    } finally {
+      expect(await serve.stop()).toBe(0)
+    }
   })
 
   it('refuses a port that another process listens on, with exit 5', async () => {

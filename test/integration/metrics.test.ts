@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {computeCoverageAllLevels} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
+import {TENANT_COUNTS_SQL} from '../../src/inventory/metrics-queries'
 import {metricsMessages as msg} from '../../src/messages'
 import {MetricsExporter} from '../../src/metrics/exporter'
 import {MetricsServer} from '../../src/metrics/server'
@@ -143,6 +144,49 @@ describe('metrics snapshot of a seeded inventory', () => {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .sort()
     expect(samples(om)).toEqual(samples(prometheus.body.toString('utf8')))
+  })
+})
+
+describe('refreshing', () => {
+  it('reads the inventory on refresh only, never on a scrape', async () => {
+    const read = snapshotReader(inventory, {now: () => METRICS_NOW})
+    let reads = 0
+    const counting = new MetricsExporter(() => {
+      reads++
+      return read()
+    })
+    await counting.refresh()
+    const server = await MetricsServer.listen(counting, {host: '127.0.0.1', port: 0})
+    try {
+      for (let i = 0; i < 10; i++) expect((await get(server.url)).status).toBe(200)
+    } finally {
+      await server.close()
+    }
+    expect(reads).toBe(1)
+  })
+
+  it('refreshes on its interval until stopped', async () => {
+    let reads = 0
+    const read = snapshotReader(inventory, {now: () => METRICS_NOW})
+    const periodic = new MetricsExporter(() => {
+      reads++
+      return read()
+    })
+    await periodic.refresh()
+    periodic.startRefreshing(20)
+    try {
+      for (let i = 0; i < 500 && reads < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    } finally {
+      periodic.stop()
+    }
+    expect(reads).toBeGreaterThanOrEqual(4)
+  })
+
+  it('counts tenants through the (mlps_level, status) index', () => {
+    const plan = inventory.db
+      .prepare(`EXPLAIN QUERY PLAN ${TENANT_COUNTS_SQL}`)
+      .all() as {detail: string}[]
+    expect(plan.map((row) => row.detail).join('; ')).toContain('USING COVERING INDEX tenants_level_status')
   })
 })
 
