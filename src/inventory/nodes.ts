@@ -339,11 +339,12 @@ function planImport(
   const conflicts: {row: number; id: string}[] = []
   const planned: PlannedRow[] = []
   const rowOfId = new Map<string, number>()
+  const stored = update ? storedNodesNamedIn(file, repository, existingUplinks) : new Map<string, ExtranetNode>()
   file.rows.forEach((raw, index) => {
     const row = index + 1
     const id = typeof raw.id === 'string' ? raw.id.trim() : undefined
     const exists = id !== undefined && existingUplinks.has(id)
-    const existing = exists && update ? repository.get(id) : undefined
+    const existing = exists ? stored.get(id) : undefined
     const {record: fields, problems: fieldProblems} = parseRecord(NODE_SCHEMA, existing ? {...nodeToFields(existing), ...raw} : raw, row)
     if (id !== undefined && !rowOfId.has(id)) rowOfId.set(id, row)
     else if (id !== undefined) fieldProblems.push({row, field: 'id', message: msg.duplicateId(id, rowOfId.get(id)!)})
@@ -376,4 +377,10 @@ function planImport(
   if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)))
   if (conflicts.length > 0) throw msg.importedNodesExist(file.file, conflicts)
   return planned
+}
+
+/** With --update: the stored records of the ids the file names, in one query. */
+function storedNodesNamedIn(file: ImportFile, repository: NodeRepository, existingUplinks: Map<string, string | null>): Map<string, ExtranetNode> {
+  const ids = file.rows.map((raw) => (typeof raw.id === 'string' ? raw.id.trim() : undefined)).filter((id): id is string => id !== undefined && existingUplinks.has(id))
+  return ids.length === 0 ? new Map() : new Map(repository.list({ids}).map((node) => [node.id, node]))
 }

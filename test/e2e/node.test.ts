@@ -8,7 +8,7 @@ import {inventoryMessages, nodeMessages} from '../../src/messages'
 import {govnet, json} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
-import {seededTempDb} from '../helpers/seed'
+import {sampleDivisions, seededTempDb} from '../helpers/seed'
 
 const HEADER = 'id,name,division,tier,role,mgmt_address,ssh_port,platform,uplink,bandwidth_mbps,status,tags'
 const NODE_KEYS = [
@@ -180,6 +180,16 @@ describe('node set / remove', () => {
 })
 
 describe('node import', () => {
+  it('works on divisions loaded by `govnet division import --file`', () => {
+    const fresh = path.join(dir, 'fresh.db')
+    const inFresh = (...args: string[]) => govnet([...args, '--db', fresh])
+    expect(inFresh('init').code).toBe(0)
+    expect(inFresh('division', 'import', '--file', sampleDivisions).code).toBe(0)
+    const file = writeFile('dongguan.csv', 'id,name,division,role,mgmt_address,platform,uplink\ndg,东莞市核心,4419,core,10.44.19.1,huawei-vrp,\ndg-dc,东城街道,441900003,access,10.44.19.3,linux,dg\n')
+    expect(json(inFresh('node', 'import', '--file', file, '--json'))).toMatchObject({created: 2})
+    expect(json<ExtranetNode[]>(inFresh('node', 'list', '--under', '441900', '--json')).map((n) => [n.id, n.tier])).toEqual([['dg-dc', 'township']])
+  })
+
   it('imports a CSV with BOM, CRLF and quoted fields', () => {
     const file = writeFile(
       'excel.csv',
