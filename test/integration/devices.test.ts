@@ -312,6 +312,20 @@ describe('slow, silent and dropping devices', () => {
     expect(error.message).toContain('`show version`')
   })
 
+  it('names the command in progress when a linux command hangs inside the batch', async () => {
+    const device = await emulate({platform: 'linux', hostname: 'gz-th-bastion', outputs: linuxOutputs, hangOn: 'cat /proc/uptime'})
+    const error = await auditError(device, 'linux', {commandTimeoutMs: 400})
+    expect(error.code).toBe('command-timeout')
+    expect(error.message).toBe('`cat /proc/uptime` did not finish within 400 ms')
+  })
+
+  it('times out a login that never reaches a prompt', async () => {
+    const device = await emulate({platform: 'huawei-vrp', hostname: 'GZ-TH-AR01', outputs: vrpOutputs, delayMs: 2_000})
+    const error = await auditError(device, 'huawei-vrp', {commandTimeoutMs: 300})
+    expect(error.code).toBe('command-timeout')
+    expect(error.message).toBe('no prompt within 300 ms after login')
+  })
+
   it('reports a device that drops the connection mid-command as closed, not as a timeout', async () => {
     const device = await emulate({platform: 'h3c-comware', hostname: 'DG-HM-S6850', outputs: comwareOutputs, dropDuring: 'display version'})
     const error = await auditError(device, 'h3c-comware')

@@ -20,6 +20,13 @@ export interface ShellSessionOptions {
   signal?: AbortSignal
 }
 
+/** The cleaned terminal text of the current exchange, for the conditions a wait ends on. */
+interface Screen {
+  /** The last line, trimmed: where prompts, pagers and questions appear. */
+  lastLine: string
+  text: () => string
+}
+
 export interface ShellOutput {
   /** What the command printed: no echo, no prompt, no pager prompts, no terminal control sequences. */
   output: string
@@ -91,7 +98,7 @@ export class ShellSession {
     this.startExchange()
     this.channel.write(`${command}\n`)
     const text = await this.waitFor(
-      (visible) => completedOutput(visible, command, this.promptPattern),
+      (screen) => (this.promptPattern.test(screen.lastLine) ? completedOutput(screen.text(), command, this.promptPattern) : undefined),
       `\`${command}\``,
     )
     return {output: text, durationMs: Math.round(performance.now() - started)}
@@ -109,13 +116,10 @@ export class ShellSession {
    */
   private async learnPrompt(): Promise<void> {
     this.startExchange()
-    const candidate = await this.waitFor((visible) => {
-      const line = lastLine(visible).trim()
-      return looksLikePrompt(line) ? line : undefined
-    }, 'the login prompt')
+    const candidate = await this.waitFor((screen) => (looksLikePrompt(screen.lastLine) ? screen.lastLine : undefined), 'login')
     this.startExchange()
     this.channel.write('\n')
-    await this.waitFor((visible) => (visible.includes('\n') && lastLine(visible).trim() === candidate ? candidate : undefined), 'the login prompt')
+    await this.waitFor((screen) => (screen.lastLine === candidate && screen.text().includes('\n') ? candidate : undefined), 'login')
     this.prompt = candidate
     this.hostname = hostnameOfPrompt(candidate)
     this.promptPattern = promptPatternFor(this.hostname)
@@ -128,7 +132,8 @@ export class ShellSession {
 
   private receive(text: string): void {
     this.received += text
-    const unanswered = this.received.slice(this.answeredUpTo)
+    // Pagers and questions are short and at the very end: look at the tail only, not the whole output.
+    const unanswered = this.received.slice(Math.max(this.answeredUpTo, this.received.length - 256))
     if (this.closed) {
       // Nothing to answer on a closed channel.
     } else if (endsWithPager(unanswered)) {
@@ -142,10 +147,10 @@ export class ShellSession {
   }
 
   /**
-   * Resolves with `done(visibleText)` once it returns a value, re-checking on every chunk received;
+   * Resolves with `done(screen)` once it returns a value, re-checking on every chunk received;
    * rejects on timeout, on a closed channel, or on abort. One wait at a time.
    */
-  private waitFor<T>(done: (visible: string) => T | undefined, what: string): Promise<T> {
+  private waitFor<T>(done: (screen: Screen) => T | undefined, what: string): Promise<T> {
     const {signal, timeoutMs} = this.options
     return new Promise<T>((resolve, reject) => {
       const settle = (outcome: () => void) => {
@@ -155,17 +160,17 @@ export class ShellSession {
         outcome()
       }
       const check = () => {
-        const result = done(stripTerminalControl(this.received))
+        const result = done(this.screen())
         if (result !== undefined) settle(() => resolve(result))
         else if (this.closed) settle(() => reject(this.closedError(what)))
       }
       const timer = setTimeout(() => {
-        const seen = lastLine(stripTerminalControl(this.received)).slice(-60)
+        const seen = this.screen().lastLine.slice(-60)
         settle(() =>
           reject(
             new SshError(
               'command-timeout',
-              `${what} did not come back to the prompt within ${timeoutMs} ms${seen ? ` (last output: ${JSON.stringify(seen)})` : ''}`,
+              `no prompt within ${timeoutMs} ms after ${what}${seen ? ` (last output: ${JSON.stringify(seen)})` : ''}`,
             ),
           ),
         )
@@ -175,6 +180,19 @@ export class ShellSession {
       this.wakeUp = check
       check()
     })
+  }
+
+  /**
+   * What the terminal shows since the exchange began. The last line is cheap (only the raw text after
+   * the last LF is cleaned, and cleaning never adds or removes an LF), so a long output is cleaned as a
+   * whole only once its last line is a prompt.
+   */
+  private screen(): Screen {
+    const raw = this.received
+    return {
+      lastLine: lastLine(stripTerminalControl(raw.slice(raw.lastIndexOf('\n') + 1))).trim(),
+      text: () => stripTerminalControl(raw),
+    }
   }
 
   private closedError(what: string): SshError {
