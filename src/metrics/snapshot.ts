@@ -64,15 +64,16 @@ export interface SnapshotOptions {
 
 /**
  * A function that reads one snapshot from `inventory` per call. Statements are prepared once, here;
- * each call runs the coverage roll-up, a handful of GROUP BY queries and the tenant evaluation.
+ * each call runs the coverage roll-up, a few grouped queries and the tenant evaluation.
  */
 export function snapshotReader(inventory: Inventory, options: SnapshotOptions = {}): () => MetricsSnapshot {
   const queries = new MetricsQueries(inventory)
   const baselines = new BaselineRepository(inventory)
   const changes = new ChangeLog(inventory)
   const clock = options.now ?? (() => new Date())
-  return () => {
-    const now = clock()
+  // One read transaction: every number of a snapshot comes from the same state of the inventory,
+  // even while another process writes to it.
+  const read = inventory.db.transaction((now: Date): MetricsSnapshot => {
     const lastChangeAt = changes.lastChangeAt()
     return {
       takenAt: now,
@@ -82,7 +83,8 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
       ...countComplianceFailures(queries.tenantFactsInService(), baselines.controls(), now),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),
     }
-  }
+  })
+  return () => read.deferred(clock())
 }
 
 function coverageLines(inventory: Inventory, now: Date, freshnessMs: number | undefined): CoverageRow[] {
