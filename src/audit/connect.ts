@@ -33,13 +33,15 @@ export interface ConnectOptions {
   signal?: AbortSignal
 }
 
-/** A ready SSH connection to a node, perhaps through a jump host. `close()` ends both. */
+/** A ready SSH connection to a node, perhaps through a jump host. `close()` ends both politely, `destroy()` at once. */
 export interface SshConnection {
   client: Client
   hostKeySha256: string
   /** The jump host's fingerprint, when one was used. */
   jumpHostKeySha256?: string
   close(): void
+  /** Drop the sockets without a goodbye: for a node abandoned at its deadline, which may not answer one. */
+  destroy(): void
 }
 
 export const KEEPALIVE_COUNT_MAX = 3
@@ -59,7 +61,12 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
   options.signal?.throwIfAborted()
   if (!options.jump) {
     const direct = await connectHop(options.target, options)
-    return {client: direct.client, hostKeySha256: direct.hostKeySha256, close: () => direct.client.end()}
+    return {
+      client: direct.client,
+      hostKeySha256: direct.hostKeySha256,
+      close: () => direct.client.end(),
+      destroy: () => direct.client.destroy(),
+    }
   }
   const bastion = await connectHop(options.jump, {...options, algorithms: undefined})
   try {
@@ -72,6 +79,10 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
       close: () => {
         target.client.end()
         bastion.client.end()
+      },
+      destroy: () => {
+        target.client.destroy()
+        bastion.client.destroy()
       },
     }
   } catch (error) {

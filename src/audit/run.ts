@@ -224,7 +224,8 @@ async function auditNode(target: AuditTarget, options: AuditRunOptions): Promise
       })
       return {outcome: 'ok' as const, reason: null, platform: profile.platform, facts: profile.facts, hostKeySha256: connection.hostKeySha256}
     } finally {
-      connection?.close()
+      if (signal.aborted) connection?.destroy()
+      else connection?.close()
     }
   }
 }

@@ -1,11 +1,11 @@
-import {execFileSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Client} from 'ssh2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {connect, ConnectOptions, describeHop, Hop} from '../../src/audit/connect'
-import {Credentials, Secret} from '../../src/audit/credentials'
+import {authMethods, Credentials, resolveCredentials, Secret} from '../../src/audit/credentials'
 import {SshError} from '../../src/audit/errors'
 import {HostKeyPolicy, hostKeyFingerprint, KnownHosts} from '../../src/audit/known-hosts'
 import {auditMessages as msg} from '../../src/messages'
@@ -74,6 +74,21 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
       expect(result).toEqual({stdout: 'Linux\n', code: 0})
     } finally {
       connection.close()
+    }
+  })
+
+  it('logs in through ssh-agent (SSH_AUTH_SOCK) without reading any key file', async () => {
+    const socket = path.join(tmp.dir, 'agent.sock')
+    const agent = spawn('/usr/bin/ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'})
+    try {
+      for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+      execFileSync('/usr/bin/ssh-add', ['-q', server.clientKey!.privateFile], {env: {...process.env, SSH_AUTH_SOCK: socket}, stdio: 'ignore'})
+      const credentials = resolveCredentials({}, {SSH_AUTH_SOCK: socket})
+      expect(authMethods(credentials)).toEqual(['agent'])
+      const connection = await connect(options({credentials}))
+      connection.close()
+    } finally {
+      agent.kill('SIGTERM')
     }
   })
 
