@@ -291,6 +291,13 @@ describe('auto-detection from the version banner', () => {
     expect(result.commands[0]).toMatchObject({command: 'uname -s', refused: true})
   })
 
+  it('refuses a device whose banner names no known platform', async () => {
+    const device = await emulate({platform: 'cisco-ios', hostname: 'edge1', outputs: {'show version': 'JUNOS Software Release [21.4R3-S5]\n'}})
+    const error = await auditError(device, 'auto')
+    expect(error.code).toBe('command-refused')
+    expect(error.message).toBe('auto: no known platform in the answer to `show version`, `display version`')
+  })
+
   it('does not send the version command twice on a detected device', async () => {
     const device = await emulate({platform: 'h3c-comware', hostname: 'DG-HM-S6850', outputs: comwareOutputs})
     await audit(device, 'auto')

@@ -55,16 +55,15 @@ export async function runProfile(client: Client, platform: Platform | 'auto', op
   if (await answersLikeLinux(client, commands, options)) {
     return finish(linuxProfile, await runExecProfile(client, linuxProfile, commands, options))
   }
-  let detected: ShellProfile | undefined
-  const draft = await withShell(client, options, async (session) => {
+  const detected = await withShell(client, options, async (session) => {
     const banner = await probeBanner(session, commands)
-    detected = SHELL_PROFILES.find((p) => p.platform === banner.platform)
-    if (detected === undefined) {
+    const profile = SHELL_PROFILES.find((p) => p.platform === banner.platform)
+    if (profile === undefined) {
       throw new SshError('command-refused', `auto: no known platform in the answer to ${banner.tried.map((c) => `\`${c}\``).join(', ')}`)
     }
-    return runShellProfile(session, detected, commands, banner.answer)
+    return {profile, draft: await runShellProfile(session, profile, commands, banner.answer)}
   })
-  return finish(detected!, draft)
+  return finish(detected.profile, detected.draft)
 }
 
 async function withShell<T>(client: Client, options: RunProfileOptions, use: (session: ShellSession) => Promise<T>): Promise<T> {
