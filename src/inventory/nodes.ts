@@ -148,7 +148,7 @@ export class NodeRepository {
       params[column] = filter[column]
     }
     if (filter.tag !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM node_tags t WHERE t.node_id = n.id AND t.tag = @tag)')
+      where.push('n.id IN (SELECT node_id FROM node_tags WHERE tag = @tag)')
       params.tag = filter.tag
     }
     if (filter.ids !== undefined) {

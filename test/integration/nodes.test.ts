@@ -1,6 +1,6 @@
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
 import {GovnetError} from '../../src/errors'
 import {ChangeLog} from '../../src/inventory/changes'
@@ -104,11 +104,19 @@ describe('NodeRepository', () => {
     expect(thrown(() => nodes.list({under: '44x'})).exit).toBe(3)
   })
 
-  it('uses the indexes for the division subtree and tag filters', () => {
-    const plan = (sql: string) =>
-      (inventory.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({under: '44', underEnd: '44:', tag: 'x'}) as {detail: string}[]).map((r) => r.detail).join('\n')
-    expect(plan('SELECT id FROM nodes n WHERE n.division_code >= @under AND n.division_code < @underEnd')).toMatch(/USING (COVERING )?INDEX nodes_division_status/)
-    expect(plan('SELECT node_id FROM node_tags WHERE tag = @tag')).toMatch(/USING (COVERING )?INDEX node_tags_tag|USING PRIMARY KEY/)
+  it('lists through the indexes: division subtree by range, tag through node_tags_tag, ids by primary key', () => {
+    const prepare = vi.spyOn(inventory.db, 'prepare')
+    const planOf = (filter: Parameters<NodeRepository['list']>[0]) => {
+      new NodeRepository(inventory).list(filter)
+      const sql = prepare.mock.lastCall![0]
+      const rows = inventory.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({under: '44', underEnd: '44:', tag: 'x', ids: '[]', status: 'active'}) as {detail: string}[]
+      return rows.map((r) => r.detail).join('\n')
+    }
+    expect(planOf({under: '44'})).toMatch(/SEARCH n USING (COVERING )?INDEX nodes_division_status \(division_code>\? AND division_code<\?\)/)
+    expect(planOf({under: '44', status: 'active'})).toMatch(/SEARCH n USING (COVERING )?INDEX nodes_division_status/)
+    expect(planOf({tag: 'x'})).toMatch(/SEARCH node_tags USING COVERING INDEX node_tags_tag \(tag=\?\)/)
+    expect(planOf({ids: ['a']})).toMatch(/SEARCH n USING PRIMARY KEY \(id=\?\)/)
+    prepare.mockRestore()
   })
 
   it('sets fields over the stored record, logs only real changes and keeps audit fields', () => {
