@@ -18,8 +18,8 @@ export interface DeviceEmulatorOptions {
   hostname: string
   username: string
   password: string
-  /** Command → output with LF line ends (fixtures). For linux: exec commands. */
-  outputs: Readonly<Record<string, string>>
+  /** Command → output with LF line ends (fixtures): text (sent as UTF-8) or bytes in the device's own encoding (GBK). For linux: exec commands. */
+  outputs: Readonly<Record<string, string | Buffer>>
   /** Lines per page while paging is on; the pager prompt follows each full page. */
   pageLines?: number
   /** Lines printed after login, before the prompt. */
@@ -235,10 +235,13 @@ export class DeviceEmulator {
         channel.write(crlf(`${dialect.refusal}\n`))
         continue
       }
-      const lines = output.replace(/\n$/, '').split('\n')
+      // Lines as byte strings (latin1 keeps every byte), so GBK output goes out unchanged.
+      const bytes = typeof output === 'string' ? Buffer.from(output, 'utf8') : output
+      const lines = bytes.toString('latin1').replace(/\n$/, '').split('\n')
       if (options.logLines && lines.length > 3) lines.splice(2, 0, ...options.logLines)
+      const writeLines = (some: string[]) => channel.write(Buffer.from(crlf(`${some.join('\n')}\n`), 'latin1'))
       if (command === options.dropDuring) {
-        channel.write(crlf(`${lines.slice(0, Math.ceil(lines.length / 2)).join('\n')}\n`))
+        writeLines(lines.slice(0, Math.ceil(lines.length / 2)))
         connection.end()
         return
       }
@@ -251,7 +254,7 @@ export class DeviceEmulator {
           channel.write(dialect.pagerErase)
           if (options.delayMs) await delay(options.delayMs)
         }
-        channel.write(crlf(`${lines.slice(start, start + pageLines).join('\n')}\n`))
+        writeLines(lines.slice(start, start + pageLines))
       }
     }
   }

@@ -1,3 +1,6 @@
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+
 import {Client} from 'ssh2'
 import {afterEach, describe, expect, it} from 'vitest'
 
@@ -8,7 +11,7 @@ import {parseComwareInterfaceBrief} from '../../src/domain/audit-parsers/h3c-com
 import {parseIosInterfacesDescription} from '../../src/domain/audit-parsers/cisco-ios'
 import {parseVrpInterfaceBrief, parseVrpInterfaceDescription} from '../../src/domain/audit-parsers/huawei-vrp'
 import {parseIpLink} from '../../src/domain/audit-parsers/linux'
-import {DeviceEmulator, type DeviceEmulatorOptions, deviceFixture} from '../helpers/device-emulator'
+import {DeviceEmulator, type DeviceEmulatorOptions, FIXTURES_DIR, deviceFixture} from '../helpers/device-emulator'
 
 /** Test-only credentials of the emulated devices; nothing outside this file knows them. */
 const USERNAME = 'audit'
@@ -166,6 +169,29 @@ describe('huawei-vrp over an interactive shell', () => {
       ['display interface brief', false],
     ])
     expect(device.pagerAnswers).toBeGreaterThan(0)
+  })
+})
+
+describe('Chinese descriptions', () => {
+  it('reads GBK output (VRP terminals) and finds the uplink by 上联', async () => {
+    const gbk = readFileSync(path.join(FIXTURES_DIR, 'huawei-vrp', 'ar2220-display-interface-description-gbk.txt'))
+    const device = await emulate({
+      platform: 'huawei-vrp',
+      hostname: 'GZ-TH-AR01',
+      outputs: {...vrpOutputs, 'display interface description': gbk},
+      pageLines: 4,
+      refuse: ['screen-length 0 temporary'],
+    })
+    const result = await audit(device, 'huawei-vrp')
+    expect(result.facts.interfaces).toEqual([
+      {name: 'GE0/0/0', adminUp: true, operUp: true, description: '上联县政务外网核心 GE1/0/12'},
+      {name: 'GE0/0/1', adminUp: true, operUp: true, description: '镇政府办公网'},
+      {name: 'GE0/0/2', adminUp: true, operUp: false, description: '备用链路（电信）'},
+      {name: 'GE0/0/3', adminUp: false, operUp: false},
+      {name: 'NULL0', adminUp: true, operUp: true},
+      {name: 'Vlanif100', adminUp: true, operUp: true, description: '便民服务中心'},
+    ])
+    expect(result.facts.uplink).toEqual({name: 'GE0/0/0', operUp: true})
   })
 })
 

@@ -8,6 +8,7 @@ import {SshError} from '../../src/audit/errors'
 import type {FactsDraft} from '../../src/audit/profiles/types'
 import {completedOutput} from '../../src/audit/session/shell-session'
 import {
+  decodeDeviceText,
   endsWithPager,
   endsWithPasswordChangeQuestion,
   hostnameOfPrompt,
@@ -32,6 +33,11 @@ describe('terminal control in device output', () => {
     expect(stripTerminalControl('\x1b[1;32mup\x1b[0m\n\r')).toBe('up\n')
     expect(stripTerminalControl('displ\b\b\b\bisplay\r\n')).toBe('display\n')
     expect(stripTerminalControl('partial line\r         \rfinal line\r\n')).toBe('final line\n')
+  })
+
+  it('reads UTF-8, and GBK where the bytes are not UTF-8', () => {
+    expect(decodeDeviceText(Buffer.from('上联核心 uplink', 'utf8'))).toBe('上联核心 uplink')
+    expect(decodeDeviceText(Buffer.from('c9cfc1aabacbd0c420474531', 'hex'))).toBe('上联核心 GE1')
   })
 
   it('sees a pager or a password-change question only at the end of what arrived', () => {

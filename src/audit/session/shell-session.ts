@@ -5,6 +5,7 @@ import type {Client, ClientChannel} from 'ssh2'
 import {SshError} from '../errors'
 import {ConnectionWatch, abortReason, openChannel} from './connection'
 import {
+  decodeDeviceText,
   endsWithPager,
   endsWithPasswordChangeQuestion,
   hostnameOfPrompt,
@@ -48,8 +49,10 @@ const PTY = {term: 'vt100', cols: 511, rows: 24, width: 0, height: 0} as const
  */
 export class ShellSession {
   private readonly decoder = new StringDecoder('utf8')
-  /** Everything received since the current command was sent (or since login). */
+  /** Everything received since the current command was sent (or since login), read as UTF-8 as it arrives. */
   private received = ''
+  /** The same as bytes, decoded once the command is complete (see `decodeDeviceText`). */
+  private receivedBytes: Buffer[] = []
   /** Offset in `received` up to which pagers and questions were already answered. */
   private answeredUpTo = 0
   private closed = false
@@ -66,7 +69,10 @@ export class ShellSession {
     private readonly watch: ConnectionWatch,
     private readonly options: ShellSessionOptions,
   ) {
-    channel.on('data', (chunk: Buffer) => this.receive(this.decoder.write(chunk)))
+    channel.on('data', (chunk: Buffer) => {
+      this.receivedBytes.push(chunk)
+      this.receive(this.decoder.write(chunk))
+    })
     channel.stderr.on('data', (chunk: Buffer) => this.receive(chunk.toString('utf8')))
     channel.on('close', () => {
       this.closed = true
@@ -97,10 +103,13 @@ export class ShellSession {
     const started = performance.now()
     this.startExchange()
     this.channel.write(`${command}\n`)
-    const text = await this.waitFor(
+    const seen = await this.waitFor(
       (screen) => (this.promptPattern.test(screen.lastLine) ? completedOutput(screen.text(), command, this.promptPattern) : undefined),
       `\`${command}\``,
     )
+    // Prompts, pagers and echo are ASCII, so UTF-8 finds them; the output itself may be GBK.
+    const decoded = stripTerminalControl(decodeDeviceText(Buffer.concat(this.receivedBytes)))
+    const text = completedOutput(decoded, command, this.promptPattern) ?? seen
     return {output: text, durationMs: Math.round(performance.now() - started)}
   }
 
@@ -127,6 +136,7 @@ export class ShellSession {
 
   private startExchange(): void {
     this.received = ''
+    this.receivedBytes = []
     this.answeredUpTo = 0
   }
 

@@ -100,3 +100,18 @@ export function withoutLogLines(text: string, patterns: readonly RegExp[]): stri
     .filter((line) => !patterns.some((pattern) => pattern.test(line)))
     .join('\n')
 }
+
+const UTF8 = new TextDecoder('utf-8', {fatal: true})
+const GB18030 = new TextDecoder('gb18030')
+
+/**
+ * Device output as text: UTF-8 when the bytes are valid UTF-8, otherwise GB18030 (a superset of GBK),
+ * the encoding Huawei and H3C terminals commonly use for Chinese descriptions such as "上联核心".
+ */
+export function decodeDeviceText(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    return GB18030.decode(bytes)
+  }
+}
