@@ -306,24 +306,22 @@ export function importNodes(inventory: Inventory, file: ImportFile, options: {up
     const existingUplinks = repository.uplinks()
     const planned = planImport(file, repository, existingUplinks, new DivisionRepository(inventory).levelsByCode(), options.update ?? false)
     const result: ImportResult = {file: file.file, dryRun: options.dryRun ?? false, created: 0, updated: 0, unchanged: 0}
+    const write = !result.dryRun
+    // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
+    if (write) inventory.db.pragma('defer_foreign_keys = ON')
     const now = nowIso()
-    const writes: Array<() => void> = []
     for (const {fields, tier, existing} of planned) {
       const node = buildNode(fields, tier, now, existing)
       if (!existing) {
         result.created++
-        writes.push(() => repository.create(node, now))
+        if (write) repository.create(node, now)
       } else if (changedFields(existing, node).length === 0) {
         result.unchanged++
       } else {
         result.updated++
-        writes.push(() => repository.replace(existing, node, now))
+        if (write) repository.replace(existing, node, now)
       }
     }
-    if (result.dryRun) return result
-    // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
-    inventory.db.pragma('defer_foreign_keys = ON')
-    for (const write of writes) write()
     return result
   })
 }
