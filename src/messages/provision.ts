@@ -105,10 +105,22 @@ export const engineMissing = (command: string) =>
     ExitCode.dependency,
   )
 
+export const engineUnusable = (command: string, reason: string) =>
+  new GovnetError(`the Pulumi CLI ${command} does not run (${reason}): rebuild it with \`scripts/pulumi-engine.sh --force\``, ExitCode.dependency)
+
 export const operationFailed = (operation: string, tenant: string, reason: string) =>
   new GovnetError(`${operation} of tenant ${tenant} failed: ${reason}`, ExitCode.dependency)
 
 export const passphraseFileUnreadable = (file: string, reason: string) =>
   new GovnetError(`PULUMI_CONFIG_PASSPHRASE_FILE ${file} cannot be read: ${reason}`, ExitCode.dependency)
+
+export const passphraseFileOpen = (file: string, mode: string) =>
+  new GovnetError(`the generated passphrase file ${file} has mode ${mode}: others may read it; \`chmod 600 ${file}\``, ExitCode.dependency)
+
+export const workspaceOccupied = (link: string) =>
+  new GovnetError(`${link} exists and is not govnet's link to its node_modules: remove it`, ExitCode.dependency)
+
+export const tenantNotProvisionable = (tenant: string, status: string) =>
+  new GovnetError(`tenant ${tenant} is ${status}: set its status back to requested before provisioning it again`, ExitCode.conflict)
 
 export const unknownTarget = (target: string) => new GovnetError(`--target: "${target}" is not one of local, openstack`, ExitCode.invalid)

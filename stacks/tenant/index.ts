@@ -13,12 +13,7 @@ export type {ControlSettings, GovTenantArgs, OpenStackSettings, StackTenant, Ten
 export function tenantProgram(args: GovTenantArgs) {
   return async () => {
     const tenant = new GovTenant(args.tenant.id, args)
-    return {
-      networks: tenant.networks,
-      quota: tenant.quota,
-      ruleSet: tenant.ruleSet,
-      projectId: tenant.projectId,
-      keyOrderRef: tenant.keyOrderRef,
-    }
+    const common = {networks: tenant.networks, quota: tenant.quota, ruleSet: tenant.ruleSet}
+    return args.target === 'openstack' ? {...common, projectId: tenant.projectId, keyOrderRef: tenant.keyOrderRef} : common
   }
 }

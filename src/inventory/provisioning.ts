@@ -1,0 +1,78 @@
+import type {Statement} from 'better-sqlite3'
+
+import {Target} from '../domain/preflight'
+import {ChangeLog} from './changes'
+import {Inventory} from './db'
+
+export const PROVISIONING_ENTITY = 'tenant_provisioning'
+
+export const OPERATIONS = ['preview', 'up', 'destroy', 'refresh'] as const
+export type Operation = (typeof OPERATIONS)[number]
+
+/** The last provisioning operation of a tenant's stack, as written back by src/provision. Never secrets. */
+export interface ProvisioningRecord {
+  tenantId: string
+  target: Target
+  stack: string
+  lastOperation: Operation
+  lastOperationAt: string
+  outcome: 'succeeded' | 'failed'
+  /** Why it failed (the engine's error or the policy violations), null when it succeeded. */
+  reason: string | null
+  /** Stack outputs: networks, quota, rule-set summary, cloud ids. */
+  outputs: Record<string, unknown>
+}
+
+interface Row {
+  tenant_id: string
+  target: Target
+  stack: string
+  last_operation: Operation
+  last_operation_at: string
+  outcome: 'succeeded' | 'failed'
+  reason: string | null
+  outputs: string
+}
+
+const fromRow = (row: Row): ProvisioningRecord => ({
+  tenantId: row.tenant_id,
+  target: row.target,
+  stack: row.stack,
+  lastOperation: row.last_operation,
+  lastOperationAt: row.last_operation_at,
+  outcome: row.outcome,
+  reason: row.reason,
+  outputs: JSON.parse(row.outputs) as Record<string, unknown>,
+})
+
+export class ProvisioningRepository {
+  private readonly byTenant: Statement
+  private readonly upsert: Statement
+  private readonly changes: ChangeLog
+
+  constructor(private readonly inventory: Inventory) {
+    this.byTenant = inventory.db.prepare('SELECT * FROM tenant_provisioning WHERE tenant_id = ?')
+    this.upsert = inventory.db.prepare(
+      `INSERT INTO tenant_provisioning (tenant_id, target, stack, last_operation, last_operation_at, outcome, reason, outputs)
+       VALUES (@tenantId, @target, @stack, @lastOperation, @lastOperationAt, @outcome, @reason, @outputs)
+       ON CONFLICT (tenant_id) DO UPDATE SET target = excluded.target, stack = excluded.stack, last_operation = excluded.last_operation,
+         last_operation_at = excluded.last_operation_at, outcome = excluded.outcome, reason = excluded.reason, outputs = excluded.outputs`,
+    )
+    this.changes = new ChangeLog(inventory)
+  }
+
+  get(tenantId: string): ProvisioningRecord | undefined {
+    const row = this.byTenant.get(tenantId) as Row | undefined
+    return row ? fromRow(row) : undefined
+  }
+
+  /** Record an operation's outcome (one transaction with its change-log entry). */
+  record(record: ProvisioningRecord): ProvisioningRecord {
+    return this.inventory.write(() => {
+      const before = this.get(record.tenantId)
+      this.upsert.run({...record, outputs: JSON.stringify(record.outputs)})
+      this.changes.record(PROVISIONING_ENTITY, record.tenantId, before ? 'update' : 'create', before ?? null, record, record.lastOperationAt)
+      return record
+    })
+  }
+}

@@ -1,0 +1,153 @@
+import {CommandError, LocalWorkspace, OutputMap, Stack} from '@pulumi/pulumi/automation'
+import path from 'node:path'
+
+import {GovTenantArgs, tenantProgram} from '../../stacks/tenant'
+import {preflight, Target} from '../domain/preflight'
+import {Tenant, TenantStatus} from '../domain/tenants'
+import {AllocationRepository} from '../inventory/allocations'
+import {BaselineRepository} from '../inventory/baselines'
+import {Inventory, nowIso} from '../inventory/db'
+import {Operation, ProvisioningRecord, ProvisioningRepository} from '../inventory/provisioning'
+import {RegionRepository} from '../inventory/regions'
+import {TenantRepository} from '../inventory/tenants'
+import * as msg from '../messages/provision'
+import {firstLine, locateEngine} from './engine'
+import {ensureState, passphraseEnv, PROJECT_NAME, provisionPaths, tenantWorkspace, writePolicyConfig} from './workspace'
+
+export interface ProvisionRequest {
+  tenantId: string
+  operation: Operation
+  target: Target
+  /** Receives the engine's output as it streams. */
+  onOutput?: (text: string) => void
+}
+
+export interface ProvisionResult {
+  tenant: string
+  operation: Operation
+  target: Target
+  stack: string
+  /** The tenant's status after the operation. */
+  status: TenantStatus
+  /** Resources by change kind (create, update, delete, same …). */
+  changes: Record<string, number>
+  /** Stack outputs (secrets masked). */
+  outputs: Record<string, unknown>
+  at: string
+}
+
+/** The tenant's status after a successful operation (unchanged when undefined). */
+const STATUS_AFTER: Partial<Record<Operation, TenantStatus>> = {up: 'active', destroy: 'decommissioned'}
+/** Operations that run the program (and so the pre-flight and the policy pack). */
+const RUNS_PROGRAM: readonly Operation[] = ['preview', 'up']
+
+/**
+ * Drive one tenant's stack through the Automation API: pre-flight first (nothing is created when
+ * it fails), then the engine, one stack per tenant on the local file backend next to the inventory.
+ * The outcome — status, outputs, time, and the reason on failure — is written back to the inventory.
+ */
+export async function provisionTenant(inventory: Inventory, request: ProvisionRequest, env: NodeJS.ProcessEnv = process.env): Promise<ProvisionResult> {
+  const tenants = new TenantRepository(inventory)
+  const tenant = tenants.require(request.tenantId)
+  const args = stackArgs(inventory, tenant, request.target)
+  if (RUNS_PROGRAM.includes(request.operation)) {
+    const check = preflight(tenant, args.region, args.controls, {usage: args.usage, target: request.target})
+    if (!check.ok) throw msg.preflightFailed(tenant.id, check.findings.filter((f) => !f.ok).map((f) => `${f.check}: ${f.message}`))
+  }
+  const engine = await locateEngine(env)
+  const paths = provisionPaths(inventory.path)
+  ensureState(paths)
+  const envVars = {
+    ...passphraseEnv(paths, env),
+    PATH: `${engine.bin}${path.delimiter}${env.PATH ?? ''}`,
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+  }
+  const stack = await LocalWorkspace.createOrSelectStack(
+    {stackName: tenant.id, projectName: PROJECT_NAME, program: tenantProgram(args as GovTenantArgs)},
+    {
+      workDir: tenantWorkspace(paths, tenant.id),
+      pulumiCommand: engine.command,
+      envVars,
+      projectSettings: {name: PROJECT_NAME, runtime: 'nodejs', backend: {url: paths.backendUrl}},
+    },
+  )
+  const policy = {
+    policyPacks: [paths.policyPack],
+    policyPackConfigs: [writePolicyConfig(paths, tenant.id, {'extranet-only-ingress': {extranetRanges: args.region?.extranetRanges ?? []}})],
+  }
+  const record = (outcome: ProvisioningRecord['outcome'], reason: string | null, outputs: Record<string, unknown>) =>
+    new ProvisioningRepository(inventory).record({
+      tenantId: tenant.id,
+      target: request.target,
+      stack: tenant.id,
+      lastOperation: request.operation,
+      lastOperationAt: nowIso(),
+      outcome,
+      reason,
+      outputs,
+    })
+
+  if (request.operation !== 'preview' && request.operation !== 'refresh') tenants.setStatus(tenant.id, 'provisioning')
+  let changes: Record<string, number>
+  try {
+    changes = await run(stack, request, policy)
+  } catch (error) {
+    const reason = failureReason(error)
+    record('failed', reason, new ProvisioningRepository(inventory).get(tenant.id)?.outputs ?? {})
+    if (request.operation !== 'preview' && request.operation !== 'refresh') tenants.setStatus(tenant.id, 'failed')
+    throw msg.operationFailed(request.operation, tenant.id, reason)
+  }
+  const outputs = request.operation === 'destroy' ? {} : plainOutputs(await stack.outputs())
+  const stored = record('succeeded', null, outputs)
+  const after = STATUS_AFTER[request.operation]
+  const status = after ? tenants.setStatus(tenant.id, after).status : tenants.require(tenant.id).status
+  return {tenant: tenant.id, operation: request.operation, target: request.target, stack: tenant.id, status, changes, outputs, at: stored.lastOperationAt}
+}
+
+type StackArgs = Omit<GovTenantArgs, 'region'> & {region: GovTenantArgs['region'] | undefined}
+
+/** What the program needs, read from the inventory before the engine starts. */
+function stackArgs(inventory: Inventory, tenant: Tenant, target: Target): StackArgs {
+  const region = new RegionRepository(inventory).get(tenant.region)
+  return {
+    tenant,
+    region,
+    controls: new BaselineRepository(inventory).controls(),
+    usage: region ? new AllocationRepository(inventory).otherTenantsUsage(region.id, tenant.id) : undefined,
+    target,
+    inventoryPath: path.resolve(inventory.path),
+    actor: inventory.actor,
+  }
+}
+
+async function run(stack: Stack, request: ProvisionRequest, policy: {policyPacks: string[]; policyPackConfigs: string[]}): Promise<Record<string, number>> {
+  const common = {onOutput: request.onOutput, color: 'never' as const}
+  switch (request.operation) {
+    case 'preview':
+      return {...(await stack.preview({...common, ...policy})).changeSummary}
+    case 'up':
+      return {...(await stack.up({...common, ...policy})).summary.resourceChanges}
+    case 'destroy':
+      return {...(await stack.destroy(common)).summary.resourceChanges}
+    case 'refresh':
+      return {...(await stack.refresh(common)).summary.resourceChanges}
+  }
+}
+
+function plainOutputs(outputs: OutputMap): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.secret ? '[secret]' : o.value]))
+}
+
+/** The lines of an engine failure that say why (errors and policy violations), on one line. */
+export function failureReason(error: unknown): string {
+  if (!(error instanceof CommandError)) return firstLine((error as Error).message ?? String(error))
+  const result = (error as unknown as {commandResult: {stdout: string; stderr: string}}).commandResult
+  const lines = `${result.stderr}\n${result.stdout}`
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^error:|mandatory|violation/i.test(line))
+  const unique = [...new Set(lines)]
+  const reason = unique.length > 0 ? unique.join('; ') : firstLine(result.stderr) || firstLine(error.message)
+  return reason.length > 1000 ? `${reason.slice(0, 997)}...` : reason
+}
