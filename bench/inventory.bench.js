@@ -186,6 +186,8 @@ async function run(lib) {
     reader.close()
 
     const f = lib.fmt
+    const verdict = (met) => (met ? 'met' : 'NOT met')
+    const aim = (what, byWall, byCpu) => `- ${what}: ${verdict(byWall)} by wall time, ${verdict(byCpu)} by CPU time.`
     /** "wall ms (cpu ms)" */
     const cell = (m, wall = m.ms, cpu = m.cpuMs) => `${f(wall)} (${f(cpu)})`
     const ratios = (ours, reference) => `${lib.ratio(ours.ms, reference.ms)} / ${lib.ratio(ours.cpuMs, reference.cpuMs)}`
@@ -220,6 +222,11 @@ async function run(lib) {
       'The sqlite3 reference validates nothing: govnet checks every code, name, parent, address, tier,',
       'uplink and cycle before it writes, and counts created, renamed/updated and unchanged rows.',
       'The coverage reference runs the same grouped query (src/inventory/divisions.ts) and the county names query.',
+      '',
+      'Aims (issue 2):',
+      aim('division import within 2× of the sqlite3 shell', inProcess.ms / sqliteImport.ms <= 2, inProcess.cpuMs / sqliteImport.cpuMs <= 2),
+      aim(`${NODE_COUNT.toLocaleString('en')}-node import within 2× of the sqlite3 shell`, nodeImport.ms / sqliteNodes.ms <= 2, nodeImport.cpuMs / sqliteNodes.cpuMs <= 2),
+      aim('coverage of the whole country at county level under 200 ms', county.ms < 200, county.cpuMs < 200),
     ].join('\n')
   } finally {
     cleanup()

@@ -32,7 +32,7 @@ function available() {
 }
 
 function machineLine(m) {
-  return `_${m.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpu} · ${m.nproc} CPUs · ${m.memoryGiB} GiB · Node ${m.node} · SQLite ${m.sqliteLibrary} (better-sqlite3), sqlite3 shell ${m.sqlite3Shell} · ${m.os} · load average ${m.loadAverage}_`
+  return `_${m.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpu} · ${m.nproc} CPUs · ${m.memoryGiB} GiB · Node ${m.node} · SQLite ${m.sqliteLibrary} (better-sqlite3), sqlite3 shell ${m.sqlite3Shell} · ${m.os} · load average (1, 5, 15 min) ${m.loadAverage}_`
 }
 
 function replaceSection(document, name, body) {
@@ -58,7 +58,9 @@ async function main(argv) {
     const bench = require(path.join(__dirname, `${name}${SUFFIX}`))
     process.stdout.write(`bench ${name}: ${bench.title ?? ''}\n`)
     const started = Date.now()
+    const machine = lib.machine()
     const results = await bench.run(lib)
+    machine.loadAverage = `${machine.loadAverage} at the start, ${lib.machine().loadAverage} at the end`
     const body = typeof bench.report === 'function' ? bench.report(results) : results
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     if (typeof bench.record === 'function') {
@@ -66,7 +68,7 @@ async function main(argv) {
       bench.record(body)
       continue
     }
-    const section = `## ${bench.title}\n\n${machineLine(lib.machine())}\n\n${body.trim()}\n`
+    const section = `## ${bench.title}\n\n${machineLine(machine)}\n\n${body.trim()}\n`
     process.stdout.write(`${section}\n(${seconds} s)\n\n`)
     // Re-read right before writing: other benches may have written their sections meanwhile.
     const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : PREAMBLE
