@@ -5,7 +5,7 @@ import {SshError} from '../errors'
 import {runExec, runExecBatch} from '../session/exec'
 import type {ShellSession} from '../session/shell-session'
 import {withoutLogLines} from '../session/terminal-text'
-import type {CommandRecord, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions, ShellProfile} from './types'
+import type {CommandRecord, CommandVariant, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions, ShellProfile} from './types'
 
 /** Merges a step's draft into the facts so far: the first step that learns a field wins. */
 export function mergeDraft(into: FactsDraft, from: FactsDraft): void {
@@ -57,32 +57,26 @@ export async function runExecProfile(
   options: RunProfileOptions,
 ): Promise<FactsDraft> {
   const execOptions = {timeoutMs: options.commandTimeoutMs, signal: options.signal}
-  const batched = await runExecBatch(
-    client,
-    profile.steps.map((step) => step.variants[0]!.command),
-    execOptions,
-  )
+  const batched = await runExecBatch(client, profile.steps.map((step) => step.variants[0]!.command), execOptions)
   const draft: FactsDraft = {}
+  const accept = (variant: CommandVariant, result: {stdout: string; exitCode?: number; signal?: string; durationMs: number}) => {
+    const accepted = result.exitCode === 0 || (result.exitCode === undefined && result.signal === undefined)
+    commands.push({
+      command: variant.command,
+      ...(result.exitCode === undefined ? {} : {exitCode: result.exitCode}),
+      ...(result.signal === undefined ? {} : {signal: result.signal}),
+      durationMs: result.durationMs,
+      ...(accepted ? {} : {refused: true}),
+    })
+    if (accepted) mergeDraft(draft, variant.parse(result.stdout))
+    return accepted
+  }
   for (const [index, step] of profile.steps.entries()) {
-    const first = batched[index]
-    let accepted = false
-    if (first) {
-      accepted = first.exitCode === 0
-      commands.push({command: step.variants[0]!.command, exitCode: first.exitCode, durationMs: first.durationMs, ...(accepted ? {} : {refused: true})})
-      if (accepted) mergeDraft(draft, step.variants[0]!.parse(first.stdout))
-    }
-    for (const variant of step.variants.slice(first ? 1 : 0)) {
+    const inBatch = batched[index]
+    let accepted = inBatch !== undefined && accept(step.variants[0]!, inBatch)
+    for (const variant of step.variants.slice(inBatch === undefined ? 0 : 1)) {
       if (accepted) break
-      const result = await runExec(client, variant.command, execOptions)
-      accepted = result.exitCode === 0 || (result.exitCode === undefined && result.signal === undefined)
-      commands.push({
-        command: variant.command,
-        ...(result.exitCode === undefined ? {} : {exitCode: result.exitCode}),
-        ...(result.signal === undefined ? {} : {signal: result.signal}),
-        durationMs: result.durationMs,
-        ...(accepted ? {} : {refused: true}),
-      })
-      if (accepted) mergeDraft(draft, variant.parse(result.stdout))
+      accepted = accept(variant, await runExec(client, variant.command, execOptions))
     }
     if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
   }
