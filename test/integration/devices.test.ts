@@ -66,7 +66,7 @@ const comwareOutputs = {
   'display interface brief': deviceFixture('h3c-comware', 's6850-display-interface-brief.txt'),
 }
 const iosOutputs = {
-  'show version': deviceFixture('cisco-ios', 'c9300-iosxe17-show-version.txt'),
+  'show version': deviceFixture('cisco-ios', 'c2911-ios15-show-version.txt'),
   'show interfaces description': deviceFixture('cisco-ios', 'c2911-show-interfaces-description.txt'),
   'show ip interface brief': deviceFixture('cisco-ios', 'c2911-show-ip-interface-brief.txt'),
 }
@@ -103,10 +103,10 @@ const comwareFacts: NodeFacts = {
 }
 const iosFacts: NodeFacts = {
   vendor: 'Cisco',
-  model: 'C9300-48UXM',
-  softwareVersion: '17.3.4a',
-  uptimeSeconds: 14 * 604_800 + 2 * 86_400 + 3 * 3_600 + 12 * 60,
-  hostname: 'DG-CORE-SW01',
+  model: 'CISCO2911/K9',
+  softwareVersion: '15.4(3)M3',
+  uptimeSeconds: 365 * 86_400 + 604_800 + 3 * 86_400 + 20 * 3_600 + 36 * 60,
+  hostname: 'GZ-TH-R01',
   interfaces: parseIosInterfacesDescription(iosOutputs['show interfaces description']).interfaces!,
   interfacesUp: 3,
   interfacesDown: 1,
@@ -230,8 +230,8 @@ describe('h3c-comware over an interactive shell', () => {
 })
 
 describe('cisco-ios over an interactive shell', () => {
-  it('reads IOS-XE facts with paging off', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'DG-CORE-SW01', outputs: iosOutputs, pageLines: 10})
+  it('reads IOS 15 facts with paging off', async () => {
+    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, pageLines: 10})
     const result = await audit(device, 'cisco-ios')
     expect(result.facts).toEqual(iosFacts)
     expect(result.commands.map((c) => c.command)).toEqual(['terminal length 0', 'show version', 'show interfaces description'])
@@ -241,7 +241,7 @@ describe('cisco-ios over an interactive shell', () => {
   it('answers " --More-- " and erases it when paging cannot be turned off', async () => {
     const device = await emulate({
       platform: 'cisco-ios',
-      hostname: 'DG-CORE-SW01',
+      hostname: 'GZ-TH-R01',
       outputs: iosOutputs,
       pageLines: 7,
       refuse: ['terminal length 0'],
@@ -300,7 +300,7 @@ describe('auto-detection from the version banner', () => {
   it.each([
     ['huawei-vrp', {platform: 'huawei-vrp', hostname: 'GZ-TH-AR01', outputs: vrpOutputs}, vrpFacts],
     ['h3c-comware', {platform: 'h3c-comware', hostname: 'DG-HM-S6850', outputs: comwareOutputs}, comwareFacts],
-    ['cisco-ios', {platform: 'cisco-ios', hostname: 'DG-CORE-SW01', outputs: iosOutputs}, iosFacts],
+    ['cisco-ios', {platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs}, iosFacts],
     ['linux', {platform: 'linux', hostname: 'gz-th-bastion', outputs: linuxOutputs}, linuxFacts],
   ] as const)('tells %s', async (platform, options, facts) => {
     const device = await emulate(options)
@@ -311,7 +311,7 @@ describe('auto-detection from the version banner', () => {
   })
 
   it('moves on to the CLI when the device never answers the exec probe', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'DG-CORE-SW01', outputs: iosOutputs, hangOn: 'uname -s'})
+    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, hangOn: 'uname -s'})
     const result = await audit(device, 'auto', {commandTimeoutMs: 400})
     expect(result.platform).toBe('cisco-ios')
     expect(result.commands[0]).toMatchObject({command: 'uname -s', refused: true})
@@ -339,7 +339,7 @@ describe('slow, silent and dropping devices', () => {
   })
 
   it('gives up on a command whose prompt never comes back: command-timeout', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'DG-CORE-SW01', outputs: iosOutputs, hangOn: 'show version'})
+    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, hangOn: 'show version'})
     const error = await auditError(device, 'cisco-ios', {commandTimeoutMs: 400})
     expect(error.code).toBe('command-timeout')
     expect(error.message).toContain('`show version`')
@@ -373,7 +373,7 @@ describe('slow, silent and dropping devices', () => {
   })
 
   it('stops when the caller aborts', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'DG-CORE-SW01', outputs: iosOutputs, hangOn: 'show version'})
+    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, hangOn: 'show version'})
     const controller = new AbortController()
     const pending = audit(device, 'cisco-ios', {commandTimeoutMs: 30_000, signal: controller.signal})
     setTimeout(() => controller.abort(new Error('run interrupted')), 300)
