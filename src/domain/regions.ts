@@ -47,21 +47,22 @@ export interface RegionInput {
 function cidrList(options: {disjoint: boolean}): (value: unknown) => string[] {
   return (value) => {
     const items = Array.isArray(value) ? value.map(String) : String(value).split(/[\s,]+/)
-    const blocks = items.map((item) => item.trim()).filter((item) => item !== '').map((item) => {
+    const parsed = items.map((item) => item.trim()).filter((item) => item !== '').map((item) => {
       try {
-        return parseCidr(item)
+        return formatCidr(parseCidr(item))
       } catch (error) {
         if (error instanceof CidrError) throw new FieldError(error.message)
         throw error
       }
     })
+    const blocks = [...new Set(parsed)]
     if (options.disjoint) {
       for (const [i, a] of blocks.entries()) {
-        const b = blocks.slice(i + 1).find((other) => overlaps(a, other))
-        if (b) throw new FieldError(msg.poolsOverlap(formatCidr(a), formatCidr(b)))
+        const b = blocks.slice(i + 1).find((other) => overlaps(parseCidr(a), parseCidr(other)))
+        if (b) throw new FieldError(msg.poolsOverlap(a, b))
       }
     }
-    return [...new Set(blocks.map(formatCidr))]
+    return blocks
   }
 }
 
