@@ -61,6 +61,8 @@ const PACKAGE_FILES: ReadonlyArray<[DivisionLevel, string]> = [
   ['village', 'villages.csv'],
 ]
 const PACKAGE_META_KEY = 'divisions_package'
+/** Rows per upsert statement: large enough that per-statement overhead vanishes, small enough to keep the villages' JSON in bounds. */
+const UPSERT_BATCH = 50_000
 
 /** Where the bundled edition lives and its version (reads package.json only). */
 export function bundledPackage(): {dir: string; version: string} {
@@ -233,7 +235,11 @@ export class DivisionImporter {
       for (const [level, rows] of byLevel) {
         if (rows.length === 0) continue
         const before = countAtLevel.get(level) as number
-        const changed = upsert.run({level, source: source.id, at, rows: JSON.stringify(rows)}).changes
+        let changed = 0
+        for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
+          const batch = JSON.stringify(rows.slice(start, start + UPSERT_BATCH))
+          changed += upsert.run({level, source: source.id, at, rows: batch}).changes
+        }
         const created = (countAtLevel.get(level) as number) - before
         levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
       }
