@@ -78,7 +78,7 @@ export async function runExecProfile(
       if (accepted) break
       accepted = accept(variant, await runExec(client, variant.command, execOptions))
     }
-    if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
+    if (!accepted) throw refusedStep(step, profile.platform)
   }
   return draft
 }
@@ -124,7 +124,7 @@ export async function runShellProfile(
       accepted = true
       break
     }
-    if (!accepted && !step.optional) throw refusedStep(step, profile.platform)
+    if (!accepted) throw refusedStep(step, profile.platform)
   }
   mergeDraft(draft, {hostname: session.hostname})
   return draft

@@ -83,11 +83,9 @@ export interface CommandVariant {
  * accepts wins: a richer or privileged variant first, the plain one after) and their parsers.
  */
 export interface ProfileStep {
-  /** Names the step in errors: 'version', 'interfaces', 'uptime'. */
+  /** Names the step in errors: 'version and uptime', 'interfaces'. */
   name: string
   variants: readonly CommandVariant[]
-  /** When true, the step may fail on every variant without failing the audit. */
-  optional?: boolean
 }
 
 /** The variants of a step whose commands all print the same format. */
@@ -111,7 +109,10 @@ export interface ShellProfile extends ProfileBase {
   logLinePatterns: readonly RegExp[]
 }
 
-/** A host where every command runs in its own exec channel with an exit status (no pty, no prompt). */
+/**
+ * A host whose commands run in exec channels with an exit status (no pty, no prompt): the first variant
+ * of every step together in one channel, fallbacks each in their own.
+ */
 export interface ExecProfile extends ProfileBase {
   transport: 'exec'
 }
