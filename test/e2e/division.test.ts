@@ -119,6 +119,14 @@ describe('govnet division', () => {
     expect(snapshot(db)).toBe(before)
   })
 
+  it('refuses to import into an inventory that does not exist, creating nothing', () => {
+    const missing = path.join(dir, 'missing.db')
+    const result = govnet(['division', 'import', '--db', missing, '--file', sample])
+    expect(result.code).toBe(6)
+    expect(result.stderr).toBe(`error: ${inventoryMessages.inventoryMissing(missing).message}\n`)
+    expect(snapshot(missing)).toBe('absent')
+  })
+
   it('refuses a file with a wrong header, writing nothing', () => {
     const before = snapshot(db)
     const file = path.join(dir, 'header.csv')

@@ -88,6 +88,13 @@ describe('division import', () => {
     })
   })
 
+  it('reads a file with a byte-order mark, CRLF line ends and quoted names', () => {
+    const file = path.join(dir, 'bom.csv')
+    writeFileSync(file, '\uFEFFcode,name\r\n62,"甘肃省"\r\n6202,"嘉峪关市"\r\n')
+    expect(new DivisionImporter(inventory).import(fileSource(file))).toMatchObject({rows: 2, created: 2})
+    expect(new DivisionRepository(inventory).get('6202')).toEqual({code: '6202', name: '嘉峪关市', level: 'prefecture', parentCode: '62'})
+  })
+
   it('accepts rows whose parent is already in the inventory', () => {
     new DivisionImporter(inventory).import(fileSource(sample))
     const result = new DivisionImporter(inventory).import(fileSource(csv('one.csv', ['110101999,新街道'])))
