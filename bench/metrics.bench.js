@@ -312,7 +312,7 @@ function report(r) {
   ]
   const rows = [
     row('`govnet metrics serve` (--refresh 30s)', r.serve),
-    row('`govnet metrics serve` (--refresh 1s, scrapes 10 ms apart: some wait for a refresh)', r.serveBusy),
+    row('`govnet metrics serve` (--refresh 1s, scrapes 10 ms apart: many during a refresh)', r.serveBusy),
     r.nodeExporter ? row('node_exporter 1.x, default collectors', r.nodeExporter) : ['node_exporter: not installed', '', '', '', '', ''],
   ]
   if (r.nodeExporterTextfile) rows.push(row("node_exporter + govnet's textfile (`metrics write`)", r.nodeExporterTextfile))

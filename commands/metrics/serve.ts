@@ -27,8 +27,9 @@ export default class MetricsServe extends GovnetCommand {
     const listen = parseListenAddress(flags.listen)
     const refreshMs = parseRefreshInterval(flags.refresh)
     const freshnessMs = parseFreshness(flags.fresh)
+    // Opened here for its errors (missing, not an inventory, too new); the refresh thread opens its own connection.
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const service = await startMetricsService(inventory, {listen, refreshMs, freshnessMs})
+    const service = await startMetricsService(inventory.path, {listen, refreshMs, freshnessMs})
     this.log(`serving ${service.url} from ${inventory.path}, refreshed every ${flags.refresh}`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', resolve)

@@ -20,6 +20,11 @@ export interface Exposition {
   gzipped: Buffer
 }
 
+/** Where the HTTP server gets what it sends: the latest rendering in each format. */
+export interface ExpositionSource {
+  exposition(format: ExpositionFormat): Exposition
+}
+
 export interface RefreshOutcome {
   succeeded: boolean
   durationSeconds: number
@@ -32,7 +37,7 @@ export interface RefreshOutcome {
  * Each format has its own registry: prom-client renames counters while rendering OpenMetrics, so the
  * two must not share metric objects.
  */
-export class MetricsExporter {
+export class MetricsExporter implements ExpositionSource {
   private state?: ExporterState
   private readonly registries: Record<ExpositionFormat, Registry<RegistryContentType>>
   private expositions?: Record<ExpositionFormat, Exposition>

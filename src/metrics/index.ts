@@ -1,6 +1,7 @@
 import type {Inventory} from '../inventory/db'
 import {MetricsExporter} from './exporter'
 import type {ListenAddress} from './options'
+import {RefreshThread} from './refresh-thread'
 import {MetricsServer} from './server'
 import {snapshotReader} from './snapshot'
 import {writeFileAtomically} from './textfile'
@@ -20,19 +21,25 @@ export interface MetricsService {
 }
 
 /**
- * `govnet metrics serve`: read a first snapshot (its failure is the command's failure), listen, then
- * refresh every `refreshMs` until closed. `inventory` should be opened read-only.
+ * `govnet metrics serve` over the inventory at `dbPath`: a refresh thread reads a first snapshot (its
+ * failure is the command's failure), then the server listens and the thread refreshes every
+ * `refreshMs` until closed.
  */
-export async function startMetricsService(inventory: Inventory, options: ServeOptions): Promise<MetricsService> {
-  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: options.freshnessMs}), options.log)
-  await exporter.refresh()
-  const server = await MetricsServer.listen(exporter, options.listen)
-  exporter.startRefreshing(options.refreshMs)
+export async function startMetricsService(dbPath: string, options: ServeOptions): Promise<MetricsService> {
+  const refresher = await RefreshThread.start(dbPath, {freshnessMs: options.freshnessMs, log: options.log})
+  let server: MetricsServer
+  try {
+    server = await MetricsServer.listen(refresher, options.listen)
+  } catch (error) {
+    await refresher.stop()
+    throw error
+  }
+  refresher.startRefreshing(options.refreshMs)
   return {
     url: server.url,
     async close() {
-      exporter.stop()
       await server.close()
+      await refresher.stop()
     },
   }
 }

@@ -2,7 +2,7 @@ import {createServer, IncomingMessage, Server, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
 import {metricsMessages as msg} from '../messages'
-import {MetricsExporter, negotiateFormat} from './exporter'
+import {ExpositionSource, negotiateFormat} from './exporter'
 import type {ListenAddress} from './options'
 
 export const METRICS_PATH = '/metrics'
@@ -19,14 +19,14 @@ function sendText(response: ServerResponse, status: number, text: string, header
   response.end(text)
 }
 
-function handle(exporter: MetricsExporter, request: IncomingMessage, response: ServerResponse): void {
+function handle(source: ExpositionSource, request: IncomingMessage, response: ServerResponse): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     sendText(response, 405, 'method not allowed\n', {Allow: 'GET, HEAD'})
     return
   }
   const path = (request.url ?? '/').split('?')[0]
   if (path === METRICS_PATH) {
-    const exposition = exporter.exposition(negotiateFormat(request.headers.accept))
+    const exposition = source.exposition(negotiateFormat(request.headers.accept))
     const gzip = acceptsGzip(request)
     const body = gzip ? exposition.gzipped : exposition.body
     response.writeHead(200, {
@@ -49,15 +49,15 @@ function handle(exporter: MetricsExporter, request: IncomingMessage, response: S
   sendText(response, 404, `not found; metrics are at ${METRICS_PATH}\n`)
 }
 
-/** The HTTP side of `govnet metrics serve`: serves what the exporter last rendered, nothing more. */
+/** The HTTP side of `govnet metrics serve`: sends what was last rendered, nothing more. */
 export class MetricsServer {
   private constructor(private readonly server: Server) {}
 
   /** Listen on `address`; resolves once bound (port 0 picks a free port: see `url`). */
-  static listen(exporter: MetricsExporter, address: ListenAddress): Promise<MetricsServer> {
+  static listen(source: ExpositionSource, address: ListenAddress): Promise<MetricsServer> {
     const server = createServer((request, response) => {
       try {
-        handle(exporter, request, response)
+        handle(source, request, response)
       } catch (error) {
         sendText(response, 500, `${(error as Error).message}\n`)
       }

@@ -127,6 +127,31 @@ describe('govnet metrics serve', () => {
     }
   })
 
+  it('keeps serving the last good values when a refresh fails, and says so', async () => {
+    const breaking = path.join(tmp.dir, 'breaking.db')
+    seedMetricsInventory(breaking)
+    const serve = await startServe(breaking, ['--refresh', '1s'])
+    try {
+      const db = new Database(breaking)
+      try {
+        db.exec('ALTER TABLE nodes RENAME TO nodes_moved_away')
+      } finally {
+        db.close()
+      }
+      let body = ''
+      for (let i = 0; i < 120 && !body.includes('govnet_refresh_success 0'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        body = await (await fetch(serve.url)).text()
+      }
+      expect(body).toContain('govnet_refresh_success 0')
+      expect(body).toMatch(/^govnet_refresh_failures_total [1-9]\d*$/m)
+      expect(body).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
+      expect(serve.output().stderr).toMatch(/^metrics refresh failed \(.*nodes.*\); serving the snapshot of \d{4}-\d\d-\d\dT/m)
+    } finally {
+      expect(await serve.stop()).toBe(0)
+    }
+  })
+
   it('refuses a port that another process listens on, with exit 5', async () => {
     const first = await startServe(dbPath)
     try {
