@@ -1,17 +1,11 @@
 import {OpenMetricsContentType, Registry, RegistryContentType} from 'prom-client'
-import {promisify} from 'node:util'
-import {gzip} from 'node:zlib'
+import {gzipSync} from 'node:zlib'
 
 import {metricsMessages as msg} from '../messages'
 import {ExporterState, registerGovnetMetrics} from './collectors'
 import type {MetricsSnapshot} from './snapshot'
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics'
-
-const gzipAsync = promisify(gzip)
-
-/** Let pending I/O (a scrape waiting on the socket) run between the steps of a refresh. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** One format's rendering of the current state, ready to send. */
 export interface Exposition {
@@ -34,6 +28,7 @@ export interface RefreshOutcome {
 /**
  * Holds the last good snapshot and its renderings. A refresh reads the inventory once (the only place
  * the inventory is touched), then renders both exposition formats; a scrape sends the rendering as is.
+ * `metrics serve` runs it in a worker thread (refresh-thread.ts), `metrics write` in the command.
  * Each format has its own registry: prom-client renames counters while rendering OpenMetrics, so the
  * two must not share metric objects.
  */
@@ -123,18 +118,13 @@ export class MetricsExporter implements ExpositionSource {
     return this.registries[format]
   }
 
-  /**
-   * Render both formats, yielding to the event loop between the steps (and compressing on libuv's
-   * thread pool) so that a scrape arriving meanwhile is answered with the previous rendering rather
-   * than waiting for the whole refresh. The new renderings replace the old ones together.
-   */
+  /** Render both formats, plain and gzipped; the new renderings replace the old ones together. */
   private async render(): Promise<void> {
     const rendered = {} as Record<ExpositionFormat, Exposition>
     for (const format of ['prometheus', 'openmetrics'] as const) {
-      await yieldToEventLoop()
       const registry = this.registries[format]
       const body = Buffer.from(await registry.metrics(), 'utf8')
-      rendered[format] = {contentType: registry.contentType, body, gzipped: await gzipAsync(body)}
+      rendered[format] = {contentType: registry.contentType, body, gzipped: gzipSync(body)}
     }
     this.expositions = rendered
   }
