@@ -1,0 +1,76 @@
+import path from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {formatProblem} from '../../src/errors'
+import {inventoryMessages} from '../../src/messages'
+import * as regionMsg from '../../src/messages/regions'
+import {govnet, json, tempDir} from '../helpers/cli'
+import {snapshot} from '../helpers/db'
+import {expectError, expectJsonError} from '../helpers/expect-error'
+
+let cleanup: () => void
+let db: string
+const run = (...args: string[]) => govnet([...args, '--db', db])
+
+const ADD = ['region', 'add', 'gz-1', '--name', '广州一区', '--pools', '10.20.0.0/22,10.21.0.0/24', '--extranet-ranges', '59.255.0.0/16', '--vcpu', '100', '--ram-gib', '400', '--storage-gib', '10000', '--max-level', '3']
+
+beforeEach(() => {
+  let dir: string
+  ;({dir, cleanup} = tempDir())
+  db = path.join(dir, 'govnet.db')
+  expect(run('init').code).toBe(0)
+})
+afterEach(() => cleanup())
+
+describe('govnet region', () => {
+  it('add, list, show and set keep their JSON shapes', () => {
+    const added = json(run(...ADD, '--json'))
+    expect(Object.keys(added)).toEqual([
+      'id', 'name', 'pools', 'extranetRanges', 'capacityVcpu', 'capacityRamGib', 'capacityStorageGib', 'maxMlpsLevel', 'externalNetwork', 'createdAt', 'updatedAt',
+    ])
+    expect(added).toMatchObject({id: 'gz-1', pools: ['10.20.0.0/22', '10.21.0.0/24'], extranetRanges: ['59.255.0.0/16'], maxMlpsLevel: 3, externalNetwork: null})
+    const usage = {reservedVcpu: 0, reservedRamGib: 0, reservedStorageGib: 0, allocations: [], highestTenantLevel: 0}
+    expect(json(run('region', 'list', '--json'))).toEqual([{...added, usage, tenants: []}])
+    expect(json(run('region', 'show', 'gz-1', '--json'))).toEqual({...added, usage, tenants: []})
+    const changed = json(run('region', 'set', 'gz-1', '--vcpu', '200', '--external-network', 'ext-net', '--json'))
+    expect(changed).toMatchObject({capacityVcpu: 200, externalNetwork: 'ext-net', createdAt: added.createdAt})
+    const listed = run('region', 'list')
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+MAX LEVEL\s+POOLS/)
+    expect(listed.stdout).toContain('0 / 200')
+  })
+
+  it('refuses bad input with the catalog message and writes nothing', () => {
+    const before = snapshot(db)
+    const result = run('region', 'add', 'gz-2', '--name', 'x', '--pools', '10.0.0.0/8,10.1.0.0/16', '--vcpu', '1', '--ram-gib', '1', '--storage-gib', '1', '--max-level', '5')
+    expectError(
+      result,
+      inventoryMessages.invalidRecord('region', [
+        {field: 'pools', message: regionMsg.poolsOverlap('10.0.0.0/8', '10.1.0.0/16')},
+        {field: 'max_level', message: regionMsg.ratingNotHosted(5)},
+      ]),
+    )
+    expectJsonError(run('region', 'show', 'nowhere', '--json'), regionMsg.regionNotFound('nowhere'))
+    expectError(run('region', 'set', 'nowhere'), regionMsg.nothingToSet())
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('will not lower the rating under a tenant or remove a region that hosts one', () => {
+    expect(run(...ADD).code).toBe(0)
+    const tenant = run('tenant', 'add', 'alpha', '--name', '系统', '--department', '市数据局', '--uscc', '91430111MA4L41YT1U', '--region', 'gz-1', '--level', '3', '--exposure', 'extranet', '--vcpu', '8', '--ram-gib', '32', '--storage-gib', '100')
+    expect(tenant.code).toBe(0)
+    const before = snapshot(db)
+    expectError(
+      run('region', 'set', 'gz-1', '--max-level', '2'),
+      regionMsg.regionChangeRefused('gz-1', [formatProblem({field: 'max_level', message: regionMsg.ratingBelowTenants(2, 3)})]),
+    )
+    expectError(run('region', 'remove', 'gz-1'), regionMsg.regionInUse('gz-1', ['alpha']))
+    expect(snapshot(db)).toBe(before)
+    expect(json(run('region', 'show', 'gz-1', '--json')).tenants).toEqual(['alpha'])
+  })
+
+  it('removes an unused region', () => {
+    expect(run(...ADD).code).toBe(0)
+    expect(json(run('region', 'remove', 'gz-1', '--json'))).toMatchObject({id: 'gz-1'})
+    expect(json(run('region', 'list', '--json'))).toEqual([])
+  })
+})
