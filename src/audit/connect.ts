@@ -200,6 +200,8 @@ export function classifyConnectError(error: Ssh2Error, name: string, hop: Hop, o
     case 'handshake':
       return classifyHandshakeError(error, name, seen)
   }
+  // The peer accepted TCP and hung up before its banner (sshd over MaxStartups, a TCP wrapper, a port forward with nothing behind it).
+  if (/Connection lost before handshake/.test(error.message)) return msg.closedBeforeReady(name)
   // A DISCONNECT from the server carries its reason code and text.
   if (typeof error.code === 'number') {
     if (/authentication/i.test(error.message)) return msg.authFailed(name, hop.user, authMethods(options.credentials))

@@ -1,5 +1,6 @@
 import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import type {Client} from 'ssh2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -182,6 +183,19 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
       expect(error.message).toBe(msg.connectTimeout(describeHop(target), 700, false).message)
     } finally {
       await silent.close()
+    }
+  })
+
+  it('fails with closed when the peer hangs up before its banner', async () => {
+    const server = net.createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const target = {host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, user: 'nobody'}
+      const error = await expectSshError(connect(options({target})))
+      expect(error.code).toBe('closed')
+      expect(error.message).toBe(msg.closedBeforeReady(describeHop(target)).message)
+    } finally {
+      server.close()
     }
   })
 
