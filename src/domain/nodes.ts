@@ -124,7 +124,7 @@ export function placeNode(fields: NodeFields, level: DivisionLevel | undefined, 
   const tier = fields.tier ?? defaultTierForLevel(level)
   if (tier === undefined) return {problems: [{row, field: 'tier', message: msg.tierOmittedForDivision(fields.division, level)}]}
   const problem = tierProblem(tier, level)
-  return problem ? {problems: [{row, field: 'tier', message: `${problem} (division ${fields.division})`}]} : {tier, problems: []}
+  return problem ? {problems: [{row, field: 'tier', message: msg.tierMismatch(problem, fields.division)}]} : {tier, problems: []}
 }
 
 /** The problem for one uplink cycle found by findUplinkCycles: a node that is its own uplink, or a longer loop. */

@@ -5,6 +5,9 @@ import {ExitCode, GovnetError} from '../errors'
 export const unknownDivision = (code: string) =>
   `division ${code} is not in the inventory: import divisions first (\`govnet division import\`), or check the code`
 
+/** `problem` is tierProblem's sentence (src/domain/tiers.ts). */
+export const tierMismatch = (problem: string, division: string) => `${problem} (division ${division})`
+
 export const tierOmittedForDivision = (code: string, level: string) =>
   `no tier given and a node in ${level} ${code} has no default tier: set tier`
 

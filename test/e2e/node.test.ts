@@ -4,6 +4,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {addressProblem} from '../../src/domain/address'
 import {ExtranetNode} from '../../src/domain/nodes'
+import {tierProblem} from '../../src/domain/tiers'
 import {inventoryMessages, nodeMessages} from '../../src/messages'
 import {govnet, json} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
@@ -70,7 +71,7 @@ describe('node add / show', () => {
     expectError(addAgg({division: '449999'}), inventoryMessages.invalidRecord('node', [{field: 'division', message: nodeMessages.unknownDivision('449999')}]))
     expectError(
       addAgg({tier: 'township'}),
-      inventoryMessages.invalidRecord('node', [{field: 'tier', message: 'a township node must sit in a township-level division, not a county (division 440103)'}]),
+      inventoryMessages.invalidRecord('node', [{field: 'tier', message: nodeMessages.tierMismatch(tierProblem('township', 'county')!, '440103')}]),
     )
     expectError(addAgg({uplink: 'gz-nowhere'}), inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.unknownUplinkNode('gz-nowhere')}]))
     expectError(addCore(), nodeMessages.nodeExists('gz-core'))
@@ -156,7 +157,7 @@ describe('node set / remove', () => {
     expectError(run('node', 'set', 'gz-core', '--uplink', 'gz-core'), inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.ownUplink('gz-core')}]))
     expectError(
       run('node', 'set', 'gz-liwan', '--division', '440103001'),
-      inventoryMessages.invalidRecord('node', [{field: 'tier', message: 'a county node must sit in a county-level division, not a township (division 440103001)'}]),
+      inventoryMessages.invalidRecord('node', [{field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'township')!, '440103001')}]),
     )
     expectError(run('node', 'set', 'gz-liwan'), nodeMessages.nothingToSet())
     expectError(run('node', 'set', 'gz-none', '--status', 'active'), nodeMessages.nodeNotFound('gz-none'))
@@ -254,7 +255,7 @@ describe('node import', () => {
       [
         'tier not matching the division',
         `${HEADER}\ngz-a,A,4401,,core,10.0.0.1,,linux,,,,\ngz-b,B,4401,county,core,10.0.0.2,,linux,,,,\n`,
-        (file) => inventoryMessages.invalidImport(file, [{row: 2, field: 'tier', message: 'a county node must sit in a county-level division, not a prefecture (division 4401)'}]),
+        (file) => inventoryMessages.invalidImport(file, [{row: 2, field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'prefecture')!, '4401')}]),
       ],
       [
         'unknown division',

@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
+import {tierProblem} from '../../src/domain/tiers'
 import {GovnetError} from '../../src/errors'
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
@@ -210,7 +211,7 @@ describe('importNodes', () => {
     const error = thrown(() => importNodes(inventory, file))
     expect(error.exit).toBe(3)
     expect(error.details).toEqual([
-      'row 1, tier: a township node must sit in a township-level division, not a county (division 440103)',
+      `row 1, tier: ${nodeMessages.tierMismatch(tierProblem('township', 'county')!, '440103')}`,
       `row 2, division: ${nodeMessages.unknownDivision('449999')}`,
       expect.stringMatching(/^row 3, mgmt_address: "10\.0\.0\.256" is not a valid IPv4 address/),
       'row 3, ssh_port: 70000 is out of range 1..65535',

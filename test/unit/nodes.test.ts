@@ -14,6 +14,7 @@ import {
   tags,
   uplinkCycleProblem,
 } from '../../src/domain/nodes'
+import {tierProblem} from '../../src/domain/tiers'
 import {nodeMessages} from '../../src/messages'
 
 const raw = {id: 'gz-core', name: '广州市核心', division: '4401', role: 'core', mgmt_address: '10.44.1.1', platform: 'huawei-vrp'}
@@ -83,7 +84,7 @@ describe('placement', () => {
   it('refuses an unknown division, a tier that does not match, and a level without tiers', () => {
     expect(placeNode(fieldsOf(raw), undefined, 3).problems).toEqual([{row: 3, field: 'division', message: nodeMessages.unknownDivision('4401')}])
     expect(placeNode(fieldsOf({...raw, tier: 'county'}), 'prefecture', 4).problems).toEqual([
-      {row: 4, field: 'tier', message: 'a county node must sit in a county-level division, not a prefecture (division 4401)'},
+      {row: 4, field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'prefecture')!, '4401')},
     ])
     expect(placeNode(fieldsOf({...raw, division: '110101001001'}), 'village').problems).toEqual([
       {row: undefined, field: 'tier', message: nodeMessages.tierOmittedForDivision('110101001001', 'village')},
