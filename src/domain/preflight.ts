@@ -134,3 +134,8 @@ function planTenantNetworks(
   }
   return {subnets: plan.subnets}
 }
+
+/** The failed findings as `check: message` lines (the pre-flight error's message and details). */
+export function failedFindings(result: PreflightResult): string[] {
+  return result.findings.filter((f) => !f.ok).map((f) => `${f.check}: ${f.message}`)
+}

@@ -2,7 +2,7 @@ import {CommandError, LocalWorkspace, OutputMap, Stack} from '@pulumi/pulumi/aut
 import path from 'node:path'
 
 import {GovTenantArgs, tenantProgram} from '../../stacks/tenant'
-import {preflight, Target} from '../domain/preflight'
+import {failedFindings, preflight, PreflightResult, Target} from '../domain/preflight'
 import {Tenant, TenantStatus} from '../domain/tenants'
 import {AllocationRepository} from '../inventory/allocations'
 import {BaselineRepository} from '../inventory/baselines'
@@ -52,7 +52,7 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
   const args = stackArgs(inventory, tenant, request.target)
   if (RUNS_PROGRAM.includes(request.operation)) {
     const check = preflight(tenant, args.region, args.controls, {usage: args.usage, target: request.target})
-    if (!check.ok) throw msg.preflightFailed(tenant.id, check.findings.filter((f) => !f.ok).map((f) => `${f.check}: ${f.message}`))
+    if (!check.ok) throw msg.preflightFailed(tenant.id, failedFindings(check))
   }
   const engine = await locateEngine(env)
   const paths = provisionPaths(inventory.path)
@@ -64,6 +64,7 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
   }
   const stack = await LocalWorkspace.createOrSelectStack(
+    // destroy and refresh never run the program; preview and up passed the pre-flight, so the region exists.
     {stackName: tenant.id, projectName: PROJECT_NAME, program: tenantProgram(args as GovTenantArgs)},
     {
       workDir: tenantWorkspace(paths, tenant.id),
@@ -103,6 +104,15 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
   const after = STATUS_AFTER[request.operation]
   const status = after ? tenants.setStatus(tenant.id, after).status : tenants.require(tenant.id).status
   return {tenant: tenant.id, operation: request.operation, target: request.target, stack: tenant.id, status, changes, outputs, at: stored.lastOperationAt}
+}
+
+/**
+ * The region and baseline pre-flight of a stored tenant (`tenant check` shows it next to the
+ * record checks; preview and up refuse to start when it fails).
+ */
+export function preflightTenant(inventory: Inventory, tenant: Tenant, target: Target = 'local'): PreflightResult {
+  const args = stackArgs(inventory, tenant, target)
+  return preflight(tenant, args.region, args.controls, {usage: args.usage, target})
 }
 
 type StackArgs = Omit<GovTenantArgs, 'region'> & {region: GovTenantArgs['region'] | undefined}

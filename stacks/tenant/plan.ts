@@ -1,5 +1,5 @@
 import {BaselineControl} from '../../src/domain/mlps'
-import {OtherTenantsUsage, preflight, PreflightTenant, Target} from '../../src/domain/preflight'
+import {failedFindings, OtherTenantsUsage, preflight, PreflightTenant, Target} from '../../src/domain/preflight'
 import {RegionFields} from '../../src/domain/regions'
 import {renderRules, RuleSet} from '../../src/domain/rules'
 import {StackBaseline} from '../../src/domain/stack-baseline'
@@ -60,7 +60,7 @@ export interface TenantPlan {
 export function planTenant(args: GovTenantArgs): TenantPlan {
   const result = preflight(args.tenant, args.region, args.controls, {usage: args.usage, target: args.target})
   if (!result.ok || !result.baseline) {
-    throw msg.preflightFailed(args.tenant.id, result.findings.filter((f) => !f.ok).map((f) => `${f.check}: ${f.message}`))
+    throw msg.preflightFailed(args.tenant.id, failedFindings(result))
   }
   const baseline = result.baseline
   const ruleSet = renderRules({
