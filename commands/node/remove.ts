@@ -8,7 +8,7 @@ export default class NodeRemove extends GovnetCommand {
     id: Args.string({description: 'node id', required: true}),
   }
   static description =
-    'Remove one extranet node with its tags and audit history. Refused while other nodes use it as their uplink, ' +
+    'Remove one extranet node with its tags, audit history and SSH access settings. Refused while other nodes use it as their uplink, ' +
     'unless --detach clears their uplink (each recorded as an update). The removal is recorded in the change log.'
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> dg-dongcheng', '<%= config.bin %> <%= command.id %> gz-tianhe-agg --detach']
