@@ -150,10 +150,14 @@ describe('NodeRepository', () => {
     expect(snapshot(dbPath)).toBe(before)
   })
 
-  it('refuses to remove an uplink in use, and with detach clears the dependents first', () => {
-    nodes.add(core)
+  it('refuses to remove an uplink in use; with detach clears the dependents first, and the node goes with its tags, audits and access settings', () => {
+    nodes.add({...core, tags: ['backbone']})
     nodes.add(agg)
     nodes.add({...access, uplink: 'gz-core'})
+    inventory.db
+      .prepare("INSERT INTO node_audits (node_id, started_at, finished_at, outcome, duration_ms) VALUES ('gz-core', '2026-11-25T00:00:00Z', '2026-11-25T00:00:01Z', 'ok', 1000)")
+      .run()
+    inventory.db.prepare("INSERT INTO node_access (node_id, user, updated_at) VALUES ('gz-core', 'audit', '2026-11-25T00:00:00Z')").run()
     const before = snapshot(dbPath)
     expect(thrown(() => nodes.remove('gz-core'))).toEqual(nodeMessages.nodeHasDependents('gz-core', ['gz-liwan', 'gz-shamian']))
     expect(thrown(() => nodes.remove('nope'))).toEqual(nodeMessages.nodeNotFound('nope'))
@@ -169,7 +173,9 @@ describe('NodeRepository', () => {
       ['gz-liwan', 'update'],
     ])
     expect(log[0]!.before).toEqual(result.removed)
-    expect(inventory.db.prepare("SELECT count(*) FROM node_tags WHERE node_id = 'gz-core'").pluck().get()).toBe(0)
+    for (const table of ['node_tags', 'node_audits', 'node_access']) {
+      expect(inventory.db.prepare(`SELECT count(*) FROM ${table} WHERE node_id = 'gz-core'`).pluck().get()).toBe(0)
+    }
   })
 })
 
