@@ -299,13 +299,16 @@ interface PlannedRow {
  * unchanged and log nothing. Existing nodes are read in one query, not one per row.
  */
 export function importNodes(inventory: Inventory, file: ImportFile, options: {update?: boolean; dryRun?: boolean} = {}): ImportResult {
+  const empty: ImportResult = {file: file.file, dryRun: options.dryRun ?? false, created: 0, updated: 0, unchanged: 0}
+  // An empty JSON array has no keys to check; an empty CSV still has its header checked.
+  if (file.rows.length === 0 && file.columns.length === 0) return empty
   const columnProblems = checkColumns(file.columns, NODE_SCHEMA)
   if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
   return inventory.write(() => {
     const repository = new NodeRepository(inventory)
     const existingUplinks = repository.uplinks()
     const planned = planImport(file, repository, existingUplinks, new DivisionRepository(inventory).levelsByCode(), options.update ?? false)
-    const result: ImportResult = {file: file.file, dryRun: options.dryRun ?? false, created: 0, updated: 0, unchanged: 0}
+    const result = {...empty}
     const write = !result.dryRun
     // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
     if (write) inventory.db.pragma('defer_foreign_keys = ON')

@@ -270,6 +270,14 @@ describe('importNodes', () => {
     expect(new ChangeLog(inventory).list().length - changesBefore).toBe(2)
   })
 
+  it('takes an empty JSON array and a header-only CSV as nothing to do', () => {
+    const json = path.join(dir, 'empty.json')
+    writeFileSync(json, '[]')
+    expect(importNodes(inventory, readImportFile(json))).toEqual({file: json, dryRun: false, created: 0, updated: 0, unchanged: 0})
+    expect(importNodes(inventory, csvFile(dir, 'header.csv', [HEADER]))).toMatchObject({created: 0, updated: 0, unchanged: 0})
+    expect(thrown(() => importNodes(inventory, csvFile(dir, 'bad-header.csv', ['id,name']))).exit).toBe(3)
+  })
+
   it('rejects unknown and missing columns before looking at rows', () => {
     const file = csvFile(dir, 'cols.csv', ['id,name,division,role,mgmt_address,colour', 'a,A,4401,core,10.0.0.1,red'])
     const error = thrown(() => importNodes(inventory, file))
