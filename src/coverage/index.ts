@@ -64,6 +64,18 @@ export function parseFreshness(value: string): number {
   return ms
 }
 
+/** One repository per open inventory, so repeated reports (a metrics refresh) reuse its prepared statements. */
+const repositories = new WeakMap<Inventory, DivisionRepository>()
+
+function divisionsOf(inventory: Inventory): DivisionRepository {
+  let divisions = repositories.get(inventory)
+  if (!divisions) {
+    divisions = new DivisionRepository(inventory)
+    repositories.set(inventory, divisions)
+  }
+  return divisions
+}
+
 function verifiedSince(options: {freshnessMs?: number; now?: Date}): string {
   const now = options.now ?? new Date()
   return new Date(now.getTime() - (options.freshnessMs ?? DEFAULT_FRESHNESS_MS)).toISOString()
@@ -80,7 +92,7 @@ function rowsAt(divisions: DivisionRepository, counts: readonly CountyTownshipCo
  */
 export function computeCoverage(inventory: Inventory, options: CoverageOptions = {}): CoverageReport {
   const level = options.level ?? 'province'
-  const divisions = new DivisionRepository(inventory)
+  const divisions = divisionsOf(inventory)
   const under = options.under === undefined ? undefined : requireUnder(divisions, options.under, level)
   const since = verifiedSince(options)
   const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: since})
@@ -96,7 +108,7 @@ export function computeCoverage(inventory: Inventory, options: CoverageOptions =
 
 /** Province, prefecture, county and national lines from a single township pass. */
 export function computeCoverageAllLevels(inventory: Inventory, options: {freshnessMs?: number; now?: Date} = {}): CoverageAllLevels {
-  const divisions = new DivisionRepository(inventory)
+  const divisions = divisionsOf(inventory)
   const since = verifiedSince(options)
   const counts = divisions.countyTownshipCounts({verifiedSince: since})
   const [province, prefecture, county] = COVERAGE_LEVELS.map((level) => rowsAt(divisions, counts, level))

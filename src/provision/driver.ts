@@ -157,6 +157,7 @@ export function failureReason(error: unknown): string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => /^error:|mandatory|violation/i.test(line))
+    .map((line) => line.replace(/^error:\s*/i, ''))
   const unique = [...new Set(lines)]
   const reason = unique.length > 0 ? unique.join('; ') : firstLine(result.stderr) || firstLine(error.message)
   return reason.length > 1000 ? `${reason.slice(0, 997)}...` : reason

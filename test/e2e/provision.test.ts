@@ -106,4 +106,15 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
     expect(rows('SELECT tenant_id FROM quota_reservations')).toEqual([{tenant_id: 'l3'}])
     expect(json(run(['tenant', 'refresh', 'l3', '--json'], env))).toMatchObject({status: 'active', changes: {same: 8}})
   })
+
+  it('an up the engine cannot complete leaves the tenant failed, with the reason', {timeout: 300_000}, () => {
+    const env = withEngine()
+    expect(run(['region', 'set', 'gz-1', '--external-network', 'ext-net']).code).toBe(0)
+    addTenant('cloud', 2)
+    // The OpenStack resource plugin is not installed here, and automatic plugin downloads are off.
+    const reason = "no resource plugin 'pulumi-resource-openstack' found in the workspace at version v3.15.2 or on your $PATH"
+    expectError(run(['tenant', 'up', 'cloud', '--target', 'openstack'], env), msg.operationFailed('up', 'cloud', reason))
+    expect(json(run(['tenant', 'show', 'cloud', '--json'])).status).toBe('failed')
+    expect(rows('SELECT target, outcome, reason FROM tenant_provisioning WHERE tenant_id = ?', 'cloud')).toEqual([{target: 'openstack', outcome: 'failed', reason}])
+  })
 })
