@@ -5,14 +5,14 @@
 
 export type AddressKind = 'ipv4' | 'ipv6' | 'hostname'
 
-const DEC_OCTET = /^(?:0|[1-9]\d{0,2})$/
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)'
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`)
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/
 const LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/
 
 /** Dotted-quad IPv4, each octet 0–255 without leading zeros (a leading zero means octal to some tools). */
 export function isIpv4(text: string): boolean {
-  const octets = text.split('.')
-  return octets.length === 4 && octets.every((o) => DEC_OCTET.test(o) && Number(o) <= 255)
+  return IPV4.test(text)
 }
 
 /** IPv6 in any RFC 4291 text form: full, `::`-compressed, or with a trailing dotted IPv4. No zone index, no brackets. */
