@@ -87,8 +87,6 @@ export const REGION_SCHEMA: RecordSchema<RegionInput> = {
   external_network: {required: false, parse: text({max: 100})},
 }
 
-export const REGION_COLUMNS = Object.keys(REGION_SCHEMA) as (keyof RegionInput)[]
-
 function fromInput(input: RegionInput): RegionFields {
   return {
     id: input.id,

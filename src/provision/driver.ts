@@ -72,7 +72,10 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
       envVars,
       projectSettings: {name: PROJECT_NAME, runtime: 'nodejs', backend: {url: paths.backendUrl}},
     },
-  )
+  ).catch((error: unknown) => {
+    // The stack could not be opened (state or passphrase): nothing ran, so the tenant is left as it was.
+    throw msg.operationFailed(request.operation, tenant.id, failureReason(error))
+  })
   const policy = {
     policyPacks: [paths.policyPack],
     policyPackConfigs: [writePolicyConfig(paths, tenant.id, {'extranet-only-ingress': {extranetRanges: args.region?.extranetRanges ?? []}})],
