@@ -185,6 +185,14 @@ async function run(lib) {
     })
     reader.close()
 
+    // ---- Quickstart: a fresh inventory, then the second (idempotent) run ----
+    let quickstartDb
+    const quickstartFresh = lib.measureCli((db) => ['quickstart', '--db', db, '--json'], {
+      repeat: 2,
+      setup: () => (quickstartDb = file(`quickstart-${++serial}.db`)),
+    })
+    const quickstartAgain = lib.measureCli(() => ['quickstart', '--db', quickstartDb, '--json'], {repeat: 3})
+
     const f = lib.fmt
     const verdict = (met) => (met ? 'met' : 'NOT met')
     const aim = (what, byWall, byCpu) => `- ${what}: ${verdict(byWall)} by wall time, ${verdict(byCpu)} by CPU time.`
@@ -208,6 +216,8 @@ async function run(lib) {
       line('coverage at province level', province),
       line('coverage at every level at once (for metrics)', allLevels),
       ...lists.map((list) => line(`${list.name}: ${list.rows.toLocaleString('en')} rows`, list.ours, list.cli, list.reference)),
+      ['`govnet quickstart`, new inventory (divisions, ~13,900 sample nodes, tenants)', '', cell(quickstartFresh), '', '', ''],
+      ['`govnet quickstart`, second run (nothing to write)', '', cell(quickstartAgain), '', '', ''],
     ]
     return [
       'Medians, in ms: wall time (CPU time in brackets; compare CPU time when the load average is high).',
@@ -227,6 +237,7 @@ async function run(lib) {
       aim('division import within 2× of the sqlite3 shell', inProcess.ms / sqliteImport.ms <= 2, inProcess.cpuMs / sqliteImport.cpuMs <= 2),
       aim(`${NODE_COUNT.toLocaleString('en')}-node import within 2× of the sqlite3 shell`, nodeImport.ms / sqliteNodes.ms <= 2, nodeImport.cpuMs / sqliteNodes.cpuMs <= 2),
       aim('coverage of the whole country at county level under 200 ms', county.ms < 200, county.cpuMs < 200),
+      aim('quickstart well under a minute', quickstartFresh.ms < 30_000, quickstartFresh.cpuMs < 30_000),
     ].join('\n')
   } finally {
     cleanup()
