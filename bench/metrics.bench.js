@@ -17,7 +17,6 @@
 const {spawn} = require('node:child_process')
 const {existsSync, mkdirSync, readFileSync} = require('node:fs')
 const http = require('node:http')
-const {loadavg} = require('node:os')
 const path = require('node:path')
 
 const {cli, fromDist, repoRoot, spawnChecked, table, tempDir} = require('./lib')
@@ -291,7 +290,8 @@ async function refreshInProcess(dbPath) {
       total.push(Number(process.hrtime.bigint() - started) / 1e6)
       read.push(outcome.durationSeconds * 1000)
     }
-    return {read: summarize(read), total: summarize(total)}
+    // The first refresh also prepares statements and warms SQLite's page cache: reported apart.
+    return {first: {read: read[0], total: total[0]}, read: summarize(read.slice(1)), total: summarize(total.slice(1))}
   } finally {
     inventory.close()
   }
@@ -319,11 +319,13 @@ function report(r) {
   return [
     `Inventory: ${r.townships.toLocaleString('en')} townships, ${NODES.toLocaleString('en')} nodes, ${TENANTS.toLocaleString('en')} tenants ` +
       `(built in ${r.buildSeconds.toFixed(1)} s). Exposition: ${r.serve.series.toLocaleString('en')} samples. ` +
-      `Load average ${r.loadBefore.toFixed(1)} before the run and ${r.loadAfter.toFixed(1)} after: other work on the machine slows every number here.`,
+      'Other work on the machine (see the load average above) slows every number here.',
     '',
-    `**Refresh** (in-process, ${REFRESH_RUNS} runs): reading the snapshot (what govnet_refresh_duration_seconds reports) ` +
-      `p50 ${ms(r.refresh.read.p50)}, max ${ms(r.refresh.read.max)}; reading and rendering both formats p50 ${ms(r.refresh.total.p50)}, ` +
-      `max ${ms(r.refresh.total.max)}. As served: govnet_refresh_duration_seconds ${(r.serve.refreshSeconds * 1000).toFixed(1)} ms.`,
+    `**Refresh** (in-process, the first run then ${REFRESH_RUNS - 1} more): reading the snapshot (what govnet_refresh_duration_seconds ` +
+      `reports) first ${ms(r.refresh.first.read)}, then p50 ${ms(r.refresh.read.p50)}, max ${ms(r.refresh.read.max)}; reading and ` +
+      `rendering both formats (plain and gzipped) first ${ms(r.refresh.first.total)}, then p50 ${ms(r.refresh.total.p50)}, ` +
+      `max ${ms(r.refresh.total.max)}. As served by \`metrics serve\` (in its refresh thread): ` +
+      `govnet_refresh_duration_seconds ${(r.serve.refreshSeconds * 1000).toFixed(1)} ms.`,
     '',
     `**Scrapes**: ${SCRAPES} sequential after ${WARMUP_SCRAPES} warm-up, one keep-alive connection, Prometheus's Accept header ` +
       '(OpenMetrics preferred) and gzip, timed to the last byte. Response size: identity / gzip. Memory: VmRSS after the scrapes (VmHWM).',
@@ -332,8 +334,8 @@ function report(r) {
     '',
     `Aim: p99 scrape < 50 ms: ${r.serve.latency.p99 < 50 ? 'met' : '**not met**'} at the default refresh, ` +
       `${r.serveBusy.latency.p99 < 50 ? 'met' : '**not met**'} with a refresh every second. ` +
-      `Refresh < 1 s: ${r.refresh.read.max < 1000 ? 'met' : '**not met**'} for the read (max), ` +
-      `${r.refresh.total.max < 1000 ? 'met' : '**not met**'} for read and render (max).`,
+      `Refresh < 1 s: ${Math.max(r.refresh.first.read, r.refresh.read.max) < 1000 ? 'met' : '**not met**'} for the read, ` +
+      `${Math.max(r.refresh.first.total, r.refresh.total.max) < 1000 ? 'met' : '**not met**'} for read and render (slowest run, first included).`,
   ].join('\n')
 }
 
@@ -341,7 +343,6 @@ async function run() {
   const {dir, cleanup} = tempDir('govnet-bench-metrics-')
   try {
     const dbPath = path.join(dir, 'govnet.db')
-    const loadBefore = loadavg()[0]
     const built = buildInventory(dbPath)
     const refresh = await refreshInProcess(dbPath)
     const serve = await serveAndScrape(dbPath, '30s')
@@ -351,7 +352,7 @@ async function run() {
     mkdirSync(textfileDir)
     govnet(['metrics', 'write', path.join(textfileDir, 'govnet.prom'), '--db', dbPath])
     const nodeExporterTextfile = await nodeExporterScrape(textfileDir)
-    return {loadBefore, loadAfter: loadavg()[0], townships: built.townships, buildSeconds: built.seconds, refresh, serve, serveBusy, nodeExporter, nodeExporterTextfile}
+    return {townships: built.townships, buildSeconds: built.seconds, refresh, serve, serveBusy, nodeExporter, nodeExporterTextfile}
   } finally {
     cleanup()
   }
