@@ -48,7 +48,11 @@ export interface CoverageAllLevels {
 
 const NATION = {code: null, name: '全国', level: 'nation'} as const
 
-/** A `--fresh` value (a duration such as 90m, 24h or 7d) in milliseconds. */
+/**
+ * A `--fresh` value (a duration such as 90m, 24h or 7d) in milliseconds. The duration syntax and
+ * units are `--since`'s (src/domain/time.ts): only its duration form is accepted here, measured back
+ * from a fixed instant, so that the units live in one place.
+ */
 export function parseFreshness(value: string): number {
   if (!/^\d+[a-z]$/.test(value.trim())) throw coverageMessages.invalidFreshness(value)
   const now = new Date(Date.UTC(2100, 0, 1))
