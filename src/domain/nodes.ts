@@ -171,7 +171,7 @@ export function buildNode(fields: NodeFields, tier: Tier, now: string, existing?
     uplinkId: fields.uplink ?? null,
     bandwidthMbps: fields.bandwidth_mbps ?? null,
     status: fields.status,
-    tags: fields.tags,
+    tags: [...fields.tags], // a copy: the schema default is one shared empty array
     lastAuditAt: existing?.lastAuditAt ?? null,
     lastAuditOutcome: existing?.lastAuditOutcome ?? null,
     lastSeenAt: existing?.lastSeenAt ?? null,
