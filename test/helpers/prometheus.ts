@@ -53,7 +53,11 @@ export function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Call `attempt` every `intervalMs` until it returns a value (not undefined), at most `attempts` times. */
-export async function poll<T>(attempt: () => Promise<T | undefined>, {attempts, intervalMs}: {attempts: number; intervalMs: number}, what: string): Promise<T> {
+export async function poll<T>(
+  attempt: () => Promise<T | undefined>,
+  {attempts, intervalMs}: {attempts: number; intervalMs: number},
+  what: string | (() => string),
+): Promise<T> {
   let lastError: unknown
   for (let i = 0; i < attempts; i++) {
     try {
@@ -64,7 +68,8 @@ export async function poll<T>(attempt: () => Promise<T | undefined>, {attempts, 
     }
     await sleep(intervalMs)
   }
-  throw new Error(`gave up waiting for ${what} after ${attempts} attempts${lastError ? `: ${(lastError as Error).message}` : ''}`)
+  const described = typeof what === 'function' ? what() : what
+  throw new Error(`gave up waiting for ${described} after ${attempts} attempts${lastError ? `: ${(lastError as Error).message}` : ''}`)
 }
 
 export interface PrometheusServer {
@@ -127,7 +132,7 @@ export async function startPrometheus(dir: string, targets: readonly string[]): 
         const res = await fetch(`${url}/-/ready`)
         return res.ok ? true : undefined
       },
-      {attempts: 100, intervalMs: 200},
+      {attempts: 300, intervalMs: 200},
       'prometheus to become ready',
     )
   } catch (error) {

@@ -26,15 +26,15 @@ describe.runIf(runPrometheusTests)('Prometheus scraping govnet metrics serve', (
     await poll(
       async () => ((await prometheus.query('govnet_coverage_townships{level="nation"}')).length > 0 ? true : undefined),
       {attempts: 120, intervalMs: 500},
-      `a scrape of ${serve.url} (prometheus log: ${prometheus?.log()})`,
+      () => `a scrape of ${serve.url} (prometheus log: ${prometheus.log()})`,
     )
-  })
+  }, 240_000)
 
   afterAll(async () => {
     await prometheus?.stop()
     await serve?.stop()
     tmp.cleanup()
-  })
+  }, 60_000)
 
   async function scraped(metric: string, labels: string): Promise<number> {
     const result = await prometheus.query(`${metric}{${labels}}`)
