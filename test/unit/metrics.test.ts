@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {SSH_ERROR_CODES} from '../../src/audit/errors'
-import {BaselineControl} from '../../src/domain/mlps'
+import {BaselineControl, controlsByLevel, RECORD_CHECKS} from '../../src/domain/mlps'
+import {readBaselineDocuments} from '../../src/inventory/baselines'
 import {metricsMessages as msg} from '../../src/messages'
 import {ASSESSMENT_CONTROL_ID, countComplianceFailures} from '../../src/metrics/compliance'
 import {negotiateFormat} from '../../src/metrics/exporter'
@@ -119,6 +120,12 @@ describe('countComplianceFailures', () => {
       {mlpsLevel: 3, tenants: 1},
       {mlpsLevel: 4, tenants: 1},
     ])
+  })
+
+  it('names a control that govnet checks on the record and that the baseline data defines', () => {
+    expect(Object.keys(RECORD_CHECKS)).toContain(ASSESSMENT_CONTROL_ID)
+    const {documents} = readBaselineDocuments()
+    expect(documents.flatMap(controlsByLevel).filter((c) => c.id === ASSESSMENT_CONTROL_ID).map((c) => c.level)).toEqual([3, 4])
   })
 
   it('has a zero series for every record control of a hosted level when nothing fails', () => {
