@@ -2,15 +2,13 @@ import {CommandError, LocalWorkspace, OutputMap, Stack} from '@pulumi/pulumi/aut
 import path from 'node:path'
 
 import {GovTenantArgs, tenantProgram} from '../../stacks/tenant'
-import {failedFindings, preflight, PreflightResult, Target} from '../domain/preflight'
-import {Tenant, TenantStatus} from '../domain/tenants'
-import {AllocationRepository} from '../inventory/allocations'
-import {BaselineRepository} from '../inventory/baselines'
+import {failedFindings, preflight, Target} from '../domain/preflight'
+import {TenantStatus} from '../domain/tenants'
 import {Inventory, nowIso} from '../inventory/db'
 import {Operation, ProvisioningRecord, ProvisioningRepository} from '../inventory/provisioning'
-import {RegionRepository} from '../inventory/regions'
 import {TenantRepository} from '../inventory/tenants'
 import * as msg from '../messages/provision'
+import {stackArgs} from './context'
 import {firstLine, locateEngine} from './engine'
 import {ensureState, passphraseEnv, PROJECT_NAME, provisionPaths, tenantWorkspace, writePolicyConfig} from './workspace'
 
@@ -107,31 +105,6 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
   const after = STATUS_AFTER[request.operation]
   const status = after ? tenants.setStatus(tenant.id, after).status : tenants.require(tenant.id).status
   return {tenant: tenant.id, operation: request.operation, target: request.target, stack: tenant.id, status, changes, outputs, at: stored.lastOperationAt}
-}
-
-/**
- * The region and baseline pre-flight of a stored tenant (`tenant check` shows it next to the
- * record checks; preview and up refuse to start when it fails).
- */
-export function preflightTenant(inventory: Inventory, tenant: Tenant, target: Target = 'local'): PreflightResult {
-  const args = stackArgs(inventory, tenant, target)
-  return preflight(tenant, args.region, args.controls, {usage: args.usage, target})
-}
-
-type StackArgs = Omit<GovTenantArgs, 'region'> & {region: GovTenantArgs['region'] | undefined}
-
-/** What the program needs, read from the inventory before the engine starts. */
-function stackArgs(inventory: Inventory, tenant: Tenant, target: Target): StackArgs {
-  const region = new RegionRepository(inventory).get(tenant.region)
-  return {
-    tenant,
-    region,
-    controls: new BaselineRepository(inventory).controls(),
-    usage: region ? new AllocationRepository(inventory).otherTenantsUsage(region.id, tenant.id) : undefined,
-    target,
-    inventoryPath: path.resolve(inventory.path),
-    actor: inventory.actor,
-  }
 }
 
 async function run(stack: Stack, request: ProvisionRequest, policy: {policyPacks: string[]; policyPackConfigs: string[]}): Promise<Record<string, number>> {

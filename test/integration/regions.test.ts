@@ -7,7 +7,9 @@ import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
 import {RegionRepository} from '../../src/inventory/regions'
 import {TenantRepository} from '../../src/inventory/tenants'
+import * as provisionMsg from '../../src/messages/provision'
 import * as regionMsg from '../../src/messages/regions'
+import {preflightTenant} from '../../src/provision/context'
 import {inventoryMessages} from '../../src/messages'
 import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
@@ -90,5 +92,20 @@ describe('RegionRepository', () => {
   it('finds a region’s allocations through its index', () => {
     const plan = inventory.db.prepare('EXPLAIN QUERY PLAN SELECT * FROM network_allocations WHERE region_id = ? ORDER BY first_address').all('gz-1') as {detail: string}[]
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX network_allocations_region/)
+  })
+
+  it('runs the pre-flight of a stored tenant against its region, the baseline and what others hold', () => {
+    regions.add({...region, vcpu: 50})
+    const tenants = new TenantRepository(inventory)
+    tenants.add(tenant('alpha', 3))
+    tenants.add(tenant('bravo', 3))
+    new AllocationRepository(inventory).reserveQuota({tenantId: 'alpha', regionId: 'gz-1', vcpu: 40, ramGib: 100, storageGib: 1000})
+    // alpha's own reservation does not count against it; bravo finds only 10 vCPU left.
+    expect(preflightTenant(inventory, tenants.require('alpha')).ok).toBe(true)
+    const bravo = preflightTenant(inventory, tenants.require('bravo'), 'openstack')
+    expect(bravo.findings.filter((f) => !f.ok)).toEqual([
+      {check: 'external-network', ok: false, message: provisionMsg.noExternalNetwork('gz-1')},
+      {check: 'quota', ok: false, message: provisionMsg.quotaOverCapacity('gz-1', 'vCPU', 40, 10)},
+    ])
   })
 })
