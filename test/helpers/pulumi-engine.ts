@@ -5,8 +5,8 @@
  *   1. GOVNET_PULUMI_BIN (what .ci/run exports after `scripts/pulumi-engine.sh`): must hold pulumi v3.248.0;
  *   2. scripts/pulumi-engine.sh, when it will not build (a pulumi v3.248.0 on PATH, or its cache is
  *      complete: ~1 s), or when a build is allowed (CI=true, or GOVNET_PULUMI_BUILD=1: ~3.5 min the first time).
- * With CI=true a missing engine FAILS every test of the suite (never a skip); locally the suite is
- * skipped with a message that says how to get the engine.
+ * With CI=true (or GOVNET_PULUMI_BIN set) a missing engine FAILS every test of the suite, never a
+ * skip; otherwise the suite is skipped with a message that says how to get the engine.
  */
 import Database from 'better-sqlite3'
 import {ChildProcess, execFileSync, spawn} from 'node:child_process'
@@ -78,12 +78,13 @@ export function testEngine(): TestEngine {
 }
 
 /**
- * Whether an engine suite should be skipped: only when the engine is missing and CI is not set
- * (then the reason is printed). On CI a missing engine is not skipped: `requireEngine` fails it.
+ * Whether an engine suite should be skipped: only when the engine is missing, CI is not set and no
+ * GOVNET_PULUMI_BIN was given (then the reason is printed). Otherwise a missing engine is not
+ * skipped: `requireEngine` fails the suite.
  */
 export function skipWithoutEngine(): boolean {
   const engine = testEngine()
-  if (engine.available || onCi()) return false
+  if (engine.available || onCi() || process.env.GOVNET_PULUMI_BIN) return false
   process.stderr.write(`[engine tests skipped] ${engine.reason}\n`)
   return true
 }
