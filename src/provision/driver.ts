@@ -117,7 +117,9 @@ async function run(stack: Stack, request: ProvisionRequest, policy: {policyPacks
     case 'destroy':
       return {...(await stack.destroy(common)).summary.resourceChanges}
     case 'refresh':
-      return {...(await stack.refresh(common)).summary.resourceChanges}
+      // An interrupted up leaves pending creates; dropping them is safe because the inventory
+      // providers' create adopts what the interrupted run already wrote, so the next up repairs.
+      return {...(await stack.refresh({...common, clearPendingCreates: true})).summary.resourceChanges}
   }
 }
 
