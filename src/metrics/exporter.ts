@@ -5,7 +5,8 @@ import {metricsMessages as msg} from '../messages'
 import {ExporterState, registerGovnetMetrics} from './collectors'
 import type {MetricsSnapshot} from './snapshot'
 
-export type ExpositionFormat = 'prometheus' | 'openmetrics'
+export const EXPOSITION_FORMATS = ['prometheus', 'openmetrics'] as const
+export type ExpositionFormat = (typeof EXPOSITION_FORMATS)[number]
 
 /** One format's rendering of the current state, ready to send. */
 export interface Exposition {
@@ -35,13 +36,15 @@ export interface RefreshOutcome {
 export class MetricsExporter implements ExpositionSource {
   private state?: ExporterState
   private readonly registries: Record<ExpositionFormat, Registry<RegistryContentType>>
-  private expositions?: Record<ExpositionFormat, Exposition>
+  private expositions?: Partial<Record<ExpositionFormat, Exposition>>
   private timer?: NodeJS.Timeout
   private stopped = false
 
   constructor(
     private readonly readSnapshot: () => MetricsSnapshot,
     private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    /** The formats each refresh renders: `metrics write` needs only the text format. */
+    private readonly formats: readonly ExpositionFormat[] = EXPOSITION_FORMATS,
   ) {
     const current = () => {
       if (!this.state) throw new Error('no metrics snapshot yet')
@@ -104,7 +107,9 @@ export class MetricsExporter implements ExpositionSource {
   /** The current rendering in `format`; refresh() must have succeeded once. */
   exposition(format: ExpositionFormat): Exposition {
     if (!this.expositions) throw new Error('metrics exporter has not been refreshed yet')
-    return this.expositions[format]
+    const exposition = this.expositions[format]
+    if (!exposition) throw new Error(`this metrics exporter does not render ${format}`)
+    return exposition
   }
 
   /** When the served snapshot was read; refresh() must have succeeded once. */
@@ -118,10 +123,10 @@ export class MetricsExporter implements ExpositionSource {
     return this.registries[format]
   }
 
-  /** Render both formats, plain and gzipped; the new renderings replace the old ones together. */
+  /** Render each format, plain and gzipped; the new renderings replace the old ones together. */
   private async render(): Promise<void> {
-    const rendered = {} as Record<ExpositionFormat, Exposition>
-    for (const format of ['prometheus', 'openmetrics'] as const) {
+    const rendered: Partial<Record<ExpositionFormat, Exposition>> = {}
+    for (const format of this.formats) {
       const registry = this.registries[format]
       const body = Buffer.from(await registry.metrics(), 'utf8')
       rendered[format] = {contentType: registry.contentType, body, gzipped: gzipSync(body)}

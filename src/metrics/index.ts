@@ -55,7 +55,7 @@ export interface TextfileResult {
 
 /** `govnet metrics write FILE`: one snapshot in the Prometheus text format, replacing FILE atomically. */
 export async function writeMetricsTextfile(inventory: Inventory, file: string, options: {freshnessMs?: number} = {}): Promise<TextfileResult> {
-  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: options.freshnessMs}))
+  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: options.freshnessMs}), undefined, ['prometheus'])
   await exporter.refresh()
   const {body} = exporter.exposition('prometheus')
   writeFileAtomically(file, body)
