@@ -48,6 +48,14 @@ export abstract class GovnetCommand extends Command {
     return this.openInventory(flags.db, {...options, actor: resolveActor(flags.actor)})
   }
 
+  /**
+   * JSON goes out as plain text: oclif's default colourises the whole document first, which costs
+   * seconds on a 100,000-node list and adds escape codes a pipe does not want.
+   */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
     if (error instanceof GovnetError) return this.failWith(error)
     // oclif's own errors (flag parsing, help, exit) keep oclif's handling.
