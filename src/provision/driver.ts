@@ -127,16 +127,42 @@ function plainOutputs(outputs: OutputMap): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.secret ? '[secret]' : o.value]))
 }
 
-/** The lines of an engine failure that say why (errors and policy violations), on one line. */
+/**
+ * Why an engine run failed, on one line: each mandatory policy violation as
+ * "<policy> (<resource>): <message>", then the engine's own error lines.
+ */
 export function failureReason(error: unknown): string {
   if (!(error instanceof CommandError)) return firstLine((error as Error).message ?? String(error))
   const result = (error as unknown as {commandResult: {stdout: string; stderr: string}}).commandResult
-  const lines = `${result.stderr}\n${result.stdout}`
+  const text = `${result.stdout}\n${result.stderr}`
+  const errors = text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => /^error:|mandatory|violation/i.test(line))
+    .filter((line) => /^error:/i.test(line))
     .map((line) => line.replace(/^error:\s*/i, ''))
-  const unique = [...new Set(lines)]
-  const reason = unique.length > 0 ? unique.join('; ') : firstLine(result.stderr) || firstLine(error.message)
+  const reasons = [...new Set([...policyViolations(text), ...errors])]
+  const reason = reasons.length > 0 ? reasons.join('; ') : firstLine(result.stderr) || firstLine(error.message)
   return reason.length > 1000 ? `${reason.slice(0, 997)}...` : reason
+}
+
+/**
+ * The engine prints a violation as "- [mandatory]  <policy>  (<type>: <resource>)" followed by
+ * the policy's description and then the reported message, each indented further.
+ */
+function policyViolations(text: string): string[] {
+  const lines = text.split('\n')
+  const violations: string[] = []
+  lines.forEach((line, i) => {
+    const item = /^(\s*)- \[mandatory\]\s+(\S+)(?:\s+\((?:[^()]*: )?([^():]*)\))?/.exec(line)
+    if (!item) return
+    const block: string[] = []
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j]!
+      const indent = next.length - next.trimStart().length
+      if (next.trim() === '' || indent <= item[1]!.length) break
+      block.push(next.trim())
+    }
+    violations.push(`${item[2]}${item[3] ? ` (${item[3]})` : ''}: ${block.at(-1) ?? ''}`)
+  })
+  return violations
 }

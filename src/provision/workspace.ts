@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {accessSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import * as msg from '../messages/provision'
@@ -82,11 +82,13 @@ export function tenantWorkspace(paths: ProvisionPaths, tenantId: string): string
   mkdirSync(dir, {recursive: true})
   const link = path.join(dir, 'node_modules')
   const target = govnetNodeModules()
-  const current = existsSync(link) || isSymlink(link) ? (isSymlink(link) ? readlinkSync(link) : link) : undefined
-  if (current !== target) {
-    if (current !== undefined) throw msg.workspaceOccupied(link)
-    symlinkSync(target, link, 'dir')
+  if (isSymlink(link)) {
+    if (readlinkSync(link) === target) return dir
+    unlinkSync(link) // govnet moved: point the link at its new node_modules
+  } else if (existsSync(link)) {
+    throw msg.workspaceOccupied(link)
   }
+  symlinkSync(target, link, 'dir')
   return dir
 }
 
