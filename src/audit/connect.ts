@@ -42,6 +42,11 @@ export interface SshConnection {
   close(): void
   /** Drop the sockets without a goodbye: for a node abandoned at its deadline, which may not answer one. */
   destroy(): void
+  /**
+   * Why the connection broke after it was ready (unanswered keepalives, a reset), when it did: a more
+   * precise reason than the 'closed' a command in flight sees.
+   */
+  dropped(): SshError | undefined
 }
 
 export const KEEPALIVE_COUNT_MAX = 3
@@ -66,6 +71,7 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
       hostKeySha256: direct.hostKeySha256,
       close: () => direct.client.end(),
       destroy: () => direct.client.destroy(),
+      dropped: direct.dropped,
     }
   }
   const bastion = await connectHop(options.jump, {...options, algorithms: undefined})
@@ -84,6 +90,7 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
         target.client.destroy()
         bastion.client.destroy()
       },
+      dropped: () => target.dropped() ?? bastion.dropped(),
     }
   } catch (error) {
     bastion.client.end()
@@ -124,7 +131,13 @@ const OFFER_CATEGORY: Record<AlgorithmCategory, {error: RegExp; debug: string[]}
   mac: {error: /MAC|mac/, debug: ['C->S MAC', 'S->C MAC']},
 }
 
-function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<{client: Client; hostKeySha256: string}> {
+interface ReadyHop {
+  client: Client
+  hostKeySha256: string
+  dropped: () => SshError | undefined
+}
+
+function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<ReadyHop> {
   const name = describeHop(hop)
   const seen: HopObservations = {sawBanner: false, offered: {}}
   const client = new Client()
@@ -157,6 +170,7 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<{
   }
   return new Promise((resolve, reject) => {
     let settled = false
+    let dropped: SshError | undefined
     const settle = (error?: SshError) => {
       if (settled) return
       settled = true
@@ -164,18 +178,20 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<{
       if (error) {
         client.removeAllListeners('ready')
         client.destroy()
-        // Errors after the connection failed (e.g. the socket closing) are expected and not reported again.
-        client.on('error', () => {})
         reject(error)
       } else {
-        resolve({client, hostKeySha256: seen.hostKeySha256!})
+        resolve({client, hostKeySha256: seen.hostKeySha256!, dropped: () => dropped})
       }
     }
     const onAbort = () => settle(options.signal!.reason as SshError)
     options.signal?.addEventListener('abort', onAbort, {once: true})
     client
       .on('ready', () => settle())
-      .on('error', (error) => settle(classifyConnectError(error, name, hop, options, seen)))
+      .on('error', (error) => {
+        const classified = classifyConnectError(error, name, hop, options, seen)
+        if (settled) dropped ??= classified
+        else settle(classified)
+      })
       .on('close', () => settle(msg.closedBeforeReady(name)))
     client.connect(config)
   })

@@ -223,6 +223,9 @@ async function auditNode(target: AuditTarget, options: AuditRunOptions): Promise
         signal,
       })
       return {outcome: 'ok' as const, reason: null, platform: profile.platform, facts: profile.facts, hostKeySha256: connection.hostKeySha256}
+    } catch (error) {
+      // A command that saw the connection close says 'closed'; the transport may know why (keepalives unanswered).
+      throw (isSshError(error) && error.code === 'closed' && connection?.dropped()) || error
     } finally {
       if (signal.aborted) connection?.destroy()
       else connection?.close()

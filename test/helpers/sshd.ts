@@ -1,5 +1,5 @@
 import {ChildProcess, execFileSync, spawn} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import {userInfo} from 'node:os'
 import path from 'node:path'
@@ -71,6 +71,8 @@ export interface Sshd {
   clientKey?: KeyPair
   logFile: string
   configFile: string
+  /** The listening sshd; each connection is served by processes forked below it. */
+  pid: number
   log(): string
   stop(): Promise<void>
 }
@@ -158,6 +160,7 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
     clientKey,
     logFile,
     configFile,
+    pid: child.pid!,
     log,
     stop: () => stopChild(child),
   }
@@ -182,6 +185,21 @@ export function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
   })
+}
+
+/** The processes below `pid` (an sshd's per-connection monitors and sessions), from /proc. */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      parentOf.set(Number(entry), Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))![1]))
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const isBelow = (p: number | undefined, depth = 0): boolean => p !== undefined && p > 1 && depth < 64 && (parentOf.get(p) === pid || isBelow(parentOf.get(p), depth + 1))
+  return [...parentOf.keys()].filter((p) => isBelow(p))
 }
 
 /** A known_hosts line for an sshd, in the `[host]:port` form OpenSSH uses for ports other than 22. */

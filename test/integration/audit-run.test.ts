@@ -6,6 +6,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Credentials} from '../../src/audit/credentials'
 import {HostKeyPolicy, hostKeyFingerprint, KnownHosts} from '../../src/audit/known-hosts'
+import {runProfile} from '../../src/audit/profiles'
+import type {RunProfile} from '../../src/audit/profiles'
 import {AuditRunOptions, AuditTarget, runAudit} from '../../src/audit/run'
 import {AuditRepository} from '../../src/inventory/audits'
 import {Inventory} from '../../src/inventory/db'
@@ -14,7 +16,7 @@ import {NodeRepository} from '../../src/inventory/nodes'
 import {auditMessages as msg} from '../../src/messages'
 import {tempDir} from '../helpers/cli'
 import {seededInventory} from '../helpers/seed'
-import {generateKey, knownHostsLine, silentListener, Sshd, sshdAvailability, startSshd} from '../helpers/sshd'
+import {descendants, generateKey, knownHostsLine, silentListener, Sshd, sshdAvailability, startSshd} from '../helpers/sshd'
 
 const sshd = sshdAvailability()
 if (!sshd.available) console.warn(`skipping OpenSSH tests: ${sshd.reason}`)
@@ -129,6 +131,24 @@ describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-
       expect(nodes.get('reachable')).toMatchObject({lastAuditOutcome: 'auth', lastSeenAt: seenBefore})
     } finally {
       new NodeAccessRepository(inventory).clear('reachable', ['user'])
+    }
+  })
+
+  it('reports a node that stops answering keepalives as timeout, not as a closed connection', async () => {
+    const frozen = new Set<number>()
+    // Once logged in, freeze the sshd processes serving the connection: the TCP connection stays open, nothing answers.
+    const freezeThenRun: RunProfile = async (client, platform, profileOptions) => {
+      for (const pid of descendants(server.pid)) {
+        process.kill(pid, 'SIGSTOP')
+        frozen.add(pid)
+      }
+      return runProfile(client, platform, profileOptions)
+    }
+    try {
+      const summary = await runAudit(targets(['reachable']), options({keepaliveIntervalMs: 200, runProfile: freezeThenRun}))
+      expect(summary.results[0]).toMatchObject({outcome: 'timeout', reason: msg.keepaliveTimeout(`${server.user}@127.0.0.1:${server.port}`).message})
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT')
     }
   })
 
