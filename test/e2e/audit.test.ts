@@ -70,6 +70,12 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     expect(json(govnet(['node', 'show', 'dg-old', '--db', db, '--json'])).lastAuditAt).toBeNull()
   })
 
+  it('--platform auto detects the platform of every selected node', () => {
+    const result = govnet(['audit', '--node', 'dg-up', '--platform', 'auto', ...sshArgs, '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(json(result).results[0]).toMatchObject({nodeId: 'dg-up', outcome: 'ok', platform: 'linux'})
+  })
+
   it('exits 7 when a node fails, with one plain line per node on stderr and the failures in the summary', () => {
     const result = govnet(['audit', '--node', 'zs-closed', '--node', 'dg-up', ...sshArgs, '--timeout', '2s'])
     expect(result.code).toBe(7)

@@ -8,7 +8,8 @@ import {NODE_ACCESS_SCHEMA, parseJump} from '../../src/audit/access'
 import {ALGORITHM_CATEGORIES, algorithmOverrideProblem, resolveAlgorithmList, ssh2Algorithms} from '../../src/audit/algorithms'
 import {authMethods, resolveCredentials, Secret} from '../../src/audit/credentials'
 import {pause, runPool} from '../../src/audit/pool'
-import {parseDurationMs} from '../../src/cli/audit'
+import type {NodeAuditResult} from '../../src/audit/run'
+import {AuditProgress, parseDurationMs, resultLine} from '../../src/cli/audit'
 import {parseRecord} from '../../src/domain/fields'
 import {auditMessages as msg} from '../../src/messages'
 
@@ -135,5 +136,46 @@ describe('the bounded pool', () => {
 
   it('refuses a concurrency below 1', async () => {
     await expect(runPool([1], async (n) => n, {concurrency: 0})).rejects.toThrow(RangeError)
+  })
+})
+
+describe('audit progress on stderr', () => {
+  const result = (nodeId: string, outcome: NodeAuditResult['outcome']): NodeAuditResult => ({
+    nodeId,
+    target: `audit@10.0.0.1:22`,
+    outcome,
+    reason: outcome === 'ok' ? null : 'audit@10.0.0.1:22: connection refused (nothing listens on that port)',
+    platform: outcome === 'ok' ? 'linux' : undefined,
+    hostKeySha256: null,
+    attempts: 1,
+    startedAt: '2026-11-25T00:00:00.000Z',
+    finishedAt: '2026-11-25T00:00:01.000Z',
+    durationMs: 1000,
+  })
+  const stream = (isTTY: boolean) => {
+    const written: string[] = []
+    return {written, stream: {isTTY, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream}
+  }
+
+  it('redraws one bar line on a terminal and ends it on stop', () => {
+    const {written, stream: tty} = stream(true)
+    const progress = new AuditProgress(4, tty)
+    progress.onResult(result('a', 'ok'))
+    progress.onResult(result('b', 'refused'))
+    expect(written.at(-1)).toBe(`\r[${'#'.repeat(15)}${'.'.repeat(15)}] 2/4  failed 1\u001b[K`)
+    progress.stop()
+    expect(written.at(-1)).toBe('\n')
+    progress.stop()
+    expect(written.filter((w) => w === '\n')).toHaveLength(1)
+  })
+
+  it('prints one plain line per node otherwise', () => {
+    const {written, stream: pipe} = stream(false)
+    const progress = new AuditProgress(2, pipe)
+    progress.onResult(result('a', 'ok'))
+    progress.onResult(result('b', 'refused'))
+    progress.stop()
+    expect(written).toEqual([`${resultLine(result('a', 'ok'))}\n`, `${resultLine(result('b', 'refused'))}\n`])
+    expect(resultLine(result('a', 'ok'))).toBe('ok   a audit@10.0.0.1:22 1000ms linux')
   })
 })
