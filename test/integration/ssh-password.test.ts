@@ -44,6 +44,9 @@ describe.skipIf(!sshd.available)('password and keyboard-interactive logins (ssh2
     return {host: '127.0.0.1', port, user: 'audit', knownHosts: KnownHosts.parse('memory', knownHostsLine({host: '127.0.0.1', port, hostKey}))}
   }
 
+  const login = ({knownHosts, ...target}: Hop & {knownHosts: KnownHosts}, password: string) =>
+    connect({target, credentials: {password: new Secret(password)}, hostKeys: new HostKeyPolicy(knownHosts, false), connectTimeoutMs: 5000, keepaliveIntervalMs: 0})
+
   beforeAll(() => {
     hostKey = generateKey(path.join(tmp.dir, 'host_key'))
   })
@@ -55,32 +58,19 @@ describe.skipIf(!sshd.available)('password and keyboard-interactive logins (ssh2
 
   for (const method of ['keyboard-interactive', 'password'] as const) {
     it(`logs in with the password over ${method}`, async () => {
-      const {knownHosts, ...target} = await start(method)
-      const connection = await connect({
-        target,
-        credentials: {password: new Secret(PASSWORD)},
-        hostKeys: new HostKeyPolicy(knownHosts, false),
-        connectTimeoutMs: 5000,
-        keepaliveIntervalMs: 0,
-      })
+      const connection = await login(await start(method), PASSWORD)
       connection.close()
     })
 
     it(`fails with auth on a wrong password over ${method}, without the password in the error`, async () => {
-      const {knownHosts, ...target} = await start(method)
+      const server = await start(method)
       const wrong = 'Wrong-Horse-77aa'
-      const failure = await connect({
-        target,
-        credentials: {password: new Secret(wrong)},
-        hostKeys: new HostKeyPolicy(knownHosts, false),
-        connectTimeoutMs: 5000,
-        keepaliveIntervalMs: 0,
-      }).then(
+      const failure = await login(server, wrong).then(
         () => expect.fail('logged in with a wrong password'),
         (error: unknown) => error as SshError,
       )
       expect(failure).toBeInstanceOf(SshError)
-      expect(failure.message).toBe(msg.authFailed(describeHop(target), 'audit', ['password', 'keyboard-interactive']).message)
+      expect(failure.message).toBe(msg.authFailed(describeHop(server), 'audit', ['password', 'keyboard-interactive']).message)
       expect(`${failure.message}${failure.stack}${JSON.stringify(failure)}`).not.toContain(wrong)
     })
   }
