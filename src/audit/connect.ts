@@ -156,8 +156,8 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
         seen.hostKeySha256 = options.hostKeys.verify(name, hop.host, hop.port, key, hop.pinnedHostKey)
         return true
       } catch (error) {
-        if (!isSshError(error)) throw error
-        seen.hostKeyError = error
+        // Never throw inside ssh2's packet handling: any failure of the check refuses the key.
+        seen.hostKeyError = isSshError(error) ? error : msg.protocolError(name, `host key check failed: ${(error as Error).message}`)
         return false
       }
     },

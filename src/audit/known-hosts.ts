@@ -182,7 +182,11 @@ export class HostKeyPolicy {
         throw msg.hostKeyChanged(hop, verdict.keyType, verdict.sha256, `the ${verdict.knownKeyTypes.join(', ')} key(s) in ${this.knownHosts.file}`)
       default:
         if (!this.acceptNew) throw msg.hostKeyUnknown(hop, verdict.keyType, verdict.sha256, this.knownHosts.file)
-        this.knownHosts.add(host, port, keyBlob)
+        try {
+          this.knownHosts.add(host, port, keyBlob)
+        } catch (error) {
+          throw msg.hostKeyNotRecorded(hop, verdict.keyType, verdict.sha256, this.knownHosts.file, (error as NodeJS.ErrnoException).code ?? String(error))
+        }
         return verdict.sha256
     }
   }

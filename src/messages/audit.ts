@@ -63,6 +63,12 @@ export const hostKeyUnknown = (hop: string, keyType: string, sha256: string, kno
     {hop, presentedKeySha256: sha256},
   )
 
+export const hostKeyNotRecorded = (hop: string, keyType: string, sha256: string, knownHostsFile: string, reason: string) =>
+  new SshError('host-key-unknown', `${hop}: host key ${keyType} ${sha256} is new and could not be added to ${knownHostsFile} (${reason}); not connecting`, {
+    hop,
+    presentedKeySha256: sha256,
+  })
+
 export const hostKeyChanged = (hop: string, keyType: string, sha256: string, expected: string) =>
   new SshError(
     'host-key-changed',

@@ -1,10 +1,11 @@
 import {createHmac, generateKeyPairSync, randomBytes} from 'node:crypto'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {SshError} from '../../src/audit/errors'
+import {auditMessages as msg} from '../../src/messages'
 import {HostKeyPolicy, hostKeyFingerprint, hostsMatch, isHostKeyFingerprint, keyTypeOf, KnownHosts, knownHostsName} from '../../src/audit/known-hosts'
 
 /** An ed25519 public key blob as an SSH server presents it: string "ssh-ed25519", string key(32). */
@@ -110,5 +111,21 @@ describe('known_hosts', () => {
     const policy = new HostKeyPolicy(KnownHosts.parse('kh', `${line('10.0.0.1', key)}\n10.0.0.1 ssh-rsa ${Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('ssh-rsa')]).toString('base64')}`), false)
     expect(policy.preferredAlgorithms('10.0.0.1', 22)).toEqual(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'])
     expect(policy.preferredAlgorithms('10.0.0.2', 22)).toEqual([])
+  })
+})
+
+describe('--accept-new where the known_hosts file cannot be written', () => {
+  it('refuses the key as unknown, saying why it was not recorded', () => {
+    const key = ed25519Blob()
+    const dir = mkdtempSync(path.join(tmpdir(), 'govnet-kh-ro-'))
+    try {
+      // A directory where the file should be: appending fails with EISDIR, also for root.
+      const file = path.join(dir, 'known_hosts')
+      mkdirSync(file)
+      const policy = new HostKeyPolicy(KnownHosts.parse(file, ''), true)
+      expect(() => policy.verify('h', '10.0.0.1', 22, key)).toThrow(msg.hostKeyNotRecorded('h', 'ssh-ed25519', hostKeyFingerprint(key), file, 'EISDIR').message)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
