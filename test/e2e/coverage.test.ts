@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {coverageMessages} from '../../src/messages'
 import {fixtures, govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
+import {expectError, expectJsonError} from '../helpers/expect-error'
 
 const NODES = `id,name,division,tier,role,mgmt_address,ssh_port,platform,uplink,bandwidth_mbps,status,tags
 cnty-441900,东莞市汇聚,441900,county,aggregation,10.44.19.100,22,huawei-vrp,,1000,active,backbone
@@ -71,17 +72,11 @@ describe('govnet coverage', () => {
 
   it('refuses bad --under, --fresh and --level values with one line naming the flag, changing nothing', () => {
     const before = snapshot(db)
-    const notAbove = govnet(['coverage', '--db', db, '--level', 'county', '--under', '441900'])
-    expect(notAbove.code).toBe(3)
-    expect(notAbove.stderr).toBe(`error: ${coverageMessages.underNotAboveLevel('441900', 'county', 'county').message}\n`)
-    const unknown = govnet(['coverage', '--db', db, '--under', '99'])
-    expect(unknown.code).toBe(3)
-    expect(unknown.stderr).toBe(`error: ${coverageMessages.underNotInInventory('99').message}\n`)
-    const unknownJson = govnet(['coverage', '--db', db, '--under', '99', '--json'])
-    expect(json(unknownJson).error).toEqual({message: coverageMessages.underNotInInventory('99').message, exit: 3, details: []})
-    const fresh = govnet(['coverage', '--db', db, '--fresh', 'yesterday'])
-    expect(fresh.code).toBe(3)
-    expect(fresh.stderr).toBe(`error: ${coverageMessages.invalidFreshness('yesterday').message}\n`)
+    expectError(govnet(['coverage', '--db', db, '--level', 'county', '--under', '441900']), coverageMessages.underNotAboveLevel('441900', 'county', 'county'))
+    expectError(govnet(['coverage', '--db', db, '--under', '99']), coverageMessages.underNotInInventory('99'))
+    expectJsonError(govnet(['coverage', '--db', db, '--under', '99', '--json']), coverageMessages.underNotInInventory('99'))
+    expectError(govnet(['coverage', '--db', db, '--under', '44.1']), coverageMessages.invalidUnder('"44.1" is not a division code: digits only'))
+    expectError(govnet(['coverage', '--db', db, '--fresh', 'yesterday']), coverageMessages.invalidFreshness('yesterday'))
     const level = govnet(['coverage', '--db', db, '--level', 'township'])
     expect(level.code).toBe(2)
     expect(level.stderr.replace(/\s*›\s*/g, ' ')).toContain('Expected --level=township to be one of: province, prefecture, county')

@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {divisionMessages, inventoryMessages} from '../../src/messages'
 import {fixtures, govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
+import {expectError, expectJsonError} from '../helpers/expect-error'
 
 const sample = path.join(fixtures, 'divisions-sample.csv')
 
@@ -86,17 +87,16 @@ describe('govnet division', () => {
   })
 
   it('exits 4 for an unknown division and 3 for a malformed code', () => {
-    const missing = govnet(['division', 'show', '4499', '--db', db])
-    expect(missing.code).toBe(4)
-    expect(missing.stderr.trim()).toBe(`error: ${divisionMessages.divisionNotFound('4499').message}`)
-    const missingJson = govnet(['division', 'show', '4499', '--db', db, '--json'])
-    expect(json(missingJson).error).toEqual({message: divisionMessages.divisionNotFound('4499').message, exit: 4, details: []})
-    const malformed = govnet(['division', 'list', '--parent', '44-1', '--db', db])
-    expect(malformed.code).toBe(3)
-    expect(malformed.stderr.trim()).toBe('error: --parent: "44-1" is not a division code: digits only')
-    const badLevel = govnet(['division', 'list', '--parent', '4419', '--level', 'province', '--db', db])
-    expect(badLevel.code).toBe(3)
-    expect(badLevel.stderr.trim()).toBe(`error: ${divisionMessages.levelNotBelowParent('4419', 'prefecture', 'province').message}`)
+    expectError(govnet(['division', 'show', '4499', '--db', db]), divisionMessages.divisionNotFound('4499'))
+    expectJsonError(govnet(['division', 'show', '4499', '--db', db, '--json']), divisionMessages.divisionNotFound('4499'))
+    expectError(
+      govnet(['division', 'list', '--parent', '44-1', '--db', db]),
+      divisionMessages.invalidCode('--parent', '"44-1" is not a division code: digits only'),
+    )
+    expectError(
+      govnet(['division', 'list', '--parent', '4419', '--level', 'province', '--db', db]),
+      divisionMessages.levelNotBelowParent('4419', 'prefecture', 'province'),
+    )
   })
 
   it('rejects an unknown --level value before touching the inventory', () => {
@@ -109,21 +109,19 @@ describe('govnet division', () => {
     const before = snapshot(db)
     const file = path.join(dir, 'bad.csv')
     writeFileSync(file, 'code,name\r\n4401999,七位\r\n990101,无父\r\n')
-    const result = govnet(['division', 'import', '--db', db, '--file', file])
-    expect(result.code).toBe(3)
-    const expected = inventoryMessages.invalidImport(file, [
-      {row: 1, field: 'code', message: '"4401999" is not a division code: it must have 2, 4, 6, 9 or 12 digits'},
-      {row: 2, field: 'code', message: divisionMessages.parentMissing('990101', '9901')},
-    ])
-    expect(result.stderr).toBe([...expected.details.map((line) => `  ${line}`), `error: ${expected.message}`, ''].join('\n'))
+    expectError(
+      govnet(['division', 'import', '--db', db, '--file', file]),
+      inventoryMessages.invalidImport(file, [
+        {row: 1, field: 'code', message: '"4401999" is not a division code: it must have 2, 4, 6, 9 or 12 digits'},
+        {row: 2, field: 'code', message: divisionMessages.parentMissing('990101', '9901')},
+      ]),
+    )
     expect(snapshot(db)).toBe(before)
   })
 
   it('refuses to import into an inventory that does not exist, creating nothing', () => {
     const missing = path.join(dir, 'missing.db')
-    const result = govnet(['division', 'import', '--db', missing, '--file', sample])
-    expect(result.code).toBe(6)
-    expect(result.stderr).toBe(`error: ${inventoryMessages.inventoryMissing(missing).message}\n`)
+    expectError(govnet(['division', 'import', '--db', missing, '--file', sample]), inventoryMessages.inventoryMissing(missing))
     expect(snapshot(missing)).toBe('absent')
   })
 
@@ -131,9 +129,10 @@ describe('govnet division', () => {
     const before = snapshot(db)
     const file = path.join(dir, 'header.csv')
     writeFileSync(file, 'code,name,level\n11,北京市,province\n')
-    const result = govnet(['division', 'import', '--db', db, '--file', file, '--json'])
-    expect(result.code).toBe(3)
-    expect(json(result).error.details).toEqual(['level: unknown column; expected columns: code, name'])
+    expectJsonError(
+      govnet(['division', 'import', '--db', db, '--file', file, '--json']),
+      inventoryMessages.invalidImport(file, [{field: 'level', message: 'unknown column; expected columns: code, name'}]),
+    )
     expect(snapshot(db)).toBe(before)
   })
 })

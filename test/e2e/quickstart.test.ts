@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {inventoryMessages} from '../../src/messages'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {fileBytes, snapshot} from '../helpers/db'
+import {expectError} from '../helpers/expect-error'
 
 describe('govnet quickstart', () => {
   let dir: string
@@ -66,9 +67,7 @@ describe('govnet quickstart', () => {
     const notDb = path.join(dir, 'notes.txt')
     writeFileSync(notDb, 'not a database\n'.repeat(100))
     const before = fileBytes(notDb)
-    const result = govnet(['quickstart', '--db', notDb])
-    expect(result.code).toBe(6)
-    expect(result.stderr).toBe(`error: ${inventoryMessages.notAnInventory(notDb, 'not an SQLite database').message}\n`)
+    expectError(govnet(['quickstart', '--db', notDb]), inventoryMessages.notAnInventory(notDb, 'not an SQLite database'))
     expect(fileBytes(notDb).equals(before)).toBe(true)
   })
 })
