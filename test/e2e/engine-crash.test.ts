@@ -1,7 +1,8 @@
 /**
  * An engine killed in the middle of `govnet tenant up`, and the recovery the README documents
  * ("Running the real Pulumi engine" → "When an up was killed"): `pulumi cancel` removes the lock
- * the dead run left on the stack, and the next `tenant up` repairs both the inventory and the state.
+ * the dead run left on the stack, `govnet tenant refresh` drops the creates it left pending, and
+ * the next `tenant up` repairs both the inventory and the state.
  *
  * To kill it at a known point, the test holds the inventory's write lock once the engine has
  * started: the dynamic provider's first create then waits on SQLite's busy timeout, and govnet
@@ -51,7 +52,7 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
   const pulumiInWorkspace = (...args: string[]) => {
     const result = spawnSync(path.join(inventory.bin, 'pulumi'), [...args, '--stack', TENANT], {
       cwd: path.join(govnetDir(), 'workspaces', TENANT),
-      env: {...process.env, ...inventory.env, PULUMI_CONFIG_PASSPHRASE_FILE: path.join(govnetDir(), 'pulumi-passphrase')} as NodeJS.ProcessEnv,
+      env: {...process.env, ...inventory.env},
       encoding: 'utf8',
       timeout: 5 * 60_000,
     })
@@ -101,11 +102,12 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
     expect(held().subnets).toEqual(before.subnets)
   }, ENGINE_TEST_TIMEOUT)
 
-  it('after `pulumi cancel` and `pulumi refresh --clear-pending-creates` as documented, up repairs inventory and state; destroy then releases everything', async () => {
+  it('after `pulumi cancel` and `govnet tenant refresh` as documented, up repairs inventory and state; destroy then releases everything', async () => {
     const orphaned = held()
     pulumiInWorkspace('cancel', '--yes')
     expect(lockFiles()).toEqual([])
-    pulumiInWorkspace('refresh', '--yes', '--clear-pending-creates')
+    const refreshed = await engine('tenant', 'refresh', TENANT, '--json')
+    if (refreshed.code !== 0) expect.fail(`exit ${refreshed.code}\n${refreshed.stdout}\n${refreshed.stderr}`)
     expect(pendingOperations()).toEqual([])
 
     const repaired = await engine('tenant', 'up', TENANT, '--json')
