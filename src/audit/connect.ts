@@ -31,6 +31,8 @@ export interface ConnectOptions {
   keepaliveIntervalMs: number
   /** Aborting destroys the connection(s) and rejects with the signal's reason. */
   signal?: AbortSignal
+  /** Share bastion connections between the nodes of a run; without it each node opens its own. */
+  jumpHosts?: JumpHosts
 }
 
 /** A ready SSH connection to a node, perhaps through a jump host. `close()` ends both politely, `destroy()` at once. */
@@ -74,9 +76,14 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
       dropped: direct.dropped,
     }
   }
-  const bastion = await connectHop(options.jump, {...options, algorithms: undefined})
+  const shared = options.jumpHosts !== undefined
+  const bastion = shared ? await options.jumpHosts!.get(options.jump, options.signal) : await connectHop(options.jump, {...options, algorithms: undefined})
+  // A shared bastion connection outlives this node: only a bastion opened for this node alone is closed with it.
+  const endBastion = (how: 'end' | 'destroy') => {
+    if (!shared) bastion.client[how]()
+  }
   try {
-    const channel = await openForward(bastion.client, options.jump, options.target, options.signal)
+    const channel = await openForward(bastion, options.jump, options.target, options.signal)
     const target = await connectHop(options.target, options, channel)
     return {
       client: target.client,
@@ -84,26 +91,76 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
       jumpHostKeySha256: bastion.hostKeySha256,
       close: () => {
         target.client.end()
-        bastion.client.end()
+        endBastion('end')
       },
       destroy: () => {
         target.client.destroy()
-        bastion.client.destroy()
+        endBastion('destroy')
       },
       dropped: () => target.dropped() ?? bastion.dropped(),
     }
   } catch (error) {
-    bastion.client.end()
+    endBastion('end')
     throw error
   }
 }
 
-function openForward(bastion: Client, jump: Hop, target: Hop, signal?: AbortSignal): Promise<ClientChannel> {
+/**
+ * Bastion connections shared by every node behind the same jump host during a run, as OpenSSH's
+ * ControlMaster shares one: one login and one host-key check per bastion instead of one per node, and
+ * no burst of unauthenticated connections for the bastion's MaxStartups to drop. A connection that
+ * failed or dropped is replaced by the next node that needs it. `closeAll()` ends them.
+ */
+export class JumpHosts {
+  private readonly connections = new Map<string, Promise<ReadyHop>>()
+
+  constructor(private readonly options: Pick<ConnectOptions, 'credentials' | 'hostKeys' | 'connectTimeoutMs' | 'keepaliveIntervalMs'>) {}
+
+  /** The ready connection to `hop`; waiting for it stops when `signal` aborts, the connection attempt does not. */
+  async get(hop: Hop, signal?: AbortSignal): Promise<ReadyHop> {
+    const key = `${describeHop(hop)} ${hop.pinnedHostKey ?? ''}`
+    let pending = this.connections.get(key)
+    if (pending) {
+      const ready = await pending.catch(() => undefined)
+      if (!ready || !ready.isUp()) {
+        if (this.connections.get(key) === pending) this.connections.delete(key)
+        pending = undefined
+      }
+    }
+    if (!pending) {
+      pending = connectHop(hop, {...this.options, target: hop})
+      this.connections.set(key, pending)
+      const attempt = pending
+      attempt.catch(() => {
+        if (this.connections.get(key) === attempt) this.connections.delete(key)
+      })
+    }
+    return signal ? abortable(pending, signal) : pending
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.connections.values()]
+    this.connections.clear()
+    for (const pending of all) (await pending.catch(() => undefined))?.client.end()
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
   return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, {once: true})
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+function openForward(bastion: ReadyHop, jump: Hop, target: Hop, signal?: AbortSignal): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    if (!bastion.isUp()) return reject(bastion.dropped() ?? msg.closedBeforeReady(describeHop(jump)))
     const onAbort = () => reject(signal!.reason)
     signal?.addEventListener('abort', onAbort, {once: true})
     // The originator address is informational for the bastion's logs; OpenSSH does not check it.
-    bastion.forwardOut('127.0.0.1', 0, target.host, target.port, (error, channel) => {
+    bastion.client.forwardOut('127.0.0.1', 0, target.host, target.port, (error, channel) => {
       signal?.removeEventListener('abort', onAbort)
       if (!error) return resolve(channel)
       const refused = /refused/i.test(error.message)
@@ -134,7 +191,10 @@ const OFFER_CATEGORY: Record<AlgorithmCategory, {error: RegExp; debug: string[]}
 interface ReadyHop {
   client: Client
   hostKeySha256: string
+  /** Why the connection broke after it was ready, if it did. */
   dropped: () => SshError | undefined
+  /** False once the connection has closed. */
+  isUp: () => boolean
 }
 
 function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<ReadyHop> {
@@ -170,6 +230,7 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
   }
   return new Promise((resolve, reject) => {
     let settled = false
+    let closed = false
     let dropped: SshError | undefined
     const settle = (error?: SshError) => {
       if (settled) return
@@ -180,7 +241,7 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
         client.destroy()
         reject(error)
       } else {
-        resolve({client, hostKeySha256: seen.hostKeySha256!, dropped: () => dropped})
+        resolve({client, hostKeySha256: seen.hostKeySha256!, dropped: () => dropped, isUp: () => !closed})
       }
     }
     const onAbort = () => settle(options.signal!.reason as SshError)
@@ -192,7 +253,10 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
         if (settled) dropped ??= classified
         else settle(classified)
       })
-      .on('close', () => settle(msg.closedBeforeReady(name)))
+      .on('close', () => {
+        closed = true
+        settle(msg.closedBeforeReady(name))
+      })
     client.connect(config)
   })
 }

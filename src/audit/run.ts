@@ -5,7 +5,7 @@ import {NodeAccessRepository} from '../inventory/node-access'
 import {NodeFilter, NodeRepository} from '../inventory/nodes'
 import {auditMessages as msg} from '../messages'
 import {accessAlgorithms, JumpHost, NodeAccess, parseJump} from './access'
-import {connect, describeHop, Hop, SshConnection} from './connect'
+import {connect, describeHop, Hop, JumpHosts, SshConnection} from './connect'
 import {Credentials} from './credentials'
 import {HOST_KEY_SSH_ERROR_CODES, isSshError, SshError, SshErrorCode} from './errors'
 import {HostKeyPolicy} from './known-hosts'
@@ -145,21 +145,27 @@ export async function auditInventory(
 export async function runAudit(targets: readonly AuditTarget[], options: AuditRunOptions): Promise<AuditSummary> {
   options.onStart?.(targets.length)
   const stop = options.abort ? AbortSignal.any([options.stop ?? new AbortController().signal, options.abort]) : options.stop
-  const pool = await runPool(targets, (target) => auditNode(target, options), {
-    concurrency: options.concurrency,
-    stop,
-    onSettled: (_target, result) => {
-      if (result === undefined) return
-      options.record(toAuditRecord(result))
-      options.onResult?.(result)
-    },
-  })
+  const jumpHosts = new JumpHosts(options)
+  let pool: Awaited<ReturnType<typeof runPool<AuditTarget, NodeAuditResult | undefined>>>
+  try {
+    pool = await runPool(targets, (target) => auditNode(target, options, jumpHosts), {
+      concurrency: options.concurrency,
+      stop,
+      onSettled: (_target, result) => {
+        if (result === undefined) return
+        options.record(toAuditRecord(result))
+        options.onResult?.(result)
+      },
+    })
+  } finally {
+    await jumpHosts.closeAll()
+  }
   const results = pool.results.filter((result): result is NodeAuditResult => result !== undefined)
   return summarize(targets, results, Boolean(options.stop?.aborted || options.abort?.aborted))
 }
 
 /** One node, with at most one retry. Undefined when the run was aborted while it was in flight. */
-async function auditNode(target: AuditTarget, options: AuditRunOptions): Promise<NodeAuditResult | undefined> {
+async function auditNode(target: AuditTarget, options: AuditRunOptions, jumpHosts: JumpHosts): Promise<NodeAuditResult | undefined> {
   const {node, access} = target
   const startedAt = nowIso()
   const started = performance.now()
@@ -217,6 +223,7 @@ async function auditNode(target: AuditTarget, options: AuditRunOptions): Promise
         connectTimeoutMs: options.connectTimeoutMs,
         keepaliveIntervalMs,
         signal,
+        jumpHosts,
       })
       const profile = await (options.runProfile ?? defaultRunProfile)(connection.client, options.platform ?? node.platform, {
         commandTimeoutMs: options.commandTimeoutMs,

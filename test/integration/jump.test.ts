@@ -116,6 +116,16 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
     expect(json(result).results[0]).toMatchObject({outcome: 'ok', via: jumpFlag()})
   })
 
+  it('logs in to the bastion once per run and forwards every node behind it through that connection', () => {
+    const logBefore = bastion.log().length
+    const result = govnet(['audit', '--node', 'behind-bastion', '--node', 'own-jump', '--user', target.user, '--jump', jumpFlag(), ...auditArgs()])
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    expect(json(result).reached).toBe(2)
+    const log = bastion.log().slice(logBefore)
+    expect(log.match(/Accepted publickey for /g)).toHaveLength(1)
+    expect(log.match(/server_request_direct_tcpip: originator/g)).toHaveLength(2)
+  })
+
   it("refuses a bastion whose host key is unknown, and never contacts the target", () => {
     const onlyTarget = path.join(tmp.dir, 'known_hosts_target_only')
     writeFileSync(onlyTarget, `${knownHostsLine(target)}\n`)
