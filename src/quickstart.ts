@@ -31,6 +31,7 @@ export const NEXT_STEPS = [
   'govnet tenant list --level 3                   # level-3 cloud tenants',
   'govnet tenant check <id>                       # a tenant against its MLPS baseline',
   'govnet changes list --since 1h                 # what quickstart wrote',
+  'govnet metrics serve                           # coverage, node and tenant metrics for Prometheus',
 ]
 
 /**
