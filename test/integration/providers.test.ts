@@ -111,7 +111,7 @@ describe('zone subnets', () => {
     )
   })
 
-  it('diff: the actor and the inventory path never change a subnet; its size replaces it, deleting first', async () => {
+  it('diff: the actor never changes a subnet, a moved inventory updates it, its size replaces it (deleting first)', async () => {
     seed(['10.20.0.0/22'])
     const {outs} = await providers.zoneSubnetProvider.create(subnet('alpha', 'service'))
     expect(await providers.zoneSubnetProvider.diff('alpha/service', outs, {...subnet('alpha', 'service'), actor: 'someone-else'})).toEqual({
@@ -124,8 +124,10 @@ describe('zone subnets', () => {
       replaces: ['prefix'],
       deleteBeforeReplace: true,
     })
-    const updated = await providers.zoneSubnetProvider.update('alpha/service', outs, {...subnet('alpha', 'service'), actor: 'other'})
-    expect(updated.outs).toEqual({...outs, actor: 'other'})
+    const moved = {...subnet('alpha', 'service'), inventoryPath: '/srv/govnet/govnet.db'}
+    expect(await providers.zoneSubnetProvider.diff('alpha/service', outs, moved)).toEqual({changes: true, replaces: [], deleteBeforeReplace: false})
+    const updated = await providers.zoneSubnetProvider.update('alpha/service', outs, moved)
+    expect(updated.outs).toEqual({...outs, inventoryPath: '/srv/govnet/govnet.db'})
   })
 
   it('two tenants racing (two processes) for the last block: exactly one gets it', async () => {

@@ -54,8 +54,11 @@ function withInventory<T>(inputs: InventoryInputs, fn: (repository: AllocationRe
   }
 }
 
-/** Properties whose change is not a change of the resource. */
-const IGNORED = new Set(['actor', 'inventoryPath', '__provider'])
+/**
+ * Properties whose change is not a change of the resource. A moved inventory (inventoryPath) is an
+ * update, so that the state learns the new path before a later destroy needs it.
+ */
+const IGNORED = new Set(['actor', '__provider'])
 
 function changedKeys(olds: object, news: object): string[] {
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)])
@@ -84,7 +87,7 @@ export function diffZoneSubnet(olds: ZoneSubnetOutputs, news: ZoneSubnetInputs):
   return diffBy(olds, news, ZONE_SUBNET_REPLACE_ON)
 }
 
-/** Only the actor or the inventory path changed: nothing to write. */
+/** Only the inventory path changed (the allocation itself is replaced, never updated): nothing to write. */
 export function updateZoneSubnet(olds: ZoneSubnetOutputs, news: ZoneSubnetInputs): pulumi.dynamic.UpdateResult<ZoneSubnetOutputs> {
   return {outs: {...news, cidr: olds.cidr}}
 }
