@@ -35,7 +35,7 @@ export interface ConnectOptions {
   jumpHosts?: JumpHosts
 }
 
-/** A ready SSH connection to a node, perhaps through a jump host. `close()` ends both politely, `destroy()` at once. */
+/** A ready SSH connection to a node, perhaps through a jump host. `close()` ends it politely, `destroy()` at once; a shared bastion connection stays open for the other nodes. */
 export interface SshConnection {
   client: Client
   hostKeySha256: string

@@ -21,6 +21,17 @@ import {descendants, generateKey, knownHostsLine, silentListener, Sshd, sshdAvai
 const sshd = sshdAvailability()
 if (!sshd.available) console.warn(`skipping OpenSSH tests: ${sshd.reason}`)
 
+/** Signal a process that may have exited meanwhile (a previous test's session winding down). */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false
+    throw error
+  }
+}
+
 describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-back against a real sshd', () => {
   const tmp = tempDir('govnet-audit-run-')
   let server: Sshd
@@ -139,8 +150,7 @@ describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-
     // Once logged in, freeze the sshd processes serving the connection: the TCP connection stays open, nothing answers.
     const freezeThenRun: RunProfile = async (client, platform, profileOptions) => {
       for (const pid of descendants(server.pid)) {
-        process.kill(pid, 'SIGSTOP')
-        frozen.add(pid)
+        if (signal(pid, 'SIGSTOP')) frozen.add(pid)
       }
       return runProfile(client, platform, profileOptions)
     }
@@ -148,7 +158,7 @@ describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-
       const summary = await runAudit(targets(['reachable']), options({keepaliveIntervalMs: 200, runProfile: freezeThenRun}))
       expect(summary.results[0]).toMatchObject({outcome: 'timeout', reason: msg.keepaliveTimeout(`${server.user}@127.0.0.1:${server.port}`).message})
     } finally {
-      for (const pid of frozen) process.kill(pid, 'SIGCONT')
+      for (const pid of frozen) signal(pid, 'SIGCONT')
     }
   })
 
