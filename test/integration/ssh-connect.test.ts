@@ -186,6 +186,14 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
     }
   })
 
+  it('names the host key algorithms the device offered when none is in common', async () => {
+    const error = await expectSshError(connect(options({algorithms: {hostKey: 'ecdsa-sha2-nistp256'}})))
+    expect(error.code).toBe('algorithm-mismatch')
+    expect(error.offered?.['host key']).toEqual([server.hostKey.type])
+    expect(error.message).toBe(msg.algorithmMismatch(describeHop(hop), 'host key', error.offered!).message)
+    expect(error.message).toContain(`the device offered ${server.hostKey.type}`)
+  })
+
   it('fails with closed when the peer hangs up before its banner', async () => {
     const server = net.createServer((socket) => socket.destroy())
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
