@@ -13,8 +13,12 @@ import {RegionRepository} from '../inventory/regions'
  * record checks; preview and up refuse to start when it fails).
  */
 export function preflightTenant(inventory: Inventory, tenant: Tenant, target: Target = 'local'): PreflightResult {
-  const args = stackArgs(inventory, tenant, target)
-  return preflight(tenant, args.region, args.controls, {usage: args.usage, target})
+  return preflightOf(stackArgs(inventory, tenant, target))
+}
+
+/** The pre-flight of what the stack would be built from. */
+export function preflightOf(args: StackArgs): PreflightResult {
+  return preflight(args.tenant, args.region, args.controls, {usage: args.usage, target: args.target})
 }
 
 export type StackArgs = Omit<GovTenantArgs, 'region'> & {region: GovTenantArgs['region'] | undefined}

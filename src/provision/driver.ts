@@ -2,13 +2,13 @@ import {CommandError, LocalWorkspace, OutputMap, Stack} from '@pulumi/pulumi/aut
 import path from 'node:path'
 
 import {GovTenantArgs, tenantProgram} from '../../stacks/tenant'
-import {failedFindings, preflight, Target} from '../domain/preflight'
+import {failedFindings, Target} from '../domain/preflight'
 import {TenantStatus} from '../domain/tenants'
 import {Inventory, nowIso} from '../inventory/db'
 import {Operation, ProvisioningRecord, ProvisioningRepository} from '../inventory/provisioning'
 import {TenantRepository} from '../inventory/tenants'
 import * as msg from '../messages/provision'
-import {stackArgs} from './context'
+import {preflightOf, stackArgs} from './context'
 import {firstLine, locateEngine} from './engine'
 import {ensureState, passphraseEnv, PROJECT_NAME, provisionPaths, tenantWorkspace, writePolicyConfig} from './workspace'
 
@@ -38,6 +38,8 @@ export interface ProvisionResult {
 const STATUS_AFTER: Partial<Record<Operation, TenantStatus>> = {up: 'active', destroy: 'decommissioned'}
 /** Operations that run the program (and so the pre-flight and the policy pack). */
 const RUNS_PROGRAM: readonly Operation[] = ['preview', 'up']
+/** Operations that change resources: the tenant is `provisioning` while they run and `failed` when they fail. */
+const CHANGES_RESOURCES: readonly Operation[] = ['up', 'destroy']
 
 /**
  * Drive one tenant's stack through the Automation API: pre-flight first (nothing is created when
@@ -49,7 +51,7 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
   const tenant = tenants.require(request.tenantId)
   const args = stackArgs(inventory, tenant, request.target)
   if (RUNS_PROGRAM.includes(request.operation)) {
-    const check = preflight(tenant, args.region, args.controls, {usage: args.usage, target: request.target})
+    const check = preflightOf(args)
     if (!check.ok) throw msg.preflightFailed(tenant.id, failedFindings(check))
   }
   const engine = await locateEngine(env)
@@ -78,8 +80,9 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
     policyPacks: [paths.policyPack],
     policyPackConfigs: [writePolicyConfig(paths, tenant.id, {'extranet-only-ingress': {extranetRanges: args.region?.extranetRanges ?? []}})],
   }
+  const provisioning = new ProvisioningRepository(inventory)
   const record = (outcome: ProvisioningRecord['outcome'], reason: string | null, outputs: Record<string, unknown>) =>
-    new ProvisioningRepository(inventory).record({
+    provisioning.record({
       tenantId: tenant.id,
       target: request.target,
       stack: tenant.id,
@@ -90,14 +93,15 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
       outputs,
     })
 
-  if (request.operation !== 'preview' && request.operation !== 'refresh') tenants.setStatus(tenant.id, 'provisioning')
+  const changesResources = CHANGES_RESOURCES.includes(request.operation)
+  if (changesResources) tenants.setStatus(tenant.id, 'provisioning')
   let changes: Record<string, number>
   try {
     changes = await run(stack, request, policy)
   } catch (error) {
     const reason = failureReason(error)
-    record('failed', reason, new ProvisioningRepository(inventory).get(tenant.id)?.outputs ?? {})
-    if (request.operation !== 'preview' && request.operation !== 'refresh') tenants.setStatus(tenant.id, 'failed')
+    record('failed', reason, provisioning.get(tenant.id)?.outputs ?? {})
+    if (changesResources) tenants.setStatus(tenant.id, 'failed')
     throw msg.operationFailed(request.operation, tenant.id, reason)
   }
   const outputs = request.operation === 'destroy' ? {} : plainOutputs(await stack.outputs())
