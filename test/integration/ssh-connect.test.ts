@@ -1,11 +1,12 @@
 import {execFileSync, spawn} from 'node:child_process'
+import {once} from 'node:events'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import type {Client} from 'ssh2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {connect, ConnectOptions, describeHop, Hop} from '../../src/audit/connect'
+import {connect, ConnectOptions, describeHop, Hop, JumpHosts} from '../../src/audit/connect'
 import {authMethods, Credentials, resolveCredentials, Secret} from '../../src/audit/credentials'
 import {SshError} from '../../src/audit/errors'
 import {HostKeyPolicy, hostKeyFingerprint, KnownHosts} from '../../src/audit/known-hosts'
@@ -90,6 +91,22 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
       connection.close()
     } finally {
       agent.kill('SIGTERM')
+    }
+  })
+
+  it('shares one bastion connection between callers and reopens it once it dropped', async () => {
+    const jumpHosts = new JumpHosts({credentials: keyCredentials, hostKeys: options().hostKeys, connectTimeoutMs: 5000, keepaliveIntervalMs: 0})
+    try {
+      const [first, same] = await Promise.all([jumpHosts.get(hop), jumpHosts.get(hop)])
+      expect(same).toBe(first)
+      const closed = once(first.client, 'close')
+      first.client.destroy()
+      await closed
+      const reopened = await jumpHosts.get(hop)
+      expect(reopened).not.toBe(first)
+      expect(reopened.isUp()).toBe(true)
+    } finally {
+      await jumpHosts.closeAll()
     }
   })
 
