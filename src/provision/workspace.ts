@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {accessSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, existsSync, linkSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import * as msg from '../messages/provision'
@@ -60,14 +60,26 @@ export function passphraseEnv(paths: ProvisionPaths, env: NodeJS.ProcessEnv = pr
     return {}
   }
   mkdirSync(paths.root, {recursive: true, mode: 0o700})
-  try {
-    writeFileSync(paths.passphraseFile, `${randomBytes(32).toString('base64url')}\n`, {mode: 0o600, flag: 'wx'})
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  }
+  if (!existsSync(paths.passphraseFile)) createPassphraseFile(paths.passphraseFile)
   const mode = statSync(paths.passphraseFile).mode & 0o777
   if (mode & 0o077) throw msg.passphraseFileOpen(paths.passphraseFile, mode.toString(8))
   return {PULUMI_CONFIG_PASSPHRASE_FILE: paths.passphraseFile}
+}
+
+/**
+ * Write a new passphrase to a private temporary file, then link it into place: parallel first runs
+ * all end up with the same complete file, and none can read a half-written one.
+ */
+function createPassphraseFile(file: string): void {
+  const staging = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+  writeFileSync(staging, `${randomBytes(32).toString('base64url')}\n`, {mode: 0o600, flag: 'wx'})
+  try {
+    linkSync(staging, file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    unlinkSync(staging)
+  }
 }
 
 /** The node_modules that holds govnet's @pulumi/pulumi. */

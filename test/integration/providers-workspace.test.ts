@@ -3,8 +3,10 @@
  * the program directory the dynamic-provider plugin resolves @pulumi/pulumi from, finding the
  * Pulumi CLI, and the one-line reasons taken from an engine failure.
  */
-import {chmodSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {promisify} from 'node:util'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import * as msg from '../../src/messages/provision'
@@ -13,6 +15,7 @@ import {passphraseEnv, provisionPaths, tenantWorkspace} from '../../src/provisio
 import {repoRoot, tempDir} from '../helpers/cli'
 import {requireDist} from '../helpers/provision'
 
+const run = promisify(execFile)
 let dir: string
 let cleanup: () => void
 
@@ -43,6 +46,18 @@ describe('state and secrets next to the inventory', () => {
     expect(readFileSync(paths.passphraseFile, 'utf8')).toBe(first)
     chmodSync(paths.passphraseFile, 0o644)
     expect(() => passphraseEnv(paths, {})).toThrow(msg.passphraseFileOpen(paths.passphraseFile, '644'))
+  })
+
+  it('parallel first runs share one complete passphrase file and leave nothing else behind', async () => {
+    const paths = provisionPaths(path.join(dir, 'govnet.db'))
+    const script = `const w = require(${JSON.stringify(path.join(repoRoot, 'dist/src/provision/workspace.js'))})
+const paths = w.provisionPaths(${JSON.stringify(path.join(dir, 'govnet.db'))})
+w.passphraseEnv(paths, {})
+console.log(require('node:fs').readFileSync(paths.passphraseFile, 'utf8').trim())`
+    const seen = await Promise.all(Array.from({length: 4}, async () => (await run(process.execPath, ['-e', script])).stdout.trim()))
+    expect(new Set(seen).size).toBe(1)
+    expect(seen[0]).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(readdirSync(paths.root)).toEqual(['pulumi-passphrase'])
   })
 
   it("uses the user's passphrase or passphrase file as given", () => {
