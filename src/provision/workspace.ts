@@ -100,7 +100,12 @@ export function tenantWorkspace(paths: ProvisionPaths, tenantId: string): string
   } else if (existsSync(link)) {
     throw msg.workspaceOccupied(link)
   }
-  symlinkSync(target, link, 'dir')
+  try {
+    symlinkSync(target, link, 'dir')
+  } catch (error) {
+    // Another run for the same tenant made the link first.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !isSymlink(link) || readlinkSync(link) !== target) throw error
+  }
   return dir
 }
 
