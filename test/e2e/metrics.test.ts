@@ -56,6 +56,22 @@ describe('govnet metrics write', () => {
     expect(check.code).toBe(0)
   })
 
+  it.runIf(runPrometheusTests)('writes every division of the national edition with labels promtool accepts, and nothing per township', () => {
+    const national = path.join(tmp.dir, 'national.db')
+    expect(govnet(['init', '--db', national]).code).toBe(0)
+    expect(govnet(['division', 'import', '--db', national]).code).toBe(0)
+    const file = path.join(tmp.dir, 'national.prom')
+    expect(govnet(['metrics', 'write', file, '--db', national]).code).toBe(0)
+    const text = readFileSync(file, 'utf8')
+    const check = promtoolCheckMetrics(text)
+    expect(check.problems).toEqual([])
+    // The nation, 31 provinces, 342 prefectures and 2,978 counties of the 2023 edition; no township series.
+    const lines = text.split('\n').filter((line) => line.startsWith('govnet_coverage_townships{'))
+    expect(lines).toHaveLength(1 + 31 + 342 + 2978)
+    expect(lines.filter((line) => line.includes('level="township"'))).toEqual([])
+    expect(text).toContain('govnet_coverage_townships{level="nation",code="",name="全国"} 41352')
+  })
+
   it('fails with exit 3 and the catalog message when the directory does not exist', () => {
     const file = path.join(tmp.dir, 'no-such-dir', 'govnet.prom')
     const result = govnet(['metrics', 'write', file, '--db', dbPath])
