@@ -119,8 +119,3 @@ export const passphraseFileOpen = (file: string, mode: string) =>
 
 export const workspaceOccupied = (link: string) =>
   new GovnetError(`${link} exists and is not govnet's link to its node_modules: remove it`, ExitCode.dependency)
-
-export const tenantNotProvisionable = (tenant: string, status: string) =>
-  new GovnetError(`tenant ${tenant} is ${status}: set its status back to requested before provisioning it again`, ExitCode.conflict)
-
-export const unknownTarget = (target: string) => new GovnetError(`--target: "${target}" is not one of local, openstack`, ExitCode.invalid)
