@@ -5,12 +5,14 @@ import type {Inventory} from './inventory/db'
 import {bundledPackage, DivisionImporter, DivisionImportResult, packageSource} from './inventory/division-import'
 import {ImportFile, ImportResult, readImportFile} from './inventory/import-file'
 import {importNodes} from './inventory/nodes'
+import {importRegions} from './inventory/regions'
 import {importTenants} from './inventory/tenants'
 import {samplesDir} from './paths'
 
-/** The samples quickstart loads, in order (nodes need the divisions; tenants stand alone). */
+/** The samples quickstart loads, in order (nodes need the divisions; tenants are placed in the regions). */
 const SAMPLES: ReadonlyArray<{entity: string; file: string; load: (inventory: Inventory, file: ImportFile, options: {update: boolean}) => ImportResult}> = [
   {entity: 'node', file: 'nodes.csv', load: importNodes},
+  {entity: 'region', file: 'regions.json', load: importRegions},
   {entity: 'tenant', file: 'tenants.csv', load: importTenants},
 ]
 

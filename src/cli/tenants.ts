@@ -2,8 +2,10 @@ import {Flags} from '@oclif/core'
 
 import {RawRecord} from '../domain/fields'
 import {BaselineControl, ControlResult, LevelSummary} from '../domain/mlps'
+import {PreflightFinding} from '../domain/preflight'
 import {EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
 import {TenantCheckResult} from '../inventory/tenants'
+import type {TenantReadiness} from '../provision/check'
 import {renderFields, renderTable} from './table'
 
 /**
@@ -105,6 +107,29 @@ export function renderLevelTable(levels: readonly LevelSummary[]): string {
     ],
     levels,
   )
+}
+
+/** The record check, then the pre-flight findings, then one verdict line. */
+export function renderReadiness(check: TenantReadiness): string {
+  const records = renderCheck(check)
+  const preflight = renderTable<PreflightFinding>(
+    [
+      {header: `PRE-FLIGHT (${check.preflight.target})`, value: (f) => f.check},
+      {header: 'STATUS', value: (f) => (f.ok ? 'pass' : 'fail')},
+      {header: 'WHY', value: (f) => f.message},
+    ],
+    check.preflight.findings,
+  )
+  const preflightFailures = check.preflight.findings.filter((f) => !f.ok).map((f) => f.check)
+  const verdict =
+    preflightFailures.length === 0
+      ? `pre-flight for the ${check.preflight.target} target passes`
+      : `pre-flight for the ${check.preflight.target} target fails: ${preflightFailures.join(', ')}`
+  return `${records}
+
+${preflight}
+
+${verdict}`
 }
 
 /** One block per control: a human reader wants the requirement and its source in full. */

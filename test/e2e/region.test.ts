@@ -1,9 +1,11 @@
+import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {formatProblem} from '../../src/errors'
 import {inventoryMessages} from '../../src/messages'
 import * as regionMsg from '../../src/messages/regions'
+import {samplesDir} from '../../src/paths'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
@@ -72,5 +74,44 @@ describe('govnet region', () => {
     expect(run(...ADD).code).toBe(0)
     expect(json(run('region', 'remove', 'gz-1', '--json'))).toMatchObject({id: 'gz-1'})
     expect(json(run('region', 'list', '--json'))).toEqual([])
+  })
+})
+
+describe('govnet region import', () => {
+  const samples = path.join(samplesDir, 'regions.json')
+
+  it('imports the sample regions, then refuses them again without --update and leaves them unchanged with it', () => {
+    expect(json(run('region', 'import', '--file', samples, '--json'))).toMatchObject({created: 5, updated: 0, unchanged: 0, dryRun: false})
+    expect(json(run('region', 'list', '--json')).map((r: {id: string}) => r.id)).toEqual(['bj-1', 'gd-dg-1', 'gd-gz-1', 'gs-1', 'hi-1'])
+    const before = snapshot(db)
+    expectError(
+      run('region', 'import', '--file', samples),
+      regionMsg.importedRegionsExist(samples, ['bj-1', 'gd-gz-1', 'gd-dg-1', 'hi-1', 'gs-1'].map((id, i) => ({row: i + 1, id}))),
+    )
+    expect(json(run('region', 'import', '--file', samples, '--update', '--json'))).toMatchObject({created: 0, updated: 0, unchanged: 5})
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('updates a changed region with --update and logs the change', () => {
+    const file = path.join(path.dirname(db), 'regions.csv')
+    writeFileSync(file, 'id,name,pools,vcpu,ram_gib,storage_gib,max_level\ngz-1,广州一区,"10.20.0.0/22,10.21.0.0/24",100,400,10000,3\n')
+    expect(json(run('region', 'import', '--file', file, '--json'))).toMatchObject({created: 1})
+    writeFileSync(file, 'id,name,pools,vcpu,ram_gib,storage_gib,max_level\ngz-1,广州一区,"10.20.0.0/22,10.21.0.0/24",200,400,10000,3\n')
+    expect(json(run('region', 'import', '--file', file, '--update', '--json'))).toMatchObject({created: 0, updated: 1})
+    expect(json(run('region', 'show', 'gz-1', '--json'))).toMatchObject({capacityVcpu: 200})
+    expect(json(run('changes', 'list', '--entity', 'region', '--id', 'gz-1', '--json')).map((c: {action: string}) => c.action)).toEqual(['update', 'create'])
+  })
+
+  it('reports every bad row with its field and writes nothing', () => {
+    const file = path.join(path.dirname(db), 'bad.csv')
+    writeFileSync(file, 'id,name,pools,vcpu,ram_gib,storage_gib,max_level\nok-1,好,10.1.0.0/16,1,1,1,3\nBad Id,x,10.2.0.0/16,1,1,1,3\nok-2,y,10.3.0.1/16,1,1,1,5\n')
+    const before = snapshot(db)
+    const result = run('region', 'import', '--file', file)
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^ {2}row 2, id: /m)
+    expect(result.stderr).toMatch(/^ {2}row 3, pools: /m)
+    expect(result.stderr).toContain(`  row 3, max_level: ${regionMsg.ratingNotHosted(5)}`)
+    expect(result.stderr).toContain(`error: ${file}: 3 problem(s) in 2 row(s); nothing was written`)
+    expect(snapshot(db)).toBe(before)
   })
 })

@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {ControlResult} from '../../src/domain/mlps'
 import {Tenant} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
-import {TenantCheckResult} from '../../src/inventory/tenants'
+import type {TenantReadiness} from '../../src/provision/check'
 import {samplesDir} from '../../src/paths'
 import {inventoryMessages, nodeMessages, tenantMessages} from '../../src/messages'
 import {govnet, json, tempDir} from '../helpers/cli'
@@ -201,7 +201,11 @@ describe('tenant import', () => {
 })
 
 describe('tenant check', () => {
+  /** The sample regions, so that the provisioning pre-flight has a region to check against. */
+  const addRegions = () => expect(run('region', 'import', '--file', path.join(samplesDir, 'regions.json')).code).toBe(0)
+
   it('reports each control and exits 7 when one fails, as text and as JSON', () => {
+    addRegions()
     addZhengzhao({status: 'active', 'assessed-on': '2025-11-25'})
     const text = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-26')
     expect(text.code).toBe(7)
@@ -211,8 +215,9 @@ describe('tenant check', () => {
 
     const result = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-26', '--json')
     expect(result.code).toBe(7)
-    const check = json<TenantCheckResult>(result)
-    expect(Object.keys(check).sort()).toEqual(['failed', 'level', 'passed', 'results', 'status', 'tenant', 'today'])
+    const check = json<TenantReadiness>(result)
+    expect(Object.keys(check).sort()).toEqual(['failed', 'level', 'passed', 'preflight', 'results', 'status', 'tenant', 'today'])
+    expect(check.preflight).toMatchObject({target: 'local', ok: true})
     expect(check).toMatchObject({tenant: 'gd-gat-zhengzhao', level: 3, status: 'active', today: '2026-11-26', passed: false, failed: ['assessment-interval', 'filing']})
     for (const r of check.results) expect(Object.keys(r).sort()).toEqual(['controlId', 'reason', 'status', 'title'])
     const statuses = new Set(check.results.map((r: ControlResult) => r.status))
@@ -220,10 +225,27 @@ describe('tenant check', () => {
   })
 
   it('exits 0 when nothing fails', () => {
+    addRegions()
     addZhengzhao({status: 'active', 'assessed-on': '2025-11-25', 'filing-number': '44000043001-23001'})
     const result = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25', '--json')
     expect(result.code).toBe(0)
-    expect(json<TenantCheckResult>(result)).toMatchObject({passed: true, failed: []})
+    expect(json<TenantReadiness>(result)).toMatchObject({passed: true, failed: [], preflight: {ok: true}})
+  })
+
+  it('fails the pre-flight (exit 7) when the record passes but the region cannot host the tenant', () => {
+    addZhengzhao({status: 'active', 'assessed-on': '2025-11-25', 'filing-number': '44000043001-23001'})
+    const unknownRegion = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25', '--json')
+    expect(unknownRegion.code).toBe(7)
+    const report = json<TenantReadiness>(unknownRegion)
+    expect(report).toMatchObject({passed: false, failed: [], preflight: {target: 'local', ok: false}})
+    expect(report.preflight.findings.filter((f) => !f.ok).map((f) => f.check)).toEqual(['region'])
+
+    const lowRated = ['--name', '二级平台', '--pools', '10.44.0.0/16', '--extranet-ranges', '59.255.0.0/16', '--vcpu', '1000', '--ram-gib', '4000', '--storage-gib', '100000']
+    expect(run('region', 'add', 'gd-gz-1', ...lowRated, '--max-level', '2').code).toBe(0)
+    const text = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25')
+    expect(text.code).toBe(7)
+    expect(text.stdout).toMatch(/^region-rating\s+fail\s+level 3 is above the rating of region gd-gz-1 \(level 2\)/m)
+    expect(text.stdout).toContain('pre-flight for the local target fails: region-rating')
   })
 
   it('refuses a bad --today and an unknown tenant', () => {

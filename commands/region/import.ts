@@ -1,0 +1,28 @@
+import {GovnetCommand} from '../../src/cli/base'
+import {describeImport, importFlags} from '../../src/cli/import'
+import {ImportResult, readImportFile} from '../../src/inventory/import-file'
+import {importRegions} from '../../src/inventory/regions'
+
+export default class RegionImport extends GovnetCommand {
+  static description =
+    'Import cloud regions from CSV or a JSON array of objects. Columns: id,name,pools,extranet_ranges,vcpu,ram_gib,' +
+    'storage_gib,max_level,external_network (pools and extranet_ranges: CIDRs separated by commas or spaces, or JSON ' +
+    'arrays; extranet_ranges and external_network may be left out). All or nothing, in one transaction. Existing ids are ' +
+    'an error (exit 5) unless --update, which changes them as `region set` would (never below what tenants hold).'
+  static enableJsonFlag = true
+  static examples = [
+    '<%= config.bin %> <%= command.id %> --file regions.json --dry-run',
+    '<%= config.bin %> <%= command.id %> --file regions.json --update',
+  ]
+  static flags = importFlags('regions')
+  static summary = 'Import cloud regions from a file'
+
+  async run(): Promise<ImportResult> {
+    const {flags} = await this.parse(RegionImport)
+    const file = readImportFile(flags.file, flags.format)
+    const inventory = this.openForWrite(flags)
+    const result = importRegions(inventory, file, {dryRun: flags['dry-run'], update: flags.update})
+    if (!this.jsonEnabled()) this.log(describeImport(result))
+    return result
+  }
+}
