@@ -48,6 +48,13 @@ SELECT id, name, division, tier, role, mgmt_address, CAST(ssh_port AS INTEGER), 
        CAST(nullif(bandwidth_mbps, '') AS INTEGER), status, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM temp.n;
 INSERT INTO node_tags (node_id, tag)
 SELECT n.id, j.value FROM temp.n AS n, json_each('["' || replace(n.tags, ';', '","') || '"]') AS j WHERE n.tags <> '';
+INSERT INTO changes (at, actor, entity, entity_id, action, before, after)
+SELECT '2026-01-01T00:00:00.000Z', 'bench', 'node', id, 'create', NULL,
+       json_object('id', id, 'name', name, 'divisionCode', division, 'tier', tier, 'role', role, 'mgmtAddress', mgmt_address,
+         'sshPort', CAST(ssh_port AS INTEGER), 'platform', platform, 'uplinkId', nullif(uplink, ''),
+         'bandwidthMbps', CAST(nullif(bandwidth_mbps, '') AS INTEGER), 'status', status,
+         'tags', json(CASE WHEN tags = '' THEN '[]' ELSE '["' || replace(tags, ';', '","') || '"]' END))
+FROM temp.n;
 COMMIT;`
 }
 
@@ -231,8 +238,8 @@ async function run(lib) {
       '',
       'The sqlite3 reference validates nothing: govnet checks every code, name, parent, address, tier,',
       'uplink and cycle before it writes, and counts created, renamed/updated and unchanged rows. The node',
-      'import also writes one change-log row per node (with the node as JSON), which the reference does not;',
-      'a CPU profile of `importNodes` shows most of its time in the per-row node and tag inserts and the change log.',
+      'import reference writes what govnet writes: the nodes, their tags and one change-log row per node with the',
+      'node as JSON; a CPU profile of `importNodes` shows most of its time in those per-row inserts.',
       'The coverage reference runs the same grouped query (src/inventory/divisions.ts) and the county names query.',
       '',
       'Aims (issue 2):',
