@@ -153,11 +153,13 @@ which is what to compare when the load average is high.
 
 ${table(['operation', 'tenants', 'parallel stacks', 'wall, total', 'wall per operation: median (max)', 'CPU'], rows)}
 
-Where the time goes: each \`govnet tenant …\` process starts Node and oclif, loads the Automation API,
-starts \`pulumi\` (a 156 MB Go binary), which starts the language host, the policy pack (a second Node
-process) and the dynamic-provider plugin (a third): the engine work for 8 inventory resources is a small
-part of it. Parallel stacks share nothing but the inventory (SQLite, IMMEDIATE transactions), so on 2
-cores ${PARALLEL} processes at a time trade per-operation latency for total throughput.`
+Reading it: an operation costs about 4 s of CPU (create, no-change up) or 2 s (destroy) but more wall
+time, of which the engine's own update is 1–2 s (the \`Duration\` it prints). The rest is starting and
+waiting on processes: Node with oclif and the Automation API, \`pulumi\` (a 156 MB Go binary), the
+language host, the policy pack and the dynamic-provider plugin (two more Node processes). One stack at a
+time leaves the cores partly idle, so ${PARALLEL} stacks at a time (they share only the inventory: SQLite,
+IMMEDIATE transactions) finish many tenants several times sooner at the same CPU per tenant. Other work
+on the machine stretches wall times (see the load average and the max column); compare CPU.`
 }
 
 module.exports = {title: 'Provisioning with the real Pulumi engine (issue 6)', run, report}
