@@ -117,6 +117,10 @@ async function run(stack: Stack, request: ProvisionRequest, policy: {policyPacks
     case 'preview':
       return {...(await stack.preview({...common, ...policy})).changeSummary}
     case 'up':
+      // The Automation API's up skips the preview: a mandatory resource policy then stops only the
+      // resource it is about, after the others were created, and stack policies run last. A preview
+      // checks every policy first, so a refused stack creates nothing.
+      await stack.preview({...common, ...policy})
       return {...(await stack.up({...common, ...policy})).summary.resourceChanges}
     case 'destroy':
       return {...(await stack.destroy(common)).summary.resourceChanges}
