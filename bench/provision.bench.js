@@ -153,13 +153,14 @@ which is what to compare when the load average is high.
 
 ${table(['operation', 'tenants', 'parallel stacks', 'wall, total', 'wall per operation: median (max)', 'CPU'], rows)}
 
-Reading it: an operation costs about 4 s of CPU (create, no-change up) or 2 s (destroy) but more wall
-time, of which the engine's own update is 1–2 s (the \`Duration\` it prints). The rest is starting and
-waiting on processes: Node with oclif and the Automation API, \`pulumi\` (a 156 MB Go binary), the
-language host, the policy pack and the dynamic-provider plugin (two more Node processes). One stack at a
-time leaves the cores partly idle, so ${PARALLEL} stacks at a time (they share only the inventory: SQLite,
-IMMEDIATE transactions) finish many tenants several times sooner at the same CPU per tenant. Other work
-on the machine stretches wall times (see the load average and the max column); compare CPU.`
+Reading it: \`tenant up\` runs a preview with the policy pack, then the update (so that a refused stack
+creates nothing); the engine's own work on 8 resources is about 1 s of each (the \`Duration\` it prints).
+The rest is starting processes: Node with oclif and the Automation API, \`pulumi\` (a 156 MB Go binary),
+the language host, the policy pack and the dynamic-provider plugin (more Node processes), twice for an
+up. That is CPU work: on an otherwise idle machine an operation's wall time is close to its CPU time,
+so ${PARALLEL} stacks at a time (they share only the inventory: SQLite, IMMEDIATE transactions) gain little
+on 2 cores: each operation waits its turn. When other work loads the machine, wall times stretch (see
+the load average and the max column); compare CPU.`
 }
 
 module.exports = {title: 'Provisioning with the real Pulumi engine (issue 6)', run, report}
