@@ -66,6 +66,20 @@ function cidrList(options: {disjoint: boolean}): (value: unknown) => string[] {
   }
 }
 
+/**
+ * The shortest prefix an extranet range may have. The extranet's blocks are at most a /8 (10.0.0.0/8);
+ * anything wider covers much of the Internet, and a level-3 tenant's "ingress only from the extranet"
+ * would then admit it (0.0.0.0/0 would pass both the pre-flight and the policy pack).
+ */
+export const MIN_EXTRANET_PREFIX = 8
+
+function extranetRanges(value: unknown): string[] {
+  const ranges = cidrList({disjoint: false})(value)
+  const tooWide = ranges.find((range) => parseCidr(range).prefix < MIN_EXTRANET_PREFIX)
+  if (tooWide) throw new FieldError(msg.extranetRangeTooWide(tooWide, MIN_EXTRANET_PREFIX))
+  return ranges
+}
+
 function hostedLevel(value: unknown): HostedLevel {
   const level = integer({min: 1, max: 5})(value)
   if (!(HOSTED_LEVELS as readonly number[]).includes(level)) throw new FieldError(msg.ratingNotHosted(level))
@@ -79,7 +93,7 @@ export const REGION_SCHEMA: RecordSchema<RegionInput> = {
   id: {required: true, parse: slug},
   name: {required: true, parse: text({max: 100})},
   pools: {required: true, parse: cidrList({disjoint: true})},
-  extranet_ranges: {required: false, parse: cidrList({disjoint: false}), default: []},
+  extranet_ranges: {required: false, parse: extranetRanges, default: []},
   vcpu: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.vcpu})},
   ram_gib: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.ramGib})},
   storage_gib: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.storageGib})},

@@ -51,6 +51,10 @@ describe('govnet region', () => {
         {field: 'max_level', message: regionMsg.ratingNotHosted(5)},
       ]),
     )
+    expectError(
+      run('region', 'add', 'gz-3', '--name', 'x', '--pools', '10.20.0.0/16', '--extranet-ranges', '59.255.0.0/16,0.0.0.0/0', '--vcpu', '1', '--ram-gib', '1', '--storage-gib', '1', '--max-level', '3'),
+      inventoryMessages.invalidRecord('region', [{field: 'extranet_ranges', message: regionMsg.extranetRangeTooWide('0.0.0.0/0', 8)}]),
+    )
     expectJsonError(run('region', 'show', 'nowhere', '--json'), regionMsg.regionNotFound('nowhere'))
     expectError(run('region', 'set', 'nowhere'), regionMsg.nothingToSet())
     expect(snapshot(db)).toBe(before)
