@@ -6,6 +6,7 @@ import {PreflightFinding} from '../domain/preflight'
 import {EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
 import {TenantCheckResult} from '../inventory/tenants'
 import type {TenantReadiness} from '../provision/check'
+import type {TenantDetails} from '../provision/show'
 import {renderFields, renderTable} from './table'
 
 /**
@@ -58,7 +59,9 @@ export function renderTenantTable(tenants: readonly Tenant[]): string {
   )
 }
 
-export function renderTenant(tenant: Tenant): string {
+/** A tenant's fields; with `provisioning` (from `tenant show`), its last provisioning operation too. */
+export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provisioning'>>): string {
+  const provisioning = tenant.provisioning ?? null
   return renderFields([
     ['id', tenant.id],
     ['name', tenant.name],
@@ -76,6 +79,12 @@ export function renderTenant(tenant: Tenant): string {
     ['status', tenant.status],
     ['created', tenant.createdAt],
     ['updated', tenant.updatedAt],
+    [
+      'last operation',
+      provisioning && `${provisioning.lastOperation} (${provisioning.target}) ${provisioning.outcome} at ${provisioning.lastOperationAt}`,
+    ],
+    ['failure reason', provisioning?.reason],
+    ['stack outputs', provisioning && JSON.stringify(provisioning.outputs)],
   ])
 }
 

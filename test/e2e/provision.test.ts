@@ -84,7 +84,10 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
       quota: {vcpu: 8, ramGib: 32, storageGib: 200},
       ruleSet: {level: 2, defaultAction: 'deny', rules: expect.any(Number), zones: ['service', 'management']},
     })
-    expect(json(run(['tenant', 'show', 'l2', '--json'])).status).toBe('active')
+    const shown = json(run(['tenant', 'show', 'l2', '--json']))
+    expect(shown.status).toBe('active')
+    expect(shown.provisioning).toMatchObject({target: 'local', lastOperation: 'up', outcome: 'succeeded', reason: null})
+    expect(shown.provisioning.outputs.quota).toEqual({vcpu: 8, ramGib: 32, storageGib: 200})
     expect(rows('SELECT outcome, last_operation AS op, reason FROM tenant_provisioning WHERE tenant_id = ?', 'l2')).toEqual([{outcome: 'succeeded', op: 'up', reason: null}])
     expect(statSync(path.join(dir, '.govnet', 'pulumi-passphrase')).mode & 0o777).toBe(0o600)
 
@@ -114,7 +117,7 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
     // The OpenStack resource plugin is not installed here, and automatic plugin downloads are off.
     const reason = "no resource plugin 'pulumi-resource-openstack' found in the workspace at version v3.15.2 or on your $PATH"
     expectError(run(['tenant', 'up', 'cloud', '--target', 'openstack'], env), msg.operationFailed('up', 'cloud', reason))
-    expect(json(run(['tenant', 'show', 'cloud', '--json'])).status).toBe('failed')
+    expect(json(run(['tenant', 'show', 'cloud', '--json']))).toMatchObject({status: 'failed', provisioning: {target: 'openstack', outcome: 'failed', reason}})
     expect(rows('SELECT target, outcome, reason FROM tenant_provisioning WHERE tenant_id = ?', 'cloud')).toEqual([{target: 'openstack', outcome: 'failed', reason}])
   })
 })
