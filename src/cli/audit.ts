@@ -4,19 +4,17 @@ import path from 'node:path'
 
 import type {NodeAccess} from '../audit/access'
 import type {InventoryAuditSummary, NodeAuditResult} from '../audit/run'
+import {parseDuration} from '../domain/time'
 import {auditMessages as msg} from '../messages'
 import {renderFields, renderTable} from './table'
-
-const DURATION = /^(\d{1,7})(ms|s|m|h)$/
-const UNIT_MS = {ms: 1, s: 1000, m: 60_000, h: 3_600_000} as const
 
 /** `500ms`, `10s`, `2m`, `1h` → milliseconds; a bare number is seconds, as in ssh's ConnectTimeout. */
 export function parseDurationMs(flag: string, value: string): number {
   const text = value.trim()
   if (/^\d{1,7}$/.test(text)) return Number(text) * 1000
-  const match = DURATION.exec(text)
-  if (!match) throw msg.invalidDuration(flag, value)
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
+  const ms = parseDuration(text)
+  if (ms === undefined) throw msg.invalidDuration(flag, value)
+  return ms
 }
 
 export const DEFAULT_KNOWN_HOSTS = path.join(homedir(), '.ssh', 'known_hosts')

@@ -9,8 +9,7 @@ import {
   totalOf,
 } from '../domain/coverage'
 import {codeProblem, DIVISION_LEVELS} from '../domain/divisions'
-import {parseSince} from '../domain/time'
-import {GovnetError} from '../errors'
+import {parseDuration} from '../domain/time'
 import type {Inventory} from '../inventory/db'
 import {CountyTownshipCounts, DivisionRepository} from '../inventory/divisions'
 import {coverageMessages} from '../messages'
@@ -48,23 +47,10 @@ export interface CoverageAllLevels {
 
 const NATION = {code: null, name: '全国', level: 'nation'} as const
 
-/**
- * A `--fresh` value (a duration such as 90m, 24h or 7d) in milliseconds. The duration syntax and
- * units are `--since`'s (src/domain/time.ts): only its duration form is accepted here, measured back
- * from a fixed instant, so that the units live in one place.
- */
+/** A `--fresh` value (a duration such as 90m, 24h or 7d; the units of src/domain/time.ts) in milliseconds. */
 export function parseFreshness(value: string): number {
-  if (!/^\d+[a-z]$/.test(value.trim())) throw coverageMessages.invalidFreshness(value)
-  const now = new Date(Date.UTC(2100, 0, 1))
-  let since: string
-  try {
-    since = parseSince(value, now)
-  } catch (error) {
-    if (error instanceof GovnetError) throw coverageMessages.invalidFreshness(value)
-    throw error
-  }
-  const ms = now.getTime() - Date.parse(since)
-  if (ms <= 0) throw coverageMessages.invalidFreshness(value)
+  const ms = parseDuration(value)
+  if (ms === undefined || ms <= 0) throw coverageMessages.invalidFreshness(value)
   return ms
 }
 

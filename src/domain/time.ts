@@ -1,8 +1,15 @@
 import {inventoryMessages as msg} from '../messages'
 
-const UNIT_MS = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000} as const
+const UNIT_MS = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000} as const
 
-const DURATION = /^(\d{1,6})([smhdw])$/
+/** Every duration govnet takes (--since, --fresh, --refresh, SSH timeouts): a whole number and a unit. */
+const DURATION = /^(\d{1,9})(ms|s|m|h|d|w)$/
+
+/** `1500ms`, `30s`, `90m`, `24h`, `7d`, `2w` → milliseconds; undefined for anything else (callers name the flag). */
+export function parseDuration(value: string): number | undefined {
+  const match = DURATION.exec(value.trim())
+  return match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : undefined
+}
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?$/
 
@@ -14,8 +21,8 @@ const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3}
  */
 export function parseSince(value: string, now: Date): string {
   const text = value.trim()
-  const duration = DURATION.exec(text)
-  if (duration) return new Date(now.getTime() - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]).toISOString()
+  const duration = parseDuration(text)
+  if (duration !== undefined) return new Date(now.getTime() - duration).toISOString()
   if (ISO_DATE.test(text)) return validInstant(value, `${text}T00:00:00Z`, text)
   const dateTime = ISO_DATE_TIME.exec(text)
   if (dateTime) return validInstant(value, `${dateTime[1]}T${dateTime[2]}${dateTime[3] ?? 'Z'}`, dateTime[1]!)

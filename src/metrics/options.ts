@@ -1,5 +1,6 @@
 import {isIP} from 'node:net'
 
+import {parseDuration} from '../domain/time'
 import {metricsMessages as msg} from '../messages'
 
 /**
@@ -13,7 +14,6 @@ export const DEFAULT_REFRESH = '30s'
 
 const MIN_REFRESH_MS = 1000
 const MAX_REFRESH_MS = 24 * 3600 * 1000
-const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
 
 export interface ListenAddress {
   /** undefined: every address. */
@@ -37,9 +37,7 @@ export function parseListenAddress(value: string): ListenAddress {
 
 /** A refresh interval like 30s, 5m, 1h or 1500ms, between 1 s and 24 h; returns milliseconds. */
 export function parseRefreshInterval(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim())
-  if (!match) throw msg.invalidRefresh(value)
-  const ms = Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? Number.NaN)
-  if (!(ms >= MIN_REFRESH_MS && ms <= MAX_REFRESH_MS)) throw msg.invalidRefresh(value)
+  const ms = parseDuration(value)
+  if (ms === undefined || ms < MIN_REFRESH_MS || ms > MAX_REFRESH_MS) throw msg.invalidRefresh(value)
   return ms
 }

@@ -34,13 +34,14 @@ describe('parseRefreshInterval', () => {
     ['30s', 30_000],
     ['1500ms', 1500],
     ['5m', 300_000],
-    ['0.5h', 1_800_000],
+    ['90m', 5_400_000],
+    ['1d', 86_400_000],
     ['24h', 86_400_000],
   ])('reads %s', (value, ms) => {
     expect(parseRefreshInterval(value)).toBe(ms)
   })
 
-  it.each(['0s', '999ms', '25h', '30', '1d', 'soon', '-5s'])('refuses %j', (value) => {
+  it.each(['0s', '999ms', '25h', '2d', '30', '0.5h', 'soon', '-5s'])('refuses %j', (value) => {
     expect(() => parseRefreshInterval(value)).toThrow(msg.invalidRefresh(value).message)
   })
 })

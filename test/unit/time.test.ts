@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseSince} from '../../src/domain/time'
+import {parseDuration, parseSince} from '../../src/domain/time'
 import {inventoryMessages} from '../../src/messages'
 
 const now = new Date('2026-11-25T12:00:00.000Z')
@@ -25,5 +25,22 @@ describe('--since', () => {
 
   it.each(['yesterday', '24', 'h', '-1d', '1.5h', '24H', '2026-02-30', '2026-13-01', '2026-11-01T25:00', '2026-11-1', '', '1y'])('refuses %j', (value) => {
     expect(() => parseSince(value, now)).toThrow(inventoryMessages.invalidSince(value))
+  })
+})
+
+describe('durations (--since, --fresh, --refresh, SSH timeouts)', () => {
+  it.each([
+    ['1500ms', 1500],
+    ['30s', 30_000],
+    ['90m', 5_400_000],
+    ['24h', 86_400_000],
+    [' 7d ', 604_800_000],
+    ['2w', 1_209_600_000],
+  ])('reads %j', (value, ms) => {
+    expect(parseDuration(value)).toBe(ms)
+  })
+
+  it.each(['', '24', 'h', '1.5h', '-1d', '24H', '1y', '10 s'])('has no reading of %j', (value) => {
+    expect(parseDuration(value)).toBeUndefined()
   })
 })
