@@ -93,15 +93,30 @@ async function startListeners(dir, clientPublicKey) {
     writeFileSync(log, '')
     const child = spawn(SSHD, ['-D', '-f', config, '-E', log], {stdio: 'ignore'})
     children.push(child)
-    for (let i = 0; i < 200 && (readFileSync(log, 'utf8').match(/Server listening on/g) ?? []).length < listen.length; i++) {
+    for (
+      let i = 0;
+      i < 200 && (readFileSync(log, 'utf8').match(/Server listening on/g) ?? []).length < listen.length;
+      i++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 25))
     }
-    if ((readFileSync(log, 'utf8').match(/Server listening on/g) ?? []).length < listen.length) throw new Error(`sshd ${s} did not start:\n${readFileSync(log, 'utf8')}`)
+    if ((readFileSync(log, 'utf8').match(/Server listening on/g) ?? []).length < listen.length)
+      throw new Error(`sshd ${s} did not start:\n${readFileSync(log, 'utf8')}`)
     listeners.push(...listen)
   }
   const [keyType, keyBase64] = hostKeyPublic.split(' ')
-  writeFileSync(path.join(dir, 'known_hosts'), listeners.map((l) => `[${l.address}]:${l.port} ${keyType} ${keyBase64}`).join('\n') + '\n')
-  const stop = () => Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) : undefined)))
+  writeFileSync(
+    path.join(dir, 'known_hosts'),
+    listeners.map((l) => `[${l.address}]:${l.port} ${keyType} ${keyBase64}`).join('\n') + '\n',
+  )
+  const stop = () =>
+    Promise.all(
+      children.map((child) =>
+        child.exitCode === null
+          ? new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))
+          : undefined,
+      ),
+    )
   return {listeners, user, stop}
 }
 
@@ -112,8 +127,11 @@ function buildInventory(lib, dbPath, listeners) {
   const inventory = Inventory.open(dbPath, {create: true, actor: 'bench'})
   const now = new Date().toISOString()
   inventory.write(() => {
-    const division = inventory.db.prepare("INSERT INTO divisions (code, name, level, parent_code, source, imported_at) VALUES (?, ?, ?, ?, 'bench', ?)")
-    for (const code of ['44', '4419', '441900', '441900003']) division.run(code, code, levelOf(code), parentOf(code) ?? null, now)
+    const division = inventory.db.prepare(
+      "INSERT INTO divisions (code, name, level, parent_code, source, imported_at) VALUES (?, ?, ?, ?, 'bench', ?)",
+    )
+    for (const code of ['44', '4419', '441900', '441900003'])
+      division.run(code, code, levelOf(code), parentOf(code) ?? null, now)
     const node = inventory.db.prepare(
       `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, ssh_port, platform, status, created_at, updated_at)
        VALUES (?, ?, '441900003', 'township', 'access', ?, ?, 'linux', 'active', ?, ?)`,
@@ -174,7 +192,8 @@ function treeRssKiB(rootPid) {
 
 async function run(lib) {
   for (const binary of [SSHD, PSSH]) {
-    if (!existsSync(binary)) throw new Error(`${binary} is missing: apt-get install -y openssh-server openssh-client pssh`)
+    if (!existsSync(binary))
+      throw new Error(`${binary} is missing: apt-get install -y openssh-server openssh-client pssh`)
   }
   const tmp = lib.tempDir('govnet-bench-audit-')
   const clientKey = path.join(tmp.dir, 'client_key')
@@ -188,22 +207,68 @@ async function run(lib) {
     const knownHosts = path.join(tmp.dir, 'known_hosts')
 
     const govnet = (concurrency) =>
-      runMeasured(process.execPath, [lib.cli, 'audit', '--db', db, '--identity', clientKey, '--no-agent', '--known-hosts', knownHosts, '--user', servers.user, '--concurrency', String(concurrency), '--json'], {
-        env: {...process.env, GOVNET_DB: '', NO_COLOR: '1'},
-      }).then((result) => {
+      runMeasured(
+        process.execPath,
+        [
+          lib.cli,
+          'audit',
+          '--db',
+          db,
+          '--identity',
+          clientKey,
+          '--no-agent',
+          '--known-hosts',
+          knownHosts,
+          '--user',
+          servers.user,
+          '--concurrency',
+          String(concurrency),
+          '--json',
+        ],
+        {
+          env: {...process.env, GOVNET_DB: '', NO_COLOR: '1'},
+        },
+      ).then((result) => {
         const summary = JSON.parse(result.stdout)
-        if (result.code !== 0 || summary.reached !== NODES) throw new Error(`govnet audit reached ${summary.reached}/${NODES} (exit ${result.code}): ${JSON.stringify(summary.failedByReason)}`)
+        if (result.code !== 0 || summary.reached !== NODES)
+          throw new Error(
+            `govnet audit reached ${summary.reached}/${NODES} (exit ${result.code}): ${JSON.stringify(summary.failedByReason)}`,
+          )
         return result
       })
     const pssh = (concurrency, round) =>
-      runMeasured(PSSH, [
-        '-h', hostsFile, '-p', String(concurrency), '-t', '60', '-o', path.join(tmp.dir, `pssh-out-${concurrency}-${round}`),
-        '-O', `IdentityFile=${clientKey}`, '-O', 'IdentitiesOnly=yes', '-O', `UserKnownHostsFile=${knownHosts}`,
-        '-O', 'StrictHostKeyChecking=yes', '-O', 'BatchMode=yes', '-O', 'GlobalKnownHostsFile=/dev/null',
-        COMMANDS.join('; '),
-      ], {env: {...process.env, SSH_AUTH_SOCK: ''}}).then((result) => {
+      runMeasured(
+        PSSH,
+        [
+          '-h',
+          hostsFile,
+          '-p',
+          String(concurrency),
+          '-t',
+          '60',
+          '-o',
+          path.join(tmp.dir, `pssh-out-${concurrency}-${round}`),
+          '-O',
+          `IdentityFile=${clientKey}`,
+          '-O',
+          'IdentitiesOnly=yes',
+          '-O',
+          `UserKnownHostsFile=${knownHosts}`,
+          '-O',
+          'StrictHostKeyChecking=yes',
+          '-O',
+          'BatchMode=yes',
+          '-O',
+          'GlobalKnownHostsFile=/dev/null',
+          COMMANDS.join('; '),
+        ],
+        {env: {...process.env, SSH_AUTH_SOCK: ''}},
+      ).then((result) => {
         const ok = (result.stdout.match(/\[SUCCESS\]/g) ?? []).length
-        if (result.code !== 0 || ok !== NODES) throw new Error(`parallel-ssh succeeded on ${ok}/${NODES} (exit ${result.code}): ${result.stdout.split('\n').find((l) => l.includes('FAILURE')) ?? result.stderr}`)
+        if (result.code !== 0 || ok !== NODES)
+          throw new Error(
+            `parallel-ssh succeeded on ${ok}/${NODES} (exit ${result.code}): ${result.stdout.split('\n').find((l) => l.includes('FAILURE')) ?? result.stderr}`,
+          )
         return result
       })
 
@@ -237,7 +302,10 @@ async function run(lib) {
       'Peak memory: summed RSS of the process tree (parallel-ssh forks one ssh per node in flight).',
       'bash on the targets skips ~/.bashrc for both (sshd `SetEnv SHLVL=1`): the bench measures the fan-out, not the shell start-up.',
       '',
-      lib.table(['parallelism', 'govnet audit', 'parallel-ssh', 'govnet / pssh', 'govnet peak RSS', 'pssh peak RSS (tree)'], rows),
+      lib.table(
+        ['parallelism', 'govnet audit', 'parallel-ssh', 'govnet / pssh', 'govnet peak RSS', 'pssh peak RSS (tree)'],
+        rows,
+      ),
     ].join('\n')
   } finally {
     await servers.stop()
@@ -248,8 +316,11 @@ async function run(lib) {
 module.exports = {title, run}
 
 if (require.main === module) {
-  run(require('./lib')).then((body) => process.stdout.write(`## ${title}\n\n${body}\n`), (error) => {
-    process.stderr.write(`${error.stack}\n`)
-    process.exitCode = 1
-  })
+  run(require('./lib')).then(
+    (body) => process.stdout.write(`## ${title}\n\n${body}\n`),
+    (error) => {
+      process.stderr.write(`${error.stack}\n`)
+      process.exitCode = 1
+    },
+  )
 }

@@ -25,7 +25,8 @@ function generateNodeLines(count, divisions, options = {}) {
   const prefix = options.prefix ?? 'n'
   const counties = divisions.filter((d) => d.level === 'county').map((d) => d.code)
   const townships = divisions.filter((d) => d.level === 'township').map((d) => d.code)
-  if (counties.length === 0 || townships.length === 0) throw new Error('generateNodeLines needs county and township divisions')
+  if (counties.length === 0 || townships.length === 0)
+    throw new Error('generateNodeLines needs county and township divisions')
   const countyNode = new Map()
   const lines = []
   for (const code of counties) {
@@ -33,15 +34,20 @@ function generateNodeLines(count, divisions, options = {}) {
     const i = lines.length
     const id = `${prefix}c${i}`
     countyNode.set(code, id)
-    lines.push(`${id},County node ${i},${code},county,aggregation,10.${(i >> 8) & 255}.${i & 255}.1,22,${PLATFORMS[i % 2]},,10000,active,backbone`)
+    lines.push(
+      `${id},County node ${i},${code},county,aggregation,10.${(i >> 8) & 255}.${i & 255}.1,22,${PLATFORMS[i % 2]},,10000,active,backbone`,
+    )
   }
   for (let i = 0; lines.length < count; i++) {
     const code = townships[i % townships.length]
     const uplink = countyNode.get(code.slice(0, 6)) ?? ''
     const n = lines.length
-    const address = n % 7 === 0 ? `t${n}.${prefix}.gov.example` : `10.${128 + ((n >> 16) & 127)}.${(n >> 8) & 255}.${n & 255}`
+    const address =
+      n % 7 === 0 ? `t${n}.${prefix}.gov.example` : `10.${128 + ((n >> 16) & 127)}.${(n >> 8) & 255}.${n & 255}`
     const tags = n % 3 === 0 ? 'pilot;fiber' : n % 3 === 1 ? 'fiber' : ''
-    lines.push(`${prefix}t${n},"Township node ${n}, ${code}",${code},township,access,${address},22,${PLATFORMS[n % PLATFORMS.length]},${uplink},${100 * (1 + (n % 10))},${STATUSES[n % STATUSES.length]},${tags}`)
+    lines.push(
+      `${prefix}t${n},"Township node ${n}, ${code}",${code},township,access,${address},22,${PLATFORMS[n % PLATFORMS.length]},${uplink},${100 * (1 + (n % 10))},${STATUSES[n % STATUSES.length]},${tags}`,
+    )
   }
   return lines
 }

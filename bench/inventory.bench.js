@@ -60,7 +60,10 @@ COMMIT;`
 
 /** What computeCoverage runs at county level: the grouped county query with its parameters written in, and the county names. */
 function coverageScript(countySql, verifiedSince) {
-  const sql = countySql.replaceAll('@verifiedSince', `'${verifiedSince}'`).replaceAll('@low', "''").replaceAll('@high', "':'")
+  const sql = countySql
+    .replaceAll('@verifiedSince', `'${verifiedSince}'`)
+    .replaceAll('@low', "''")
+    .replaceAll('@high', "':'")
   return `${sql};\nSELECT code, name, level, parent_code FROM divisions WHERE level = 'county' AND code >= '' AND code < ':' ORDER BY code;`
 }
 
@@ -107,13 +110,21 @@ async function run(lib) {
     const nationalDb = file('national.db')
     copyFileSync(emptyDb, nationalDb)
     withInventory(nationalDb, (inventory) => new DivisionImporter(inventory).import(packageSource()))
-    const reimport = lib.measure((db) => withInventory(db, (inventory) => new DivisionImporter(inventory).import(packageSource())), {
-      repeat: 5,
-      setup: () => copyOf(nationalDb),
+    const reimport = lib.measure(
+      (db) => withInventory(db, (inventory) => new DivisionImporter(inventory).import(packageSource())),
+      {
+        repeat: 5,
+        setup: () => copyOf(nationalDb),
+      },
+    )
+    const divisionCli = lib.measureCli((db) => ['division', 'import', '--db', db], {
+      repeat: 3,
+      setup: () => copyOf(emptyDb),
     })
-    const divisionCli = lib.measureCli((db) => ['division', 'import', '--db', db], {repeat: 3, setup: () => copyOf(emptyDb)})
     let referenceDb
-    const sqliteImport = lib.measureSqlite3(() => (referenceDb = copyOf(emptyDb)), divisionImportScript(packageDir), {repeat: 5})
+    const sqliteImport = lib.measureSqlite3(() => (referenceDb = copyOf(emptyDb)), divisionImportScript(packageDir), {
+      repeat: 5,
+    })
     const sqliteReimport = lib.measureSqlite3(() => referenceDb, divisionImportScript(packageDir), {repeat: 5})
 
     // ---- 100,000 nodes from CSV ----
@@ -127,7 +138,10 @@ async function run(lib) {
       },
       {repeat: 3, setup: () => copyOf(nationalDb)},
     )
-    const nodeCli = lib.measureCli((db) => ['node', 'import', '--file', csv, '--db', db], {repeat: 2, setup: () => copyOf(nationalDb)})
+    const nodeCli = lib.measureCli((db) => ['node', 'import', '--file', csv, '--db', db], {
+      repeat: 2,
+      setup: () => copyOf(nationalDb),
+    })
     const sqliteNodes = lib.measureSqlite3(() => copyOf(nationalDb), nodeImportScript(csv), {repeat: 3})
 
     // ---- Coverage of the whole country at county level (100k nodes, half of them audited recently) ----
@@ -148,9 +162,18 @@ async function run(lib) {
     const county = lib.measure(() => computeCoverage(reader, {level: 'county'}), {repeat: 20, warmup: 2})
     const province = lib.measure(() => computeCoverage(reader, {level: 'province'}), {repeat: 20, warmup: 2})
     const allLevels = lib.measure(() => computeCoverageAllLevels(reader), {repeat: 20, warmup: 2})
-    const coldCounty = lib.measure(() => withInventory(coverageDb, (inventory) => computeCoverage(inventory, {level: 'county'}), {readonly: true}), {repeat: 5})
-    const coverageCli = lib.measureCli(['coverage', '--level', 'county', '--format', 'json', '--db', coverageDb], {repeat: 3})
-    const sqliteCoverage = lib.measureSqlite3(() => coverageDb, coverageScript(COUNTY_COVERAGE_SQL, county.result.verifiedSince), {repeat: 5})
+    const coldCounty = lib.measure(
+      () => withInventory(coverageDb, (inventory) => computeCoverage(inventory, {level: 'county'}), {readonly: true}),
+      {repeat: 5},
+    )
+    const coverageCli = lib.measureCli(['coverage', '--level', 'county', '--format', 'json', '--db', coverageDb], {
+      repeat: 3,
+    })
+    const sqliteCoverage = lib.measureSqlite3(
+      () => coverageDb,
+      coverageScript(COUNTY_COVERAGE_SQL, county.result.verifiedSince),
+      {repeat: 5},
+    )
     const coverageRows = county.result.rows.length
     const nodesInDb = reader.db.prepare('SELECT count(*) FROM nodes').pluck().get()
 
@@ -205,7 +228,8 @@ async function run(lib) {
     const aim = (what, byWall, byCpu) => `- ${what}: ${verdict(byWall)} by wall time, ${verdict(byCpu)} by CPU time.`
     /** "wall ms (cpu ms)" */
     const cell = (m, wall = m.ms, cpu = m.cpuMs) => `${f(wall)} (${f(cpu)})`
-    const ratios = (ours, reference) => `${lib.ratio(ours.ms, reference.ms)} / ${lib.ratio(ours.cpuMs, reference.cpuMs)}`
+    const ratios = (ours, reference) =>
+      `${lib.ratio(ours.ms, reference.ms)} / ${lib.ratio(ours.cpuMs, reference.cpuMs)}`
     const line = (operation, ours, cli, reference) => [
       operation,
       cell(ours),
@@ -217,13 +241,32 @@ async function run(lib) {
     const rows = [
       line('national division import, empty inventory (44,703 rows)', inProcess, divisionCli, sqliteImport),
       line('national division re-import, nothing changed', reimport, undefined, sqliteReimport),
-      line(`node import, ${NODE_COUNT.toLocaleString('en')} rows from CSV (\`importNodes\`)`, nodeImport, nodeCli, sqliteNodes),
-      line(`coverage, whole country at county level (${coverageRows.toLocaleString('en')} rows, ${nodesInDb.toLocaleString('en')} nodes)`, county, coverageCli, sqliteCoverage),
+      line(
+        `node import, ${NODE_COUNT.toLocaleString('en')} rows from CSV (\`importNodes\`)`,
+        nodeImport,
+        nodeCli,
+        sqliteNodes,
+      ),
+      line(
+        `coverage, whole country at county level (${coverageRows.toLocaleString('en')} rows, ${nodesInDb.toLocaleString('en')} nodes)`,
+        county,
+        coverageCli,
+        sqliteCoverage,
+      ),
       line('coverage at county level, first call on a new connection', coldCounty),
       line('coverage at province level', province),
       line('coverage at every level at once (for metrics)', allLevels),
-      ...lists.map((list) => line(`${list.name}: ${list.rows.toLocaleString('en')} rows`, list.ours, list.cli, list.reference)),
-      ['`govnet quickstart`, new inventory (divisions, ~13,900 sample nodes, tenants)', '', cell(quickstartFresh), '', '', ''],
+      ...lists.map((list) =>
+        line(`${list.name}: ${list.rows.toLocaleString('en')} rows`, list.ours, list.cli, list.reference),
+      ),
+      [
+        '`govnet quickstart`, new inventory (divisions, ~13,900 sample nodes, tenants)',
+        '',
+        cell(quickstartFresh),
+        '',
+        '',
+        '',
+      ],
       ['`govnet quickstart`, second run (nothing to write)', '', cell(quickstartAgain), '', '', ''],
     ]
     return [
@@ -243,8 +286,16 @@ async function run(lib) {
       'The coverage reference runs the same grouped query (src/inventory/divisions.ts) and the county names query.',
       '',
       'Aims (issue 2):',
-      aim('division import within 2× of the sqlite3 shell', inProcess.ms / sqliteImport.ms <= 2, inProcess.cpuMs / sqliteImport.cpuMs <= 2),
-      aim(`${NODE_COUNT.toLocaleString('en')}-node import within 2× of the sqlite3 shell`, nodeImport.ms / sqliteNodes.ms <= 2, nodeImport.cpuMs / sqliteNodes.cpuMs <= 2),
+      aim(
+        'division import within 2× of the sqlite3 shell',
+        inProcess.ms / sqliteImport.ms <= 2,
+        inProcess.cpuMs / sqliteImport.cpuMs <= 2,
+      ),
+      aim(
+        `${NODE_COUNT.toLocaleString('en')}-node import within 2× of the sqlite3 shell`,
+        nodeImport.ms / sqliteNodes.ms <= 2,
+        nodeImport.cpuMs / sqliteNodes.cpuMs <= 2,
+      ),
       aim('coverage of the whole country at county level under 200 ms', county.ms < 200, county.cpuMs < 200),
       aim('quickstart well under a minute', quickstartFresh.ms < 30_000, quickstartFresh.cpuMs < 30_000),
     ].join('\n')

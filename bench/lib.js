@@ -110,7 +110,14 @@ function measureSqlite3(database, script, {repeat = 5} = {}) {
     },
     {repeat, setup: database},
   )
-  return {ms: wall.ms, min: wall.min, max: wall.max, cpuMs: wall.cpuMs, statementsMs: median(statements.map((s) => s.real)), statementsCpuMs: median(statements.map((s) => s.cpu))}
+  return {
+    ms: wall.ms,
+    min: wall.min,
+    max: wall.max,
+    cpuMs: wall.cpuMs,
+    statementsMs: median(statements.map((s) => s.real)),
+    statementsCpuMs: median(statements.map((s) => s.cpu)),
+  }
 }
 
 function tempDir(prefix = 'govnet-bench-') {
@@ -137,7 +144,10 @@ function machine() {
     os: `${os.type()} ${os.release()}`,
     sqlite3Shell: sqlite3Version() ?? 'not installed',
     sqliteLibrary,
-    loadAverage: os.loadavg().map((l) => l.toFixed(1)).join(' '),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' '),
   }
 }
 
@@ -154,4 +164,20 @@ function ratio(ours, reference) {
   return reference > 0 ? `${(ours / reference).toFixed(1)}×` : '–'
 }
 
-module.exports = {cli, dist, fmt, fromDist, machine, measure, measureCli, measureSqlite3, median, ratio, repoRoot, spawnChecked, sqlite3Version, table, tempDir}
+module.exports = {
+  cli,
+  dist,
+  fmt,
+  fromDist,
+  machine,
+  measure,
+  measureCli,
+  measureSqlite3,
+  median,
+  ratio,
+  repoRoot,
+  spawnChecked,
+  sqlite3Version,
+  table,
+  tempDir,
+}

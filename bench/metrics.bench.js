@@ -51,7 +51,11 @@ function pick(random, weighted) {
 }
 
 function govnet(args) {
-  return spawnChecked(process.execPath, [cli, ...args], {cwd: repoRoot, timeout: 300_000, env: {...process.env, GOVNET_DB: '', GOVNET_ACTOR: 'bench'}}).stdout
+  return spawnChecked(process.execPath, [cli, ...args], {
+    cwd: repoRoot,
+    timeout: 300_000,
+    env: {...process.env, GOVNET_DB: '', GOVNET_ACTOR: 'bench'},
+  }).stdout
 }
 
 /** divisions via the CLI, then 100,000 nodes with audit results, 5,000 tenants and their change log rows via SQL. */
@@ -61,7 +65,11 @@ function buildInventory(dbPath) {
   govnet(['division', 'import', '--db', dbPath])
   const Database = require('better-sqlite3')
   const db = new Database(dbPath)
-  const codes = (level) => db.prepare('SELECT code FROM divisions WHERE level = ? ORDER BY code').all(level).map((r) => r.code)
+  const codes = (level) =>
+    db
+      .prepare('SELECT code FROM divisions WHERE level = ? ORDER BY code')
+      .all(level)
+      .map((r) => r.code)
   const provinces = codes('province')
   const prefectures = codes('prefecture')
   const counties = codes('county')
@@ -74,7 +82,9 @@ function buildInventory(dbPath) {
     `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, last_audit_at, last_audit_outcome, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const insertChange = db.prepare("INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'bench', ?, ?, 'create', NULL, '{}')")
+  const insertChange = db.prepare(
+    "INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'bench', ?, ?, 'create', NULL, '{}')",
+  )
   const audit = () => {
     const outcome = pick(random, [
       ['ok', 0.93],
@@ -93,7 +103,20 @@ function buildInventory(dbPath) {
   const addNode = (division, tier, role, status) => {
     const id = `b${n}`
     const [auditAt, outcome] = status === 'active' || status === 'degraded' ? audit() : [null, null]
-    insertNode.run(id, `node ${n}`, division, tier, role, `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, platforms[n % 4], status, auditAt, outcome, iso(now), iso(now))
+    insertNode.run(
+      id,
+      `node ${n}`,
+      division,
+      tier,
+      role,
+      `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+      platforms[n % 4],
+      status,
+      auditAt,
+      outcome,
+      iso(now),
+      iso(now),
+    )
     n++
   }
   db.transaction(() => {
@@ -150,7 +173,13 @@ function percentile(sorted, p) {
 
 function summarize(values) {
   const sorted = [...values].sort((a, b) => a - b)
-  return {n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]}
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  }
 }
 
 /** One GET on a keep-alive agent, timed to the last byte; resolves {ms, bytes, status}. */
@@ -201,7 +230,11 @@ function memoryOf(pid) {
 
 /** Start a child and wait (≤ 60 s) until `ready()` resolves true; always returns a stop() that ends it. */
 async function startProcess(command, args, ready) {
-  const child = spawn(command, args, {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, GOVNET_DB: ''}})
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, GOVNET_DB: ''},
+  })
   let output = ''
   child.stdout.on('data', (c) => (output += c))
   child.stderr.on('data', (c) => (output += c))
@@ -241,10 +274,14 @@ function freePort() {
 }
 
 async function serveAndScrape(dbPath, refresh, options) {
-  const serve = await startProcess(process.execPath, [cli, 'metrics', 'serve', '--db', dbPath, '--listen', '127.0.0.1:0', '--refresh', refresh], async (out) => {
-    const match = /(http:\/\/\S+\/metrics)/.exec(out)
-    return match && (await httpOk(match[1])) ? match[1] : undefined
-  })
+  const serve = await startProcess(
+    process.execPath,
+    [cli, 'metrics', 'serve', '--db', dbPath, '--listen', '127.0.0.1:0', '--refresh', refresh],
+    async (out) => {
+      const match = /(http:\/\/\S+\/metrics)/.exec(out)
+      return match && (await httpOk(match[1])) ? match[1] : undefined
+    },
+  )
   try {
     const scrapes = await scrapeSeries(serve.value, options)
     const memory = memoryOf(serve.child.pid)
@@ -313,9 +350,12 @@ function report(r) {
   const rows = [
     row('`govnet metrics serve` (--refresh 30s)', r.serve),
     row('`govnet metrics serve` (--refresh 1s, scrapes 10 ms apart: many during a refresh)', r.serveBusy),
-    r.nodeExporter ? row('node_exporter 1.x, default collectors', r.nodeExporter) : ['node_exporter: not installed', '', '', '', '', ''],
+    r.nodeExporter
+      ? row('node_exporter 1.x, default collectors', r.nodeExporter)
+      : ['node_exporter: not installed', '', '', '', '', ''],
   ]
-  if (r.nodeExporterTextfile) rows.push(row("node_exporter + govnet's textfile (`metrics write`)", r.nodeExporterTextfile))
+  if (r.nodeExporterTextfile)
+    rows.push(row("node_exporter + govnet's textfile (`metrics write`)", r.nodeExporterTextfile))
   return [
     `Inventory: ${r.townships.toLocaleString('en')} townships, ${NODES.toLocaleString('en')} nodes, ${TENANTS.toLocaleString('en')} tenants ` +
       `(built in ${r.buildSeconds.toFixed(1)} s). Exposition: ${r.serve.series.toLocaleString('en')} samples. ` +
@@ -352,7 +392,15 @@ async function run() {
     mkdirSync(textfileDir)
     govnet(['metrics', 'write', path.join(textfileDir, 'govnet.prom'), '--db', dbPath])
     const nodeExporterTextfile = await nodeExporterScrape(textfileDir)
-    return {townships: built.townships, buildSeconds: built.seconds, refresh, serve, serveBusy, nodeExporter, nodeExporterTextfile}
+    return {
+      townships: built.townships,
+      buildSeconds: built.seconds,
+      refresh,
+      serve,
+      serveBusy,
+      nodeExporter,
+      nodeExporterTextfile,
+    }
   } finally {
     cleanup()
   }

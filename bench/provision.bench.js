@@ -34,7 +34,10 @@ const OPERATIONS = [
 ]
 
 function engineBin() {
-  const printed = execFileSync(path.join(repoRoot, 'scripts', 'pulumi-engine.sh'), [], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
+  const printed = execFileSync(path.join(repoRoot, 'scripts', 'pulumi-engine.sh'), [], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return printed.trim().split('\n').pop()
 }
 
@@ -48,8 +51,19 @@ function childrenCpuMs() {
 
 function envFor(dir, bin) {
   const env = {...process.env, GOVNET_ACTOR: 'bench', NO_COLOR: '1', GOVNET_PULUMI_BIN: bin}
-  Object.assign(env, {PULUMI_HOME: path.join(dir, 'pulumi-home'), PULUMI_SKIP_UPDATE_CHECK: 'true', PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true'})
-  for (const name of ['GOVNET_DB', 'PULUMI_BACKEND_URL', 'PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE', 'PULUMI_CONFIG_PASSPHRASE_FILE']) delete env[name]
+  Object.assign(env, {
+    PULUMI_HOME: path.join(dir, 'pulumi-home'),
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+  })
+  for (const name of [
+    'GOVNET_DB',
+    'PULUMI_BACKEND_URL',
+    'PULUMI_ACCESS_TOKEN',
+    'PULUMI_CONFIG_PASSPHRASE',
+    'PULUMI_CONFIG_PASSPHRASE_FILE',
+  ])
+    delete env[name]
   return env
 }
 
@@ -58,11 +72,49 @@ function seed(db, env, ids) {
   const govnet = (args) => spawnChecked(process.execPath, [cli, ...args, '--db', db], {env})
   govnet(['init'])
   govnet(['division', 'import', '--file', path.join(repoRoot, 'test', 'fixtures', 'divisions-sample.csv')])
-  govnet(['region', 'add', 'gz-1', '--name', '广州政务云一区', '--pools', '10.20.0.0/16', '--extranet-ranges', '59.255.0.0/16',
-    '--vcpu', '100000', '--ram-gib', '400000', '--storage-gib', '10000000', '--max-level', '4'])
+  govnet([
+    'region',
+    'add',
+    'gz-1',
+    '--name',
+    '广州政务云一区',
+    '--pools',
+    '10.20.0.0/16',
+    '--extranet-ranges',
+    '59.255.0.0/16',
+    '--vcpu',
+    '100000',
+    '--ram-gib',
+    '400000',
+    '--storage-gib',
+    '10000000',
+    '--max-level',
+    '4',
+  ])
   for (const id of ids) {
-    govnet(['tenant', 'add', id, '--name', `系统 ${id}`, '--department', '广州市政务服务数据管理局', '--uscc', '91430111MA4L41YT1U',
-      '--region', 'gz-1', '--level', String(LEVEL), '--exposure', 'extranet', '--vcpu', '16', '--ram-gib', '64', '--storage-gib', '500'])
+    govnet([
+      'tenant',
+      'add',
+      id,
+      '--name',
+      `系统 ${id}`,
+      '--department',
+      '广州市政务服务数据管理局',
+      '--uscc',
+      '91430111MA4L41YT1U',
+      '--region',
+      'gz-1',
+      '--level',
+      String(LEVEL),
+      '--exposure',
+      'extranet',
+      '--vcpu',
+      '16',
+      '--ram-gib',
+      '64',
+      '--storage-gib',
+      '500',
+    ])
   }
 }
 
@@ -70,7 +122,10 @@ function seed(db, env, ids) {
 function tenantOperation(db, env, op, id, expectChanges) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, [cli, 'tenant', op, id, '--db', db, '--json'], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [cli, 'tenant', op, id, '--db', db, '--json'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -80,7 +135,8 @@ function tenantOperation(db, env, op, id, expectChanges) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       if (code !== 0) return reject(new Error(`govnet tenant ${op} ${id} exited ${code}: ${stdout.trim() || stderr}`))
       const kinds = Object.keys(JSON.parse(stdout).changes).sort().join(',')
-      if (kinds !== expectChanges) return reject(new Error(`govnet tenant ${op} ${id}: changes ${kinds}, expected ${expectChanges}`))
+      if (kinds !== expectChanges)
+        return reject(new Error(`govnet tenant ${op} ${id}: changes ${kinds}, expected ${expectChanges}`))
       resolve(ms)
     })
   })
@@ -105,7 +161,9 @@ const EXPECTED_CHANGES = ['create', 'same', 'delete']
 async function lifecycle(db, env, ids, parallelism) {
   const phases = []
   for (const [index, operation] of OPERATIONS.entries()) {
-    phases.push(await phase(ids, parallelism, (id) => tenantOperation(db, env, operation.args[0], id, EXPECTED_CHANGES[index])))
+    phases.push(
+      await phase(ids, parallelism, (id) => tenantOperation(db, env, operation.args[0], id, EXPECTED_CHANGES[index])),
+    )
   }
   return phases
 }
@@ -136,12 +194,29 @@ function report(results) {
   const rows = []
   OPERATIONS.forEach((operation, index) => {
     const single = results.single.map((phases) => phases[index])
-    rows.push([operation.label, '1', '1', `${seconds(median(single.map((p) => p.totalMs)))} (${seconds(Math.min(...single.map((p) => p.totalMs)))}–${seconds(Math.max(...single.map((p) => p.totalMs)))})`, '', seconds(median(single.map((p) => p.cpuMs)))])
+    rows.push([
+      operation.label,
+      '1',
+      '1',
+      `${seconds(median(single.map((p) => p.totalMs)))} (${seconds(Math.min(...single.map((p) => p.totalMs)))}–${seconds(Math.max(...single.map((p) => p.totalMs)))})`,
+      '',
+      seconds(median(single.map((p) => p.cpuMs))),
+    ])
   })
-  for (const [name, parallelism] of [['sequential', 1], ['parallel', PARALLEL]]) {
+  for (const [name, parallelism] of [
+    ['sequential', 1],
+    ['parallel', PARALLEL],
+  ]) {
     OPERATIONS.forEach((operation, index) => {
       const p = results[name][index]
-      rows.push([operation.label, String(MANY), String(parallelism), seconds(p.totalMs), `${seconds(median(p.times))} (${seconds(Math.max(...p.times))})`, `${seconds(p.cpuMs)} (${seconds(p.cpuMs / MANY)} per tenant)`])
+      rows.push([
+        operation.label,
+        String(MANY),
+        String(parallelism),
+        seconds(p.totalMs),
+        `${seconds(median(p.times))} (${seconds(Math.max(...p.times))})`,
+        `${seconds(p.cpuMs)} (${seconds(p.cpuMs / MANY)} per tenant)`,
+      ])
     })
   }
   return `Level-${LEVEL} tenants on the local target (8 resources per stack), real Pulumi engine v3.248.0 built by

@@ -46,7 +46,8 @@ function replaceSection(document, name, body) {
 }
 
 async function main(argv) {
-  if (!existsSync(path.join(lib.dist, 'src'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)')
+  if (!existsSync(path.join(lib.dist, 'src')))
+    throw new Error('dist/ is missing: run `npm run build` (npm run bench does)')
   const names = argv.length > 0 ? argv : available()
   const unknown = names.filter((name) => !available().includes(name))
   if (unknown.length > 0) {

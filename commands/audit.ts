@@ -34,7 +34,10 @@ export default class Audit extends GovnetCommand {
     tier: Flags.string({description: 'only nodes of this tier', options: [...TIERS]}),
     tag: Flags.string({description: 'only nodes with this tag'}),
     node: Flags.string({description: 'only this node (repeatable); every id must exist', multiple: true}),
-    platform: Flags.string({description: "only nodes of this platform; 'auto' audits every platform and detects it from the version banner", options: [...PLATFORMS, 'auto']}),
+    platform: Flags.string({
+      description: "only nodes of this platform; 'auto' audits every platform and detects it from the version banner",
+      options: [...PLATFORMS, 'auto'],
+    }),
     concurrency: Flags.integer({description: 'nodes audited at the same time', default: 32, min: 1, max: 1024}),
     ...sshFlags,
   }
@@ -45,7 +48,8 @@ export default class Audit extends GovnetCommand {
     const connectTimeoutMs = parseDurationMs('--timeout', flags.timeout)
     const commandTimeoutMs = parseDurationMs('--command-timeout', flags['command-timeout'])
     const keepaliveIntervalMs = parseDurationMs('--keepalive', flags.keepalive)
-    const nodeDeadlineMs = flags['node-deadline'] === undefined ? undefined : parseDurationMs('--node-deadline', flags['node-deadline'])
+    const nodeDeadlineMs =
+      flags['node-deadline'] === undefined ? undefined : parseDurationMs('--node-deadline', flags['node-deadline'])
     const jump = flags.jump === undefined ? undefined : parseJump(flags.jump)
     if (flags.jump !== undefined && !jump) throw msg.invalidJump(flags.jump)
     const credentials = resolveCredentials({
@@ -55,7 +59,10 @@ export default class Audit extends GovnetCommand {
       passwordEnv: flags['password-env'],
       passwordFile: flags['password-file'],
     })
-    const hostKeys = new HostKeyPolicy(KnownHosts.load(flags['known-hosts'] ?? DEFAULT_KNOWN_HOSTS), flags['accept-new'])
+    const hostKeys = new HostKeyPolicy(
+      KnownHosts.load(flags['known-hosts'] ?? DEFAULT_KNOWN_HOSTS),
+      flags['accept-new'],
+    )
     const inventory = this.openInventory(flags.db)
 
     const stop = new AbortController()
@@ -74,7 +81,13 @@ export default class Audit extends GovnetCommand {
     try {
       summary = await auditInventory(
         inventory,
-        {under: flags.under, tier: flags.tier as (typeof TIERS)[number] | undefined, tag: flags.tag, nodeIds: flags.node, platform: flags.platform as (typeof PLATFORMS)[number] | 'auto' | undefined},
+        {
+          under: flags.under,
+          tier: flags.tier as (typeof TIERS)[number] | undefined,
+          tag: flags.tag,
+          nodeIds: flags.node,
+          platform: flags.platform as (typeof PLATFORMS)[number] | 'auto' | undefined,
+        },
         {
           credentials,
           hostKeys,
@@ -88,7 +101,8 @@ export default class Audit extends GovnetCommand {
           nodeDeadlineMs,
           stop: stop.signal,
           abort: abort.signal,
-          onStart: (total) => (progress = new AuditProgress(total, process.stderr, this.jsonEnabled() && !process.stderr.isTTY)),
+          onStart: (total) =>
+            (progress = new AuditProgress(total, process.stderr, this.jsonEnabled() && !process.stderr.isTTY)),
           onResult: (result) => progress?.onResult(result),
         },
       )

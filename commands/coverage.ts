@@ -17,8 +17,15 @@ export default class Coverage extends GovnetCommand {
     '<%= config.bin %> <%= command.id %> --level prefecture --fresh 7d --format csv > coverage.csv',
   ]
   static flags = {
-    format: Flags.option({default: 'table', description: 'output format (--json is the same as --format json)', options: ['table', 'json', 'csv'] as const})(),
-    fresh: Flags.string({default: DEFAULT_FRESHNESS, description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …'}),
+    format: Flags.option({
+      default: 'table',
+      description: 'output format (--json is the same as --format json)',
+      options: ['table', 'json', 'csv'] as const,
+    })(),
+    fresh: Flags.string({
+      default: DEFAULT_FRESHNESS,
+      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
+    }),
     level: Flags.option({default: 'province', description: 'level of the rows', options: COVERAGE_LEVELS})(),
     under: Flags.string({description: 'only divisions below this code (a division above --level)'}),
   }
@@ -35,7 +42,9 @@ export default class Coverage extends GovnetCommand {
     else if (report.total.townships === 0) this.log(coverageMessages.noTownships())
     else {
       this.log(coverageTable(report))
-      this.log(`\ncoverage ${percent(report.total.ratio)}, verified ${percent(report.total.verifiedRatio)} (audits since ${report.verifiedSince})`)
+      this.log(
+        `\ncoverage ${percent(report.total.ratio)}, verified ${percent(report.total.verifiedRatio)} (audits since ${report.verifiedSince})`,
+      )
     }
     return report
   }

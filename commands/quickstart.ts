@@ -26,12 +26,16 @@ export default class Quickstart extends GovnetCommand {
         : `divisions: ${divisions.source}: ${divisions.created} created, ${divisions.renamed} renamed, ${divisions.unchanged} unchanged`,
     )
     for (const sample of result.samples) {
-      this.log(`${sample.entity}s: ${sample.file}: ${sample.created} created, ${sample.updated} updated, ${sample.unchanged} unchanged`)
+      this.log(
+        `${sample.entity}s: ${sample.file}: ${sample.created} created, ${sample.updated} updated, ${sample.unchanged} unchanged`,
+      )
     }
     this.log('')
     this.log(coverageTable(coverage))
     this.log('')
-    this.log(`national township coverage ${percent(coverage.total.ratio)} (${coverage.total.covered} of ${coverage.total.townships}), verified ${percent(coverage.total.verifiedRatio)}`)
+    this.log(
+      `national township coverage ${percent(coverage.total.ratio)} (${coverage.total.covered} of ${coverage.total.townships}), verified ${percent(coverage.total.verifiedRatio)}`,
+    )
     this.log('')
     this.log('next:')
     for (const step of result.next) this.log(`  ${step}`)

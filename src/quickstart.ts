@@ -10,7 +10,11 @@ import {importTenants} from './inventory/tenants'
 import {samplesDir} from './paths'
 
 /** The samples quickstart loads, in order (nodes need the divisions; tenants are placed in the regions). */
-const SAMPLES: ReadonlyArray<{entity: string; file: string; load: (inventory: Inventory, file: ImportFile, options: {update: boolean}) => ImportResult}> = [
+const SAMPLES: ReadonlyArray<{
+  entity: string
+  file: string
+  load: (inventory: Inventory, file: ImportFile, options: {update: boolean}) => ImportResult
+}> = [
   {entity: 'node', file: 'nodes.csv', load: importNodes},
   {entity: 'region', file: 'regions.json', load: importRegions},
   {entity: 'tenant', file: 'tenants.csv', load: importTenants},

@@ -19,7 +19,10 @@ export default class ChangesList extends GovnetCommand {
     entity: Flags.string({description: 'only changes of this entity: node, tenant, division, …'}),
     id: Flags.string({description: 'only changes of the entity with this id'}),
     limit: Flags.integer({default: 100, description: 'at most this many changes (the newest)', min: 1}),
-    since: Flags.string({description: 'only changes at or after this time: a duration back from now (90m, 24h, 7d, 2w) or an ISO date or date-time (UTC unless it has an offset)'}),
+    since: Flags.string({
+      description:
+        'only changes at or after this time: a duration back from now (90m, 24h, 7d, 2w) or an ISO date or date-time (UTC unless it has an offset)',
+    }),
   }
   static summary = 'List recorded changes'
 

@@ -18,7 +18,10 @@ export default class DivisionImport extends GovnetCommand {
   ]
   static flags = {
     actor: actorFlag,
-    file: Flags.string({description: 'CSV file with the columns code,name (UTF-8, with or without BOM)', exclusive: ['villages']}),
+    file: Flags.string({
+      description: 'CSV file with the columns code,name (UTF-8, with or without BOM)',
+      exclusive: ['villages'],
+    }),
     villages: Flags.boolean({description: 'also import the 620,573 villages (村/居委会) of the bundled edition'}),
   }
   static summary = 'Import administrative divisions'
@@ -38,7 +41,16 @@ export default class DivisionImport extends GovnetCommand {
             {header: 'RENAMED', value: (r) => r.renamed, align: 'right'},
             {header: 'UNCHANGED', value: (r) => r.unchanged, align: 'right'},
           ],
-          [...result.levels, {level: 'total', rows: result.rows, created: result.created, renamed: result.renamed, unchanged: result.unchanged}],
+          [
+            ...result.levels,
+            {
+              level: 'total',
+              rows: result.rows,
+              created: result.created,
+              renamed: result.renamed,
+              unchanged: result.unchanged,
+            },
+          ],
         ),
       )
       this.log(`imported ${result.source}`)

@@ -8,7 +8,8 @@ export default class DivisionShow extends GovnetCommand {
   static args = {
     code: Args.string({description: 'division code (2, 4, 6, 9 or 12 digits)', required: true}),
   }
-  static description = 'One division with its parent chain, the number of direct children, townships and extranet nodes below it.'
+  static description =
+    'One division with its parent chain, the number of direct children, townships and extranet nodes below it.'
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> 441900', '<%= config.bin %> <%= command.id %> 44 --json']
   static summary = 'Show a division'

@@ -16,8 +16,14 @@ export default class MetricsServe extends GovnetCommand {
     '<%= config.bin %> <%= command.id %> --listen :10360 --refresh 1m --db /var/lib/govnet/govnet.db',
   ]
   static flags = {
-    fresh: Flags.string({default: DEFAULT_FRESHNESS, description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …'}),
-    listen: Flags.string({default: DEFAULT_LISTEN, description: 'HOST:PORT to listen on; :PORT for every address, port 0 for any free port'}),
+    fresh: Flags.string({
+      default: DEFAULT_FRESHNESS,
+      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
+    }),
+    listen: Flags.string({
+      default: DEFAULT_LISTEN,
+      description: 'HOST:PORT to listen on; :PORT for every address, port 0 for any free port',
+    }),
     refresh: Flags.string({default: DEFAULT_REFRESH, description: 'how often to re-read the inventory: 30s, 5m, 1h …'}),
   }
   static summary = 'Serve Prometheus metrics'

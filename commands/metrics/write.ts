@@ -7,7 +7,10 @@ import {TextfileResult, writeMetricsTextfile} from '../../src/metrics'
 
 export default class MetricsWrite extends GovnetCommand {
   static args = {
-    file: Args.string({description: 'file to replace, e.g. /var/lib/prometheus/node-exporter/govnet.prom', required: true}),
+    file: Args.string({
+      description: 'file to replace, e.g. /var/lib/prometheus/node-exporter/govnet.prom',
+      required: true,
+    }),
   }
   static description =
     "Writes the metrics that `metrics serve` exposes, in the Prometheus text format, for node_exporter's textfile collector. " +
@@ -16,7 +19,10 @@ export default class MetricsWrite extends GovnetCommand {
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> /var/lib/prometheus/node-exporter/govnet.prom']
   static flags = {
-    fresh: Flags.string({default: DEFAULT_FRESHNESS, description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …'}),
+    fresh: Flags.string({
+      default: DEFAULT_FRESHNESS,
+      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
+    }),
   }
   static summary = 'Write the metrics to a file for node_exporter'
 

@@ -11,7 +11,7 @@ export default class NodeAdd extends GovnetCommand {
   }
   static description =
     'Add one extranet node. Required: --name, --division, --role, --mgmt-address, --platform. ' +
-    "The division must be in the inventory and the tier must match its level (without --tier it follows from the level). " +
+    'The division must be in the inventory and the tier must match its level (without --tier it follows from the level). ' +
     'The uplink must be an existing node. The creation is recorded in the change log.'
   static enableJsonFlag = true
   static examples = [

@@ -22,7 +22,10 @@ export default class NodeImport extends GovnetCommand {
     actor: actorFlag,
     'dry-run': Flags.boolean({description: 'validate and report what would be created or updated; write nothing'}),
     file: Flags.string({description: 'CSV or JSON file', required: true}),
-    format: Flags.option({description: 'file format (default: from the extension)', options: ['csv', 'json'] as const})(),
+    format: Flags.option({
+      description: 'file format (default: from the extension)',
+      options: ['csv', 'json'] as const,
+    })(),
     update: Flags.boolean({description: 'update nodes whose id exists instead of refusing'}),
   }
   static summary = 'Import extranet nodes from a file'
@@ -34,7 +37,9 @@ export default class NodeImport extends GovnetCommand {
     const result = importNodes(inventory, file, {dryRun: flags['dry-run'], update: flags.update})
     if (!this.jsonEnabled()) {
       const counts = `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`
-      this.log(result.dryRun ? `dry run of ${result.file}: would be ${counts}; nothing written` : `${result.file}: ${counts}`)
+      this.log(
+        result.dryRun ? `dry run of ${result.file}: would be ${counts}; nothing written` : `${result.file}: ${counts}`,
+      )
     }
     return result
   }

@@ -11,7 +11,10 @@ export default class NodeRemove extends GovnetCommand {
     'Remove one extranet node with its tags, audit history and SSH access settings. Refused while other nodes use it as their uplink, ' +
     'unless --detach clears their uplink (each recorded as an update). The removal is recorded in the change log.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> dg-dongcheng', '<%= config.bin %> <%= command.id %> gz-tianhe-agg --detach']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> dg-dongcheng',
+    '<%= config.bin %> <%= command.id %> gz-tianhe-agg --detach',
+  ]
   static flags = {
     actor: actorFlag,
     detach: Flags.boolean({description: 'clear the uplink of the nodes that use this one, instead of refusing'}),

@@ -12,7 +12,10 @@ export default class NodeShow extends GovnetCommand {
   }
   static description = 'Every field of one extranet node, including its tags and the outcome of its last SSH audit.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> gz-core', '<%= config.bin %> <%= command.id %> gz-core --json']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> gz-core',
+    '<%= config.bin %> <%= command.id %> gz-core --json',
+  ]
   static summary = 'Show an extranet node'
 
   async run(): Promise<ExtranetNode> {

@@ -12,7 +12,8 @@ export default class RegionList extends GovnetCommand {
     const {flags} = await this.parse(RegionList)
     const regions = new RegionRepository(this.openInventory(flags.db, {readonly: true}))
     const result = regions.list().map((region) => regions.withUsage(region))
-    if (!this.jsonEnabled()) this.log(result.length > 0 ? renderRegionTable(result) : 'no regions: `govnet region add` defines one')
+    if (!this.jsonEnabled())
+      this.log(result.length > 0 ? renderRegionTable(result) : 'no regions: `govnet region add` defines one')
     return result
   }
 }

@@ -8,7 +8,8 @@ export default class RegionRemove extends GovnetCommand {
   static args = {
     id: Args.string({description: 'region id', required: true}),
   }
-  static description = 'Remove a cloud region that hosts no tenant and holds no allocation. The removal is recorded in the change log.'
+  static description =
+    'Remove a cloud region that hosts no tenant and holds no allocation. The removal is recorded in the change log.'
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> gd-gz-1']
   static flags = {actor: actorFlag}

@@ -14,7 +14,10 @@ export default class RegionSet extends GovnetCommand {
     'Change fields of a cloud region. Refused when tenants hold more than the new values allow: capacity below what is ' +
     'reserved, a rating below a tenant placed in the region, or a pool removed under an allocated subnet.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> gd-gz-1 --vcpu 4000', '<%= config.bin %> <%= command.id %> gd-gz-1 --extranet-ranges 59.255.0.0/16,10.100.0.0/16']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> gd-gz-1 --vcpu 4000',
+    '<%= config.bin %> <%= command.id %> gd-gz-1 --extranet-ranges 59.255.0.0/16,10.100.0.0/16',
+  ]
   static flags = {actor: actorFlag, ...regionFieldFlags}
   static summary = 'Change a cloud region'
 

@@ -8,9 +8,13 @@ export default class RegionShow extends GovnetCommand {
   static args = {
     id: Args.string({description: 'region id', required: true}),
   }
-  static description = 'One cloud region: its fields, the capacity reserved, the subnets allocated and the tenants placed in it.'
+  static description =
+    'One cloud region: its fields, the capacity reserved, the subnets allocated and the tenants placed in it.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> gd-gz-1', '<%= config.bin %> <%= command.id %> gd-gz-1 --json']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> gd-gz-1',
+    '<%= config.bin %> <%= command.id %> gd-gz-1 --json',
+  ]
   static summary = 'Show a cloud region'
 
   async run(): Promise<RegionWithUsage> {

@@ -25,7 +25,9 @@ export default class TenantCheck extends GovnetCommand {
   ]
   static flags = {
     target: provisionFlags.target,
-    today: Flags.string({description: 'evaluate as of this date, YYYY-MM-DD (default: the local date), for reproducible reports'}),
+    today: Flags.string({
+      description: 'evaluate as of this date, YYYY-MM-DD (default: the local date), for reproducible reports',
+    }),
   }
   static summary = 'Check a tenant against its grading level'
 

@@ -12,7 +12,10 @@ export default class TenantShow extends GovnetCommand {
     'Every field of one cloud tenant, and its last provisioning operation (target, outcome, reason, stack outputs) ' +
     'when it has one. `govnet tenant check` evaluates it against its level.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> gd-gat-zhengzhao', '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --json']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao',
+    '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --json',
+  ]
   static summary = 'Show a cloud tenant'
 
   async run(): Promise<TenantDetails> {

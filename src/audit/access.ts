@@ -66,12 +66,14 @@ const jumpHost = (value: unknown): string => {
   return jump
 }
 
-const algorithms = (category: AlgorithmCategory) => (value: unknown): string => {
-  const list = text({max: 1000})(value)
-  const problem = algorithmOverrideProblem(category, list)
-  if (problem) throw new FieldError(problem)
-  return list
-}
+const algorithms =
+  (category: AlgorithmCategory) =>
+  (value: unknown): string => {
+    const list = text({max: 1000})(value)
+    const problem = algorithmOverrideProblem(category, list)
+    if (problem) throw new FieldError(problem)
+    return list
+  }
 
 const fingerprint = (value: unknown): string => {
   const pin = text({max: 60})(value)

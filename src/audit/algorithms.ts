@@ -12,7 +12,11 @@ const ssh2Constants = require('ssh2/lib/protocol/constants.js') as Record<string
 
 export const ALGORITHM_CATEGORIES = {
   kex: {label: 'key exchange', defaults: ssh2Constants.DEFAULT_KEX!, supported: ssh2Constants.SUPPORTED_KEX!},
-  hostKey: {label: 'host key', defaults: ssh2Constants.DEFAULT_SERVER_HOST_KEY!, supported: ssh2Constants.SUPPORTED_SERVER_HOST_KEY!},
+  hostKey: {
+    label: 'host key',
+    defaults: ssh2Constants.DEFAULT_SERVER_HOST_KEY!,
+    supported: ssh2Constants.SUPPORTED_SERVER_HOST_KEY!,
+  },
   cipher: {label: 'cipher', defaults: ssh2Constants.DEFAULT_CIPHER!, supported: ssh2Constants.SUPPORTED_CIPHER!},
   mac: {label: 'MAC', defaults: ssh2Constants.DEFAULT_MAC!, supported: ssh2Constants.SUPPORTED_MAC!},
 } as const
@@ -29,7 +33,12 @@ export interface Ssh2Algorithms {
   hmac?: string[]
 }
 
-const SSH2_KEY: Record<AlgorithmCategory, keyof Ssh2Algorithms> = {kex: 'kex', hostKey: 'serverHostKey', cipher: 'cipher', mac: 'hmac'}
+const SSH2_KEY: Record<AlgorithmCategory, keyof Ssh2Algorithms> = {
+  kex: 'kex',
+  hostKey: 'serverHostKey',
+  cipher: 'cipher',
+  mac: 'hmac',
+}
 
 /** The problem with an override, or undefined when every name is one the client supports. */
 export function algorithmOverrideProblem(category: AlgorithmCategory, text: string): string | undefined {
@@ -62,7 +71,10 @@ export function resolveAlgorithmList(category: AlgorithmCategory, text: string |
  * known_hosts already holds for the host) move to the front of the host-key list, as OpenSSH does, so
  * that a host with several keys presents the one we can check.
  */
-export function ssh2Algorithms(overrides: AlgorithmOverrides, preferredHostKeys: readonly string[] = []): Ssh2Algorithms | undefined {
+export function ssh2Algorithms(
+  overrides: AlgorithmOverrides,
+  preferredHostKeys: readonly string[] = [],
+): Ssh2Algorithms | undefined {
   const config: Ssh2Algorithms = {}
   for (const category of Object.keys(ALGORITHM_CATEGORIES) as AlgorithmCategory[]) {
     const text = overrides[category]

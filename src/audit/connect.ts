@@ -77,7 +77,9 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
     }
   }
   const shared = options.jumpHosts !== undefined
-  const bastion = shared ? await options.jumpHosts!.get(options.jump, options.signal) : await connectHop(options.jump, {...options, algorithms: undefined})
+  const bastion = shared
+    ? await options.jumpHosts!.get(options.jump, options.signal)
+    : await connectHop(options.jump, {...options, algorithms: undefined})
   // A shared bastion connection outlives this node: only a bastion opened for this node alone is closed with it.
   const endBastion = (how: 'end' | 'destroy') => {
     if (!shared) bastion.client[how]()
@@ -114,7 +116,12 @@ export async function connect(options: ConnectOptions): Promise<SshConnection> {
 export class JumpHosts {
   private readonly connections = new Map<string, Promise<ReadyHop>>()
 
-  constructor(private readonly options: Pick<ConnectOptions, 'credentials' | 'hostKeys' | 'connectTimeoutMs' | 'keepaliveIntervalMs'>) {}
+  constructor(
+    private readonly options: Pick<
+      ConnectOptions,
+      'credentials' | 'hostKeys' | 'connectTimeoutMs' | 'keepaliveIntervalMs'
+    >,
+  ) {}
 
   /** The ready connection to `hop`; waiting for it stops when `signal` aborts, the connection attempt does not. */
   async get(hop: Hop, signal?: AbortSignal): Promise<ReadyHop> {
@@ -210,14 +217,19 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
     keepaliveInterval: options.keepaliveIntervalMs,
     keepaliveCountMax: KEEPALIVE_COUNT_MAX,
     authHandler: authAttempts(options.credentials, hop.user) as ConnectConfig['authHandler'],
-    algorithms: ssh2Algorithms(options.algorithms ?? {}, options.hostKeys.preferredAlgorithms(hop.host, hop.port)) as ConnectConfig['algorithms'],
+    algorithms: ssh2Algorithms(
+      options.algorithms ?? {},
+      options.hostKeys.preferredAlgorithms(hop.host, hop.port),
+    ) as ConnectConfig['algorithms'],
     hostVerifier: (key: Buffer) => {
       try {
         seen.hostKeySha256 = options.hostKeys.verify(name, hop.host, hop.port, key, hop.pinnedHostKey)
         return true
       } catch (error) {
         // Never throw inside ssh2's packet handling: any failure of the check refuses the key.
-        seen.hostKeyError = isSshError(error) ? error : msg.protocolError(name, `host key check failed: ${(error as Error).message}`)
+        seen.hostKeyError = isSshError(error)
+          ? error
+          : msg.protocolError(name, `host key check failed: ${(error as Error).message}`)
         return false
       }
     },
@@ -264,11 +276,19 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
 type Ssh2Error = Error & {level?: string; code?: string | number}
 
 /** Name what went wrong from ssh2's error level and the socket error code, never from guesswork. */
-export function classifyConnectError(error: Ssh2Error, name: string, hop: Hop, options: ConnectOptions, seen: HopObservations): SshError {
+export function classifyConnectError(
+  error: Ssh2Error,
+  name: string,
+  hop: Hop,
+  options: ConnectOptions,
+  seen: HopObservations,
+): SshError {
   if (seen.hostKeyError) return seen.hostKeyError
   switch (error.level) {
     case 'client-timeout':
-      return /keepalive/i.test(error.message) ? msg.keepaliveTimeout(name) : msg.connectTimeout(name, options.connectTimeoutMs, seen.sawBanner)
+      return /keepalive/i.test(error.message)
+        ? msg.keepaliveTimeout(name)
+        : msg.connectTimeout(name, options.connectTimeoutMs, seen.sawBanner)
     case 'client-authentication':
       return msg.authFailed(name, hop.user, authMethods(options.credentials))
     case 'agent':
@@ -318,7 +338,9 @@ function classifySocketError(error: Ssh2Error, name: string): SshError {
 function classifyHandshakeError(error: Ssh2Error, name: string, seen: HopObservations): SshError {
   if (/no matching/i.test(error.message)) {
     const offered = offeredByCategory(seen.offered)
-    const category = (Object.keys(OFFER_CATEGORY) as AlgorithmCategory[]).find((c) => OFFER_CATEGORY[c].error.test(error.message)) ?? 'kex'
+    const category =
+      (Object.keys(OFFER_CATEGORY) as AlgorithmCategory[]).find((c) => OFFER_CATEGORY[c].error.test(error.message)) ??
+      'kex'
     return msg.algorithmMismatch(name, ALGORITHM_CATEGORIES[category].label, labelled(offered))
   }
   return msg.protocolError(name, error.message)
@@ -336,6 +358,7 @@ function offeredByCategory(debugLists: Record<string, string[]>): Partial<Record
 
 function labelled(offered: Partial<Record<AlgorithmCategory, string[]>>): Record<string, string[]> {
   const result: Record<string, string[]> = {}
-  for (const [category, list] of Object.entries(offered)) result[ALGORITHM_CATEGORIES[category as AlgorithmCategory].label] = list!
+  for (const [category, list] of Object.entries(offered))
+    result[ALGORITHM_CATEGORIES[category as AlgorithmCategory].label] = list!
   return result
 }

@@ -70,7 +70,11 @@ export function resolveCredentials(options: CredentialOptions, env: NodeJS.Proce
   return credentials
 }
 
-function readIdentity(file: string, passphraseEnv: string | undefined, env: NodeJS.ProcessEnv): {file: string; key: Buffer; passphrase?: Secret} {
+function readIdentity(
+  file: string,
+  passphraseEnv: string | undefined,
+  env: NodeJS.ProcessEnv,
+): {file: string; key: Buffer; passphrase?: Secret} {
   let key: Buffer
   try {
     key = readFileSync(file)
@@ -118,7 +122,12 @@ export function authAttempts(credentials: Credentials, username: string) {
   return authMethods(credentials).map((type) => {
     switch (type) {
       case 'publickey':
-        return {type, username, key: credentials.privateKey!.key, passphrase: credentials.privateKey!.passphrase?.reveal()}
+        return {
+          type,
+          username,
+          key: credentials.privateKey!.key,
+          passphrase: credentials.privateKey!.passphrase?.reveal(),
+        }
       case 'agent':
         return {type, username, agent: credentials.agent!}
       case 'password':
@@ -128,8 +137,13 @@ export function authAttempts(credentials: Credentials, username: string) {
           type: 'keyboard-interactive' as const,
           username,
           // Every prompt gets the password: devices ask "Password:" and nothing else before the session.
-          prompt: (_name: string, _instructions: string, _lang: string, prompts: unknown[], finish: (answers: string[]) => void) =>
-            finish(prompts.map(() => credentials.password!.reveal())),
+          prompt: (
+            _name: string,
+            _instructions: string,
+            _lang: string,
+            prompts: unknown[],
+            finish: (answers: string[]) => void,
+          ) => finish(prompts.map(() => credentials.password!.reveal())),
         }
     }
   })

@@ -84,7 +84,12 @@ export class KnownHosts {
     const keyType = keyTypeOf(keyBlob)
     const sha256 = hostKeyFingerprint(keyBlob)
     const matching = this.lines.filter((line) => hostsMatch(line.hosts, name))
-    const verdict = (status: HostKeyStatus, knownKeyTypes: readonly string[] = []): HostKeyVerdict => ({status, keyType, sha256, knownKeyTypes})
+    const verdict = (status: HostKeyStatus, knownKeyTypes: readonly string[] = []): HostKeyVerdict => ({
+      status,
+      keyType,
+      sha256,
+      knownKeyTypes,
+    })
     if (matching.some((line) => line.marker === 'revoked' && line.key.equals(keyBlob))) return verdict('revoked')
     const known = matching.filter((line) => !line.marker)
     if (known.some((line) => line.key.equals(keyBlob))) return verdict('known')
@@ -100,7 +105,9 @@ export class KnownHosts {
     const name = knownHostsName(host, port)
     mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700})
     const needsNewline = existsSync(this.file) && !endsWithNewline(this.file)
-    appendFileSync(this.file, `${needsNewline ? '\n' : ''}${name} ${keyType} ${keyBlob.toString('base64')}\n`, {mode: 0o600})
+    appendFileSync(this.file, `${needsNewline ? '\n' : ''}${name} ${keyType} ${keyBlob.toString('base64')}\n`, {
+      mode: 0o600,
+    })
     this.lines.push({hosts: name, keyType, key: keyBlob})
   }
 }
@@ -152,7 +159,10 @@ function hashedHostMatches(entry: string, name: string): boolean {
 
 /** OpenSSH `match_pattern`: `*` any run, `?` one character, case-insensitive for host names. */
 function wildcardMatch(pattern: string, name: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${regex}$`, 'i').test(name)
 }
 
@@ -170,22 +180,39 @@ export class HostKeyPolicy {
   /** Returns the presented key's fingerprint when the connection may go on. */
   verify(hop: string, host: string, port: number, keyBlob: Buffer, pinnedSha256?: string): string {
     const verdict = this.knownHosts.check(host, port, keyBlob)
-    if (verdict.status === 'revoked') throw msg.hostKeyRevoked(hop, verdict.keyType, verdict.sha256, this.knownHosts.file)
+    if (verdict.status === 'revoked')
+      throw msg.hostKeyRevoked(hop, verdict.keyType, verdict.sha256, this.knownHosts.file)
     if (pinnedSha256 !== undefined) {
       if (verdict.sha256 === pinnedSha256) return verdict.sha256
-      throw msg.hostKeyChanged(hop, verdict.keyType, verdict.sha256, `the fingerprint pinned in the inventory (${pinnedSha256})`)
+      throw msg.hostKeyChanged(
+        hop,
+        verdict.keyType,
+        verdict.sha256,
+        `the fingerprint pinned in the inventory (${pinnedSha256})`,
+      )
     }
     switch (verdict.status) {
       case 'known':
         return verdict.sha256
       case 'changed':
-        throw msg.hostKeyChanged(hop, verdict.keyType, verdict.sha256, `the ${verdict.knownKeyTypes.join(', ')} key(s) in ${this.knownHosts.file}`)
+        throw msg.hostKeyChanged(
+          hop,
+          verdict.keyType,
+          verdict.sha256,
+          `the ${verdict.knownKeyTypes.join(', ')} key(s) in ${this.knownHosts.file}`,
+        )
       default:
         if (!this.acceptNew) throw msg.hostKeyUnknown(hop, verdict.keyType, verdict.sha256, this.knownHosts.file)
         try {
           this.knownHosts.add(host, port, keyBlob)
         } catch (error) {
-          throw msg.hostKeyNotRecorded(hop, verdict.keyType, verdict.sha256, this.knownHosts.file, (error as NodeJS.ErrnoException).code ?? String(error))
+          throw msg.hostKeyNotRecorded(
+            hop,
+            verdict.keyType,
+            verdict.sha256,
+            this.knownHosts.file,
+            (error as NodeJS.ErrnoException).code ?? String(error),
+          )
         }
         return verdict.sha256
     }

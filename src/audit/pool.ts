@@ -16,8 +16,13 @@ export interface PoolOutcome<R> {
 }
 
 /** `worker` must not reject: it turns its failures into results (the audit records each failure). */
-export async function runPool<T, R>(items: readonly T[], worker: (item: T) => Promise<R>, options: PoolOptions<T, R>): Promise<PoolOutcome<R>> {
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`)
+export async function runPool<T, R>(
+  items: readonly T[],
+  worker: (item: T) => Promise<R>,
+  options: PoolOptions<T, R>,
+): Promise<PoolOutcome<R>> {
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+    throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`)
   const results: (R | undefined)[] = Array.from({length: items.length})
   let next = 0
   const lane = async (): Promise<void> => {

@@ -93,7 +93,10 @@ export const RETRY_BACKOFF_MS = 1000
  * backoff, then the second attempt's connects and four commands' worth of command timeout. A node that
  * passes it is abandoned with 'timeout', so no node can hold its slot forever.
  */
-export function nodeDeadline(options: Pick<AuditRunOptions, 'connectTimeoutMs' | 'commandTimeoutMs' | 'retryBackoffMs'>, hops: number): number {
+export function nodeDeadline(
+  options: Pick<AuditRunOptions, 'connectTimeoutMs' | 'commandTimeoutMs' | 'retryBackoffMs'>,
+  hops: number,
+): number {
   return 2 * hops * options.connectTimeoutMs + options.retryBackoffMs + 4 * options.commandTimeoutMs
 }
 
@@ -137,14 +140,18 @@ export async function auditInventory(
     auditable.map((node) => ({node, access: access.get(node.id)})),
     {...options, platform: selection.platform === 'auto' ? 'auto' : undefined, record: (audit) => audits.record(audit)},
   )
-  const skipped = selected.filter((node) => node.status === 'decommissioned').map((node) => ({nodeId: node.id, status: node.status}))
+  const skipped = selected
+    .filter((node) => node.status === 'decommissioned')
+    .map((node) => ({nodeId: node.id, status: node.status}))
   return {...summary, skipped}
 }
 
 /** Audit the targets through the bounded pool, recording each result as it completes. */
 export async function runAudit(targets: readonly AuditTarget[], options: AuditRunOptions): Promise<AuditSummary> {
   options.onStart?.(targets.length)
-  const stop = options.abort ? AbortSignal.any([options.stop ?? new AbortController().signal, options.abort]) : options.stop
+  const stop = options.abort
+    ? AbortSignal.any([options.stop ?? new AbortController().signal, options.abort])
+    : options.stop
   const jumpHosts = new JumpHosts(options)
   let pool: Awaited<ReturnType<typeof runPool<AuditTarget, NodeAuditResult | undefined>>>
   try {
@@ -165,11 +172,20 @@ export async function runAudit(targets: readonly AuditTarget[], options: AuditRu
 }
 
 /** One node, with at most one retry. Undefined when the run was aborted while it was in flight. */
-async function auditNode(target: AuditTarget, options: AuditRunOptions, jumpHosts: JumpHosts): Promise<NodeAuditResult | undefined> {
+async function auditNode(
+  target: AuditTarget,
+  options: AuditRunOptions,
+  jumpHosts: JumpHosts,
+): Promise<NodeAuditResult | undefined> {
   const {node, access} = target
   const startedAt = nowIso()
   const started = performance.now()
-  const hop: Hop = {host: node.mgmtAddress, port: node.sshPort, user: access?.user ?? options.user, pinnedHostKey: access?.hostKeySha256 ?? undefined}
+  const hop: Hop = {
+    host: node.mgmtAddress,
+    port: node.sshPort,
+    user: access?.user ?? options.user,
+    pinnedHostKey: access?.hostKeySha256 ?? undefined,
+  }
   const jumpHost = access?.jump ? parseJump(access.jump) : options.jump
   const jump: Hop | undefined = jumpHost && {...jumpHost}
   const name = describeHop(hop)
@@ -177,9 +193,15 @@ async function auditNode(target: AuditTarget, options: AuditRunOptions, jumpHost
   const deadline = new AbortController()
   const timer = setTimeout(() => deadline.abort(msg.nodeDeadline(name, deadlineMs)), deadlineMs)
   const signal = options.abort ? AbortSignal.any([deadline.signal, options.abort]) : deadline.signal
-  const keepaliveIntervalMs = access?.keepaliveSeconds === null || access?.keepaliveSeconds === undefined ? options.keepaliveIntervalMs : access.keepaliveSeconds * 1000
+  const keepaliveIntervalMs =
+    access?.keepaliveSeconds === null || access?.keepaliveSeconds === undefined
+      ? options.keepaliveIntervalMs
+      : access.keepaliveSeconds * 1000
   let attempts = 0
-  let outcome: Omit<NodeAuditResult, 'nodeId' | 'target' | 'via' | 'attempts' | 'startedAt' | 'finishedAt' | 'durationMs'>
+  let outcome: Omit<
+    NodeAuditResult,
+    'nodeId' | 'target' | 'via' | 'attempts' | 'startedAt' | 'finishedAt' | 'durationMs'
+  >
   try {
     for (;;) {
       attempts++
@@ -225,11 +247,21 @@ async function auditNode(target: AuditTarget, options: AuditRunOptions, jumpHost
         signal,
         jumpHosts,
       })
-      const profile = await (options.runProfile ?? defaultRunProfile)(connection.client, options.platform ?? node.platform, {
-        commandTimeoutMs: options.commandTimeoutMs,
-        signal,
-      })
-      return {outcome: 'ok' as const, reason: null, platform: profile.platform, facts: profile.facts, hostKeySha256: connection.hostKeySha256}
+      const profile = await (options.runProfile ?? defaultRunProfile)(
+        connection.client,
+        options.platform ?? node.platform,
+        {
+          commandTimeoutMs: options.commandTimeoutMs,
+          signal,
+        },
+      )
+      return {
+        outcome: 'ok' as const,
+        reason: null,
+        platform: profile.platform,
+        facts: profile.facts,
+        hostKeySha256: connection.hostKeySha256,
+      }
     } catch (error) {
       // A command that saw the connection close says 'closed'; the transport may know why (keepalives unanswered).
       throw (isSshError(error) && error.code === 'closed' && connection?.dropped()) || error
@@ -243,7 +275,11 @@ async function auditNode(target: AuditTarget, options: AuditRunOptions, jumpHost
 /** An SshError keeps its own code; anything else is a bug in govnet, recorded without hiding it as a network problem. */
 function asSshError(error: unknown, name: string): SshError {
   if (isSshError(error)) return error
-  return new SshError('protocol', `${name}: unexpected error in govnet (please report): ${(error as Error)?.message ?? String(error)}`, {cause: error})
+  return new SshError(
+    'protocol',
+    `${name}: unexpected error in govnet (please report): ${(error as Error)?.message ?? String(error)}`,
+    {cause: error},
+  )
 }
 
 function toAuditRecord(result: NodeAuditResult): AuditRecord {
@@ -265,7 +301,8 @@ function summarize(targets: readonly AuditTarget[], results: NodeAuditResult[], 
   for (const result of results) {
     if (result.outcome === 'ok') continue
     failedByReason[result.outcome] = (failedByReason[result.outcome] ?? 0) + 1
-    if (HOST_KEY_SSH_ERROR_CODES.has(result.outcome)) hostKeyProblems.push({nodeId: result.nodeId, outcome: result.outcome, reason: result.reason!})
+    if (HOST_KEY_SSH_ERROR_CODES.has(result.outcome))
+      hostKeyProblems.push({nodeId: result.nodeId, outcome: result.outcome, reason: result.reason!})
   }
   const done = new Set(results.map((result) => result.nodeId))
   const reached = results.filter((result) => result.outcome === 'ok').length

@@ -21,19 +21,61 @@ export const DEFAULT_KNOWN_HOSTS = path.join(homedir(), '.ssh', 'known_hosts')
 
 /** The SSH flags of `govnet audit`: how to log in, how to trust host keys, how long to wait. */
 export const sshFlags = {
-  user: Flags.string({description: 'login user for nodes without their own (`node access set --user`); default: the OS user', helpGroup: 'SSH'}),
+  user: Flags.string({
+    description: 'login user for nodes without their own (`node access set --user`); default: the OS user',
+    helpGroup: 'SSH',
+  }),
   identity: Flags.string({char: 'i', description: 'private key file (OpenSSH or PEM format)', helpGroup: 'SSH'}),
-  'passphrase-env': Flags.string({description: 'environment variable holding the passphrase of --identity', helpGroup: 'SSH'}),
-  'password-env': Flags.string({description: 'environment variable holding the password (password and keyboard-interactive)', helpGroup: 'SSH'}),
-  'password-file': Flags.string({description: 'file whose first line is the password; must be mode 0600 or stricter', helpGroup: 'SSH', exclusive: ['password-env']}),
-  agent: Flags.boolean({description: 'use ssh-agent when SSH_AUTH_SOCK is set', default: true, allowNo: true, helpGroup: 'SSH'}),
-  'known-hosts': Flags.string({description: 'OpenSSH known_hosts file to check host keys against (default: ~/.ssh/known_hosts)', helpGroup: 'SSH'}),
-  'accept-new': Flags.boolean({description: 'record unknown host keys in the known_hosts file (changed keys are still refused)', helpGroup: 'SSH'}),
-  jump: Flags.string({description: 'jump host (bastion) as user@host[:port] for nodes without their own; its host key is checked too', helpGroup: 'SSH'}),
-  timeout: Flags.string({description: 'connect timeout per hop: TCP, banner, key exchange, login (e.g. 10s)', default: '10s', helpGroup: 'SSH'}),
-  'command-timeout': Flags.string({description: 'timeout of each command on the node', default: '30s', helpGroup: 'SSH'}),
-  keepalive: Flags.string({description: 'SSH keepalive interval for nodes without their own; 0 turns it off (3 missed = dropped)', default: '15s', helpGroup: 'SSH'}),
-  'node-deadline': Flags.string({description: 'hard limit per node, retries included (default: 2×timeout per hop + backoff + 4×command-timeout)', helpGroup: 'SSH'}),
+  'passphrase-env': Flags.string({
+    description: 'environment variable holding the passphrase of --identity',
+    helpGroup: 'SSH',
+  }),
+  'password-env': Flags.string({
+    description: 'environment variable holding the password (password and keyboard-interactive)',
+    helpGroup: 'SSH',
+  }),
+  'password-file': Flags.string({
+    description: 'file whose first line is the password; must be mode 0600 or stricter',
+    helpGroup: 'SSH',
+    exclusive: ['password-env'],
+  }),
+  agent: Flags.boolean({
+    description: 'use ssh-agent when SSH_AUTH_SOCK is set',
+    default: true,
+    allowNo: true,
+    helpGroup: 'SSH',
+  }),
+  'known-hosts': Flags.string({
+    description: 'OpenSSH known_hosts file to check host keys against (default: ~/.ssh/known_hosts)',
+    helpGroup: 'SSH',
+  }),
+  'accept-new': Flags.boolean({
+    description: 'record unknown host keys in the known_hosts file (changed keys are still refused)',
+    helpGroup: 'SSH',
+  }),
+  jump: Flags.string({
+    description: 'jump host (bastion) as user@host[:port] for nodes without their own; its host key is checked too',
+    helpGroup: 'SSH',
+  }),
+  timeout: Flags.string({
+    description: 'connect timeout per hop: TCP, banner, key exchange, login (e.g. 10s)',
+    default: '10s',
+    helpGroup: 'SSH',
+  }),
+  'command-timeout': Flags.string({
+    description: 'timeout of each command on the node',
+    default: '30s',
+    helpGroup: 'SSH',
+  }),
+  keepalive: Flags.string({
+    description: 'SSH keepalive interval for nodes without their own; 0 turns it off (3 missed = dropped)',
+    default: '15s',
+    helpGroup: 'SSH',
+  }),
+  'node-deadline': Flags.string({
+    description: 'hard limit per node, retries included (default: 2×timeout per hop + backoff + 4×command-timeout)',
+    helpGroup: 'SSH',
+  }),
 }
 
 // ---- output ----
@@ -49,17 +91,27 @@ export function renderSummary(summary: InventoryAuditSummary): string {
       ['reached', summary.reached],
       ['failed', summary.failed === 0 ? '0' : `${summary.failed} (${failures})`],
       ['host-key problems', summary.hostKeyProblems.length],
-      ...(summary.skipped.length > 0 ? ([['skipped (decommissioned)', summary.skipped.length]] as [string, number][]) : []),
-      ...(summary.interrupted ? ([['not audited (interrupted)', summary.notAudited.length]] as [string, number][]) : []),
+      ...(summary.skipped.length > 0
+        ? ([['skipped (decommissioned)', summary.skipped.length]] as [string, number][])
+        : []),
+      ...(summary.interrupted
+        ? ([['not audited (interrupted)', summary.notAudited.length]] as [string, number][])
+        : []),
     ]),
   ]
   const failed = summary.results.filter((result) => result.outcome !== 'ok')
   if (failed.length > 0) {
-    lines.push('', renderTable<NodeAuditResult>([
-      {header: 'NODE', value: (r) => r.nodeId},
-      {header: 'OUTCOME', value: (r) => r.outcome},
-      {header: 'REASON', value: (r) => r.reason},
-    ], failed))
+    lines.push(
+      '',
+      renderTable<NodeAuditResult>(
+        [
+          {header: 'NODE', value: (r) => r.nodeId},
+          {header: 'OUTCOME', value: (r) => r.outcome},
+          {header: 'REASON', value: (r) => r.reason},
+        ],
+        failed,
+      ),
+    )
   }
   return lines.join('\n')
 }
@@ -95,7 +147,9 @@ export class AuditProgress {
     }
     const width = 30
     const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width)
-    this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total}  failed ${this.failed}\u001b[K`)
+    this.stream.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total}  failed ${this.failed}\u001b[K`,
+    )
     this.drawn = true
   }
 

@@ -9,7 +9,10 @@ export function importFlags(entity: string) {
     actor: actorFlag,
     'dry-run': Flags.boolean({description: 'validate and report what would be created or updated; write nothing'}),
     file: Flags.string({description: 'CSV or JSON file', required: true}),
-    format: Flags.option({description: 'file format (default: from the extension)', options: ['csv', 'json'] as const})(),
+    format: Flags.option({
+      description: 'file format (default: from the extension)',
+      options: ['csv', 'json'] as const,
+    })(),
     update: Flags.boolean({description: `update ${entity} whose id exists instead of refusing`}),
   }
 }

@@ -9,12 +9,18 @@ import {RawRecord} from '../domain/fields'
 export const nodeAccessFlags = {
   user: Flags.string({description: 'login user for this node'}),
   jump: Flags.string({description: 'jump host (bastion) as user@host[:port]'}),
-  kex: Flags.string({description: 'key exchange algorithms, ssh_config syntax: "a,b" exact, "+a" append, "^a" first, "-a" remove'}),
-  'host-key-algorithms': Flags.string({description: 'host key algorithms, same syntax (e.g. +ssh-dss for an old device)'}),
+  kex: Flags.string({
+    description: 'key exchange algorithms, ssh_config syntax: "a,b" exact, "+a" append, "^a" first, "-a" remove',
+  }),
+  'host-key-algorithms': Flags.string({
+    description: 'host key algorithms, same syntax (e.g. +ssh-dss for an old device)',
+  }),
   ciphers: Flags.string({description: 'ciphers, same syntax (e.g. +aes128-cbc)'}),
   macs: Flags.string({description: 'MACs, same syntax (e.g. +hmac-sha1-96)'}),
   'keepalive-s': Flags.string({description: 'seconds between SSH keepalives for this node; 0 turns them off'}),
-  'host-key-sha256': Flags.string({description: 'pin the host key: SHA256:… as `ssh-keygen -lf` prints it; checked instead of known_hosts'}),
+  'host-key-sha256': Flags.string({
+    description: 'pin the host key: SHA256:… as `ssh-keygen -lf` prints it; checked instead of known_hosts',
+  }),
 }
 
 type NodeAccessFlagValues = {[K in keyof typeof nodeAccessFlags]?: string}

@@ -13,7 +13,9 @@ import {renderFields, renderTable} from './table'
 export const nodeFieldFlags = {
   name: Flags.string({description: 'display name, e.g. 广州市天河区汇聚节点'}),
   division: Flags.string({description: 'division code the node sits in (must be in the inventory)'}),
-  tier: Flags.string({description: `${TIERS.join(' | ')}; must match the division's level (default: from the level, province → provincial)`}),
+  tier: Flags.string({
+    description: `${TIERS.join(' | ')}; must match the division's level (default: from the level, province → provincial)`,
+  }),
   role: Flags.string({description: ROLES.join(' | ')}),
   'mgmt-address': Flags.string({description: 'management address: IPv4 or IPv6 literal, or a host name'}),
   'ssh-port': Flags.string({description: 'SSH port for audits (default 22)'}),
@@ -21,7 +23,10 @@ export const nodeFieldFlags = {
   uplink: Flags.string({description: 'id of the node this one connects up to (must exist; no cycles); empty to clear'}),
   'bandwidth-mbps': Flags.string({description: 'uplink bandwidth in Mbit/s; empty to clear'}),
   status: Flags.string({description: `${NODE_STATUSES.join(' | ')} (default planned)`}),
-  tag: Flags.string({description: 'free tag, repeatable; on `set` the tags given replace all tags (--tag "" clears them)', multiple: true}),
+  tag: Flags.string({
+    description: 'free tag, repeatable; on `set` the tags given replace all tags (--tag "" clears them)',
+    multiple: true,
+  }),
 }
 
 type NodeFieldFlagValues = {[K in keyof typeof nodeFieldFlags]?: K extends 'tag' ? string[] : string}

@@ -13,7 +13,11 @@ export const provisionArgs = {
 
 export const provisionFlags = {
   actor: actorFlag,
-  target: Flags.string({description: 'where the tenant is built: local (the inventory only) or openstack', options: [...TARGETS], default: 'local'}),
+  target: Flags.string({
+    description: 'where the tenant is built: local (the inventory only) or openstack',
+    options: [...TARGETS],
+    default: 'local',
+  }),
 }
 
 export function renderProvisionResult(result: ProvisionResult): string {

@@ -12,13 +12,20 @@ import {renderFields, renderTable} from './table'
  */
 export const regionFieldFlags = {
   name: Flags.string({description: 'display name, e.g. 广州政务云一区'}),
-  pools: Flags.string({description: 'IPv4 address pools for tenant networks, comma-separated, e.g. 10.20.0.0/16,10.21.0.0/16'}),
-  'extranet-ranges': Flags.string({description: 'extranet ranges that may reach tenants (level 3+: the only sources of ingress), comma-separated; empty to clear'}),
+  pools: Flags.string({
+    description: 'IPv4 address pools for tenant networks, comma-separated, e.g. 10.20.0.0/16,10.21.0.0/16',
+  }),
+  'extranet-ranges': Flags.string({
+    description:
+      'extranet ranges that may reach tenants (level 3+: the only sources of ingress), comma-separated; empty to clear',
+  }),
   vcpu: Flags.string({description: 'vCPU capacity'}),
   'ram-gib': Flags.string({description: 'RAM capacity in GiB'}),
   'storage-gib': Flags.string({description: 'storage capacity in GiB'}),
   'max-level': Flags.string({description: 'highest MLPS level the platform is rated to host, 1–4'}),
-  'external-network': Flags.string({description: 'OpenStack external (extranet) network id for tenant routers; empty to clear'}),
+  'external-network': Flags.string({
+    description: 'OpenStack external (extranet) network id for tenant routers; empty to clear',
+  }),
 }
 
 type RegionFieldFlagValues = {[K in keyof typeof regionFieldFlags]?: string}
@@ -62,7 +69,10 @@ export function renderRegion(region: Region | RegionWithUsage): string {
     ['external network', region.externalNetwork],
     ['vCPU', usage ? `${used(usage.reservedVcpu, region.capacityVcpu)} reserved` : region.capacityVcpu],
     ['RAM GiB', usage ? `${used(usage.reservedRamGib, region.capacityRamGib)} reserved` : region.capacityRamGib],
-    ['storage GiB', usage ? `${used(usage.reservedStorageGib, region.capacityStorageGib)} reserved` : region.capacityStorageGib],
+    [
+      'storage GiB',
+      usage ? `${used(usage.reservedStorageGib, region.capacityStorageGib)} reserved` : region.capacityStorageGib,
+    ],
     ...(usage && 'tenants' in region
       ? ([
           ['allocated subnets', usage.allocations.length > 0 ? usage.allocations.join(', ') : null],

@@ -17,7 +17,10 @@ import {renderFields, renderTable} from './table'
 export const tenantFieldFlags = {
   name: Flags.string({description: 'name of the system, e.g. 电子证照共享平台'}),
   department: Flags.string({description: 'department that owns it, e.g. 省公安厅'}),
-  uscc: Flags.string({description: "department's unified social credit code (18 characters, check character verified; lower case is accepted)"}),
+  uscc: Flags.string({
+    description:
+      "department's unified social credit code (18 characters, check character verified; lower case is accepted)",
+  }),
   region: Flags.string({description: 'cloud region id, e.g. gd-gz-1'}),
   level: Flags.string({description: 'MLPS grading level 1–4 (level 5 is not hosted on a shared cloud)'}),
   exposure: Flags.string({description: EXPOSURES.join(' | ')}),
@@ -28,7 +31,9 @@ export const tenantFieldFlags = {
   'filing-number': Flags.string({description: 'filing (备案) number from public security; empty to clear'}),
   'assessed-on': Flags.string({description: 'date of the last grading assessment, YYYY-MM-DD; empty to clear'}),
   status: Flags.string({description: `${TENANT_STATUSES.join(' | ')} (default requested)`}),
-  classified: Flags.boolean({description: 'the system is classified (涉密): always refused, classified systems belong on the 政务内网'}),
+  classified: Flags.boolean({
+    description: 'the system is classified (涉密): always refused, classified systems belong on the 政务内网',
+  }),
 }
 
 type TenantFieldFlagValues = {[K in keyof typeof tenantFieldFlags]?: K extends 'classified' ? boolean : string}
@@ -81,7 +86,8 @@ export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provi
     ['updated', tenant.updatedAt],
     [
       'last operation',
-      provisioning && `${provisioning.lastOperation} (${provisioning.target}) ${provisioning.outcome} at ${provisioning.lastOperationAt}`,
+      provisioning &&
+        `${provisioning.lastOperation} (${provisioning.target}) ${provisioning.outcome} at ${provisioning.lastOperationAt}`,
     ],
     ['failure reason', provisioning?.reason],
     ['stack outputs', provisioning && JSON.stringify(provisioning.outputs)],

@@ -71,9 +71,16 @@ function verifiedSince(options: {freshnessMs?: number; now?: Date}): string {
   return new Date(now.getTime() - (options.freshnessMs ?? DEFAULT_FRESHNESS_MS)).toISOString()
 }
 
-function rowsAt(divisions: DivisionRepository, counts: readonly CountyTownshipCounts[], level: CoverageLevel, under?: string): CoverageRow[] {
+function rowsAt(
+  divisions: DivisionRepository,
+  counts: readonly CountyTownshipCounts[],
+  level: CoverageLevel,
+  under?: string,
+): CoverageRow[] {
   const byCode = rollUp(counts, level)
-  return divisions.atLevel(level, under).map((division) => coverageRow(division, byCode.get(division.code) ?? NO_TOWNSHIPS))
+  return divisions
+    .atLevel(level, under)
+    .map((division) => coverageRow(division, byCode.get(division.code) ?? NO_TOWNSHIPS))
 }
 
 /**
@@ -97,12 +104,21 @@ export function computeCoverage(inventory: Inventory, options: CoverageOptions =
 }
 
 /** Province, prefecture, county and national lines from a single township pass. */
-export function computeCoverageAllLevels(inventory: Inventory, options: {freshnessMs?: number; now?: Date} = {}): CoverageAllLevels {
+export function computeCoverageAllLevels(
+  inventory: Inventory,
+  options: {freshnessMs?: number; now?: Date} = {},
+): CoverageAllLevels {
   const divisions = divisionsOf(inventory)
   const since = verifiedSince(options)
   const counts = divisions.countyTownshipCounts({verifiedSince: since})
   const [province, prefecture, county] = COVERAGE_LEVELS.map((level) => rowsAt(divisions, counts, level))
-  return {verifiedSince: since, national: coverageRow(NATION, totalOf(counts)), province: province!, prefecture: prefecture!, county: county!}
+  return {
+    verifiedSince: since,
+    national: coverageRow(NATION, totalOf(counts)),
+    province: province!,
+    prefecture: prefecture!,
+    county: county!,
+  }
 }
 
 function requireUnder(divisions: DivisionRepository, code: string, level: CoverageLevel) {

@@ -27,6 +27,8 @@ function csvField(value: string | number): string {
 /** RFC 4180 CSV with a header; the total line comes last (level "nation", or the --under division's level). */
 export function coverageCsv(report: CoverageReport): string {
   const line = (r: CoverageRow) =>
-    [r.code ?? '', r.name, r.level, r.townships, r.covered, r.verified, r.ratio, r.verifiedRatio].map(csvField).join(',')
+    [r.code ?? '', r.name, r.level, r.townships, r.covered, r.verified, r.ratio, r.verifiedRatio]
+      .map(csvField)
+      .join(',')
   return [CSV_HEADER.join(','), ...report.rows.map(line), line(report.total)].join('\n')
 }

@@ -62,7 +62,8 @@ export function addressKind(text: string): AddressKind | undefined {
 export function addressProblem(text: string): string | undefined {
   if (addressKind(text)) return undefined
   const given = `"${text}"`
-  if (/^\[.*\](?::\d+)?$/.test(text)) return `${given}: write the IPv6 address without brackets (the port goes in ssh_port)`
+  if (/^\[.*\](?::\d+)?$/.test(text))
+    return `${given}: write the IPv6 address without brackets (the port goes in ssh_port)`
   if (text.includes('/')) return `${given}: a management address is one host, not a prefix`
   if (text.includes('%')) return `${given}: an IPv6 zone index is not allowed; use a global or unique-local address`
   if (/^[^:]+:\d+$/.test(text)) return `${given}: leave the port out (it goes in ssh_port)`

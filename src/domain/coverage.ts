@@ -48,7 +48,10 @@ export function totalOf(counts: Iterable<TownshipCounts>): TownshipCounts {
 }
 
 /** Per-county counts added up by code prefix to `level`: the county's ancestor at that level. */
-export function rollUp<C extends TownshipCounts & {county: string}>(countyCounts: readonly C[], level: CoverageLevel): Map<string, TownshipCounts> {
+export function rollUp<C extends TownshipCounts & {county: string}>(
+  countyCounts: readonly C[],
+  level: CoverageLevel,
+): Map<string, TownshipCounts> {
   const byCode = new Map<string, TownshipCounts>()
   for (const counts of countyCounts) {
     const code = ancestorAt(counts.county, level)!
@@ -57,7 +60,10 @@ export function rollUp<C extends TownshipCounts & {county: string}>(countyCounts
   return byCode
 }
 
-export function coverageRow(division: {code: string | null; name: string; level: CoverageRow['level']}, counts: TownshipCounts): CoverageRow {
+export function coverageRow(
+  division: {code: string | null; name: string; level: CoverageRow['level']},
+  counts: TownshipCounts,
+): CoverageRow {
   return {
     code: division.code,
     name: division.name,

@@ -7,7 +7,9 @@ export const DIVISION_LEVELS = ['province', 'prefecture', 'county', 'township', 
 export type DivisionLevel = (typeof DIVISION_LEVELS)[number]
 
 const LENGTH_OF: Record<DivisionLevel, number> = {province: 2, prefecture: 4, county: 6, township: 9, village: 12}
-const LEVEL_OF_LENGTH = new Map<number, DivisionLevel>(Object.entries(LENGTH_OF).map(([level, length]) => [length, level as DivisionLevel]))
+const LEVEL_OF_LENGTH = new Map<number, DivisionLevel>(
+  Object.entries(LENGTH_OF).map(([level, length]) => [length, level as DivisionLevel]),
+)
 
 export function codeLength(level: DivisionLevel): number {
   return LENGTH_OF[level]

@@ -26,7 +26,11 @@ export function isAbsent(value: unknown): boolean {
 }
 
 /** Validate one raw record against a schema. Problems name the field (and the row, when given). */
-export function parseRecord<R>(schema: RecordSchema<R>, raw: RawRecord, row?: number): {record?: R; problems: FieldProblem[]} {
+export function parseRecord<R>(
+  schema: RecordSchema<R>,
+  raw: RawRecord,
+  row?: number,
+): {record?: R; problems: FieldProblem[]} {
   const problems: FieldProblem[] = []
   const record = {} as R
   for (const field of Object.keys(schema) as (keyof R & string)[]) {
@@ -48,12 +52,17 @@ export function parseRecord<R>(schema: RecordSchema<R>, raw: RawRecord, row?: nu
 }
 
 /** Columns of an import file checked against a schema: unknown and missing required columns are errors. */
-export function checkColumns(columns: readonly string[], schema: RecordSchema<unknown>, extra: readonly string[] = []): FieldProblem[] {
+export function checkColumns(
+  columns: readonly string[],
+  schema: RecordSchema<unknown>,
+  extra: readonly string[] = [],
+): FieldProblem[] {
   const known = new Set([...Object.keys(schema as object), ...extra])
   const problems: FieldProblem[] = []
   const seen = new Set<string>()
   for (const column of columns) {
-    if (!known.has(column)) problems.push({field: column, message: `unknown column; expected columns: ${[...known].join(', ')}`})
+    if (!known.has(column))
+      problems.push({field: column, message: `unknown column; expected columns: ${[...known].join(', ')}`})
     if (seen.has(column)) problems.push({field: column, message: 'column appears twice'})
     seen.add(column)
   }
@@ -68,7 +77,8 @@ export function checkColumns(columns: readonly string[], schema: RecordSchema<un
 export function text(options: {max?: number} = {}): (value: unknown) => string {
   const max = options.max ?? 200
   return (value) => {
-    if (typeof value !== 'string' && typeof value !== 'number') throw new FieldError(`must be text, got ${describe(value)}`)
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new FieldError(`must be text, got ${describe(value)}`)
     const s = String(value).trim()
     if (s.length > max) throw new FieldError(`is ${s.length} characters long; at most ${max} are allowed`)
     if (/[\u0000-\u001f\u007f]/.test(s)) throw new FieldError('contains control characters')
@@ -87,7 +97,12 @@ export function oneOf<T extends string>(allowed: readonly T[]): (value: unknown)
 export function integer(options: {min?: number; max?: number} = {}): (value: unknown) => number {
   const {min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER} = options
   return (value) => {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())
+          ? Number(value)
+          : Number.NaN
     if (!Number.isSafeInteger(n)) throw new FieldError(`"${String(value)}" is not a whole number`)
     if (n < min || n > max) throw new FieldError(`${n} is out of range ${min}..${max}`)
     return n
@@ -99,7 +114,10 @@ const SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/
 /** Stable ids: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters. */
 export function slug(value: unknown): string {
   const s = typeof value === 'string' ? value.trim() : ''
-  if (!SLUG.test(s)) throw new FieldError(`"${String(value)}" is not a valid id: use lower-case letters, digits, '.', '_' and '-', at most 63 characters, starting with a letter or digit`)
+  if (!SLUG.test(s))
+    throw new FieldError(
+      `"${String(value)}" is not a valid id: use lower-case letters, digits, '.', '_' and '-', at most 63 characters, starting with a letter or digit`,
+    )
   return s
 }
 
@@ -108,7 +126,8 @@ export function isoDate(value: unknown): string {
   const s = typeof value === 'string' ? value.trim() : ''
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
-  if (!m || !d || d.toISOString().slice(0, 10) !== s) throw new FieldError(`"${String(value)}" is not a date in the form YYYY-MM-DD`)
+  if (!m || !d || d.toISOString().slice(0, 10) !== s)
+    throw new FieldError(`"${String(value)}" is not a date in the form YYYY-MM-DD`)
   return s
 }
 

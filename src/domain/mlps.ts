@@ -107,7 +107,11 @@ export interface ControlResult {
 /** What the record checks read from a tenant; a Tenant has all of it. */
 export type TenantFacts = Pick<TenantFields, 'mlpsLevel' | 'status' | 'filingNumber' | 'lastAssessedOn'>
 
-type RecordCheck = (tenant: TenantFacts, parameters: Record<string, unknown>, today: string) => {status: 'pass' | 'fail' | 'not-applicable'; reason: string}
+type RecordCheck = (
+  tenant: TenantFacts,
+  parameters: Record<string, unknown>,
+  today: string,
+) => {status: 'pass' | 'fail' | 'not-applicable'; reason: string}
 
 /** The statuses in which a system is live, so filing and periodic assessment are due. */
 const LIVE: readonly TenantFacts['status'][] = ['active']
@@ -121,7 +125,10 @@ export const RECORD_CHECKS: Readonly<Record<string, RecordCheck>> = {
     const withinDays = numberParameter(parameters, 'withinDays')
     if (tenant.filingNumber) return {status: 'pass', reason: `filed as ${tenant.filingNumber}`}
     if (!LIVE.includes(tenant.status)) {
-      return {status: 'not-applicable', reason: `not live yet (${tenant.status}): file within ${withinDays} days of going live`}
+      return {
+        status: 'not-applicable',
+        reason: `not live yet (${tenant.status}): file within ${withinDays} days of going live`,
+      }
     }
     return {
       status: 'fail',
@@ -136,10 +143,16 @@ export const RECORD_CHECKS: Readonly<Record<string, RecordCheck>> = {
       return {status: 'fail', reason: `last assessment ${assessed} is after today (${today}): correct the date`}
     }
     if (!LIVE.includes(tenant.status)) {
-      return {status: 'not-applicable', reason: `not live (${tenant.status}): assessment at least every ${maxIntervalDays} days once active`}
+      return {
+        status: 'not-applicable',
+        reason: `not live (${tenant.status}): assessment at least every ${maxIntervalDays} days once active`,
+      }
     }
     if (!assessed) {
-      return {status: 'fail', reason: `no assessment on record: a level-${tenant.mlpsLevel} system is assessed at least every ${maxIntervalDays} days`}
+      return {
+        status: 'fail',
+        reason: `no assessment on record: a level-${tenant.mlpsLevel} system is assessed at least every ${maxIntervalDays} days`,
+      }
     }
     const due = addDays(assessed, maxIntervalDays)
     return today > due
@@ -159,7 +172,11 @@ export const RECORD_CHECKS: Readonly<Record<string, RecordCheck>> = {
  * ignored, so callers may pass the whole baseline). Pure: `today` is passed in, and only its UTC
  * calendar date counts. Results follow the order of `controls`.
  */
-export function evaluateTenant(tenant: TenantFacts, controls: readonly BaselineControl[], today: Date): ControlResult[] {
+export function evaluateTenant(
+  tenant: TenantFacts,
+  controls: readonly BaselineControl[],
+  today: Date,
+): ControlResult[] {
   const day = today.toISOString().slice(0, 10)
   const results: ControlResult[] = []
   for (const control of controls) {
@@ -215,5 +232,7 @@ function numberParameter(parameters: Record<string, unknown>, name: string): num
 /** An MLPS level from text ("3"), or undefined when it is not one of 1–5. */
 export function parseMlpsLevel(value: string): MlpsLevel | undefined {
   const level = Number(value.trim())
-  return /^\s*\d\s*$/.test(value) && (MLPS_LEVELS as readonly number[]).includes(level) ? (level as MlpsLevel) : undefined
+  return /^\s*\d\s*$/.test(value) && (MLPS_LEVELS as readonly number[]).includes(level)
+    ? (level as MlpsLevel)
+    : undefined
 }

@@ -119,12 +119,19 @@ export const NODE_COLUMNS = Object.keys(NODE_SCHEMA) as (keyof NodeFields)[]
  * where the level has no default. Without a tier, a province-level division means `provincial`
  * (a national backbone node must say `national`).
  */
-export function placeNode(fields: NodeFields, level: DivisionLevel | undefined, row?: number): {tier?: Tier; problems: FieldProblem[]} {
+export function placeNode(
+  fields: NodeFields,
+  level: DivisionLevel | undefined,
+  row?: number,
+): {tier?: Tier; problems: FieldProblem[]} {
   if (level === undefined) return {problems: [{row, field: 'division', message: msg.unknownDivision(fields.division)}]}
   const tier = fields.tier ?? defaultTierForLevel(level)
-  if (tier === undefined) return {problems: [{row, field: 'tier', message: msg.tierOmittedForDivision(fields.division, level)}]}
+  if (tier === undefined)
+    return {problems: [{row, field: 'tier', message: msg.tierOmittedForDivision(fields.division, level)}]}
   const problem = tierProblem(tier, level)
-  return problem ? {problems: [{row, field: 'tier', message: msg.tierMismatch(problem, fields.division)}]} : {tier, problems: []}
+  return problem
+    ? {problems: [{row, field: 'tier', message: msg.tierMismatch(problem, fields.division)}]}
+    : {tier, problems: []}
 }
 
 /** The problem for one uplink cycle found by findUplinkCycles: a node that is its own uplink, or a longer loop. */
@@ -137,7 +144,10 @@ export function uplinkCycleProblem(cycle: readonly string[], row?: number): Fiel
  * cycle is returned once, in uplink order, closed (first node repeated at the end). Linear in the
  * number of nodes visited: a node is walked at most once across all starts.
  */
-export function findUplinkCycles(starts: Iterable<string>, uplinkOf: (id: string) => string | null | undefined): string[][] {
+export function findUplinkCycles(
+  starts: Iterable<string>,
+  uplinkOf: (id: string) => string | null | undefined,
+): string[][] {
   const state = new Map<string, 'on-walk' | 'done'>()
   const cycles: string[][] = []
   for (const start of starts) {

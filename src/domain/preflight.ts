@@ -16,7 +16,10 @@ export const TARGETS = ['local', 'openstack'] as const
 export type Target = (typeof TARGETS)[number]
 
 /** The tenant fields the pre-flight reads. The level is a plain number so that level 5 is refused here too. */
-export type PreflightTenant = Pick<TenantFields, 'id' | 'region' | 'exposure' | 'quotaVcpu' | 'quotaRamGib' | 'quotaStorageGib' | 'cidr'> & {
+export type PreflightTenant = Pick<
+  TenantFields,
+  'id' | 'region' | 'exposure' | 'quotaVcpu' | 'quotaRamGib' | 'quotaStorageGib' | 'cidr'
+> & {
   mlpsLevel: number
   /** Classified (涉密) systems are refused; tenant records cannot say so, but other callers may. */
   classified?: boolean
@@ -32,7 +35,16 @@ export interface OtherTenantsUsage {
 
 export const NO_USAGE: OtherTenantsUsage = {reservedVcpu: 0, reservedRamGib: 0, reservedStorageGib: 0, allocations: []}
 
-export const PREFLIGHT_CHECKS = ['hosted', 'region', 'baseline', 'region-rating', 'extranet-ranges', 'external-network', 'quota', 'networks'] as const
+export const PREFLIGHT_CHECKS = [
+  'hosted',
+  'region',
+  'baseline',
+  'region-rating',
+  'extranet-ranges',
+  'external-network',
+  'quota',
+  'networks',
+] as const
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number]
 
 export interface PreflightFinding {
@@ -66,7 +78,11 @@ export function preflight(
   const findings: PreflightFinding[] = []
   const record = (check: PreflightCheck, problem: string | undefined, okMessage: string) =>
     findings.push(problem === undefined ? {check, ok: true, message: okMessage} : {check, ok: false, message: problem})
-  const done = (extra: Partial<PreflightResult> = {}): PreflightResult => ({ok: findings.every((f) => f.ok), findings, ...extra})
+  const done = (extra: Partial<PreflightResult> = {}): PreflightResult => ({
+    ok: findings.every((f) => f.ok),
+    findings,
+    ...extra,
+  })
 
   const hostedProblem = tenant.classified
     ? tenantsMessages.classifiedRefused()
@@ -76,14 +92,24 @@ export function preflight(
   record('hosted', hostedProblem, msg.preflightHosted(tenant.mlpsLevel))
   if (hostedProblem) return done()
 
-  record('region', region ? undefined : msg.regionUndefined(tenant.id, tenant.region), msg.preflightRegion(region?.id ?? ''))
+  record(
+    'region',
+    region ? undefined : msg.regionUndefined(tenant.id, tenant.region),
+    msg.preflightRegion(region?.id ?? ''),
+  )
   if (!region) return done()
   const read = stackBaseline(tenant.mlpsLevel, controls)
-  record('baseline', read.problems.length > 0 ? read.problems.join('; ') : undefined, msg.preflightBaseline(tenant.mlpsLevel, read.baseline))
+  record(
+    'baseline',
+    read.problems.length > 0 ? read.problems.join('; ') : undefined,
+    msg.preflightBaseline(tenant.mlpsLevel, read.baseline),
+  )
   const minRating = read.baseline?.minPlatformLevel ?? tenant.mlpsLevel
   record(
     'region-rating',
-    region.maxMlpsLevel < minRating ? msg.levelAboveRating(tenant.mlpsLevel, region.id, region.maxMlpsLevel) : undefined,
+    region.maxMlpsLevel < minRating
+      ? msg.levelAboveRating(tenant.mlpsLevel, region.id, region.maxMlpsLevel)
+      : undefined,
     msg.preflightRating(region.id, region.maxMlpsLevel),
   )
   const needsRanges = read.baseline?.extranetOnlyIngress === true || tenant.exposure === 'extranet'
@@ -93,7 +119,11 @@ export function preflight(
     msg.preflightExtranetRanges(region.extranetRanges),
   )
   if (target === 'openstack') {
-    record('external-network', region.externalNetwork ? undefined : msg.noExternalNetwork(region.id), msg.preflightExternalNetwork(region.externalNetwork ?? ''))
+    record(
+      'external-network',
+      region.externalNetwork ? undefined : msg.noExternalNetwork(region.id),
+      msg.preflightExternalNetwork(region.externalNetwork ?? ''),
+    )
   }
 
   const shortfall = quotaShortfall(
@@ -101,7 +131,11 @@ export function preflight(
     region,
     {vcpu: usage.reservedVcpu, ramGib: usage.reservedRamGib, storageGib: usage.reservedStorageGib},
   )
-  record('quota', shortfall ? msg.quotaOverCapacity(region.id, shortfall.resource, shortfall.wanted, shortfall.free) : undefined, msg.preflightQuota(region.id))
+  record(
+    'quota',
+    shortfall ? msg.quotaOverCapacity(region.id, shortfall.resource, shortfall.wanted, shortfall.free) : undefined,
+    msg.preflightQuota(region.id),
+  )
 
   if (!read.baseline) return done()
   const {problem: networkProblem, subnets} = planTenantNetworks(tenant, region, read.baseline, usage)
@@ -117,7 +151,8 @@ function planTenantNetworks(
   usage: OtherTenantsUsage,
 ): {problem?: string; subnets?: ZoneSubnet[]} {
   if (tenant.cidr !== null) {
-    if (!insideAnyPool(region.pools, tenant.cidr)) return {problem: msg.blockOutsidePools(tenant.cidr, region.id, region.pools)}
+    if (!insideAnyPool(region.pools, tenant.cidr))
+      return {problem: msg.blockOutsidePools(tenant.cidr, region.id, region.pools)}
     const clash = firstOverlap(tenant.cidr, usage.allocations)
     if (clash) return {problem: msg.blockTaken(tenant.cidr, clash)}
   }
@@ -130,7 +165,14 @@ function planTenantNetworks(
   }
   const plan = planSubnets(region.pools, tenant.cidr, requests, usage.allocations)
   if ('noRoomFor' in plan) {
-    return {problem: msg.poolExhausted(region.id, plan.noRoomFor.zone, plan.noRoomFor.prefix, tenant.cidr ? [tenant.cidr] : region.pools)}
+    return {
+      problem: msg.poolExhausted(
+        region.id,
+        plan.noRoomFor.zone,
+        plan.noRoomFor.prefix,
+        tenant.cidr ? [tenant.cidr] : region.pools,
+      ),
+    }
   }
   return {subnets: plan.subnets}
 }

@@ -47,14 +47,17 @@ export interface RegionInput {
 function cidrList(options: {disjoint: boolean}): (value: unknown) => string[] {
   return (value) => {
     const items = Array.isArray(value) ? value.map(String) : String(value).split(/[\s,]+/)
-    const parsed = items.map((item) => item.trim()).filter((item) => item !== '').map((item) => {
-      try {
-        return formatCidr(parseCidr(item))
-      } catch (error) {
-        if (error instanceof CidrError) throw new FieldError(error.message)
-        throw error
-      }
-    })
+    const parsed = items
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+      .map((item) => {
+        try {
+          return formatCidr(parseCidr(item))
+        } catch (error) {
+          if (error instanceof CidrError) throw new FieldError(error.message)
+          throw error
+        }
+      })
     const blocks = [...new Set(parsed)]
     if (options.disjoint) {
       for (const [i, a] of blocks.entries()) {
@@ -136,7 +139,10 @@ export function parseRegion(raw: RawRecord): {region?: RegionFields; problems: F
 }
 
 /** Apply changes (input field names; an empty string clears an optional field) and validate the whole. */
-export function mergeRegion(current: RegionFields, changes: RawRecord): {region?: RegionFields; problems: FieldProblem[]} {
+export function mergeRegion(
+  current: RegionFields,
+  changes: RawRecord,
+): {region?: RegionFields; problems: FieldProblem[]} {
   return parseRegion({...toInput(current), ...changes, id: current.id})
 }
 

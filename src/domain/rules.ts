@@ -61,7 +61,11 @@ export function entrySources(input: Pick<RuleInputs, 'extranetOnlyIngress' | 'ex
 export function renderRules(input: RuleInputs): RuleSet {
   const rules: SecurityRule[] = []
   const add = (rule: Omit<SecurityRule, 'id'>) => {
-    const port = rule.ports ? (rule.ports.from === rule.ports.to ? `${rule.ports.from}` : `${rule.ports.from}-${rule.ports.to}`) : rule.protocol
+    const port = rule.ports
+      ? rule.ports.from === rule.ports.to
+        ? `${rule.ports.from}`
+        : `${rule.ports.from}-${rule.ports.to}`
+      : rule.protocol
     const id = `${rule.zone}-${rule.direction === 'ingress' ? 'in' : 'out'}-${peerKey(rule.peer).replace(/[./:]/g, '_')}-${port}`
     rules.push({id, ...rule})
   }
@@ -69,23 +73,46 @@ export function renderRules(input: RuleInputs): RuleSet {
   const servicePorts = (zone: ZoneName) => ZONES[zone].servicePorts.filter((p) => !management.has(p))
   for (const zone of input.zones) {
     for (const port of input.managementPorts) {
-      add({zone, direction: 'ingress', protocol: 'tcp', ports: {from: port, to: port}, peer: {zone: 'management'}, purpose: 'management'})
+      add({
+        zone,
+        direction: 'ingress',
+        protocol: 'tcp',
+        ports: {from: port, to: port},
+        peer: {zone: 'management'},
+        purpose: 'management',
+      })
     }
     const kind = ZONES[zone]
     const clients = kind.entry ? entrySources(input) : kind.management ? [...input.extranetRanges] : []
     for (const cidr of clients) {
       for (const port of servicePorts(zone)) {
-        add({zone, direction: 'ingress', protocol: 'tcp', ports: {from: port, to: port}, peer: {cidr}, purpose: kind.management ? 'bastion' : 'service'})
+        add({
+          zone,
+          direction: 'ingress',
+          protocol: 'tcp',
+          ports: {from: port, to: port},
+          peer: {cidr},
+          purpose: kind.management ? 'bastion' : 'service',
+        })
       }
     }
     if (kind.upstream && input.zones.includes(kind.upstream)) {
       for (const port of servicePorts(zone)) {
-        add({zone, direction: 'ingress', protocol: 'tcp', ports: {from: port, to: port}, peer: {zone: kind.upstream}, purpose: 'service'})
+        add({
+          zone,
+          direction: 'ingress',
+          protocol: 'tcp',
+          ports: {from: port, to: port},
+          peer: {zone: kind.upstream},
+          purpose: 'service',
+        })
       }
     }
     if (input.extranetOnlyIngress) {
-      for (const other of input.zones) add({zone, direction: 'egress', protocol: 'any', ports: null, peer: {zone: other}, purpose: 'egress'})
-      for (const cidr of input.extranetRanges) add({zone, direction: 'egress', protocol: 'any', ports: null, peer: {cidr}, purpose: 'egress'})
+      for (const other of input.zones)
+        add({zone, direction: 'egress', protocol: 'any', ports: null, peer: {zone: other}, purpose: 'egress'})
+      for (const cidr of input.extranetRanges)
+        add({zone, direction: 'egress', protocol: 'any', ports: null, peer: {cidr}, purpose: 'egress'})
     } else {
       add({zone, direction: 'egress', protocol: 'any', ports: null, peer: {cidr: ANY_IPV4}, purpose: 'egress'})
     }
@@ -109,7 +136,8 @@ export interface RuleView {
 }
 
 const coversPort = (rule: RuleView, port: number) =>
-  (rule.protocol === 'tcp' || rule.protocol === 'any') && (rule.ports === null || (rule.ports.from <= port && port <= rule.ports.to))
+  (rule.protocol === 'tcp' || rule.protocol === 'any') &&
+  (rule.ports === null || (rule.ports.from <= port && port <= rule.ports.to))
 
 /** Management ports that `rule` opens to someone other than the management zone. */
 export function exposedManagementPorts(rule: RuleView, managementPorts: readonly number[]): number[] {

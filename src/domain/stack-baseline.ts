@@ -61,21 +61,38 @@ export function stackBaseline(level: number, controls: readonly BaselineControl[
     if (!valid(value)) return void problems.push(msg.baselineBadParameter(level, control.id, key, expected))
     return value
   }
-  const listOf = <T>(item: (v: unknown) => v is T) => (v: unknown): v is T[] => Array.isArray(v) && v.length > 0 && v.every(item)
+  const listOf =
+    <T>(item: (v: unknown) => v is T) =>
+    (v: unknown): v is T[] =>
+      Array.isArray(v) && v.length > 0 && v.every(item)
   const isString = (v: unknown): v is string => typeof v === 'string' && v !== ''
   const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean'
 
-  const zones = required('zones', 'security zones', listOf(isZoneName), 'a list of zone names (service, web, app, data, management)')
+  const zones = required(
+    'zones',
+    'security zones',
+    listOf(isZoneName),
+    'a list of zone names (service, web, app, data, management)',
+  )
   if (zones && !zones.includes('management')) {
-    problems.push(msg.baselineBadParameter(level, find('zones')!.id, 'zones', 'a list that includes the management zone'))
+    problems.push(
+      msg.baselineBadParameter(level, find('zones')!.id, 'zones', 'a list that includes the management zone'),
+    )
   }
   const ports = required('ports', 'management ports', listOf(isPort), 'a list of ports')
-  const forbidden = required('forbiddenSources', 'sources forbidden to management ports', listOf(isString), 'a list of address ranges')
+  const forbidden = required(
+    'forbiddenSources',
+    'sources forbidden to management ports',
+    listOf(isString),
+    'a list of address ranges',
+  )
   const minDays = required('minDays', 'log retention', isPositiveInteger, 'a whole number of days')
   const minPlatformLevel = required('minPlatformLevel', 'platform rating', isPositiveInteger, 'a level')
   const ingress = optional('ingressSources', isString, 'a source name')
   if (ingress !== undefined && ingress !== 'region-extranet-ranges') {
-    problems.push(msg.baselineBadParameter(level, find('ingressSources')!.id, 'ingressSources', '"region-extranet-ranges"'))
+    problems.push(
+      msg.baselineBadParameter(level, find('ingressSources')!.id, 'ingressSources', '"region-extranet-ranges"'),
+    )
   }
   const volumes = optional('volumes', isBoolean, 'true or false')
   const algorithm = optional('algorithm', isString, 'a cipher name')

@@ -180,13 +180,28 @@ export function parseTenant(raw: RawRecord, row?: number): {tenant?: TenantField
  * Apply changes (input field names; an empty string clears an optional field) to a stored tenant
  * and validate the result as a whole. The id is not a changeable field.
  */
-export function mergeTenant(current: TenantFields, changes: RawRecord): {tenant?: TenantFields; problems: FieldProblem[]} {
+export function mergeTenant(
+  current: TenantFields,
+  changes: RawRecord,
+): {tenant?: TenantFields; problems: FieldProblem[]} {
   return parseTenant({...toInput(current), ...changes, id: current.id})
 }
 
 const FIELDS: readonly (keyof TenantFields)[] = [
-  'id', 'name', 'departmentName', 'departmentUscc', 'region', 'mlpsLevel', 'exposure', 'quotaVcpu',
-  'quotaRamGib', 'quotaStorageGib', 'cidr', 'filingNumber', 'lastAssessedOn', 'status',
+  'id',
+  'name',
+  'departmentName',
+  'departmentUscc',
+  'region',
+  'mlpsLevel',
+  'exposure',
+  'quotaVcpu',
+  'quotaRamGib',
+  'quotaStorageGib',
+  'cidr',
+  'filingNumber',
+  'lastAssessedOn',
+  'status',
 ]
 
 /** The fields whose values differ between two records (timestamps aside), in field order. */

@@ -24,7 +24,8 @@ export function normalizeUscc(code: string): string {
 
 /** The check character for the first 17 characters of a code (which must all be in the alphabet). */
 export function usccCheckCharacter(first17: string): string {
-  if (first17.length !== USCC_LENGTH - 1) throw new RangeError(`expected ${USCC_LENGTH - 1} characters, got ${first17.length}`)
+  if (first17.length !== USCC_LENGTH - 1)
+    throw new RangeError(`expected ${USCC_LENGTH - 1} characters, got ${first17.length}`)
   let sum = 0
   for (let i = 0; i < WEIGHTS.length; i++) {
     const value = USCC_ALPHABET.indexOf(first17[i]!)
@@ -39,7 +40,8 @@ export function usccCheckCharacter(first17: string): string {
  * names the offending position and character, or the check character that was expected.
  */
 export function usccProblem(code: string): string | undefined {
-  if (code.length !== USCC_LENGTH) return `"${code}" has ${code.length} characters; a unified social credit code has ${USCC_LENGTH}`
+  if (code.length !== USCC_LENGTH)
+    return `"${code}" has ${code.length} characters; a unified social credit code has ${USCC_LENGTH}`
   for (let i = 0; i < code.length; i++) {
     const ch = code[i]!
     if (!USCC_ALPHABET.includes(ch)) {

@@ -23,11 +23,46 @@ export interface ZoneKind {
 }
 
 export const ZONES: Readonly<Record<ZoneName, ZoneKind>> = {
-  service: {name: 'service', title: 'service zone (业务区)', entry: true, management: false, upstream: null, servicePorts: [443]},
-  web: {name: 'web', title: 'web / DMZ zone (互联网接入区)', entry: true, management: false, upstream: null, servicePorts: [443]},
-  app: {name: 'app', title: 'application zone (应用区)', entry: false, management: false, upstream: 'web', servicePorts: [8443]},
-  data: {name: 'data', title: 'data zone (数据区)', entry: false, management: false, upstream: 'app', servicePorts: [5432]},
-  management: {name: 'management', title: 'management zone (安全管理区)', entry: false, management: true, upstream: null, servicePorts: [443]},
+  service: {
+    name: 'service',
+    title: 'service zone (业务区)',
+    entry: true,
+    management: false,
+    upstream: null,
+    servicePorts: [443],
+  },
+  web: {
+    name: 'web',
+    title: 'web / DMZ zone (互联网接入区)',
+    entry: true,
+    management: false,
+    upstream: null,
+    servicePorts: [443],
+  },
+  app: {
+    name: 'app',
+    title: 'application zone (应用区)',
+    entry: false,
+    management: false,
+    upstream: 'web',
+    servicePorts: [8443],
+  },
+  data: {
+    name: 'data',
+    title: 'data zone (数据区)',
+    entry: false,
+    management: false,
+    upstream: 'app',
+    servicePorts: [5432],
+  },
+  management: {
+    name: 'management',
+    title: 'management zone (安全管理区)',
+    entry: false,
+    management: true,
+    upstream: null,
+    servicePorts: [443],
+  },
 }
 
 export function isZoneName(value: unknown): value is ZoneName {
@@ -65,7 +100,12 @@ export function zoneRequests(zones: readonly ZoneName[], tenantBlock: string | n
  * First-fit placement of one zone subnet: inside `within` (the tenant's block) when given, else
  * inside the first pool with room, never overlapping `taken`. Undefined when nothing fits.
  */
-export function placeSubnet(pools: readonly string[], within: string | null, prefix: number, taken: readonly string[]): string | undefined {
+export function placeSubnet(
+  pools: readonly string[],
+  within: string | null,
+  prefix: number,
+  taken: readonly string[],
+): string | undefined {
   const takenBlocks = taken.map(parseCidr)
   const candidates = within === null ? pools.map(parseCidr) : [parseCidr(within)]
   for (const pool of candidates) {

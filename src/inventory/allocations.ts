@@ -125,7 +125,9 @@ export class AllocationRepository {
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
-    this.regionById = db.prepare('SELECT pools, capacity_vcpu, capacity_ram_gib, capacity_storage_gib FROM regions WHERE id = ?')
+    this.regionById = db.prepare(
+      'SELECT pools, capacity_vcpu, capacity_ram_gib, capacity_storage_gib FROM regions WHERE id = ?',
+    )
     this.subnetsOfTenant = db.prepare('SELECT * FROM network_allocations WHERE tenant_id = ? ORDER BY first_address')
     this.subnetOfZone = db.prepare('SELECT * FROM network_allocations WHERE tenant_id = ? AND zone = ?')
     this.subnetsOfRegion = db.prepare('SELECT * FROM network_allocations WHERE region_id = ? ORDER BY first_address')
@@ -200,17 +202,27 @@ export class AllocationRepository {
 
   /** What the region's other tenants hold, for the pre-flight of `tenantId`. */
   otherTenantsUsage(regionId: string, tenantId: string): OtherTenantsUsage {
-    const reserved = this.reservedByOthers.get({region: regionId, tenant: tenantId}) as {vcpu: number; ram_gib: number; storage_gib: number}
+    const reserved = this.reservedByOthers.get({region: regionId, tenant: tenantId}) as {
+      vcpu: number
+      ram_gib: number
+      storage_gib: number
+    }
     return {
       reservedVcpu: reserved.vcpu,
       reservedRamGib: reserved.ram_gib,
       reservedStorageGib: reserved.storage_gib,
-      allocations: this.subnetsIn(regionId).filter((a) => a.tenantId !== tenantId).map((a) => a.cidr),
+      allocations: this.subnetsIn(regionId)
+        .filter((a) => a.tenantId !== tenantId)
+        .map((a) => a.cidr),
     }
   }
 
   regionUsage(regionId: string): RegionUsage {
-    const reserved = this.reservedByOthers.get({region: regionId, tenant: null}) as {vcpu: number; ram_gib: number; storage_gib: number}
+    const reserved = this.reservedByOthers.get({region: regionId, tenant: null}) as {
+      vcpu: number
+      ram_gib: number
+      storage_gib: number
+    }
     return {
       reservedVcpu: reserved.vcpu,
       reservedRamGib: reserved.ram_gib,
@@ -230,23 +242,46 @@ export class AllocationRepository {
     return this.inventory.write(() => {
       const held = this.subnetOfZone.get(request.tenantId, request.zone) as AllocationRow | undefined
       if (held) {
-        if (held.region_id === request.regionId && parseCidr(held.cidr).prefix === request.prefix) return allocationFromRow(held)
-        throw new GovnetError(provisionMessages.zoneAlreadyAllocated(request.tenantId, request.zone, held.cidr), ExitCode.conflict)
+        if (held.region_id === request.regionId && parseCidr(held.cidr).prefix === request.prefix)
+          return allocationFromRow(held)
+        throw new GovnetError(
+          provisionMessages.zoneAlreadyAllocated(request.tenantId, request.zone, held.cidr),
+          ExitCode.conflict,
+        )
       }
       const region = this.region(request.regionId)
       if (request.within !== null && !insideAnyPool(region.pools, request.within)) {
-        throw new GovnetError(provisionMessages.blockOutsidePools(request.within, request.regionId, region.pools), ExitCode.conflict)
+        throw new GovnetError(
+          provisionMessages.blockOutsidePools(request.within, request.regionId, region.pools),
+          ExitCode.conflict,
+        )
       }
       const taken = this.subnetsIn(request.regionId).map((a) => a.cidr)
       const cidr = placeSubnet(region.pools, request.within, request.prefix, taken)
       if (cidr === undefined) {
         const pools = request.within === null ? region.pools : [request.within]
-        throw new GovnetError(provisionMessages.poolExhausted(request.regionId, request.zone, request.prefix, pools), ExitCode.conflict)
+        throw new GovnetError(
+          provisionMessages.poolExhausted(request.regionId, request.zone, request.prefix, pools),
+          ExitCode.conflict,
+        )
       }
       const block = parseCidr(cidr)
-      const allocation: SubnetAllocation = {tenantId: request.tenantId, zone: request.zone, regionId: request.regionId, cidr, allocatedAt: nowIso()}
+      const allocation: SubnetAllocation = {
+        tenantId: request.tenantId,
+        zone: request.zone,
+        regionId: request.regionId,
+        cidr,
+        allocatedAt: nowIso(),
+      }
       this.insertSubnet.run({...allocation, first: block.network, last: block.network + blockSize(block.prefix) - 1})
-      this.changes.record(ALLOCATION_ENTITY, allocationId(request.tenantId, request.zone), 'create', null, allocation, allocation.allocatedAt)
+      this.changes.record(
+        ALLOCATION_ENTITY,
+        allocationId(request.tenantId, request.zone),
+        'create',
+        null,
+        allocation,
+        allocation.allocatedAt,
+      )
       return allocation
     })
   }
@@ -266,14 +301,29 @@ export class AllocationRepository {
   reserveQuota(request: QuotaRequest): QuotaReservation {
     return this.inventory.write(() => {
       const region = this.region(request.regionId)
-      const others = this.reservedByOthers.get({region: request.regionId, tenant: request.tenantId}) as {vcpu: number; ram_gib: number; storage_gib: number}
-      const shortfall = quotaShortfall(request, region, {vcpu: others.vcpu, ramGib: others.ram_gib, storageGib: others.storage_gib})
+      const others = this.reservedByOthers.get({region: request.regionId, tenant: request.tenantId}) as {
+        vcpu: number
+        ram_gib: number
+        storage_gib: number
+      }
+      const shortfall = quotaShortfall(request, region, {
+        vcpu: others.vcpu,
+        ramGib: others.ram_gib,
+        storageGib: others.storage_gib,
+      })
       if (shortfall) {
-        throw new GovnetError(provisionMessages.quotaOverCapacity(request.regionId, shortfall.resource, shortfall.wanted, shortfall.free), ExitCode.conflict)
+        throw new GovnetError(
+          provisionMessages.quotaOverCapacity(request.regionId, shortfall.resource, shortfall.wanted, shortfall.free),
+          ExitCode.conflict,
+        )
       }
       const before = this.reservationOf(request.tenantId)
       const unchanged =
-        before && before.regionId === request.regionId && before.vcpu === request.vcpu && before.ramGib === request.ramGib && before.storageGib === request.storageGib
+        before &&
+        before.regionId === request.regionId &&
+        before.vcpu === request.vcpu &&
+        before.ramGib === request.ramGib &&
+        before.storageGib === request.storageGib
       if (unchanged) return before
       const at = nowIso()
       this.upsertReservation.run({...request, at})
@@ -294,14 +344,28 @@ export class AllocationRepository {
   }
 
   /** Record the rendered rules and control settings; logs a change only when they differ. */
-  recordRuleSet<Rule, Controls>(record: Omit<RuleSetRecord<Rule, Controls>, 'recordedAt'>): RuleSetRecord<Rule, Controls> {
+  recordRuleSet<Rule, Controls>(
+    record: Omit<RuleSetRecord<Rule, Controls>, 'recordedAt'>,
+  ): RuleSetRecord<Rule, Controls> {
     return this.inventory.write(() => {
       const before = this.ruleSetOf<Rule, Controls>(record.tenantId)
-      const same = (r: Omit<RuleSetRecord, 'recordedAt'>) => JSON.stringify([r.mlpsLevel, r.defaultAction, r.rules, r.controls])
+      const same = (r: Omit<RuleSetRecord, 'recordedAt'>) =>
+        JSON.stringify([r.mlpsLevel, r.defaultAction, r.rules, r.controls])
       if (before && same(before) === same(record)) return before
       const stored = {...record, recordedAt: nowIso()}
-      this.upsertRuleSet.run({...stored, rules: JSON.stringify(record.rules), controls: JSON.stringify(record.controls)})
-      this.changes.record(RULE_SET_ENTITY, record.tenantId, before ? 'update' : 'create', before ?? null, stored, stored.recordedAt)
+      this.upsertRuleSet.run({
+        ...stored,
+        rules: JSON.stringify(record.rules),
+        controls: JSON.stringify(record.controls),
+      })
+      this.changes.record(
+        RULE_SET_ENTITY,
+        record.tenantId,
+        before ? 'update' : 'create',
+        before ?? null,
+        stored,
+        stored.recordedAt,
+      )
       return stored
     })
   }
@@ -317,8 +381,14 @@ export class AllocationRepository {
   }
 
   private region(id: string): Pick<RegionFields, 'pools' | 'capacityVcpu' | 'capacityRamGib' | 'capacityStorageGib'> {
-    const row = this.regionById.get(id) as {pools: string; capacity_vcpu: number; capacity_ram_gib: number; capacity_storage_gib: number} | undefined
+    const row = this.regionById.get(id) as
+      {pools: string; capacity_vcpu: number; capacity_ram_gib: number; capacity_storage_gib: number} | undefined
     if (!row) throw regionMessages.regionNotFound(id)
-    return {pools: JSON.parse(row.pools) as string[], capacityVcpu: row.capacity_vcpu, capacityRamGib: row.capacity_ram_gib, capacityStorageGib: row.capacity_storage_gib}
+    return {
+      pools: JSON.parse(row.pools) as string[],
+      capacityVcpu: row.capacity_vcpu,
+      capacityRamGib: row.capacity_ram_gib,
+      capacityStorageGib: row.capacity_storage_gib,
+    }
   }
 }

@@ -60,7 +60,10 @@ export class AuditRepository {
 
   record(audit: AuditRecord): void {
     this.inventory.write(() => {
-      const row = {...audit, facts: audit.facts === null || audit.facts === undefined ? null : JSON.stringify(audit.facts)}
+      const row = {
+        ...audit,
+        facts: audit.facts === null || audit.facts === undefined ? null : JSON.stringify(audit.facts),
+      }
       this.insert.run(row)
       this.updateNode.run(row)
     })

@@ -8,7 +8,9 @@ import type {Inventory} from './db'
 
 /** Read every baseline document in inventory/baselines (JSON), in file-name order. */
 export function readBaselineDocuments(dir: string = baselinesDir): {text: string; documents: BaselineDocument[]} {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
   const texts = files.map((f) => readFileSync(path.join(dir, f), 'utf8'))
   return {text: texts.join('\n'), documents: texts.map((t) => JSON.parse(t) as BaselineDocument)}
 }
@@ -21,7 +23,8 @@ export function syncBaselines(inventory: Inventory, dir: string = baselinesDir):
   const {text, documents} = readBaselineDocuments(dir)
   const hash = createHash('sha256').update(text).digest('hex')
   const db = inventory.db
-  const stored = db.prepare("SELECT value FROM meta WHERE key = 'baselines_sha256'").get() as {value: string} | undefined
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'baselines_sha256'").get() as
+    {value: string} | undefined
   if (stored?.value === hash) return
   const insert = db.prepare(
     'INSERT INTO baseline_controls (id, level, title, requirement, source, enforced_by, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -31,7 +34,9 @@ export function syncBaselines(inventory: Inventory, dir: string = baselinesDir):
     for (const c of documents.flatMap(controlsByLevel)) {
       insert.run(c.id, c.level, c.title, c.requirement, c.source, c.enforcedBy, JSON.stringify(c.parameters))
     }
-    db.prepare("INSERT INTO meta (key, value) VALUES ('baselines_sha256', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(hash)
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('baselines_sha256', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(hash)
   })
 }
 

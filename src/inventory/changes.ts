@@ -45,7 +45,14 @@ export class ChangeLog {
   }
 
   /** Record one change; call it inside the same transaction as the write it describes. */
-  record(entity: string, entityId: string, action: ChangeAction, before: unknown, after: unknown, at: string = nowIso()): void {
+  record(
+    entity: string,
+    entityId: string,
+    action: ChangeAction,
+    before: unknown,
+    after: unknown,
+    at: string = nowIso(),
+  ): void {
     this.insert.run(
       at,
       this.inventory.actor,

@@ -86,9 +86,11 @@ function migrate(db: Database.Database, path: string, migrations: Migration[], r
   const latest = migrations.length
   const current = db.pragma('user_version', {simple: true}) as number
   if (current > latest) throw msg.databaseTooNew(path, current, latest)
-  if (current === 0 && hasForeignTables(db)) throw msg.notAnInventory(path, 'it holds tables but no govnet schema version')
+  if (current === 0 && hasForeignTables(db))
+    throw msg.notAnInventory(path, 'it holds tables but no govnet schema version')
   if (current === latest) return
-  if (readonly) throw msg.notAnInventory(path, `schema version ${current} needs upgrading to ${latest}: run \`govnet init\``)
+  if (readonly)
+    throw msg.notAnInventory(path, `schema version ${current} needs upgrading to ${latest}: run \`govnet init\``)
   const pending = migrations.slice(current)
   db.transaction(() => {
     for (const migration of pending) db.exec(migration.sql)

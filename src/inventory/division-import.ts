@@ -156,7 +156,10 @@ type ValidRow = [code: string, name: string, parent: string | null]
  * parent (by prefix) in the source or already in the inventory. Rows come back grouped by level,
  * from province down, so parents are always written before their children.
  */
-function validate(source: DivisionSource, existingLevels: () => Map<string, DivisionLevel>): Map<DivisionLevel, ValidRow[]> {
+function validate(
+  source: DivisionSource,
+  existingLevels: () => Map<string, DivisionLevel>,
+): Map<DivisionLevel, ValidRow[]> {
   const problems: FieldProblem[] = []
   const rowOf = new Map<string, number>()
   const byLevel = new Map<DivisionLevel, ValidRow[]>(DIVISION_LEVELS.map((level) => [level, []]))
@@ -181,10 +184,15 @@ function validate(source: DivisionSource, existingLevels: () => Map<string, Divi
     for (const [code, , parent] of levelRows) {
       if (parent === null || rowOf.has(parent)) continue
       existing ??= existingLevels()
-      if (!existing.has(parent)) problems.push({row: rowOf.get(code), field: 'code', message: divisionMessages.parentMissing(code, parent)})
+      if (!existing.has(parent))
+        problems.push({row: rowOf.get(code), field: 'code', message: divisionMessages.parentMissing(code, parent)})
     }
   }
-  if (problems.length > 0) throw inventoryMessages.invalidImport(source.label, problems.sort((a, b) => a.row! - b.row!))
+  if (problems.length > 0)
+    throw inventoryMessages.invalidImport(
+      source.label,
+      problems.sort((a, b) => a.row! - b.row!),
+    )
   return byLevel
 }
 
@@ -253,7 +261,14 @@ export class DivisionImporter {
         levels,
       }
       if (result.created + result.renamed > 0) {
-        this.changeLog.record('division', source.id, 'import', null, {created: result.created, renamed: result.renamed, unchanged: result.unchanged}, at)
+        this.changeLog.record(
+          'division',
+          source.id,
+          'import',
+          null,
+          {created: result.created, renamed: result.renamed, unchanged: result.unchanged},
+          at,
+        )
       }
       if (source.packageVersion !== undefined) {
         this.writeMeta.run(PACKAGE_META_KEY, source.packageVersion)

@@ -49,7 +49,12 @@ interface DivisionRow {
   parent_code: string | null
 }
 
-const toDivision = (row: DivisionRow): Division => ({code: row.code, name: row.name, level: row.level, parentCode: row.parent_code})
+const toDivision = (row: DivisionRow): Division => ({
+  code: row.code,
+  name: row.name,
+  level: row.level,
+  parentCode: row.parent_code,
+})
 
 /**
  * Bounds of the subtree of `code` as a half-open range on the code column: every code that
@@ -94,14 +99,22 @@ export class DivisionRepository {
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
     this.byCode = db.prepare('SELECT code, name, level, parent_code FROM divisions WHERE code = ?')
-    this.detailByCode = db.prepare('SELECT code, name, level, parent_code, source, imported_at FROM divisions WHERE code = ?')
-    this.byParent = db.prepare('SELECT code, name, level, parent_code FROM divisions WHERE parent_code = ? ORDER BY code')
+    this.detailByCode = db.prepare(
+      'SELECT code, name, level, parent_code, source, imported_at FROM divisions WHERE code = ?',
+    )
+    this.byParent = db.prepare(
+      'SELECT code, name, level, parent_code FROM divisions WHERE parent_code = ? ORDER BY code',
+    )
     this.byLevelInRange = db.prepare(
       'SELECT code, name, level, parent_code FROM divisions WHERE level = @level AND code >= @low AND code < @high ORDER BY code',
     )
     this.childCount = db.prepare('SELECT count(*) FROM divisions WHERE parent_code = ?').pluck()
-    this.countAtLevelInRange = db.prepare('SELECT count(*) FROM divisions WHERE level = @level AND code >= @low AND code < @high').pluck()
-    this.nodeCountInRange = db.prepare('SELECT count(*) FROM nodes WHERE division_code >= @low AND division_code < @high').pluck()
+    this.countAtLevelInRange = db
+      .prepare('SELECT count(*) FROM divisions WHERE level = @level AND code >= @low AND code < @high')
+      .pluck()
+    this.nodeCountInRange = db
+      .prepare('SELECT count(*) FROM nodes WHERE division_code >= @low AND division_code < @high')
+      .pluck()
     this.countyCoverage = db.prepare(COUNTY_COVERAGE_SQL)
     this.total = db.prepare('SELECT count(*) FROM divisions').pluck()
   }
@@ -133,7 +146,9 @@ export class DivisionRepository {
   /** Divisions at `level`, in code order, optionally only those strictly below `under`. */
   atLevel(level: DivisionLevel, under?: string): Division[] {
     const range = under === undefined ? WHOLE_COUNTRY : subtreeRange(under)
-    return (this.byLevelInRange.all({level, ...range}) as DivisionRow[]).filter((row) => row.code !== under).map(toDivision)
+    return (this.byLevelInRange.all({level, ...range}) as DivisionRow[])
+      .filter((row) => row.code !== under)
+      .map(toDivision)
   }
 
   /** Number of divisions at `level` strictly below `under` (or in the whole inventory). */
@@ -148,7 +163,7 @@ export class DivisionRepository {
     if (!row) return undefined
     const level = row.level
     const ancestors: Division[] = []
-    for (let parent = row.parent_code; parent !== null; ) {
+    for (let parent = row.parent_code; parent !== null;) {
       const ancestor = this.get(parent)
       if (!ancestor) break
       ancestors.unshift(ancestor)

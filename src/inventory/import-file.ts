@@ -33,7 +33,10 @@ export function readImportFile(file: string, explicit?: ImportFormat): ImportFil
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw msg.unreadableFile(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message)
+    throw msg.unreadableFile(
+      file,
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message,
+    )
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   return format === 'csv' ? readCsv(file, text) : readJson(file, text)
@@ -45,7 +48,10 @@ function readCsv(file: string, text: string): ImportFile {
     records = parseCsv(text, {relax_column_count: false, skip_empty_lines: true}) as string[][]
   } catch (error) {
     const e = error as Error & {lines?: number}
-    throw msg.unreadableFile(file, `not valid CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message.replace(/^Invalid Record Length: /, '')}`)
+    throw msg.unreadableFile(
+      file,
+      `not valid CSV${e.lines ? ` at line ${e.lines}` : ''}: ${e.message.replace(/^Invalid Record Length: /, '')}`,
+    )
   }
   const [header, ...data] = records
   if (!header) throw msg.unreadableFile(file, 'empty file: expected a header line')

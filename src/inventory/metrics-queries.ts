@@ -22,7 +22,8 @@ export interface TenantCount {
 }
 
 /** Tenants by level and status: answered from the tenants_level_status index alone. */
-export const TENANT_COUNTS_SQL = 'SELECT mlps_level AS mlpsLevel, status, count(*) AS tenants FROM tenants GROUP BY mlps_level, status'
+export const TENANT_COUNTS_SQL =
+  'SELECT mlps_level AS mlpsLevel, status, count(*) AS tenants FROM tenants GROUP BY mlps_level, status'
 
 /**
  * The aggregate reads behind govnet's Prometheus metrics, prepared once per instance. The nodes

@@ -25,7 +25,10 @@ export function loadMigrations(dir: string = migrationsDir): Migration[] {
     })
     .sort((a, b) => a.version - b.version)
   migrations.forEach((m, index) => {
-    if (m.version !== index + 1) throw new Error(`migrations must be numbered 1..n without gaps: expected ${index + 1}, found ${m.version} (${m.name})`)
+    if (m.version !== index + 1)
+      throw new Error(
+        `migrations must be numbered 1..n without gaps: expected ${index + 1}, found ${m.version} (${m.name})`,
+      )
   })
   return migrations
 }

@@ -108,12 +108,14 @@ export class NodeAccessRepository {
   /** Clear some settings of a node (all of them when `fields` is empty). */
   clear(nodeId: string, fields: readonly string[] = []): NodeAccessChange {
     for (const field of fields) {
-      if (!(NODE_ACCESS_FIELDS as readonly string[]).includes(field)) throw auditMessages.unknownAccessField(field, NODE_ACCESS_FIELDS)
+      if (!(NODE_ACCESS_FIELDS as readonly string[]).includes(field))
+        throw auditMessages.unknownAccessField(field, NODE_ACCESS_FIELDS)
     }
     return this.inventory.write(() => {
       const before = this.existing(nodeId)
       const after = {...toFields(before)}
-      for (const field of fields.length > 0 ? (fields as (keyof NodeAccessFields)[]) : NODE_ACCESS_FIELDS) after[field] = null
+      for (const field of fields.length > 0 ? (fields as (keyof NodeAccessFields)[]) : NODE_ACCESS_FIELDS)
+        after[field] = null
       return this.store(nodeId, before, after)
     })
   }
@@ -123,7 +125,11 @@ export class NodeAccessRepository {
     return this.get(nodeId)
   }
 
-  private store(nodeId: string, before: NodeAccess | undefined, after: Record<keyof NodeAccessFields, string | number | null>): NodeAccessChange {
+  private store(
+    nodeId: string,
+    before: NodeAccess | undefined,
+    after: Record<keyof NodeAccessFields, string | number | null>,
+  ): NodeAccessChange {
     const old = toFields(before)
     const changed = NODE_ACCESS_FIELDS.filter((field) => old[field] !== after[field])
     if (changed.length === 0) return {access: before ?? null, changed}

@@ -271,10 +271,15 @@ export class NodeRepository {
     if (!fields) throw inventoryMessages.invalidRecord('node', problems)
     const placed = placeNode(fields, this.divisions.get(fields.division)?.level)
     const uplinkProblems: FieldProblem[] = []
-    if (fields.uplink !== undefined && fields.uplink !== fields.id && this.uplinkOfId.get(fields.uplink) === undefined) {
+    if (
+      fields.uplink !== undefined &&
+      fields.uplink !== fields.id &&
+      this.uplinkOfId.get(fields.uplink) === undefined
+    ) {
       uplinkProblems.push({field: 'uplink', message: msg.unknownUplinkNode(fields.uplink)})
     } else {
-      const uplinkOf = (id: string) => (id === fields.id ? fields.uplink : (this.uplinkOfId.get(id) as string | null | undefined))
+      const uplinkOf = (id: string) =>
+        id === fields.id ? fields.uplink : (this.uplinkOfId.get(id) as string | null | undefined)
       uplinkProblems.push(...findUplinkCycles([fields.id], uplinkOf).map((cycle) => uplinkCycleProblem(cycle)))
     }
     const all = [...placed.problems, ...uplinkProblems]
@@ -298,7 +303,11 @@ interface PlannedRow {
  * the file leaves out keeps its stored value, and rows that change nothing are counted as
  * unchanged and log nothing. Existing nodes are read in one query, not one per row.
  */
-export function importNodes(inventory: Inventory, file: ImportFile, options: {update?: boolean; dryRun?: boolean} = {}): ImportResult {
+export function importNodes(
+  inventory: Inventory,
+  file: ImportFile,
+  options: {update?: boolean; dryRun?: boolean} = {},
+): ImportResult {
   const empty: ImportResult = {file: file.file, dryRun: options.dryRun ?? false, created: 0, updated: 0, unchanged: 0}
   // An empty JSON array has no keys to check; an empty CSV still has its header checked.
   if (file.rows.length === 0 && file.columns.length === 0) return empty
@@ -307,7 +316,13 @@ export function importNodes(inventory: Inventory, file: ImportFile, options: {up
   return inventory.write(() => {
     const repository = new NodeRepository(inventory)
     const existingUplinks = repository.uplinks()
-    const planned = planImport(file, repository, existingUplinks, new DivisionRepository(inventory).levelsByCode(), options.update ?? false)
+    const planned = planImport(
+      file,
+      repository,
+      existingUplinks,
+      new DivisionRepository(inventory).levelsByCode(),
+      options.update ?? false,
+    )
     const result = {...empty}
     const write = !result.dryRun
     // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
@@ -346,7 +361,11 @@ function planImport(
     const id = typeof raw.id === 'string' ? raw.id.trim() : undefined
     const exists = id !== undefined && existingUplinks.has(id)
     const existing = exists ? stored.get(id) : undefined
-    const {record: fields, problems: fieldProblems} = parseRecord(NODE_SCHEMA, existing ? {...nodeToFields(existing), ...raw} : raw, row)
+    const {record: fields, problems: fieldProblems} = parseRecord(
+      NODE_SCHEMA,
+      existing ? {...nodeToFields(existing), ...raw} : raw,
+      row,
+    )
     if (id !== undefined && !rowOfId.has(id)) rowOfId.set(id, row)
     else if (id !== undefined) fieldProblems.push({row, field: 'id', message: msg.duplicateId(id, rowOfId.get(id)!)})
     if (!fields || fieldProblems.length > 0) {
@@ -375,13 +394,23 @@ function planImport(
     problems.push(uplinkCycleProblem(cycle, rows.length > 0 ? Math.min(...rows) : undefined))
   }
 
-  if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)))
+  if (problems.length > 0)
+    throw inventoryMessages.invalidImport(
+      file.file,
+      problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+    )
   if (conflicts.length > 0) throw msg.importedNodesExist(file.file, conflicts)
   return planned
 }
 
 /** With --update: the stored records of the ids the file names, in one query. */
-function storedNodesNamedIn(file: ImportFile, repository: NodeRepository, existingUplinks: Map<string, string | null>): Map<string, ExtranetNode> {
-  const ids = file.rows.map((raw) => (typeof raw.id === 'string' ? raw.id.trim() : undefined)).filter((id): id is string => id !== undefined && existingUplinks.has(id))
+function storedNodesNamedIn(
+  file: ImportFile,
+  repository: NodeRepository,
+  existingUplinks: Map<string, string | null>,
+): Map<string, ExtranetNode> {
+  const ids = file.rows
+    .map((raw) => (typeof raw.id === 'string' ? raw.id.trim() : undefined))
+    .filter((id): id is string => id !== undefined && existingUplinks.has(id))
   return ids.length === 0 ? new Map() : new Map(repository.list({ids}).map((node) => [node.id, node]))
 }

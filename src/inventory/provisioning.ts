@@ -71,7 +71,14 @@ export class ProvisioningRepository {
     return this.inventory.write(() => {
       const before = this.get(record.tenantId)
       this.upsert.run({...record, outputs: JSON.stringify(record.outputs)})
-      this.changes.record(PROVISIONING_ENTITY, record.tenantId, before ? 'update' : 'create', before ?? null, record, record.lastOperationAt)
+      this.changes.record(
+        PROVISIONING_ENTITY,
+        record.tenantId,
+        before ? 'update' : 'create',
+        before ?? null,
+        record,
+        record.lastOperationAt,
+      )
       return record
     })
   }

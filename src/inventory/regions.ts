@@ -1,7 +1,15 @@
 import type {Statement} from 'better-sqlite3'
 
 import {checkColumns, RawRecord} from '../domain/fields'
-import {mergeRegion, parseRegion, Region, REGION_SCHEMA, RegionFields, regionChangeProblems, RegionUsage} from '../domain/regions'
+import {
+  mergeRegion,
+  parseRegion,
+  Region,
+  REGION_SCHEMA,
+  RegionFields,
+  regionChangeProblems,
+  RegionUsage,
+} from '../domain/regions'
 import {HostedLevel} from '../domain/tenants'
 import {FieldProblem, formatProblem} from '../errors'
 import {inventoryMessages} from '../messages'
@@ -61,11 +69,32 @@ function toRow(region: Region): RegionRow {
 
 /** The fields the change log records (no timestamps). */
 export function regionFields(region: RegionFields): RegionFields {
-  const {id, name, pools, extranetRanges, capacityVcpu, capacityRamGib, capacityStorageGib, maxMlpsLevel, externalNetwork} = region
-  return {id, name, pools, extranetRanges, capacityVcpu, capacityRamGib, capacityStorageGib, maxMlpsLevel, externalNetwork}
+  const {
+    id,
+    name,
+    pools,
+    extranetRanges,
+    capacityVcpu,
+    capacityRamGib,
+    capacityStorageGib,
+    maxMlpsLevel,
+    externalNetwork,
+  } = region
+  return {
+    id,
+    name,
+    pools,
+    extranetRanges,
+    capacityVcpu,
+    capacityRamGib,
+    capacityStorageGib,
+    maxMlpsLevel,
+    externalNetwork,
+  }
 }
 
-const sameRegion = (a: RegionFields, b: RegionFields) => JSON.stringify(regionFields(a)) === JSON.stringify(regionFields(b))
+const sameRegion = (a: RegionFields, b: RegionFields) =>
+  JSON.stringify(regionFields(a)) === JSON.stringify(regionFields(b))
 
 export interface RegionWithUsage extends Region {
   usage: RegionUsage
@@ -86,8 +115,14 @@ export class RegionRepository {
     const db = inventory.db
     this.byId = db.prepare('SELECT * FROM regions WHERE id = ?')
     this.all = db.prepare('SELECT * FROM regions ORDER BY id')
-    const columns = 'id, name, pools, extranet_ranges, capacity_vcpu, capacity_ram_gib, capacity_storage_gib, max_mlps_level, external_network, created_at, updated_at'
-    this.insert = db.prepare(`INSERT INTO regions (${columns}) VALUES (${columns.split(', ').map((c) => `@${c}`).join(', ')})`)
+    const columns =
+      'id, name, pools, extranet_ranges, capacity_vcpu, capacity_ram_gib, capacity_storage_gib, max_mlps_level, external_network, created_at, updated_at'
+    this.insert = db.prepare(
+      `INSERT INTO regions (${columns}) VALUES (${columns
+        .split(', ')
+        .map((c) => `@${c}`)
+        .join(', ')})`,
+    )
     this.update = db.prepare(
       `UPDATE regions SET name = @name, pools = @pools, extranet_ranges = @extranet_ranges, capacity_vcpu = @capacity_vcpu,
          capacity_ram_gib = @capacity_ram_gib, capacity_storage_gib = @capacity_storage_gib, max_mlps_level = @max_mlps_level,
@@ -173,7 +208,11 @@ export class RegionRepository {
  * each existing region goes through `set`, so capacity and pools are never taken from tenants that
  * hold them, and an unchanged region logs nothing.
  */
-export function importRegions(inventory: Inventory, file: ImportFile, options: {update?: boolean; dryRun?: boolean} = {}): ImportResult {
+export function importRegions(
+  inventory: Inventory,
+  file: ImportFile,
+  options: {update?: boolean; dryRun?: boolean} = {},
+): ImportResult {
   const columnProblems = checkColumns(file.columns, REGION_SCHEMA)
   if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
   const problems: FieldProblem[] = []
@@ -195,9 +234,18 @@ export function importRegions(inventory: Inventory, file: ImportFile, options: {
   const apply = () => {
     const existing = valid.filter(({region}) => repository.get(region.id))
     if (existing.length > 0 && !options.update) {
-      throw msg.importedRegionsExist(file.file, existing.map(({row, region}) => ({row, id: region.id})))
+      throw msg.importedRegionsExist(
+        file.file,
+        existing.map(({row, region}) => ({row, id: region.id})),
+      )
     }
-    const result: ImportResult = {file: file.file, dryRun: options.dryRun ?? false, created: 0, updated: 0, unchanged: 0}
+    const result: ImportResult = {
+      file: file.file,
+      dryRun: options.dryRun ?? false,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+    }
     for (const {raw, region} of valid) {
       const current = repository.get(region.id)
       if (!current) {

@@ -114,7 +114,9 @@ export class TenantRepository {
     )
     this.updateStatus = db.prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
     this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
-    this.claims = db.prepare("SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'")
+    this.claims = db.prepare(
+      "SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'",
+    )
     this.changes = new ChangeLog(inventory)
   }
 
@@ -131,7 +133,11 @@ export class TenantRepository {
   }
 
   list(filter: TenantFilter = {}): Tenant[] {
-    const rows = this.filtered.all({level: filter.level ?? null, status: filter.status ?? null, region: filter.region ?? null}) as TenantRow[]
+    const rows = this.filtered.all({
+      level: filter.level ?? null,
+      status: filter.status ?? null,
+      region: filter.region ?? null,
+    }) as TenantRow[]
     return rows.map(toTenant)
   }
 
@@ -250,7 +256,11 @@ export interface ImportPlan {
  * (exit 3), ids that exist already are a conflict (exit 5) unless `update`, and with `dryRun`
  * nothing is written. Unchanged rows write and log nothing.
  */
-export function importTenants(inventory: Inventory, file: ImportFile, options: {update?: boolean; dryRun?: boolean} = {}): ImportResult {
+export function importTenants(
+  inventory: Inventory,
+  file: ImportFile,
+  options: {update?: boolean; dryRun?: boolean} = {},
+): ImportResult {
   const columnProblems = checkColumns(file.columns, TENANT_SCHEMA)
   if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
 
@@ -282,14 +292,23 @@ export function importTenants(inventory: Inventory, file: ImportFile, options: {
         repository.applyImport(planned)
         return planned
       })
-  return {file: file.file, dryRun: options.dryRun ?? false, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged}
+  return {
+    file: file.file,
+    dryRun: options.dryRun ?? false,
+    created: plan.creates.length,
+    updated: plan.updates.length,
+    unchanged: plan.unchanged,
+  }
 }
 
 /**
  * Blocks of the file's rows that overlap a block in the same region: of a stored tenant the file
  * does not replace, or of an earlier row.
  */
-function overlapProblems(rows: ReadonlyArray<{row: number; tenant: TenantFields}>, stored: readonly NetworkClaim[]): FieldProblem[] {
+function overlapProblems(
+  rows: ReadonlyArray<{row: number; tenant: TenantFields}>,
+  stored: readonly NetworkClaim[],
+): FieldProblem[] {
   const inFile = new Set(rows.map((r) => r.tenant.id))
   const claims = new NetworkClaims(stored.filter((claim) => !inFile.has(claim.id)))
   const problems: FieldProblem[] = []
@@ -324,7 +343,15 @@ export function checkTenant(inventory: Inventory, id: string, options: {today?: 
   const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
   const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
   const failed = failedControls(results).map((r) => r.controlId)
-  return {tenant: tenant.id, level: tenant.mlpsLevel, status: tenant.status, today, passed: failed.length === 0, failed, results}
+  return {
+    tenant: tenant.id,
+    level: tenant.mlpsLevel,
+    status: tenant.status,
+    today,
+    passed: failed.length === 0,
+    failed,
+    results,
+  }
 }
 
 function parseToday(value: string): string {

@@ -31,19 +31,26 @@ export const nodeDeadline = (hop: string, deadlineMs: number) =>
 export const connectionRefused = (hop: string) =>
   new SshError('refused', `${hop}: connection refused (nothing listens on that port)`, {hop})
 
-export const unreachable = (hop: string, reason: string) => new SshError('unreachable', `${hop}: unreachable (${reason})`, {hop})
+export const unreachable = (hop: string, reason: string) =>
+  new SshError('unreachable', `${hop}: unreachable (${reason})`, {hop})
 
 export const closedBeforeReady = (hop: string) =>
   new SshError('closed', `${hop}: the connection was closed before SSH was ready`, {hop})
 
-export const connectionReset = (hop: string) => new SshError('closed', `${hop}: the connection was reset by the peer`, {hop})
+export const connectionReset = (hop: string) =>
+  new SshError('closed', `${hop}: the connection was reset by the peer`, {hop})
 
 export const authFailed = (hop: string, user: string, methods: readonly string[]) =>
   new SshError('auth', `${hop}: authentication as ${user} failed (tried ${methods.join(', ') || 'no method'})`, {hop})
 
-export const agentFailed = (hop: string, reason: string) => new SshError('auth', `${hop}: ssh-agent failed: ${reason}`, {hop})
+export const agentFailed = (hop: string, reason: string) =>
+  new SshError('auth', `${hop}: ssh-agent failed: ${reason}`, {hop})
 
-export const algorithmMismatch = (hop: string, category: string, offered: Readonly<Record<string, readonly string[]>>) => {
+export const algorithmMismatch = (
+  hop: string,
+  category: string,
+  offered: Readonly<Record<string, readonly string[]>>,
+) => {
   const device = offered[category]
   return new SshError(
     'algorithm-mismatch',
@@ -53,7 +60,8 @@ export const algorithmMismatch = (hop: string, category: string, offered: Readon
   )
 }
 
-export const protocolError = (hop: string, reason: string) => new SshError('protocol', `${hop}: SSH protocol error: ${reason}`, {hop})
+export const protocolError = (hop: string, reason: string) =>
+  new SshError('protocol', `${hop}: SSH protocol error: ${reason}`, {hop})
 
 export const hostKeyUnknown = (hop: string, keyType: string, sha256: string, knownHostsFile: string) =>
   new SshError(
@@ -63,11 +71,21 @@ export const hostKeyUnknown = (hop: string, keyType: string, sha256: string, kno
     {hop, presentedKeySha256: sha256},
   )
 
-export const hostKeyNotRecorded = (hop: string, keyType: string, sha256: string, knownHostsFile: string, reason: string) =>
-  new SshError('host-key-unknown', `${hop}: host key ${keyType} ${sha256} is new and could not be added to ${knownHostsFile} (${reason}); not connecting`, {
-    hop,
-    presentedKeySha256: sha256,
-  })
+export const hostKeyNotRecorded = (
+  hop: string,
+  keyType: string,
+  sha256: string,
+  knownHostsFile: string,
+  reason: string,
+) =>
+  new SshError(
+    'host-key-unknown',
+    `${hop}: host key ${keyType} ${sha256} is new and could not be added to ${knownHostsFile} (${reason}); not connecting`,
+    {
+      hop,
+      presentedKeySha256: sha256,
+    },
+  )
 
 export const hostKeyChanged = (hop: string, keyType: string, sha256: string, expected: string) =>
   new SshError(
@@ -78,13 +96,19 @@ export const hostKeyChanged = (hop: string, keyType: string, sha256: string, exp
   )
 
 export const hostKeyRevoked = (hop: string, keyType: string, sha256: string, knownHostsFile: string) =>
-  new SshError('host-key-changed', `${hop}: HOST KEY REVOKED: host key ${keyType} ${sha256} is marked @revoked in ${knownHostsFile}; not connecting`, {
-    hop,
-    presentedKeySha256: sha256,
-  })
+  new SshError(
+    'host-key-changed',
+    `${hop}: HOST KEY REVOKED: host key ${keyType} ${sha256} is marked @revoked in ${knownHostsFile}; not connecting`,
+    {
+      hop,
+      presentedKeySha256: sha256,
+    },
+  )
 
 export const jumpChannelFailed = (bastion: string, target: string, reason: string, refused: boolean) =>
-  new SshError(refused ? 'refused' : 'unreachable', `jump host ${bastion} could not reach ${target}: ${reason}`, {hop: bastion})
+  new SshError(refused ? 'refused' : 'unreachable', `jump host ${bastion} could not reach ${target}: ${reason}`, {
+    hop: bastion,
+  })
 
 export const commandTimeout = (hop: string, command: string, timeoutMs: number) =>
   new SshError('command-timeout', `${hop}: \`${command}\` did not finish within ${seconds(timeoutMs)}`, {hop})
@@ -92,7 +116,8 @@ export const commandTimeout = (hop: string, command: string, timeoutMs: number) 
 export const commandFailed = (hop: string, command: string, exit: string) =>
   new SshError('command-refused', `${hop}: \`${command}\` failed (${exit})`, {hop})
 
-export const interruptedNode = (hop: string) => new SshError('closed', `${hop}: the run was interrupted before this node finished`, {hop})
+export const interruptedNode = (hop: string) =>
+  new SshError('closed', `${hop}: the run was interrupted before this node finished`, {hop})
 
 // --- bad input (GovnetError) ---------------------------------------------------------------------
 
@@ -128,7 +153,10 @@ export const invalidDuration = (flag: string, value: string) =>
   new GovnetError(`${flag}: "${value}" is not a duration like 500ms, 10s or 2m`, ExitCode.invalid)
 
 export const invalidJump = (value: string) =>
-  new GovnetError(`--jump: "${value}" is not user@host[:port] (host: an IPv4 or IPv6 address or a host name)`, ExitCode.invalid)
+  new GovnetError(
+    `--jump: "${value}" is not user@host[:port] (host: an IPv4 or IPv6 address or a host name)`,
+    ExitCode.invalid,
+  )
 
 export const invalidAlgorithm = (field: string, name: string, supported: readonly string[]) =>
   `"${name}" is not a ${field} algorithm govnet's SSH client supports (supported: ${supported.join(', ')})`
@@ -137,10 +165,16 @@ export const invalidFingerprint = (value: string) =>
   `"${value}" is not a SHA256 host-key fingerprint (SHA256: followed by 43 base64 characters, as \`ssh-keygen -lf\` prints)`
 
 export const nodesNotFound = (ids: readonly string[]) =>
-  new GovnetError(`node${ids.length > 1 ? 's' : ''} not found: ${ids.join(', ')}; nothing was audited`, ExitCode.notFound)
+  new GovnetError(
+    `node${ids.length > 1 ? 's' : ''} not found: ${ids.join(', ')}; nothing was audited`,
+    ExitCode.notFound,
+  )
 
 export const nothingToSetAccess = () =>
-  new GovnetError('nothing to change: pass at least one setting, e.g. --user admin or --kex +diffie-hellman-group14-sha1', ExitCode.invalid)
+  new GovnetError(
+    'nothing to change: pass at least one setting, e.g. --user admin or --kex +diffie-hellman-group14-sha1',
+    ExitCode.invalid,
+  )
 
 export const unknownAccessField = (field: string, known: readonly string[]) =>
   new GovnetError(`--field ${field}: not an access setting; settings: ${known.join(', ')}`, ExitCode.invalid)

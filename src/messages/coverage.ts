@@ -9,7 +9,11 @@ export const underNotInInventory = (code: string) =>
   new GovnetError(`--under: division ${code} is not in the inventory; see \`govnet division list\``, ExitCode.invalid)
 
 export const underNotAboveLevel = (code: string, underLevel: string, level: string) =>
-  new GovnetError(`--under: ${code} is a ${underLevel}; it must be a division above the ${level} level (or choose a lower --level)`, ExitCode.invalid)
+  new GovnetError(
+    `--under: ${code} is a ${underLevel}; it must be a division above the ${level} level (or choose a lower --level)`,
+    ExitCode.invalid,
+  )
 
 /** Shown instead of an empty report. */
-export const noTownships = () => 'no townships in the inventory yet: run `govnet division import` (or `govnet quickstart`)'
+export const noTownships = () =>
+  'no townships in the inventory yet: run `govnet division import` (or `govnet quickstart`)'

@@ -1,14 +1,20 @@
 import {ExitCode, GovnetError} from '../errors'
 
 export const divisionNotFound = (code: string) =>
-  new GovnetError(`division ${code} not found: check the code, or load divisions with \`govnet division import\``, ExitCode.notFound)
+  new GovnetError(
+    `division ${code} not found: check the code, or load divisions with \`govnet division import\``,
+    ExitCode.notFound,
+  )
 
 /** A division code given on the command line (argument or flag) that is not well-formed. */
 export const invalidCode = (field: string, problem: string) => new GovnetError(`${field}: ${problem}`, ExitCode.invalid)
 
 /** `division list --parent P --level L` where L is not below P's level. */
 export const levelNotBelowParent = (parent: string, parentLevel: string, level: string) =>
-  new GovnetError(`--level: ${level} is not below ${parent}, which is a ${parentLevel}; pick a lower level or drop --level`, ExitCode.invalid)
+  new GovnetError(
+    `--level: ${level} is not below ${parent}, which is a ${parentLevel}; pick a lower level or drop --level`,
+    ExitCode.invalid,
+  )
 
 export const divisionPackageMissing = (reason: string) =>
   new GovnetError(

@@ -13,8 +13,7 @@ export const tierOmittedForDivision = (code: string, level: string) =>
 
 export const ownUplink = (id: string) => `node ${id} cannot be its own uplink`
 
-export const unknownUplink = (uplink: string) =>
-  `uplink node ${uplink} is neither in the inventory nor in this import`
+export const unknownUplink = (uplink: string) => `uplink node ${uplink} is neither in the inventory nor in this import`
 
 export const unknownUplinkNode = (uplink: string) => `uplink node ${uplink} is not in the inventory`
 

@@ -55,7 +55,8 @@ export const preflightQuota = (region: string) => `quota fits in region ${region
 export const blockOutsidePools = (cidr: string, region: string, pools: readonly string[]) =>
   `the tenant's block ${cidr} lies outside the pools of region ${region} (${pools.join(', ')})`
 
-export const blockTaken = (cidr: string, clash: string) => `the tenant's block ${cidr} overlaps ${clash}, allocated to another tenant`
+export const blockTaken = (cidr: string, clash: string) =>
+  `the tenant's block ${cidr} overlaps ${clash}, allocated to another tenant`
 
 export const poolExhausted = (region: string, zone: string, prefix: number, pools: readonly string[]) =>
   `no free /${prefix} for the ${zone} zone in ${pools.join(', ')} (region ${region})`
@@ -97,7 +98,11 @@ export const policyIngressOutsideExtranet = (level: number, source: string) =>
 // ---- Errors of the provisioning commands ----
 
 export const preflightFailed = (tenant: string, problems: readonly string[]) =>
-  new GovnetError(`tenant ${tenant} failed the pre-flight; nothing was created: ${problems[0] ?? ''}`, ExitCode.checkFailed, problems.slice(1))
+  new GovnetError(
+    `tenant ${tenant} failed the pre-flight; nothing was created: ${problems[0] ?? ''}`,
+    ExitCode.checkFailed,
+    problems.slice(1),
+  )
 
 export const engineMissing = (command: string) =>
   new GovnetError(
@@ -106,7 +111,10 @@ export const engineMissing = (command: string) =>
   )
 
 export const engineUnusable = (command: string, reason: string) =>
-  new GovnetError(`the Pulumi CLI ${command} does not run (${reason}): rebuild it with \`scripts/pulumi-engine.sh --force\``, ExitCode.dependency)
+  new GovnetError(
+    `the Pulumi CLI ${command} does not run (${reason}): rebuild it with \`scripts/pulumi-engine.sh --force\``,
+    ExitCode.dependency,
+  )
 
 export const operationFailed = (operation: string, tenant: string, reason: string) =>
   new GovnetError(`${operation} of tenant ${tenant} failed: ${reason}`, ExitCode.dependency)
@@ -115,7 +123,10 @@ export const passphraseFileUnreadable = (file: string, reason: string) =>
   new GovnetError(`PULUMI_CONFIG_PASSPHRASE_FILE ${file} cannot be read: ${reason}`, ExitCode.dependency)
 
 export const passphraseFileOpen = (file: string, mode: string) =>
-  new GovnetError(`the generated passphrase file ${file} has mode ${mode}: others may read it; \`chmod 600 ${file}\``, ExitCode.dependency)
+  new GovnetError(
+    `the generated passphrase file ${file} has mode ${mode}: others may read it; \`chmod 600 ${file}\``,
+    ExitCode.dependency,
+  )
 
 export const workspaceOccupied = (link: string) =>
   new GovnetError(`${link} exists and is not govnet's link to its node_modules: remove it`, ExitCode.dependency)

@@ -18,7 +18,8 @@ export const capacityBelowReserved = (capacity: number, reserved: number) =>
 export const ratingBelowTenants = (rating: number, highest: number) =>
   `${rating} is below the level ${highest} of a tenant placed in the region; a platform never hosts a system graded above its own rating`
 
-export const poolStillAllocated = (cidr: string) => `${cidr} is allocated to a tenant and would lie outside every pool; destroy that tenant first`
+export const poolStillAllocated = (cidr: string) =>
+  `${cidr} is allocated to a tenant and would lie outside every pool; destroy that tenant first`
 
 // ---- Errors ----
 

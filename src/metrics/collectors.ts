@@ -52,7 +52,10 @@ function stateGauge<L extends string>(
   })
 }
 
-function* coverageValues(state: ExporterState, value: (row: CoverageRow) => number): Iterable<[Record<string, string>, number]> {
+function* coverageValues(
+  state: ExporterState,
+  value: (row: CoverageRow) => number,
+): Iterable<[Record<string, string>, number]> {
   for (const row of state.snapshot.coverage) yield [divisionLabels(row), value(row)]
 }
 
@@ -68,7 +71,8 @@ export function registerGovnetMetrics(registry: Registry<RegistryContentType>, s
   stateGauge(registry, m.COVERAGE_VERIFIED_RATIO, state, (s) => coverageValues(s, (row) => row.verifiedRatio))
 
   stateGauge(registry, m.NODES, state, function* (s) {
-    for (const tier of TIERS) for (const status of NODE_STATUSES) for (const platform of PLATFORMS) yield [{tier, status, platform}, 0]
+    for (const tier of TIERS)
+      for (const status of NODE_STATUSES) for (const platform of PLATFORMS) yield [{tier, status, platform}, 0]
     for (const row of s.snapshot.nodes) yield [{tier: row.tier, status: row.status, platform: row.platform}, row.nodes]
   })
 
@@ -78,12 +82,15 @@ export function registerGovnetMetrics(registry: Registry<RegistryContentType>, s
       const key = `${row.tier}\u0000${auditResultOf(row.outcome)}`
       byKey.set(key, (byKey.get(key) ?? 0) + row.nodes)
     }
-    for (const tier of TIERS) for (const result of AUDIT_RESULTS) yield [{tier, result}, byKey.get(`${tier}\u0000${result}`) ?? 0]
+    for (const tier of TIERS)
+      for (const result of AUDIT_RESULTS) yield [{tier, result}, byKey.get(`${tier}\u0000${result}`) ?? 0]
   })
 
   stateGauge(registry, m.AUDIT_OUTCOME_NODES, state, function* (s) {
-    for (const tier of TIERS) for (const outcome of [...AUDIT_OUTCOMES, NEVER_AUDITED_OUTCOME]) yield [{tier, outcome}, 0]
-    for (const row of s.snapshot.auditOutcomes) yield [{tier: row.tier, outcome: row.outcome ?? NEVER_AUDITED_OUTCOME}, row.nodes]
+    for (const tier of TIERS)
+      for (const outcome of [...AUDIT_OUTCOMES, NEVER_AUDITED_OUTCOME]) yield [{tier, outcome}, 0]
+    for (const row of s.snapshot.auditOutcomes)
+      yield [{tier: row.tier, outcome: row.outcome ?? NEVER_AUDITED_OUTCOME}, row.nodes]
   })
 
   stateGauge(registry, m.AUDIT_LAST_TIMESTAMP, state, function* (s) {

@@ -73,14 +73,21 @@ export class MetricsExporter implements ExpositionSource {
       if (!this.state) throw error
       this.state = {
         snapshot: this.state.snapshot,
-        refresh: {lastSucceeded: false, lastDurationSeconds: durationSeconds, failures: this.state.refresh.failures + 1},
+        refresh: {
+          lastSucceeded: false,
+          lastDurationSeconds: durationSeconds,
+          failures: this.state.refresh.failures + 1,
+        },
       }
       this.log(msg.refreshFailed((error as Error).message, this.state.snapshot.takenAt))
       await this.render()
       return {succeeded: false, durationSeconds, error: error as Error}
     }
     const durationSeconds = elapsed()
-    this.state = {snapshot, refresh: {lastSucceeded: true, lastDurationSeconds: durationSeconds, failures: this.state?.refresh.failures ?? 0}}
+    this.state = {
+      snapshot,
+      refresh: {lastSucceeded: true, lastDurationSeconds: durationSeconds, failures: this.state?.refresh.failures ?? 0},
+    }
     await this.render()
     return {succeeded: true, durationSeconds}
   }

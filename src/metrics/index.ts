@@ -54,11 +54,20 @@ export interface TextfileResult {
 }
 
 /** `govnet metrics write FILE`: one snapshot in the Prometheus text format, replacing FILE atomically. */
-export async function writeMetricsTextfile(inventory: Inventory, file: string, options: {freshnessMs?: number} = {}): Promise<TextfileResult> {
-  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: options.freshnessMs}), undefined, ['prometheus'])
+export async function writeMetricsTextfile(
+  inventory: Inventory,
+  file: string,
+  options: {freshnessMs?: number} = {},
+): Promise<TextfileResult> {
+  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: options.freshnessMs}), undefined, [
+    'prometheus',
+  ])
   await exporter.refresh()
   const {body} = exporter.exposition('prometheus')
   writeFileAtomically(file, body)
-  const samples = body.toString('utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#')).length
+  const samples = body
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#')).length
   return {file, bytes: body.length, samples, takenAt: exporter.snapshotTakenAt().toISOString()}
 }

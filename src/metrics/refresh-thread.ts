@@ -20,7 +20,10 @@ interface RefreshWorkerData {
 
 type WorkerMessage =
   | {kind: 'log'; line: string}
-  | {kind: 'refreshed'; expositions: Record<ExpositionFormat, {contentType: string; body: Uint8Array; gzipped: Uint8Array}>}
+  | {
+      kind: 'refreshed'
+      expositions: Record<ExpositionFormat, {contentType: string; body: Uint8Array; gzipped: Uint8Array}>
+    }
   | {kind: 'failed'; message: string}
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -50,9 +53,15 @@ export class RefreshThread implements ExpositionSource {
   }
 
   /** Start the thread and wait for its first rendering; a failing first refresh is thrown. */
-  static async start(dbPath: string, options: {freshnessMs?: number; log?: (line: string) => void} = {}): Promise<RefreshThread> {
+  static async start(
+    dbPath: string,
+    options: {freshnessMs?: number; log?: (line: string) => void} = {},
+  ): Promise<RefreshThread> {
     const data: RefreshWorkerData = {govnetMetricsRefresh: true, dbPath, freshnessMs: options.freshnessMs}
-    const thread = new RefreshThread(new Worker(__filename, {workerData: data}), options.log ?? ((line) => process.stderr.write(`${line}\n`)))
+    const thread = new RefreshThread(
+      new Worker(__filename, {workerData: data}),
+      options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    )
     try {
       await thread.refresh()
     } catch (error) {
@@ -110,8 +119,16 @@ export class RefreshThread implements ExpositionSource {
     } else if (message.kind === 'refreshed') {
       const {prometheus, openmetrics} = message.expositions
       this.expositions = {
-        prometheus: {contentType: prometheus.contentType, body: asBuffer(prometheus.body), gzipped: asBuffer(prometheus.gzipped)},
-        openmetrics: {contentType: openmetrics.contentType, body: asBuffer(openmetrics.body), gzipped: asBuffer(openmetrics.gzipped)},
+        prometheus: {
+          contentType: prometheus.contentType,
+          body: asBuffer(prometheus.body),
+          gzipped: asBuffer(prometheus.gzipped),
+        },
+        openmetrics: {
+          contentType: openmetrics.contentType,
+          body: asBuffer(openmetrics.body),
+          gzipped: asBuffer(openmetrics.gzipped),
+        },
       }
       this.settle()
     } else {
@@ -143,7 +160,10 @@ function runRefreshWorker(data: RefreshWorkerData): void {
     }
     exporter.refresh().then(
       () => {
-        const expositions = {prometheus: exporter.exposition('prometheus'), openmetrics: exporter.exposition('openmetrics')}
+        const expositions = {
+          prometheus: exporter.exposition('prometheus'),
+          openmetrics: exporter.exposition('openmetrics'),
+        }
         port.postMessage({kind: 'refreshed', expositions} satisfies WorkerMessage)
       },
       (error: Error) => port.postMessage({kind: 'failed', message: error.message} satisfies WorkerMessage),
@@ -151,4 +171,5 @@ function runRefreshWorker(data: RefreshWorkerData): void {
   })
 }
 
-if (!isMainThread && (workerData as RefreshWorkerData | undefined)?.govnetMetricsRefresh) runRefreshWorker(workerData as RefreshWorkerData)
+if (!isMainThread && (workerData as RefreshWorkerData | undefined)?.govnetMetricsRefresh)
+  runRefreshWorker(workerData as RefreshWorkerData)

@@ -96,7 +96,9 @@ function coverageLines(inventory: Inventory, now: Date, freshnessMs: number | un
 const IN_SERVICE: ReadonlySet<string> = new Set(['active', 'degraded'])
 
 /** Node counts, audit outcomes of nodes in service, and the last audit per tier, from one grouped scan of the nodes. */
-export function summarizeNodes(groups: readonly NodeGroup[]): Pick<MetricsSnapshot, 'nodes' | 'auditOutcomes' | 'lastAudits'> {
+export function summarizeNodes(
+  groups: readonly NodeGroup[],
+): Pick<MetricsSnapshot, 'nodes' | 'auditOutcomes' | 'lastAudits'> {
   const nodes = new Map<string, NodeCount>()
   const outcomes = new Map<string, AuditOutcomeCount>()
   const lastAudit = new Map<string, string>()
@@ -112,7 +114,8 @@ export function summarizeNodes(groups: readonly NodeGroup[]): Pick<MetricsSnapsh
       outcomes.set(outcomeKey, outcome)
     }
     const latest = lastAudit.get(group.tier)
-    if (group.lastAuditAt !== null && (latest === undefined || group.lastAuditAt > latest)) lastAudit.set(group.tier, group.lastAuditAt)
+    if (group.lastAuditAt !== null && (latest === undefined || group.lastAuditAt > latest))
+      lastAudit.set(group.tier, group.lastAuditAt)
   }
   return {
     nodes: [...nodes.values()],

@@ -23,6 +23,11 @@ export function writeFileAtomically(file: string, body: Buffer | string): void {
   } catch (error) {
     if (fd !== undefined) closeSync(fd)
     rmSync(temporary, {force: true})
-    throw msg.cannotWriteTextfile(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? `directory ${directory} does not exist` : (error as Error).message)
+    throw msg.cannotWriteTextfile(
+      file,
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `directory ${directory} does not exist`
+        : (error as Error).message,
+    )
   }
 }

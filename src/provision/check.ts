@@ -12,7 +12,11 @@ export interface TenantReadiness extends TenantCheckResult {
  * `govnet tenant check`: the record against its level's baseline, then the same pre-flight that
  * `tenant preview | up` run before anything is created. Passed only when both pass.
  */
-export function checkTenantReadiness(inventory: Inventory, id: string, options: {today?: string; target: Target}): TenantReadiness {
+export function checkTenantReadiness(
+  inventory: Inventory,
+  id: string,
+  options: {today?: string; target: Target},
+): TenantReadiness {
   const record = checkTenant(inventory, id, {today: options.today})
   const tenant = new TenantRepository(inventory).require(id)
   const preflight = preflightTenant(inventory, tenant, options.target)

@@ -36,4 +36,3 @@ export function stackArgs(inventory: Inventory, tenant: Tenant, target: Target):
     actor: inventory.actor,
   }
 }
-

@@ -46,7 +46,11 @@ const CHANGES_RESOURCES: readonly Operation[] = ['up', 'destroy']
  * it fails), then the engine, one stack per tenant on the local file backend next to the inventory.
  * The outcome — status, outputs, time, and the reason on failure — is written back to the inventory.
  */
-export async function provisionTenant(inventory: Inventory, request: ProvisionRequest, env: NodeJS.ProcessEnv = process.env): Promise<ProvisionResult> {
+export async function provisionTenant(
+  inventory: Inventory,
+  request: ProvisionRequest,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProvisionResult> {
   const tenants = new TenantRepository(inventory)
   const tenant = tenants.require(request.tenantId)
   const args = stackArgs(inventory, tenant, request.target)
@@ -78,7 +82,11 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
   })
   const policy = {
     policyPacks: [paths.policyPack],
-    policyPackConfigs: [writePolicyConfig(paths, tenant.id, {'extranet-only-ingress': {extranetRanges: args.region?.extranetRanges ?? []}})],
+    policyPackConfigs: [
+      writePolicyConfig(paths, tenant.id, {
+        'extranet-only-ingress': {extranetRanges: args.region?.extranetRanges ?? []},
+      }),
+    ],
   }
   const provisioning = new ProvisioningRepository(inventory)
   const record = (outcome: ProvisioningRecord['outcome'], reason: string | null, outputs: Record<string, unknown>) =>
@@ -108,10 +116,23 @@ export async function provisionTenant(inventory: Inventory, request: ProvisionRe
   const stored = record('succeeded', null, outputs)
   const after = STATUS_AFTER[request.operation]
   const status = after ? tenants.setStatus(tenant.id, after).status : tenants.require(tenant.id).status
-  return {tenant: tenant.id, operation: request.operation, target: request.target, stack: tenant.id, status, changes, outputs, at: stored.lastOperationAt}
+  return {
+    tenant: tenant.id,
+    operation: request.operation,
+    target: request.target,
+    stack: tenant.id,
+    status,
+    changes,
+    outputs,
+    at: stored.lastOperationAt,
+  }
 }
 
-async function run(stack: Stack, request: ProvisionRequest, policy: {policyPacks: string[]; policyPackConfigs: string[]}): Promise<Record<string, number>> {
+async function run(
+  stack: Stack,
+  request: ProvisionRequest,
+  policy: {policyPacks: string[]; policyPackConfigs: string[]},
+): Promise<Record<string, number>> {
   const common = {onOutput: request.onOutput, color: 'never' as const}
   switch (request.operation) {
     case 'preview':

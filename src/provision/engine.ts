@@ -10,7 +10,10 @@ export const PULUMI_VERSION = '3.248.0'
 
 /** Where scripts/pulumi-engine.sh builds the CLI: GOVNET_PULUMI_HOME/bin, by default ~/.cache/govnet/pulumi-v3.248.0/bin. */
 export function engineCacheBin(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.GOVNET_PULUMI_HOME || path.join(homedir(), '.cache', 'govnet', `pulumi-v${PULUMI_VERSION}`), 'bin')
+  return path.join(
+    env.GOVNET_PULUMI_HOME || path.join(homedir(), '.cache', 'govnet', `pulumi-v${PULUMI_VERSION}`),
+    'bin',
+  )
 }
 
 const isExecutable = (file: string) => {
@@ -54,5 +57,10 @@ export async function locateEngine(env: NodeJS.ProcessEnv = process.env): Promis
 }
 
 export function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? ''
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  )
 }

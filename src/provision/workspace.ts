@@ -1,5 +1,17 @@
 import {randomBytes} from 'node:crypto'
-import {accessSync, constants, existsSync, linkSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 
 import * as msg from '../messages/provision'
@@ -55,7 +67,10 @@ export function passphraseEnv(paths: ProvisionPaths, env: NodeJS.ProcessEnv = pr
     try {
       accessSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, constants.R_OK)
     } catch (error) {
-      throw msg.passphraseFileUnreadable(env.PULUMI_CONFIG_PASSPHRASE_FILE, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
+      throw msg.passphraseFileUnreadable(
+        env.PULUMI_CONFIG_PASSPHRASE_FILE,
+        (error as NodeJS.ErrnoException).code ?? (error as Error).message,
+      )
     }
     return {}
   }
@@ -104,7 +119,8 @@ export function tenantWorkspace(paths: ProvisionPaths, tenantId: string): string
     symlinkSync(target, link, 'dir')
   } catch (error) {
     // Another run for the same tenant made the link first.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !isSymlink(link) || readlinkSync(link) !== target) throw error
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !isSymlink(link) || readlinkSync(link) !== target)
+      throw error
   }
   return dir
 }
@@ -118,7 +134,11 @@ function isSymlink(file: string): boolean {
 }
 
 /** Write the policy pack's config for one tenant; returns its path. */
-export function writePolicyConfig(paths: ProvisionPaths, tenantId: string, config: Record<string, Record<string, unknown>>): string {
+export function writePolicyConfig(
+  paths: ProvisionPaths,
+  tenantId: string,
+  config: Record<string, Record<string, unknown>>,
+): string {
   mkdirSync(paths.policyConfigDir, {recursive: true})
   const file = path.join(paths.policyConfigDir, `${tenantId}.json`)
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`)

@@ -16,7 +16,15 @@ import type {
 } from '@pulumi/policy'
 
 import {BaselineControl, controlsByLevel} from '../../src/domain/mlps'
-import {admitsOutsideExtranet, exposedManagementPorts, peerZoneOf, Protocol, RuleView, SecurityRule, viewOf} from '../../src/domain/rules'
+import {
+  admitsOutsideExtranet,
+  exposedManagementPorts,
+  peerZoneOf,
+  Protocol,
+  RuleView,
+  SecurityRule,
+  viewOf,
+} from '../../src/domain/rules'
 import {StackBaseline, stackBaseline} from '../../src/domain/stack-baseline'
 import {HOSTED_LEVELS} from '../../src/domain/tenants'
 import {readBaselineDocuments} from '../../src/inventory/baselines'
@@ -68,14 +76,21 @@ function openstackRuleView(props: Record<string, any>): RuleView {
   }
 }
 
-const sourceOf = (view: RuleView, description?: string) => view.cidr ?? (peerZoneOf(description) ? `zone ${peerZoneOf(description)}` : 'any source')
+const sourceOf = (view: RuleView, description?: string) =>
+  view.cidr ?? (peerZoneOf(description) ? `zone ${peerZoneOf(description)}` : 'any source')
 const ruleSource = (rule: SecurityRule) => ('zone' in rule.peer ? `zone ${rule.peer.zone}` : rule.peer.cidr)
 const levelOfProject = (props: Record<string, any>) => Number(tagValue(props.tags, PROJECT_TAG.level))
 
 /** A numeric control setting with the tenant's level, from a local rule set's controls or an OpenStack project's tags (0 when absent). */
-function recordedSetting(args: ResourceValidationArgs, control: 'logRetentionDays' | 'regionRating', tagKey: string): {level: number; value: number} | undefined {
-  if (args.type === RULE_SET_TYPE) return {level: args.props.mlpsLevel, value: Number(args.props.controls?.[control] ?? 0)}
-  if (args.type === OPENSTACK.project) return {level: levelOfProject(args.props), value: Number(tagValue(args.props.tags, tagKey) ?? 0)}
+function recordedSetting(
+  args: ResourceValidationArgs,
+  control: 'logRetentionDays' | 'regionRating',
+  tagKey: string,
+): {level: number; value: number} | undefined {
+  if (args.type === RULE_SET_TYPE)
+    return {level: args.props.mlpsLevel, value: Number(args.props.controls?.[control] ?? 0)}
+  if (args.type === OPENSTACK.project)
+    return {level: levelOfProject(args.props), value: Number(tagValue(args.props.tags, tagKey) ?? 0)}
   return undefined
 }
 
@@ -83,7 +98,8 @@ function recordedSetting(args: ResourceValidationArgs, control: 'logRetentionDay
 
 export const noOpenManagementPorts: ResourceValidationPolicy = {
   name: 'no-open-management-ports',
-  description: 'Management ports (baseline control management-ports) are reachable only from the management zone (bastion), never from an address range such as 0.0.0.0/0 or ::/0.',
+  description:
+    'Management ports (baseline control management-ports) are reachable only from the management zone (bastion), never from an address range such as 0.0.0.0/0 or ::/0.',
   enforcementLevel: 'mandatory',
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
     if (args.type === RULE_SET_TYPE) {
@@ -103,12 +119,14 @@ export const noOpenManagementPorts: ResourceValidationPolicy = {
 
 export const logRetention: ResourceValidationPolicy = {
   name: 'log-retention',
-  description: 'Network and audit logs are kept at least as long as the baseline requires (control log-retention, Cybersecurity Law art. 21).',
+  description:
+    'Network and audit logs are kept at least as long as the baseline requires (control log-retention, Cybersecurity Law art. 21).',
   enforcementLevel: 'mandatory',
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
     const recorded = recordedSetting(args, 'logRetentionDays', PROJECT_TAG.logRetentionDays)
     const minDays = recorded && baselineFor(recorded.level)?.logRetentionDays
-    if (recorded && minDays !== undefined && !(recorded.value >= minDays)) report(msg.policyLogRetention(recorded.value, minDays))
+    if (recorded && minDays !== undefined && !(recorded.value >= minDays))
+      report(msg.policyLogRetention(recorded.value, minDays))
   },
 }
 
@@ -146,8 +164,12 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
     views.push({
       level: props.mlpsLevel,
       anchor: ruleSet,
-      zones: ofType(ZONE_SUBNET_TYPE).filter((s) => s.props.tenantId === props.tenantId).map((s) => s.props.zone as string),
-      ingress: (props.rules ?? []).filter((r) => r.direction === 'ingress').map((r) => ({view: viewOf(r), source: ruleSource(r)})),
+      zones: ofType(ZONE_SUBNET_TYPE)
+        .filter((s) => s.props.tenantId === props.tenantId)
+        .map((s) => s.props.zone as string),
+      ingress: (props.rules ?? [])
+        .filter((r) => r.direction === 'ingress')
+        .map((r) => ({view: viewOf(r), source: ruleSource(r)})),
       ruleSet: props,
       keyOrders: [],
       encryptedVolumeTypes: [],
@@ -159,7 +181,9 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
     views.push({
       level: levelOfProject(project.props),
       anchor: project,
-      zones: ofType(OPENSTACK.subnet).map((s) => tagValue(s.props.tags, 'zone')).filter((z): z is string => z !== undefined),
+      zones: ofType(OPENSTACK.subnet)
+        .map((s) => tagValue(s.props.tags, 'zone'))
+        .filter((z): z is string => z !== undefined),
       ingress: ofType(OPENSTACK.secGroupRule)
         .filter((r) => r.props.direction === 'ingress')
         .map((r) => {
@@ -167,7 +191,9 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
           return {view, source: sourceOf(view, r.props.description)}
         }),
       keyOrders: ofType(OPENSTACK.keyOrder).filter((o) => o.props.type === 'key'),
-      encryptedVolumeTypes: ofType(OPENSTACK.volumeType).filter((v) => Boolean(v.props.extraSpecs?.[ENCRYPTION_SPEC.provider])),
+      encryptedVolumeTypes: ofType(OPENSTACK.volumeType).filter((v) =>
+        Boolean(v.props.extraSpecs?.[ENCRYPTION_SPEC.provider]),
+      ),
     })
   }
   return views
@@ -175,7 +201,8 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
 
 export const requiredZones: StackValidationPolicy = {
   name: 'required-zones',
-  description: "Every zone of the tenant's level (control network-zoning) has its subnet: service and management at levels 1–2; web, app, data and management from level 3.",
+  description:
+    "Every zone of the tenant's level (control network-zoning) has its subnet: service and management at levels 1–2; web, app, data and management from level 3.",
   enforcementLevel: 'mandatory',
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     for (const tenant of tenantsOf(args.resources)) {
@@ -188,7 +215,8 @@ export const requiredZones: StackValidationPolicy = {
 
 export const encryptedStorage: StackValidationPolicy = {
   name: 'encrypted-storage',
-  description: 'Where the baseline asks for it (level 3+: controls encrypted-storage and tenant-held-keys), volumes are encrypted at rest with a key the tenant holds.',
+  description:
+    'Where the baseline asks for it (level 3+: controls encrypted-storage and tenant-held-keys), volumes are encrypted at rest with a key the tenant holds.',
   enforcementLevel: 'mandatory',
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     for (const tenant of tenantsOf(args.resources)) {
@@ -197,12 +225,16 @@ export const encryptedStorage: StackValidationPolicy = {
       const gaps: string[] = []
       if (tenant.ruleSet) {
         const recorded = tenant.ruleSet.controls ?? ({} as Partial<ControlSettings>)
-        if (baseline.encryptedVolumes && (recorded.encryptedVolumes !== true || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)) {
+        if (
+          baseline.encryptedVolumes &&
+          (recorded.encryptedVolumes !== true || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)
+        ) {
           gaps.push(msg.STORAGE_GAPS.recordedEncryption(baseline.encryptionAlgorithm ?? ''))
         }
         if (baseline.tenantHeldKey && recorded.tenantHeldKey !== true) gaps.push(msg.STORAGE_GAPS.recordedKey)
       } else {
-        if (baseline.encryptedVolumes && tenant.encryptedVolumeTypes.length === 0) gaps.push(msg.STORAGE_GAPS.volumeType)
+        if (baseline.encryptedVolumes && tenant.encryptedVolumeTypes.length === 0)
+          gaps.push(msg.STORAGE_GAPS.volumeType)
         if (baseline.tenantHeldKey && tenant.keyOrders.length === 0) gaps.push(msg.STORAGE_GAPS.key)
       }
       if (gaps.length > 0) report(msg.policyUnencryptedStorage(tenant.level, gaps.join('; ')), tenant.anchor.urn)
@@ -217,7 +249,8 @@ export interface ExtranetOnlyIngressConfig {
 
 export const extranetOnlyIngress: StackValidationPolicy = {
   name: 'extranet-only-ingress',
-  description: "Where the baseline asks for it (level 3+: control default-deny-ingress), traffic from outside the tenant enters only from the region's extranet ranges.",
+  description:
+    "Where the baseline asks for it (level 3+: control default-deny-ingress), traffic from outside the tenant enters only from the region's extranet ranges.",
   enforcementLevel: 'mandatory',
   configSchema: {
     properties: {extranetRanges: {type: 'array', items: {type: 'string'}, default: []}},
@@ -228,10 +261,18 @@ export const extranetOnlyIngress: StackValidationPolicy = {
       if (!baselineFor(tenant.level)?.extranetOnlyIngress) continue
       const ranges = tenant.extranetRanges ?? config.extranetRanges ?? []
       for (const {view, source} of tenant.ingress) {
-        if (admitsOutsideExtranet(view, ranges)) report(msg.policyIngressOutsideExtranet(tenant.level, source), tenant.anchor.urn)
+        if (admitsOutsideExtranet(view, ranges))
+          report(msg.policyIngressOutsideExtranet(tenant.level, source), tenant.anchor.urn)
       }
     }
   },
 }
 
-export const POLICIES = [noOpenManagementPorts, logRetention, platformRating, requiredZones, encryptedStorage, extranetOnlyIngress]
+export const POLICIES = [
+  noOpenManagementPorts,
+  logRetention,
+  platformRating,
+  requiredZones,
+  encryptedStorage,
+  extranetOnlyIngress,
+]

@@ -38,9 +38,12 @@ export class GovTenant extends pulumi.ComponentResource {
     const plan: TenantPlan = planTenant(args)
     super(GOV_TENANT_TYPE, name, {}, opts)
     const inventory = buildInventoryResources(this, name, args, plan)
-    const cloud = args.target === 'openstack' ? buildOpenStackResources(this, name, args, plan, inventory.networks) : undefined
+    const cloud =
+      args.target === 'openstack' ? buildOpenStackResources(this, name, args, plan, inventory.networks) : undefined
     this.networks = inventory.networks
-    this.quota = pulumi.all([inventory.quota.vcpu, inventory.quota.ramGib, inventory.quota.storageGib]).apply(([vcpu, ramGib, storageGib]) => ({vcpu, ramGib, storageGib}))
+    this.quota = pulumi
+      .all([inventory.quota.vcpu, inventory.quota.ramGib, inventory.quota.storageGib])
+      .apply(([vcpu, ramGib, storageGib]) => ({vcpu, ramGib, storageGib}))
     this.ruleSet = inventory.ruleSet.mlpsLevel.apply((level) => ({
       level,
       defaultAction: plan.ruleSet.defaultAction,
@@ -49,6 +52,12 @@ export class GovTenant extends pulumi.ComponentResource {
     }))
     this.projectId = cloud ? cloud.project.id : pulumi.output(undefined)
     this.keyOrderRef = cloud?.keyOrder ? cloud.keyOrder.orderRef : pulumi.output(undefined)
-    this.registerOutputs({networks: this.networks, quota: this.quota, ruleSet: this.ruleSet, projectId: this.projectId, keyOrderRef: this.keyOrderRef})
+    this.registerOutputs({
+      networks: this.networks,
+      quota: this.quota,
+      ruleSet: this.ruleSet,
+      projectId: this.projectId,
+      keyOrderRef: this.keyOrderRef,
+    })
   }
 }

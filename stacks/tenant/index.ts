@@ -14,6 +14,8 @@ export function tenantProgram(args: GovTenantArgs) {
   return async () => {
     const tenant = new GovTenant(args.tenant.id, args)
     const common = {networks: tenant.networks, quota: tenant.quota, ruleSet: tenant.ruleSet}
-    return args.target === 'openstack' ? {...common, projectId: tenant.projectId, keyOrderRef: tenant.keyOrderRef} : common
+    return args.target === 'openstack'
+      ? {...common, projectId: tenant.projectId, keyOrderRef: tenant.keyOrderRef}
+      : common
   }
 }

@@ -33,13 +33,32 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     const inventory = Inventory.open(db, {actor: 'test'})
     const nodes = new NodeRepository(inventory)
     const add = (id: string, port: number, status = 'active', division = '441900003') =>
-      nodes.add({id, name: id, division, role: 'access', mgmt_address: '127.0.0.1', ssh_port: port, platform: 'linux', status})
+      nodes.add({
+        id,
+        name: id,
+        division,
+        role: 'access',
+        mgmt_address: '127.0.0.1',
+        ssh_port: port,
+        platform: 'linux',
+        status,
+      })
     add('dg-up', server.port)
     add('dg-up-2', server.port)
     add('dg-old', server.port, 'decommissioned')
     add('zs-closed', 1, 'active', '442000001')
     inventory.close()
-    sshArgs = ['--db', db, '--identity', server.clientKey!.privateFile, '--known-hosts', knownHosts, '--no-agent', '--user', server.user]
+    sshArgs = [
+      '--db',
+      db,
+      '--identity',
+      server.clientKey!.privateFile,
+      '--known-hosts',
+      knownHosts,
+      '--no-agent',
+      '--user',
+      server.user,
+    ]
   })
 
   afterAll(async () => {
@@ -53,15 +72,53 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     expect(result.code, result.stderr).toBe(0)
     const summary = json(result)
     expect(Object.keys(summary).sort()).toEqual(
-      ['audited', 'failed', 'failedByReason', 'hostKeyProblems', 'interrupted', 'notAudited', 'reached', 'results', 'selected', 'skipped'].sort(),
+      [
+        'audited',
+        'failed',
+        'failedByReason',
+        'hostKeyProblems',
+        'interrupted',
+        'notAudited',
+        'reached',
+        'results',
+        'selected',
+        'skipped',
+      ].sort(),
     )
-    expect(summary).toMatchObject({selected: 2, audited: 2, reached: 2, failed: 0, failedByReason: {}, hostKeyProblems: [], interrupted: false, notAudited: []})
+    expect(summary).toMatchObject({
+      selected: 2,
+      audited: 2,
+      reached: 2,
+      failed: 0,
+      failedByReason: {},
+      hostKeyProblems: [],
+      interrupted: false,
+      notAudited: [],
+    })
     expect(summary.skipped).toEqual([{nodeId: 'dg-old', status: 'decommissioned'}])
     const first = summary.results.find((r: {nodeId: string}) => r.nodeId === 'dg-up')
     expect(Object.keys(first).sort()).toEqual(
-      ['attempts', 'durationMs', 'facts', 'finishedAt', 'hostKeySha256', 'nodeId', 'outcome', 'platform', 'reason', 'startedAt', 'target'].sort(),
+      [
+        'attempts',
+        'durationMs',
+        'facts',
+        'finishedAt',
+        'hostKeySha256',
+        'nodeId',
+        'outcome',
+        'platform',
+        'reason',
+        'startedAt',
+        'target',
+      ].sort(),
     )
-    expect(first).toMatchObject({outcome: 'ok', platform: 'linux', reason: null, attempts: 1, hostKeySha256: hostKeyFingerprint(server.hostKey.blob)})
+    expect(first).toMatchObject({
+      outcome: 'ok',
+      platform: 'linux',
+      reason: null,
+      attempts: 1,
+      hostKeySha256: hostKeyFingerprint(server.hostKey.blob),
+    })
     expect(first.facts.interfaces.length).toBeGreaterThan(0)
 
     const show = json(govnet(['node', 'show', 'dg-up', '--db', db, '--json']))
@@ -89,9 +146,26 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
 
   it('never lets a wrong password reach the output or the inventory', () => {
     const password = 'NotTheRightOne-9c2e77'
-    const result = govnet(['audit', '--node', 'dg-up', '--db', db, '--known-hosts', knownHosts, '--no-agent', '--user', server.user, '--password-env', 'GOVNET_TEST_PW', '--json'], {
-      env: {GOVNET_TEST_PW: password},
-    })
+    const result = govnet(
+      [
+        'audit',
+        '--node',
+        'dg-up',
+        '--db',
+        db,
+        '--known-hosts',
+        knownHosts,
+        '--no-agent',
+        '--user',
+        server.user,
+        '--password-env',
+        'GOVNET_TEST_PW',
+        '--json',
+      ],
+      {
+        env: {GOVNET_TEST_PW: password},
+      },
+    )
     expect(result.code).toBe(7)
     expect(json(result).results[0]).toMatchObject({outcome: 'auth'})
     expect(result.stdout + result.stderr).not.toContain(password)
@@ -105,7 +179,10 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     writeFileSync(file, 'secret\n')
     chmodSync(file, 0o640)
     const before = snapshot(db)
-    expectError(govnet(['audit', '--db', db, '--no-agent', '--password-file', file]), msg.credentialsFileTooOpen(file, 0o640))
+    expectError(
+      govnet(['audit', '--db', db, '--no-agent', '--password-file', file]),
+      msg.credentialsFileTooOpen(file, 0o640),
+    )
     expect(snapshot(db)).toBe(before)
   })
 
@@ -122,11 +199,23 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     const stale = path.join(tmp.dir, 'known_hosts_stale')
     const line = knownHostsLine({...server, hostKey: generateKey(path.join(tmp.dir, 'replaced_host_key'))})
     writeFileSync(stale, `${line}\n`)
-    const args = ['--db', db, '--identity', server.clientKey!.privateFile, '--no-agent', '--user', server.user, '--known-hosts', stale]
+    const args = [
+      '--db',
+      db,
+      '--identity',
+      server.clientKey!.privateFile,
+      '--no-agent',
+      '--user',
+      server.user,
+      '--known-hosts',
+      stale,
+    ]
     const result = govnet(['audit', '--node', 'dg-up', ...args, '--accept-new', '--json'])
     expect(result.code, result.stdout + result.stderr).toBe(7)
     const summary = json(result)
-    expect(summary.hostKeyProblems).toEqual([{nodeId: 'dg-up', outcome: 'host-key-changed', reason: expect.stringContaining('HOST KEY CHANGED')}])
+    expect(summary.hostKeyProblems).toEqual([
+      {nodeId: 'dg-up', outcome: 'host-key-changed', reason: expect.stringContaining('HOST KEY CHANGED')},
+    ])
     expect(readFileSync(stale, 'utf8')).toBe(`${line}\n`)
   })
 
@@ -138,17 +227,30 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     expectError(govnet(['node', 'access', 'set', 'nope', '--db', db, '--user', 'x']), nodeMessages.nodeNotFound('nope'))
     expect(snapshot(db)).toBe(before)
 
-    const set = json(govnet(['node', 'access', 'set', 'dg-up-2', '--db', db, '--user', 'nobody', '--keepalive-s', '5', '--json']))
-    expect(set).toMatchObject({changed: ['user', 'keepalive_s'], access: {nodeId: 'dg-up-2', user: 'nobody', keepaliveSeconds: 5, jump: null}})
-    expect(json(govnet(['node', 'access', 'show', 'dg-up-2', '--db', db, '--json']))).toEqual({nodeId: 'dg-up-2', access: set.access})
+    const set = json(
+      govnet(['node', 'access', 'set', 'dg-up-2', '--db', db, '--user', 'nobody', '--keepalive-s', '5', '--json']),
+    )
+    expect(set).toMatchObject({
+      changed: ['user', 'keepalive_s'],
+      access: {nodeId: 'dg-up-2', user: 'nobody', keepaliveSeconds: 5, jump: null},
+    })
+    expect(json(govnet(['node', 'access', 'show', 'dg-up-2', '--db', db, '--json']))).toEqual({
+      nodeId: 'dg-up-2',
+      access: set.access,
+    })
     // The per-node user overrides --user: sshd only allows the test user, so this login fails.
     const audit = govnet(['audit', '--node', 'dg-up-2', ...sshArgs, '--json'])
     expect(json(audit).results[0]).toMatchObject({outcome: 'auth', target: `nobody@127.0.0.1:${server.port}`})
 
     const cleared = json(govnet(['node', 'access', 'clear', 'dg-up-2', '--db', db, '--json']))
     expect(cleared).toEqual({changed: ['user', 'keepalive_s'], access: null})
-    expect(json(govnet(['node', 'access', 'show', 'dg-up-2', '--db', db, '--json']))).toEqual({nodeId: 'dg-up-2', access: null})
-    const log = json<{entity: string; entityId: string; action: string}[]>(govnet(['changes', 'list', '--db', db, '--json']))
+    expect(json(govnet(['node', 'access', 'show', 'dg-up-2', '--db', db, '--json']))).toEqual({
+      nodeId: 'dg-up-2',
+      access: null,
+    })
+    const log = json<{entity: string; entityId: string; action: string}[]>(
+      govnet(['changes', 'list', '--db', db, '--json']),
+    )
     const entries = log.filter((c) => c.entity === 'node_access' && c.entityId === 'dg-up-2').map((c) => c.action)
     expect(entries.sort()).toEqual(['create', 'delete'])
   })
@@ -158,14 +260,50 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     seedDivisions(slowDb)
     const inventory = Inventory.open(slowDb, {actor: 'test'})
     const nodes = new NodeRepository(inventory)
-    nodes.add({id: 'a-fast', name: 'a', division: '441900003', role: 'access', mgmt_address: '127.0.0.1', ssh_port: 1, platform: 'linux', status: 'active'})
+    nodes.add({
+      id: 'a-fast',
+      name: 'a',
+      division: '441900003',
+      role: 'access',
+      mgmt_address: '127.0.0.1',
+      ssh_port: 1,
+      platform: 'linux',
+      status: 'active',
+    })
     for (const id of ['b-silent', 'c-silent', 'd-silent']) {
-      nodes.add({id, name: id, division: '441900003', role: 'access', mgmt_address: '127.0.0.1', ssh_port: silent.port, platform: 'linux', status: 'active'})
+      nodes.add({
+        id,
+        name: id,
+        division: '441900003',
+        role: 'access',
+        mgmt_address: '127.0.0.1',
+        ssh_port: silent.port,
+        platform: 'linux',
+        status: 'active',
+      })
     }
     inventory.close()
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), 'audit', '--db', slowDb, '--identity', server.clientKey!.privateFile, '--no-agent', '--known-hosts', knownHosts, '--concurrency', '1', '--timeout', '1s'], {
-      env: {...process.env, GOVNET_DB: '', NO_COLOR: '1'},
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'run.js'),
+        'audit',
+        '--db',
+        slowDb,
+        '--identity',
+        server.clientKey!.privateFile,
+        '--no-agent',
+        '--known-hosts',
+        knownHosts,
+        '--concurrency',
+        '1',
+        '--timeout',
+        '1s',
+      ],
+      {
+        env: {...process.env, GOVNET_DB: '', NO_COLOR: '1'},
+      },
+    )
     let stdout = ''
     let stderr = ''
     let interrupted = false
@@ -182,7 +320,9 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     expect(code).toBe(EXIT_INTERRUPTED)
     expect(stderr).toContain('interrupted: starting no more nodes')
     expect(stdout).toMatch(/not audited \(interrupted\)\s+2/)
-    const listed = json<{id: string; lastAuditOutcome: string | null}[]>(govnet(['node', 'list', '--db', slowDb, '--json']))
+    const listed = json<{id: string; lastAuditOutcome: string | null}[]>(
+      govnet(['node', 'list', '--db', slowDb, '--json']),
+    )
     const byId = new Map(listed.map((n) => [n.id, n.lastAuditOutcome]))
     expect(byId.get('a-fast')).toBe('refused')
     expect(byId.get('b-silent')).toBe('timeout')

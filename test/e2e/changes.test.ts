@@ -14,7 +14,21 @@ const list = (...args: string[]) => json<Change[]>(run(['changes', 'list', ...ar
 
 beforeAll(() => {
   ;({db, cleanup} = seededTempDb())
-  const add = ['node', 'add', 'gz-core', '--name', '广州市核心', '--division', '4401', '--role', 'core', '--mgmt-address', '10.44.1.1', '--platform', 'huawei-vrp']
+  const add = [
+    'node',
+    'add',
+    'gz-core',
+    '--name',
+    '广州市核心',
+    '--division',
+    '4401',
+    '--role',
+    'core',
+    '--mgmt-address',
+    '10.44.1.1',
+    '--platform',
+    'huawei-vrp',
+  ]
   expect(run(add, 'alice').code).toBe(0)
   expect(run(['node', 'set', 'gz-core', '--status', 'active'], 'bob').code).toBe(0)
   expect(run(['node', 'set', 'gz-core', '--status', 'active', '--actor', 'carol']).code).toBe(0) // no change, not logged

@@ -27,12 +27,18 @@ describe('govnet coverage', () => {
     const nodes = path.join(temp.dir, 'nodes.csv')
     writeFileSync(nodes, NODES)
     expect(govnet(['init', '--db', db]).code).toBe(0)
-    expect(govnet(['division', 'import', '--db', db, '--file', path.join(fixtures, 'divisions-sample.csv')]).code).toBe(0)
+    expect(govnet(['division', 'import', '--db', db, '--file', path.join(fixtures, 'divisions-sample.csv')]).code).toBe(
+      0,
+    )
     const imported = govnet(['node', 'import', '--db', db, '--file', nodes])
     expect(imported.stderr).toBe('')
     // The audit columns as a successful audit leaves them (the audit itself is tested elsewhere).
     const sqlite = new Database(db)
-    sqlite.prepare("UPDATE nodes SET last_audit_at = ?, last_audit_outcome = 'ok' WHERE id IN ('twn-441900003', 'twn-620201001')").run(new Date().toISOString())
+    sqlite
+      .prepare(
+        "UPDATE nodes SET last_audit_at = ?, last_audit_outcome = 'ok' WHERE id IN ('twn-441900003', 'twn-620201001')",
+      )
+      .run(new Date().toISOString())
     sqlite.close()
   })
   afterAll(() => cleanup())
@@ -53,15 +59,47 @@ describe('govnet coverage', () => {
     expect(Object.keys(report).sort()).toEqual(['freshnessMs', 'level', 'rows', 'total', 'under', 'verifiedSince'])
     expect(report).toMatchObject({level: 'county', under: '4419', freshnessMs: 86_400_000})
     expect(report.rows).toEqual([
-      {code: '441900', name: '东莞市', level: 'county', townships: 36, covered: 2, verified: 1, ratio: 2 / 36, verifiedRatio: 1 / 36},
+      {
+        code: '441900',
+        name: '东莞市',
+        level: 'county',
+        townships: 36,
+        covered: 2,
+        verified: 1,
+        ratio: 2 / 36,
+        verifiedRatio: 1 / 36,
+      },
     ])
-    expect(report.total).toEqual({code: '4419', name: '东莞市', level: 'prefecture', townships: 36, covered: 2, verified: 1, ratio: 2 / 36, verifiedRatio: 1 / 36})
-    const formatJson = json(govnet(['coverage', '--db', db, '--level', 'county', '--under', '4419', '--format', 'json']))
+    expect(report.total).toEqual({
+      code: '4419',
+      name: '东莞市',
+      level: 'prefecture',
+      townships: 36,
+      covered: 2,
+      verified: 1,
+      ratio: 2 / 36,
+      verifiedRatio: 1 / 36,
+    })
+    const formatJson = json(
+      govnet(['coverage', '--db', db, '--level', 'county', '--under', '4419', '--format', 'json']),
+    )
     expect({...formatJson, verifiedSince: ''}).toEqual({...report, verifiedSince: ''})
   })
 
   it('writes CSV with a header and the total line last', () => {
-    const result = govnet(['coverage', '--db', db, '--level', 'prefecture', '--under', '62', '--format', 'csv', '--fresh', '7d'])
+    const result = govnet([
+      'coverage',
+      '--db',
+      db,
+      '--level',
+      'prefecture',
+      '--under',
+      '62',
+      '--format',
+      'csv',
+      '--fresh',
+      '7d',
+    ])
     expect(result.code).toBe(0)
     expect(result.stdout.trimEnd().split('\n')).toEqual([
       'code,name,level,townships,covered,verified,ratio,verified_ratio',
@@ -72,14 +110,28 @@ describe('govnet coverage', () => {
 
   it('refuses bad --under, --fresh and --level values with one line naming the flag, changing nothing', () => {
     const before = snapshot(db)
-    expectError(govnet(['coverage', '--db', db, '--level', 'county', '--under', '441900']), coverageMessages.underNotAboveLevel('441900', 'county', 'county'))
+    expectError(
+      govnet(['coverage', '--db', db, '--level', 'county', '--under', '441900']),
+      coverageMessages.underNotAboveLevel('441900', 'county', 'county'),
+    )
     expectError(govnet(['coverage', '--db', db, '--under', '99']), coverageMessages.underNotInInventory('99'))
-    expectJsonError(govnet(['coverage', '--db', db, '--under', '99', '--json']), coverageMessages.underNotInInventory('99'))
-    expectError(govnet(['coverage', '--db', db, '--under', '44.1']), coverageMessages.invalidUnder('"44.1" is not a division code: digits only'))
-    expectError(govnet(['coverage', '--db', db, '--fresh', 'yesterday']), coverageMessages.invalidFreshness('yesterday'))
+    expectJsonError(
+      govnet(['coverage', '--db', db, '--under', '99', '--json']),
+      coverageMessages.underNotInInventory('99'),
+    )
+    expectError(
+      govnet(['coverage', '--db', db, '--under', '44.1']),
+      coverageMessages.invalidUnder('"44.1" is not a division code: digits only'),
+    )
+    expectError(
+      govnet(['coverage', '--db', db, '--fresh', 'yesterday']),
+      coverageMessages.invalidFreshness('yesterday'),
+    )
     const level = govnet(['coverage', '--db', db, '--level', 'township'])
     expect(level.code).toBe(2)
-    expect(level.stderr.replace(/\s*›\s*/g, ' ')).toContain('Expected --level=township to be one of: province, prefecture, county')
+    expect(level.stderr.replace(/\s*›\s*/g, ' ')).toContain(
+      'Expected --level=township to be one of: province, prefecture, county',
+    )
     expect(snapshot(db)).toBe(before)
   })
 

@@ -67,7 +67,18 @@ describe('govnet division', () => {
     expect(result.code).toBe(0)
     const shown = json(result)
     expect(Object.keys(shown).sort()).toEqual(
-      ['ancestors', 'children', 'code', 'importedAt', 'level', 'name', 'nodes', 'parentCode', 'source', 'townships'].sort(),
+      [
+        'ancestors',
+        'children',
+        'code',
+        'importedAt',
+        'level',
+        'name',
+        'nodes',
+        'parentCode',
+        'source',
+        'townships',
+      ].sort(),
     )
     expect(shown).toMatchObject({
       code: '441900',
@@ -88,7 +99,10 @@ describe('govnet division', () => {
 
   it('exits 4 for an unknown division and 3 for a malformed code', () => {
     expectError(govnet(['division', 'show', '4499', '--db', db]), divisionMessages.divisionNotFound('4499'))
-    expectJsonError(govnet(['division', 'show', '4499', '--db', db, '--json']), divisionMessages.divisionNotFound('4499'))
+    expectJsonError(
+      govnet(['division', 'show', '4499', '--db', db, '--json']),
+      divisionMessages.divisionNotFound('4499'),
+    )
     expectError(
       govnet(['division', 'list', '--parent', '44-1', '--db', db]),
       divisionMessages.invalidCode('--parent', '"44-1" is not a division code: digits only'),
@@ -102,7 +116,9 @@ describe('govnet division', () => {
   it('rejects an unknown --level value before touching the inventory', () => {
     const result = govnet(['division', 'list', '--level', 'city', '--db', db])
     expect(result.code).toBe(2)
-    expect(result.stderr.replace(/\s*›\s*/g, ' ')).toContain('Expected --level=city to be one of: province, prefecture, county, township, village')
+    expect(result.stderr.replace(/\s*›\s*/g, ' ')).toContain(
+      'Expected --level=city to be one of: province, prefecture, county, township, village',
+    )
   })
 
   it('refuses a file with a malformed row and an unknown parent, listing both and writing nothing', () => {
@@ -121,7 +137,10 @@ describe('govnet division', () => {
 
   it('refuses to import into an inventory that does not exist, creating nothing', () => {
     const missing = path.join(dir, 'missing.db')
-    expectError(govnet(['division', 'import', '--db', missing, '--file', sample]), inventoryMessages.inventoryMissing(missing))
+    expectError(
+      govnet(['division', 'import', '--db', missing, '--file', sample]),
+      inventoryMessages.inventoryMissing(missing),
+    )
     expect(snapshot(missing)).toBe('absent')
   })
 
@@ -131,7 +150,9 @@ describe('govnet division', () => {
     writeFileSync(file, 'code,name,level\n11,北京市,province\n')
     expectJsonError(
       govnet(['division', 'import', '--db', db, '--file', file, '--json']),
-      inventoryMessages.invalidImport(file, [{field: 'level', message: 'unknown column; expected columns: code, name'}]),
+      inventoryMessages.invalidImport(file, [
+        {field: 'level', message: 'unknown column; expected columns: code, name'},
+      ]),
     )
     expect(snapshot(db)).toBe(before)
   })

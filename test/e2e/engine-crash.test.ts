@@ -18,7 +18,16 @@ import {stackBaseline} from '../../src/domain/stack-baseline'
 import {ExitCode} from '../../src/errors'
 import {govnet, json} from '../helpers/cli'
 import {baselineControls} from '../helpers/provision'
-import {govnetEngine, holdings, killProcessesUnder, processesUnder, REGION, skipWithoutEngine, startGovnet, useEngineInventory} from '../helpers/pulumi-engine'
+import {
+  govnetEngine,
+  holdings,
+  killProcessesUnder,
+  processesUnder,
+  REGION,
+  skipWithoutEngine,
+  startGovnet,
+  useEngineInventory,
+} from '../helpers/pulumi-engine'
 
 const ENGINE_TEST_TIMEOUT = 10 * 60_000
 const TENANT = 'gz-crash'
@@ -45,7 +54,9 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
   }
   /** The operations the state records as started and never finished (the checkpoint's pending_operations). */
   const pendingOperations = (): Array<{type: string; resource: {urn: string}}> => {
-    const checkpoint = JSON.parse(readFileSync(path.join(stateDir(), '.pulumi', 'stacks', 'govnet-tenants', `${TENANT}.json`), 'utf8'))
+    const checkpoint = JSON.parse(
+      readFileSync(path.join(stateDir(), '.pulumi', 'stacks', 'govnet-tenants', `${TENANT}.json`), 'utf8'),
+    )
     return checkpoint.checkpoint.latest?.pending_operations ?? []
   }
   /** `pulumi ARGS` in the tenant's program directory, as the README's recovery steps run it. */
@@ -56,7 +67,8 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
       encoding: 'utf8',
       timeout: 5 * 60_000,
     })
-    if (result.status !== 0) expect.fail(`pulumi ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}`)
+    if (result.status !== 0)
+      expect.fail(`pulumi ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}`)
     return result
   }
   const held = () => holdings(inventory.db, TENANT)
@@ -65,71 +77,83 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
     return h.subnets.length + (h.quota ? 1 : 0) + (h.ruleSet ? 1 : 0)
   }
 
-  it('leaves the tenant provisioning, the stack locked with an operation pending, and orphaned allocations', async () => {
-    const up = startGovnet(['tenant', 'up', TENANT, '--db', inventory.db], {env: inventory.env})
-    let locker: Database.Database | undefined
-    try {
-      // govnet has written the tenant's status and handed over to the engine: from here on only the
-      // dynamic providers write to the inventory.
-      await up.waitFor(/^Updating \(/m, 5 * 60_000)
-      locker = new Database(inventory.db, {timeout: 30_000})
-      locker.exec('BEGIN IMMEDIATE')
-      await up.waitFor(/dynamic\/govnet:\w+ \S+ creating/, 5 * 60_000)
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      process.kill(-up.child.pid!, 'SIGKILL')
-      expect((await up.exited).signal).toBe('SIGKILL')
-    } finally {
-      locker?.exec('ROLLBACK')
-      locker?.close()
-    }
-    // The engine's plugins run in process groups of their own and outlive it: the dynamic provider
-    // now completes the create it was waiting on, in the inventory only (the state never hears of it).
-    await until('the orphaned create reaches the inventory', () => heldRows() > 0, 60_000)
-    expect(processesUnder(govnetDir()).length).toBeGreaterThan(0)
-    killProcessesUnder(inventory.dir)
+  it(
+    'leaves the tenant provisioning, the stack locked with an operation pending, and orphaned allocations',
+    async () => {
+      const up = startGovnet(['tenant', 'up', TENANT, '--db', inventory.db], {env: inventory.env})
+      let locker: Database.Database | undefined
+      try {
+        // govnet has written the tenant's status and handed over to the engine: from here on only the
+        // dynamic providers write to the inventory.
+        await up.waitFor(/^Updating \(/m, 5 * 60_000)
+        locker = new Database(inventory.db, {timeout: 30_000})
+        locker.exec('BEGIN IMMEDIATE')
+        await up.waitFor(/dynamic\/govnet:\w+ \S+ creating/, 5 * 60_000)
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        process.kill(-up.child.pid!, 'SIGKILL')
+        expect((await up.exited).signal).toBe('SIGKILL')
+      } finally {
+        locker?.exec('ROLLBACK')
+        locker?.close()
+      }
+      // The engine's plugins run in process groups of their own and outlive it: the dynamic provider
+      // now completes the create it was waiting on, in the inventory only (the state never hears of it).
+      await until('the orphaned create reaches the inventory', () => heldRows() > 0, 60_000)
+      expect(processesUnder(govnetDir()).length).toBeGreaterThan(0)
+      killProcessesUnder(inventory.dir)
 
-    expect(json(run('tenant', 'show', TENANT, '--json')).status).toBe('provisioning')
-    expect(lockFiles()).toHaveLength(1)
-    expect(pendingOperations().map((op) => op.type)).toContain('creating')
-    expect(pendingOperations().every((op) => op.resource.urn.includes('dynamic/govnet:'))).toBe(true)
-  }, ENGINE_TEST_TIMEOUT)
+      expect(json(run('tenant', 'show', TENANT, '--json')).status).toBe('provisioning')
+      expect(lockFiles()).toHaveLength(1)
+      expect(pendingOperations().map((op) => op.type)).toContain('creating')
+      expect(pendingOperations().every((op) => op.resource.urn.includes('dynamic/govnet:'))).toBe(true)
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 
-  it('refuses the next up while the dead run\'s lock is on the stack, naming `pulumi cancel`', async () => {
-    const before = held()
-    const again = await engine('tenant', 'up', TENANT)
-    expect(again.code).toBe(ExitCode.dependency)
-    expect(again.stderr).toMatch(/the stack is currently locked by 1 lock\(s\).*`pulumi cancel`/)
-    expect(held().subnets).toEqual(before.subnets)
-  }, ENGINE_TEST_TIMEOUT)
+  it(
+    "refuses the next up while the dead run's lock is on the stack, naming `pulumi cancel`",
+    async () => {
+      const before = held()
+      const again = await engine('tenant', 'up', TENANT)
+      expect(again.code).toBe(ExitCode.dependency)
+      expect(again.stderr).toMatch(/the stack is currently locked by 1 lock\(s\).*`pulumi cancel`/)
+      expect(held().subnets).toEqual(before.subnets)
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 
-  it('after `pulumi cancel` and `govnet tenant refresh` as documented, up repairs inventory and state; destroy then releases everything', async () => {
-    const orphaned = held()
-    pulumiInWorkspace('cancel', '--yes')
-    expect(lockFiles()).toEqual([])
-    const refreshed = await engine('tenant', 'refresh', TENANT, '--json')
-    if (refreshed.code !== 0) expect.fail(`exit ${refreshed.code}\n${refreshed.stdout}\n${refreshed.stderr}`)
-    expect(pendingOperations()).toEqual([])
+  it(
+    'after `pulumi cancel` and `govnet tenant refresh` as documented, up repairs inventory and state; destroy then releases everything',
+    async () => {
+      const orphaned = held()
+      pulumiInWorkspace('cancel', '--yes')
+      expect(lockFiles()).toEqual([])
+      const refreshed = await engine('tenant', 'refresh', TENANT, '--json')
+      if (refreshed.code !== 0) expect.fail(`exit ${refreshed.code}\n${refreshed.stdout}\n${refreshed.stderr}`)
+      expect(pendingOperations()).toEqual([])
 
-    const repaired = await engine('tenant', 'up', TENANT, '--json')
-    if (repaired.code !== 0) expect.fail(`exit ${repaired.code}\n${repaired.stdout}\n${repaired.stderr}`)
-    expect(json(repaired)).toMatchObject({status: 'active', operation: 'up'})
-    expect(pendingOperations()).toEqual([])
-    const zones = stackBaseline(LEVEL, baselineControls()).baseline!.zones
-    const after = held()
-    expect(after.subnets.map((s) => s.zone).sort()).toEqual([...zones].sort())
-    // What the killed run allocated is adopted, not allocated a second time.
-    for (const subnet of orphaned.subnets) expect(after.subnets).toContainEqual(subnet)
-    expect(after.quota).toEqual({vcpu: 16, ramGib: 64, storageGib: 500})
-    expect(after.ruleSet).toMatchObject({mlpsLevel: LEVEL, defaultAction: 'deny'})
+      const repaired = await engine('tenant', 'up', TENANT, '--json')
+      if (repaired.code !== 0) expect.fail(`exit ${repaired.code}\n${repaired.stdout}\n${repaired.stderr}`)
+      expect(json(repaired)).toMatchObject({status: 'active', operation: 'up'})
+      expect(pendingOperations()).toEqual([])
+      const zones = stackBaseline(LEVEL, baselineControls()).baseline!.zones
+      const after = held()
+      expect(after.subnets.map((s) => s.zone).sort()).toEqual([...zones].sort())
+      // What the killed run allocated is adopted, not allocated a second time.
+      for (const subnet of orphaned.subnets) expect(after.subnets).toContainEqual(subnet)
+      expect(after.quota).toEqual({vcpu: 16, ramGib: 64, storageGib: 500})
+      expect(after.ruleSet).toMatchObject({mlpsLevel: LEVEL, defaultAction: 'deny'})
 
-    // The state now holds exactly what the inventory holds: a refresh finds nothing to change.
-    const refresh = await engine('tenant', 'refresh', TENANT, '--json')
-    if (refresh.code !== 0) expect.fail(`exit ${refresh.code}\n${refresh.stdout}\n${refresh.stderr}`)
-    expect(Object.keys(json(refresh).changes)).toEqual(['same'])
+      // The state now holds exactly what the inventory holds: a refresh finds nothing to change.
+      const refresh = await engine('tenant', 'refresh', TENANT, '--json')
+      if (refresh.code !== 0) expect.fail(`exit ${refresh.code}\n${refresh.stdout}\n${refresh.stderr}`)
+      expect(Object.keys(json(refresh).changes)).toEqual(['same'])
 
-    const destroyed = await engine('tenant', 'destroy', TENANT, '--json')
-    if (destroyed.code !== 0) expect.fail(`exit ${destroyed.code}\n${destroyed.stdout}\n${destroyed.stderr}`)
-    expect(held()).toMatchObject({subnets: [], quota: undefined, ruleSet: undefined})
-    expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({reservedVcpu: 0, allocations: []})
-  }, ENGINE_TEST_TIMEOUT)
+      const destroyed = await engine('tenant', 'destroy', TENANT, '--json')
+      if (destroyed.code !== 0) expect.fail(`exit ${destroyed.code}\n${destroyed.stdout}\n${destroyed.stderr}`)
+      expect(held()).toMatchObject({subnets: [], quota: undefined, ruleSet: undefined})
+      expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({reservedVcpu: 0, allocations: []})
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 })

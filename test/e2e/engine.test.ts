@@ -34,82 +34,132 @@ describe.skipIf(skipWithoutEngine())('tenant up / preview / destroy on the local
   }
   const tenantStatus = (id: string) => json(run('tenant', 'show', id, '--json')).status
 
-  it('up creates each tenant\'s zone subnets, quota reservation and rule set, and writes status and outputs back', async () => {
-    const results = await Promise.all(Object.keys(TENANTS).map((id) => engine('tenant', 'up', id).then(expectSucceeded)))
-    const taken: string[] = []
-    for (const [id, level] of Object.entries(TENANTS)) {
-      const result = results.find((r) => r.tenant === id)
-      expect(Object.keys(result).sort()).toEqual(RESULT_KEYS)
-      expect(result).toMatchObject({tenant: id, operation: 'up', target: 'local', stack: id, status: 'active'})
-      const zones = zonesOf(level)
-      // One resource per zone, the quota and the rule set, in one GovTenant in the stack.
-      expect(result.changes).toEqual({create: zones.length + 4})
-      expect(tenantStatus(id)).toBe('active')
-
-      const held = holdingsOf(id)
-      expect(held.subnets.map((s) => s.zone).sort()).toEqual([...zones].sort())
-      for (const subnet of held.subnets) {
-        expect(subnet.regionId).toBe(REGION.id)
-        expect(contains(parseCidr(REGION.pool), parseCidr(subnet.cidr))).toBe(true)
-        for (const other of taken) expect(overlaps(parseCidr(other), parseCidr(subnet.cidr)), `${subnet.cidr} overlaps ${other}`).toBe(false)
-        taken.push(subnet.cidr)
-      }
-      expect(held.quota).toEqual({vcpu: 16, ramGib: 64, storageGib: 500})
-      expect(held.ruleSet).toMatchObject({mlpsLevel: level, defaultAction: 'deny'})
-      expect(held.ruleSet!.rules).toBeGreaterThan(0)
-
-      // The outputs written back are the stack's: the networks as allocated, the quota, the rule-set summary.
-      expect(Object.keys(result.outputs).sort()).toEqual(OUTPUT_KEYS)
-      expect([...result.outputs.networks].sort((a: any, b: any) => a.zone.localeCompare(b.zone))).toEqual(
-        held.subnets.map(({zone, cidr}) => ({cidr, zone})),
+  it(
+    "up creates each tenant's zone subnets, quota reservation and rule set, and writes status and outputs back",
+    async () => {
+      const results = await Promise.all(
+        Object.keys(TENANTS).map((id) => engine('tenant', 'up', id).then(expectSucceeded)),
       )
-      expect(result.outputs.quota).toEqual(held.quota)
-      expect(result.outputs.ruleSet).toEqual({level, defaultAction: 'deny', rules: held.ruleSet!.rules, zones})
-      expect(held.provisioning).toEqual({lastOperation: 'up', outcome: 'succeeded', reason: null, outputs: result.outputs})
-    }
-    const region = json(run('region', 'show', REGION.id, '--json'))
-    expect(region.usage).toMatchObject({reservedVcpu: 32, reservedRamGib: 128, reservedStorageGib: 1000})
-    expect([...region.usage.allocations].sort()).toEqual([...taken].sort())
-  }, ENGINE_TEST_TIMEOUT)
+      const taken: string[] = []
+      for (const [id, level] of Object.entries(TENANTS)) {
+        const result = results.find((r) => r.tenant === id)
+        expect(Object.keys(result).sort()).toEqual(RESULT_KEYS)
+        expect(result).toMatchObject({tenant: id, operation: 'up', target: 'local', stack: id, status: 'active'})
+        const zones = zonesOf(level)
+        // One resource per zone, the quota and the rule set, in one GovTenant in the stack.
+        expect(result.changes).toEqual({create: zones.length + 4})
+        expect(tenantStatus(id)).toBe('active')
 
-  it('a second up reports no changes and leaves the allocations as they were', async () => {
-    const before = Object.keys(TENANTS).map((id) => holdingsOf(id))
-    for (const [id, level] of Object.entries(TENANTS)) {
-      const result = expectSucceeded(await engine('tenant', 'up', id))
-      expect(result.changes).toEqual({same: zonesOf(level).length + 4})
-      expect(result.status).toBe('active')
-    }
-    const after = Object.keys(TENANTS).map((id) => holdingsOf(id))
-    expect(after.map(({subnets, quota, ruleSet}) => ({subnets, quota, ruleSet}))).toEqual(before.map(({subnets, quota, ruleSet}) => ({subnets, quota, ruleSet})))
-  }, ENGINE_TEST_TIMEOUT)
+        const held = holdingsOf(id)
+        expect(held.subnets.map((s) => s.zone).sort()).toEqual([...zones].sort())
+        for (const subnet of held.subnets) {
+          expect(subnet.regionId).toBe(REGION.id)
+          expect(contains(parseCidr(REGION.pool), parseCidr(subnet.cidr))).toBe(true)
+          for (const other of taken)
+            expect(overlaps(parseCidr(other), parseCidr(subnet.cidr)), `${subnet.cidr} overlaps ${other}`).toBe(false)
+          taken.push(subnet.cidr)
+        }
+        expect(held.quota).toEqual({vcpu: 16, ramGib: 64, storageGib: 500})
+        expect(held.ruleSet).toMatchObject({mlpsLevel: level, defaultAction: 'deny'})
+        expect(held.ruleSet!.rules).toBeGreaterThan(0)
 
-  it('a bigger quota shows as one update in preview, which changes nothing, and up applies it', async () => {
-    expect(run('tenant', 'set', 'gz-l2', '--vcpu', '48', '--ram-gib', '192').code).toBe(0)
-    const before = holdingsOf('gz-l2')
+        // The outputs written back are the stack's: the networks as allocated, the quota, the rule-set summary.
+        expect(Object.keys(result.outputs).sort()).toEqual(OUTPUT_KEYS)
+        expect([...result.outputs.networks].sort((a: any, b: any) => a.zone.localeCompare(b.zone))).toEqual(
+          held.subnets.map(({zone, cidr}) => ({cidr, zone})),
+        )
+        expect(result.outputs.quota).toEqual(held.quota)
+        expect(result.outputs.ruleSet).toEqual({level, defaultAction: 'deny', rules: held.ruleSet!.rules, zones})
+        expect(held.provisioning).toEqual({
+          lastOperation: 'up',
+          outcome: 'succeeded',
+          reason: null,
+          outputs: result.outputs,
+        })
+      }
+      const region = json(run('region', 'show', REGION.id, '--json'))
+      expect(region.usage).toMatchObject({reservedVcpu: 32, reservedRamGib: 128, reservedStorageGib: 1000})
+      expect([...region.usage.allocations].sort()).toEqual([...taken].sort())
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 
-    const preview = expectSucceeded(await engine('tenant', 'preview', 'gz-l2'))
-    expect(preview).toMatchObject({operation: 'preview', status: 'active', changes: {update: 1, same: zonesOf(2).length + 3}})
-    expect(holdingsOf('gz-l2').quota).toEqual(before.quota)
+  it(
+    'a second up reports no changes and leaves the allocations as they were',
+    async () => {
+      const before = Object.keys(TENANTS).map((id) => holdingsOf(id))
+      for (const [id, level] of Object.entries(TENANTS)) {
+        const result = expectSucceeded(await engine('tenant', 'up', id))
+        expect(result.changes).toEqual({same: zonesOf(level).length + 4})
+        expect(result.status).toBe('active')
+      }
+      const after = Object.keys(TENANTS).map((id) => holdingsOf(id))
+      expect(after.map(({subnets, quota, ruleSet}) => ({subnets, quota, ruleSet}))).toEqual(
+        before.map(({subnets, quota, ruleSet}) => ({subnets, quota, ruleSet})),
+      )
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 
-    const up = expectSucceeded(await engine('tenant', 'up', 'gz-l2'))
-    expect(up.changes).toEqual({update: 1, same: zonesOf(2).length + 3})
-    const after = holdingsOf('gz-l2')
-    expect(after.quota).toEqual({vcpu: 48, ramGib: 192, storageGib: 500})
-    expect(after.subnets).toEqual(before.subnets)
-    expect(up.outputs.quota).toEqual(after.quota)
-    expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({reservedVcpu: 64, reservedRamGib: 256})
-  }, ENGINE_TEST_TIMEOUT)
+  it(
+    'a bigger quota shows as one update in preview, which changes nothing, and up applies it',
+    async () => {
+      expect(run('tenant', 'set', 'gz-l2', '--vcpu', '48', '--ram-gib', '192').code).toBe(0)
+      const before = holdingsOf('gz-l2')
 
-  it('destroy releases every allocation, returns the quota and marks the tenants decommissioned', async () => {
-    const results = await Promise.all(Object.keys(TENANTS).map((id) => engine('tenant', 'destroy', id).then(expectSucceeded)))
-    for (const [id, level] of Object.entries(TENANTS)) {
-      const result = results.find((r) => r.tenant === id)
-      expect(result).toMatchObject({operation: 'destroy', status: 'decommissioned', changes: {delete: zonesOf(level).length + 4}, outputs: {}})
-      expect(tenantStatus(id)).toBe('decommissioned')
-      expect(holdingsOf(id)).toMatchObject({subnets: [], quota: undefined, ruleSet: undefined, provisioning: {lastOperation: 'destroy', outcome: 'succeeded'}})
-    }
-    expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({reservedVcpu: 0, reservedRamGib: 0, reservedStorageGib: 0, allocations: []})
-  }, ENGINE_TEST_TIMEOUT)
+      const preview = expectSucceeded(await engine('tenant', 'preview', 'gz-l2'))
+      expect(preview).toMatchObject({
+        operation: 'preview',
+        status: 'active',
+        changes: {update: 1, same: zonesOf(2).length + 3},
+      })
+      expect(holdingsOf('gz-l2').quota).toEqual(before.quota)
+
+      const up = expectSucceeded(await engine('tenant', 'up', 'gz-l2'))
+      expect(up.changes).toEqual({update: 1, same: zonesOf(2).length + 3})
+      const after = holdingsOf('gz-l2')
+      expect(after.quota).toEqual({vcpu: 48, ramGib: 192, storageGib: 500})
+      expect(after.subnets).toEqual(before.subnets)
+      expect(up.outputs.quota).toEqual(after.quota)
+      expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({
+        reservedVcpu: 64,
+        reservedRamGib: 256,
+      })
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
+
+  it(
+    'destroy releases every allocation, returns the quota and marks the tenants decommissioned',
+    async () => {
+      const results = await Promise.all(
+        Object.keys(TENANTS).map((id) => engine('tenant', 'destroy', id).then(expectSucceeded)),
+      )
+      for (const [id, level] of Object.entries(TENANTS)) {
+        const result = results.find((r) => r.tenant === id)
+        expect(result).toMatchObject({
+          operation: 'destroy',
+          status: 'decommissioned',
+          changes: {delete: zonesOf(level).length + 4},
+          outputs: {},
+        })
+        expect(tenantStatus(id)).toBe('decommissioned')
+        expect(holdingsOf(id)).toMatchObject({
+          subnets: [],
+          quota: undefined,
+          ruleSet: undefined,
+          provisioning: {lastOperation: 'destroy', outcome: 'succeeded'},
+        })
+      }
+      expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({
+        reservedVcpu: 0,
+        reservedRamGib: 0,
+        reservedStorageGib: 0,
+        allocations: [],
+      })
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 })
 
 /**
@@ -126,7 +176,9 @@ describe.skipIf(skipWithoutEngine())('tenant up refused by the MLPS policy pack,
     const sqlite = new Database(db)
     try {
       const changed = sqlite
-        .prepare("UPDATE baseline_controls SET parameters = json_set(parameters, '$.minDays', ?) WHERE id = 'log-retention' AND level = 2")
+        .prepare(
+          "UPDATE baseline_controls SET parameters = json_set(parameters, '$.minDays', ?) WHERE id = 'log-retention' AND level = 2",
+        )
         .run(DRIFTED_DAYS).changes
       expect(changed).toBe(1)
     } finally {
@@ -135,23 +187,31 @@ describe.skipIf(skipWithoutEngine())('tenant up refused by the MLPS policy pack,
   })
   const run = (...args: string[]) => govnet([...args, '--db', inventory.db], {env: inventory.env})
 
-  it('passes the pre-flight, then fails up with the policy\'s message and creates nothing', async () => {
-    const shipped = stackBaseline(2, baselineControls()).baseline!.logRetentionDays
-    const violation = provisionMessages.policyLogRetention(DRIFTED_DAYS, shipped)
-    expect(run('tenant', 'check', 'gz-drift').code).toBe(0)
+  it(
+    "passes the pre-flight, then fails up with the policy's message and creates nothing",
+    async () => {
+      const shipped = stackBaseline(2, baselineControls()).baseline!.logRetentionDays
+      const violation = provisionMessages.policyLogRetention(DRIFTED_DAYS, shipped)
+      expect(run('tenant', 'check', 'gz-drift').code).toBe(0)
 
-    const up = await govnetEngine(['tenant', 'up', 'gz-drift', '--db', inventory.db], {env: inventory.env})
-    expect(up.code).toBe(ExitCode.dependency)
-    expect(up.stdout).toContain(violation)
-    const failed = provisionMessages.operationFailed('up', 'gz-drift', '').message
-    expect(up.stderr).toMatch(new RegExp(`^error: ${failed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'))
-    expect(up.stderr, 'the error names the violated policy\'s message').toContain(violation)
+      const up = await govnetEngine(['tenant', 'up', 'gz-drift', '--db', inventory.db], {env: inventory.env})
+      expect(up.code).toBe(ExitCode.dependency)
+      expect(up.stdout).toContain(violation)
+      const failed = provisionMessages.operationFailed('up', 'gz-drift', '').message
+      expect(up.stderr).toMatch(new RegExp(`^error: ${failed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'))
+      expect(up.stderr, "the error names the violated policy's message").toContain(violation)
 
-    const held = holdings(inventory.db, 'gz-drift')
-    expect({subnets: held.subnets, quota: held.quota, ruleSet: held.ruleSet}).toEqual({subnets: [], quota: undefined, ruleSet: undefined})
-    expect(held.provisioning).toMatchObject({lastOperation: 'up', outcome: 'failed'})
-    expect(held.provisioning!.reason).toContain(violation)
-    expect(json(run('tenant', 'show', 'gz-drift', '--json')).status).toBe('failed')
-    expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({reservedVcpu: 0, allocations: []})
-  }, ENGINE_TEST_TIMEOUT)
+      const held = holdings(inventory.db, 'gz-drift')
+      expect({subnets: held.subnets, quota: held.quota, ruleSet: held.ruleSet}).toEqual({
+        subnets: [],
+        quota: undefined,
+        ruleSet: undefined,
+      })
+      expect(held.provisioning).toMatchObject({lastOperation: 'up', outcome: 'failed'})
+      expect(held.provisioning!.reason).toContain(violation)
+      expect(json(run('tenant', 'show', 'gz-drift', '--json')).status).toBe('failed')
+      expect(json(run('region', 'show', REGION.id, '--json')).usage).toMatchObject({reservedVcpu: 0, allocations: []})
+    },
+    ENGINE_TEST_TIMEOUT,
+  )
 })

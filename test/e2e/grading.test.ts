@@ -25,7 +25,13 @@ describe('grading list', () => {
     const result = run('grading', 'list', '--json')
     expect(result.code).toBe(0)
     const levels = json<LevelSummary[]>(result)
-    expect(levels.map((l) => [l.level, l.hostable])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, false]])
+    expect(levels.map((l) => [l.level, l.hostable])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, true],
+      [5, false],
+    ])
     for (const l of levels) {
       expect(Object.keys(l).sort()).toEqual(['byEnforcement', 'controls', 'hostable', 'level'])
       expect(l.byEnforcement.record + l.byEnforcement.stack + l.byEnforcement.operator).toBe(l.controls)
@@ -46,10 +52,21 @@ describe('grading show', () => {
     expect(Object.keys(shown).sort()).toEqual(['controls', 'hostable', 'level'])
     expect(shown).toMatchObject({level: 3, hostable: true})
     for (const c of shown.controls) {
-      expect(Object.keys(c).sort()).toEqual(['enforcedBy', 'id', 'level', 'parameters', 'requirement', 'source', 'title'])
+      expect(Object.keys(c).sort()).toEqual([
+        'enforcedBy',
+        'id',
+        'level',
+        'parameters',
+        'requirement',
+        'source',
+        'title',
+      ])
     }
     expect(shown.controls.find((c) => c.id === 'assessment-interval')).toMatchObject({
-      level: 3, enforcedBy: 'record', parameters: {maxIntervalDays: 365}, source: '公通字[2007]43号 art. 14',
+      level: 3,
+      enforcedBy: 'record',
+      parameters: {maxIntervalDays: 365},
+      source: '公通字[2007]43号 art. 14',
     })
 
     const text = run('grading', 'show', '4')
@@ -62,7 +79,11 @@ describe('grading show', () => {
     const text = run('grading', 'show', '5')
     expect(text.code).toBe(0)
     expect(text.stdout.split('\n')[0]).toBe('MLPS level 5 — not hosted on a shared government cloud')
-    expect(json(run('grading', 'show', '5', '--json'))).toMatchObject({level: 5, hostable: false, controls: [{id: 'shared-cloud-hosting'}]})
+    expect(json(run('grading', 'show', '5', '--json'))).toMatchObject({
+      level: 5,
+      hostable: false,
+      controls: [{id: 'shared-cloud-hosting'}],
+    })
   })
 
   it('refuses a LEVEL that is not 1–5, naming the argument, and changes nothing', () => {

@@ -36,7 +36,12 @@ describe('govnet metrics write', () => {
     expect(Object.keys(written).sort()).toEqual(['bytes', 'file', 'samples', 'takenAt'])
     expect(written.file).toBe(file)
     expect(written.bytes).toBe(body.length)
-    expect(written.samples).toBe(body.toString().split('\n').filter((l) => l !== '' && !l.startsWith('#')).length)
+    expect(written.samples).toBe(
+      body
+        .toString()
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#')).length,
+    )
     expect(Number.isNaN(Date.parse(written.takenAt))).toBe(false)
     expect(body.toString()).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
   })
@@ -45,7 +50,9 @@ describe('govnet metrics write', () => {
     const file = path.join(tmp.dir, 'human.prom')
     const result = govnet(['metrics', 'write', file, '--db', dbPath])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(new RegExp(`^wrote \\d+ samples \\(\\d+ bytes\\) to ${file.replaceAll('/', '\\/')}\\n$`))
+    expect(result.stdout).toMatch(
+      new RegExp(`^wrote \\d+ samples \\(\\d+ bytes\\) to ${file.replaceAll('/', '\\/')}\\n$`),
+    )
   })
 
   it.runIf(runPrometheusTests)('writes a file that promtool check metrics accepts', () => {
@@ -56,27 +63,32 @@ describe('govnet metrics write', () => {
     expect(check.code).toBe(0)
   })
 
-  it.runIf(runPrometheusTests)('writes every division of the national edition with labels promtool accepts, and nothing per township', () => {
-    const national = path.join(tmp.dir, 'national.db')
-    expect(govnet(['init', '--db', national]).code).toBe(0)
-    expect(govnet(['division', 'import', '--db', national]).code).toBe(0)
-    const file = path.join(tmp.dir, 'national.prom')
-    expect(govnet(['metrics', 'write', file, '--db', national]).code).toBe(0)
-    const text = readFileSync(file, 'utf8')
-    const check = promtoolCheckMetrics(text)
-    expect(check.problems).toEqual([])
-    // The nation, 31 provinces, 342 prefectures and 2,978 counties of the 2023 edition; no township series.
-    const lines = text.split('\n').filter((line) => line.startsWith('govnet_coverage_townships{'))
-    expect(lines).toHaveLength(1 + 31 + 342 + 2978)
-    expect(lines.filter((line) => line.includes('level="township"'))).toEqual([])
-    expect(text).toContain('govnet_coverage_townships{level="nation",code="",name="全国"} 41352')
-  })
+  it.runIf(runPrometheusTests)(
+    'writes every division of the national edition with labels promtool accepts, and nothing per township',
+    () => {
+      const national = path.join(tmp.dir, 'national.db')
+      expect(govnet(['init', '--db', national]).code).toBe(0)
+      expect(govnet(['division', 'import', '--db', national]).code).toBe(0)
+      const file = path.join(tmp.dir, 'national.prom')
+      expect(govnet(['metrics', 'write', file, '--db', national]).code).toBe(0)
+      const text = readFileSync(file, 'utf8')
+      const check = promtoolCheckMetrics(text)
+      expect(check.problems).toEqual([])
+      // The nation, 31 provinces, 342 prefectures and 2,978 counties of the 2023 edition; no township series.
+      const lines = text.split('\n').filter((line) => line.startsWith('govnet_coverage_townships{'))
+      expect(lines).toHaveLength(1 + 31 + 342 + 2978)
+      expect(lines.filter((line) => line.includes('level="township"'))).toEqual([])
+      expect(text).toContain('govnet_coverage_townships{level="nation",code="",name="全国"} 41352')
+    },
+  )
 
   it('fails with exit 3 and the catalog message when the directory does not exist', () => {
     const file = path.join(tmp.dir, 'no-such-dir', 'govnet.prom')
     const result = govnet(['metrics', 'write', file, '--db', dbPath])
     expect(result.code).toBe(3)
-    expect(result.stderr).toBe(`error: ${msg.cannotWriteTextfile(file, `directory ${path.dirname(file)} does not exist`).message}\n`)
+    expect(result.stderr).toBe(
+      `error: ${msg.cannotWriteTextfile(file, `directory ${path.dirname(file)} does not exist`).message}\n`,
+    )
     const asJson = govnet(['metrics', 'write', file, '--db', dbPath, '--json'])
     expect(json(asJson).error.exit).toBe(3)
   })
@@ -122,7 +134,9 @@ describe('govnet metrics serve', () => {
       const db = new Database(changing)
       try {
         const township = db
-          .prepare("SELECT code FROM divisions WHERE level = 'township' AND code NOT IN (SELECT division_code FROM nodes) ORDER BY code LIMIT 1")
+          .prepare(
+            "SELECT code FROM divisions WHERE level = 'township' AND code NOT IN (SELECT division_code FROM nodes) ORDER BY code LIMIT 1",
+          )
           .pluck()
           .get() as string
         db.prepare(
@@ -162,7 +176,9 @@ describe('govnet metrics serve', () => {
       expect(body).toContain('govnet_refresh_success 0')
       expect(body).toMatch(/^govnet_refresh_failures_total [1-9]\d*$/m)
       expect(body).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
-      expect(serve.output().stderr).toMatch(/^metrics refresh failed \(.*nodes.*\); serving the snapshot of \d{4}-\d\d-\d\dT/m)
+      expect(serve.output().stderr).toMatch(
+        /^metrics refresh failed \(.*nodes.*\); serving the snapshot of \d{4}-\d\d-\d\dT/m,
+      )
     } finally {
       expect(await serve.stop()).toBe(0)
     }

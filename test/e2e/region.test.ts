@@ -14,7 +14,25 @@ let cleanup: () => void
 let db: string
 const run = (...args: string[]) => govnet([...args, '--db', db])
 
-const ADD = ['region', 'add', 'gz-1', '--name', '广州一区', '--pools', '10.20.0.0/22,10.21.0.0/24', '--extranet-ranges', '59.255.0.0/16', '--vcpu', '100', '--ram-gib', '400', '--storage-gib', '10000', '--max-level', '3']
+const ADD = [
+  'region',
+  'add',
+  'gz-1',
+  '--name',
+  '广州一区',
+  '--pools',
+  '10.20.0.0/22,10.21.0.0/24',
+  '--extranet-ranges',
+  '59.255.0.0/16',
+  '--vcpu',
+  '100',
+  '--ram-gib',
+  '400',
+  '--storage-gib',
+  '10000',
+  '--max-level',
+  '3',
+]
 
 beforeEach(() => {
   let dir: string
@@ -28,9 +46,25 @@ describe('govnet region', () => {
   it('add, list, show and set keep their JSON shapes', () => {
     const added = json(run(...ADD, '--json'))
     expect(Object.keys(added)).toEqual([
-      'id', 'name', 'pools', 'extranetRanges', 'capacityVcpu', 'capacityRamGib', 'capacityStorageGib', 'maxMlpsLevel', 'externalNetwork', 'createdAt', 'updatedAt',
+      'id',
+      'name',
+      'pools',
+      'extranetRanges',
+      'capacityVcpu',
+      'capacityRamGib',
+      'capacityStorageGib',
+      'maxMlpsLevel',
+      'externalNetwork',
+      'createdAt',
+      'updatedAt',
     ])
-    expect(added).toMatchObject({id: 'gz-1', pools: ['10.20.0.0/22', '10.21.0.0/24'], extranetRanges: ['59.255.0.0/16'], maxMlpsLevel: 3, externalNetwork: null})
+    expect(added).toMatchObject({
+      id: 'gz-1',
+      pools: ['10.20.0.0/22', '10.21.0.0/24'],
+      extranetRanges: ['59.255.0.0/16'],
+      maxMlpsLevel: 3,
+      externalNetwork: null,
+    })
     const usage = {reservedVcpu: 0, reservedRamGib: 0, reservedStorageGib: 0, allocations: [], highestTenantLevel: 0}
     expect(json(run('region', 'list', '--json'))).toEqual([{...added, usage, tenants: []}])
     expect(json(run('region', 'show', 'gz-1', '--json'))).toEqual({...added, usage, tenants: []})
@@ -43,7 +77,23 @@ describe('govnet region', () => {
 
   it('refuses bad input with the catalog message and writes nothing', () => {
     const before = snapshot(db)
-    const result = run('region', 'add', 'gz-2', '--name', 'x', '--pools', '10.0.0.0/8,10.1.0.0/16', '--vcpu', '1', '--ram-gib', '1', '--storage-gib', '1', '--max-level', '5')
+    const result = run(
+      'region',
+      'add',
+      'gz-2',
+      '--name',
+      'x',
+      '--pools',
+      '10.0.0.0/8,10.1.0.0/16',
+      '--vcpu',
+      '1',
+      '--ram-gib',
+      '1',
+      '--storage-gib',
+      '1',
+      '--max-level',
+      '5',
+    )
     expectError(
       result,
       inventoryMessages.invalidRecord('region', [
@@ -52,8 +102,28 @@ describe('govnet region', () => {
       ]),
     )
     expectError(
-      run('region', 'add', 'gz-3', '--name', 'x', '--pools', '10.20.0.0/16', '--extranet-ranges', '59.255.0.0/16,0.0.0.0/0', '--vcpu', '1', '--ram-gib', '1', '--storage-gib', '1', '--max-level', '3'),
-      inventoryMessages.invalidRecord('region', [{field: 'extranet_ranges', message: regionMsg.extranetRangeTooWide('0.0.0.0/0', 8)}]),
+      run(
+        'region',
+        'add',
+        'gz-3',
+        '--name',
+        'x',
+        '--pools',
+        '10.20.0.0/16',
+        '--extranet-ranges',
+        '59.255.0.0/16,0.0.0.0/0',
+        '--vcpu',
+        '1',
+        '--ram-gib',
+        '1',
+        '--storage-gib',
+        '1',
+        '--max-level',
+        '3',
+      ),
+      inventoryMessages.invalidRecord('region', [
+        {field: 'extranet_ranges', message: regionMsg.extranetRangeTooWide('0.0.0.0/0', 8)},
+      ]),
     )
     expectJsonError(run('region', 'show', 'nowhere', '--json'), regionMsg.regionNotFound('nowhere'))
     expectError(run('region', 'set', 'nowhere'), regionMsg.nothingToSet())
@@ -62,12 +132,36 @@ describe('govnet region', () => {
 
   it('will not lower the rating under a tenant or remove a region that hosts one', () => {
     expect(run(...ADD).code).toBe(0)
-    const tenant = run('tenant', 'add', 'alpha', '--name', '系统', '--department', '市数据局', '--uscc', '91430111MA4L41YT1U', '--region', 'gz-1', '--level', '3', '--exposure', 'extranet', '--vcpu', '8', '--ram-gib', '32', '--storage-gib', '100')
+    const tenant = run(
+      'tenant',
+      'add',
+      'alpha',
+      '--name',
+      '系统',
+      '--department',
+      '市数据局',
+      '--uscc',
+      '91430111MA4L41YT1U',
+      '--region',
+      'gz-1',
+      '--level',
+      '3',
+      '--exposure',
+      'extranet',
+      '--vcpu',
+      '8',
+      '--ram-gib',
+      '32',
+      '--storage-gib',
+      '100',
+    )
     expect(tenant.code).toBe(0)
     const before = snapshot(db)
     expectError(
       run('region', 'set', 'gz-1', '--max-level', '2'),
-      regionMsg.regionChangeRefused('gz-1', [formatProblem({field: 'max_level', message: regionMsg.ratingBelowTenants(2, 3)})]),
+      regionMsg.regionChangeRefused('gz-1', [
+        formatProblem({field: 'max_level', message: regionMsg.ratingBelowTenants(2, 3)}),
+      ]),
     )
     expectError(run('region', 'remove', 'gz-1'), regionMsg.regionInUse('gz-1', ['alpha']))
     expect(snapshot(db)).toBe(before)
@@ -85,30 +179,61 @@ describe('govnet region import', () => {
   const samples = path.join(samplesDir, 'regions.json')
 
   it('imports the sample regions, then refuses them again without --update and leaves them unchanged with it', () => {
-    expect(json(run('region', 'import', '--file', samples, '--json'))).toMatchObject({created: 5, updated: 0, unchanged: 0, dryRun: false})
-    expect(json(run('region', 'list', '--json')).map((r: {id: string}) => r.id)).toEqual(['bj-1', 'gd-dg-1', 'gd-gz-1', 'gs-1', 'hi-1'])
+    expect(json(run('region', 'import', '--file', samples, '--json'))).toMatchObject({
+      created: 5,
+      updated: 0,
+      unchanged: 0,
+      dryRun: false,
+    })
+    expect(json(run('region', 'list', '--json')).map((r: {id: string}) => r.id)).toEqual([
+      'bj-1',
+      'gd-dg-1',
+      'gd-gz-1',
+      'gs-1',
+      'hi-1',
+    ])
     const before = snapshot(db)
     expectError(
       run('region', 'import', '--file', samples),
-      regionMsg.importedRegionsExist(samples, ['bj-1', 'gd-gz-1', 'gd-dg-1', 'hi-1', 'gs-1'].map((id, i) => ({row: i + 1, id}))),
+      regionMsg.importedRegionsExist(
+        samples,
+        ['bj-1', 'gd-gz-1', 'gd-dg-1', 'hi-1', 'gs-1'].map((id, i) => ({row: i + 1, id})),
+      ),
     )
-    expect(json(run('region', 'import', '--file', samples, '--update', '--json'))).toMatchObject({created: 0, updated: 0, unchanged: 5})
+    expect(json(run('region', 'import', '--file', samples, '--update', '--json'))).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 5,
+    })
     expect(snapshot(db)).toBe(before)
   })
 
   it('updates a changed region with --update and logs the change', () => {
     const file = path.join(path.dirname(db), 'regions.csv')
-    writeFileSync(file, 'id,name,pools,vcpu,ram_gib,storage_gib,max_level\ngz-1,广州一区,"10.20.0.0/22,10.21.0.0/24",100,400,10000,3\n')
+    writeFileSync(
+      file,
+      'id,name,pools,vcpu,ram_gib,storage_gib,max_level\ngz-1,广州一区,"10.20.0.0/22,10.21.0.0/24",100,400,10000,3\n',
+    )
     expect(json(run('region', 'import', '--file', file, '--json'))).toMatchObject({created: 1})
-    writeFileSync(file, 'id,name,pools,vcpu,ram_gib,storage_gib,max_level\ngz-1,广州一区,"10.20.0.0/22,10.21.0.0/24",200,400,10000,3\n')
+    writeFileSync(
+      file,
+      'id,name,pools,vcpu,ram_gib,storage_gib,max_level\ngz-1,广州一区,"10.20.0.0/22,10.21.0.0/24",200,400,10000,3\n',
+    )
     expect(json(run('region', 'import', '--file', file, '--update', '--json'))).toMatchObject({created: 0, updated: 1})
     expect(json(run('region', 'show', 'gz-1', '--json'))).toMatchObject({capacityVcpu: 200})
-    expect(json(run('changes', 'list', '--entity', 'region', '--id', 'gz-1', '--json')).map((c: {action: string}) => c.action)).toEqual(['update', 'create'])
+    expect(
+      json(run('changes', 'list', '--entity', 'region', '--id', 'gz-1', '--json')).map(
+        (c: {action: string}) => c.action,
+      ),
+    ).toEqual(['update', 'create'])
   })
 
   it('reports every bad row with its field and writes nothing', () => {
     const file = path.join(path.dirname(db), 'bad.csv')
-    writeFileSync(file, 'id,name,pools,vcpu,ram_gib,storage_gib,max_level\nok-1,好,10.1.0.0/16,1,1,1,3\nBad Id,x,10.2.0.0/16,1,1,1,3\nok-2,y,10.3.0.1/16,1,1,1,5\n')
+    writeFileSync(
+      file,
+      'id,name,pools,vcpu,ram_gib,storage_gib,max_level\nok-1,好,10.1.0.0/16,1,1,1,3\nBad Id,x,10.2.0.0/16,1,1,1,3\nok-2,y,10.3.0.1/16,1,1,1,5\n',
+    )
     const before = snapshot(db)
     const result = run('region', 'import', '--file', file)
     expect(result.code).toBe(3)

@@ -12,10 +12,25 @@ import {govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
 
-const HEADER = 'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified'
+const HEADER =
+  'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified'
 const TENANT_KEYS = [
-  'id', 'name', 'departmentName', 'departmentUscc', 'region', 'mlpsLevel', 'exposure', 'quotaVcpu', 'quotaRamGib',
-  'quotaStorageGib', 'cidr', 'filingNumber', 'lastAssessedOn', 'status', 'createdAt', 'updatedAt',
+  'id',
+  'name',
+  'departmentName',
+  'departmentUscc',
+  'region',
+  'mlpsLevel',
+  'exposure',
+  'quotaVcpu',
+  'quotaRamGib',
+  'quotaStorageGib',
+  'cidr',
+  'filingNumber',
+  'lastAssessedOn',
+  'status',
+  'createdAt',
+  'updatedAt',
 ].sort()
 const BAD_USCC = '114400000069381374'
 
@@ -33,10 +48,19 @@ afterEach(() => cleanup())
 const run = (...args: string[]) => govnet([...args, '--db', db])
 
 const ZHENGZHAO = {
-  name: '电子证照共享平台', department: '广东省公安厅', uscc: '114400000069381373', region: 'gd-gz-1', level: '3',
-  exposure: 'extranet', vcpu: '64', 'ram-gib': '256', 'storage-gib': '4096', cidr: '10.44.16.0/20',
+  name: '电子证照共享平台',
+  department: '广东省公安厅',
+  uscc: '114400000069381373',
+  region: 'gd-gz-1',
+  level: '3',
+  exposure: 'extranet',
+  vcpu: '64',
+  'ram-gib': '256',
+  'storage-gib': '4096',
+  cidr: '10.44.16.0/20',
 }
-const flags = (fields: Record<string, string>) => Object.entries(fields).flatMap(([flag, value]) => [`--${flag}`, value])
+const flags = (fields: Record<string, string>) =>
+  Object.entries(fields).flatMap(([flag, value]) => [`--${flag}`, value])
 const addZhengzhao = (overrides: Record<string, string> = {}, ...extra: string[]) =>
   run('tenant', 'add', 'gd-gat-zhengzhao', ...flags({...ZHENGZHAO, ...overrides}), ...extra)
 
@@ -53,9 +77,20 @@ describe('tenant add / show / list', () => {
     const tenant = json<Tenant>(added)
     expect(Object.keys(tenant).sort()).toEqual(TENANT_KEYS)
     expect(tenant).toMatchObject({
-      id: 'gd-gat-zhengzhao', name: '电子证照共享平台', departmentName: '广东省公安厅', departmentUscc: '114400000069381373',
-      region: 'gd-gz-1', mlpsLevel: 3, exposure: 'extranet', quotaVcpu: 64, quotaRamGib: 256, quotaStorageGib: 4096,
-      cidr: '10.44.16.0/20', filingNumber: null, lastAssessedOn: null, status: 'requested',
+      id: 'gd-gat-zhengzhao',
+      name: '电子证照共享平台',
+      departmentName: '广东省公安厅',
+      departmentUscc: '114400000069381373',
+      region: 'gd-gz-1',
+      mlpsLevel: 3,
+      exposure: 'extranet',
+      quotaVcpu: 64,
+      quotaRamGib: 256,
+      quotaStorageGib: 4096,
+      cidr: '10.44.16.0/20',
+      filingNumber: null,
+      lastAssessedOn: null,
+      status: 'requested',
     })
     expect(json(run('tenant', 'show', 'gd-gat-zhengzhao', '--json'))).toEqual({...tenant, provisioning: null})
     const shown = run('tenant', 'show', 'gd-gat-zhengzhao')
@@ -70,13 +105,19 @@ describe('tenant add / show / list', () => {
 
   it('refuses a bad USCC, naming the field and the expected check character, and writes nothing', () => {
     const before = snapshot(db)
-    expectError(addZhengzhao({uscc: BAD_USCC}), inventoryMessages.invalidRecord('tenant', [{field: 'uscc', message: usccProblem(BAD_USCC)!}]))
+    expectError(
+      addZhengzhao({uscc: BAD_USCC}),
+      inventoryMessages.invalidRecord('tenant', [{field: 'uscc', message: usccProblem(BAD_USCC)!}]),
+    )
     expect(snapshot(db)).toBe(before)
   })
 
   it('refuses a classified system and level 5, with the reasons', () => {
     const before = snapshot(db)
-    expectError(addZhengzhao({}, '--classified'), inventoryMessages.invalidRecord('tenant', [{field: 'classified', message: tenantMessages.classifiedRefused()}]))
+    expectError(
+      addZhengzhao({}, '--classified'),
+      inventoryMessages.invalidRecord('tenant', [{field: 'classified', message: tenantMessages.classifiedRefused()}]),
+    )
     expectJsonError(
       addZhengzhao({level: '5'}, '--json'),
       inventoryMessages.invalidRecord('tenant', [{field: 'level', message: tenantMessages.levelNotHosted(5)}]),
@@ -87,7 +128,9 @@ describe('tenant add / show / list', () => {
   it('refuses an unaligned CIDR and a duplicate id', () => {
     expectError(
       addZhengzhao({cidr: '10.44.16.1/20'}),
-      inventoryMessages.invalidRecord('tenant', [{field: 'cidr', message: '"10.44.16.1/20" is not a network address: the block is 10.44.16.0/20'}]),
+      inventoryMessages.invalidRecord('tenant', [
+        {field: 'cidr', message: '"10.44.16.1/20" is not a network address: the block is 10.44.16.0/20'},
+      ]),
     )
     expect(addZhengzhao().code).toBe(0)
     const before = snapshot(db)
@@ -104,9 +147,21 @@ describe('tenant add / show / list', () => {
 describe('tenant set / remove', () => {
   it('changes fields, clears optional ones, and logs the change', () => {
     addZhengzhao()
-    const result = run('tenant', 'set', 'gd-gat-zhengzhao', '--filing-number', '44000043001-23001', '--cidr', '', '--json')
+    const result = run(
+      'tenant',
+      'set',
+      'gd-gat-zhengzhao',
+      '--filing-number',
+      '44000043001-23001',
+      '--cidr',
+      '',
+      '--json',
+    )
     expect(result.code).toBe(0)
-    expect(json(result)).toMatchObject({changed: ['cidr', 'filingNumber'], tenant: {cidr: null, filingNumber: '44000043001-23001'}})
+    expect(json(result)).toMatchObject({
+      changed: ['cidr', 'filingNumber'],
+      tenant: {cidr: null, filingNumber: '44000043001-23001'},
+    })
     const again = run('tenant', 'set', 'gd-gat-zhengzhao', '--filing-number', '44000043001-23001')
     expect(again.stdout.split('\n')[0]).toBe('nothing changed')
     const log = json<Array<{action: string; entity: string}>>(run('changes', 'list', '--entity', 'tenant', '--json'))
@@ -131,7 +186,10 @@ describe('tenant set / remove', () => {
   it('removes a requested tenant but not an active one', () => {
     addZhengzhao({status: 'active'})
     const before = snapshot(db)
-    expectError(run('tenant', 'remove', 'gd-gat-zhengzhao'), tenantMessages.tenantNotRemovable('gd-gat-zhengzhao', 'active'))
+    expectError(
+      run('tenant', 'remove', 'gd-gat-zhengzhao'),
+      tenantMessages.tenantNotRemovable('gd-gat-zhengzhao', 'active'),
+    )
     expect(snapshot(db)).toBe(before)
     expect(run('tenant', 'set', 'gd-gat-zhengzhao', '--status', 'decommissioned').code).toBe(0)
     const removed = run('tenant', 'remove', 'gd-gat-zhengzhao', '--json')
@@ -152,7 +210,11 @@ describe('tenant import', () => {
     expect(first.code).toBe(0)
     expect(first.stdout).toBe(`${samples}: 36 created, 0 updated, 0 unchanged\n`)
     const before = snapshot(db)
-    expect(json(run('tenant', 'import', '--file', samples, '--update', '--json'))).toMatchObject({created: 0, updated: 0, unchanged: 36})
+    expect(json(run('tenant', 'import', '--file', samples, '--update', '--json'))).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 36,
+    })
     expect(snapshot(db)).toBe(before)
   })
 
@@ -184,7 +246,9 @@ describe('tenant import', () => {
     const before = snapshot(db)
     expectError(
       run('tenant', 'import', '--file', file),
-      inventoryMessages.invalidImport(file, [{field: 'owner', message: `unknown column; expected columns: ${HEADER.split(',').join(', ')}`}]),
+      inventoryMessages.invalidImport(file, [
+        {field: 'owner', message: `unknown column; expected columns: ${HEADER.split(',').join(', ')}`},
+      ]),
     )
     expect(snapshot(db)).toBe(before)
   })
@@ -192,9 +256,15 @@ describe('tenant import', () => {
   it('refuses ids that exist without --update (exit 5)', () => {
     addZhengzhao()
     const {'ram-gib': ramGib, 'storage-gib': storageGib, ...rest} = ZHENGZHAO
-    const file = writeFile('dup.json', JSON.stringify([{id: 'gd-gat-zhengzhao', ...rest, ram_gib: Number(ramGib), storage_gib: Number(storageGib)}]))
+    const file = writeFile(
+      'dup.json',
+      JSON.stringify([{id: 'gd-gat-zhengzhao', ...rest, ram_gib: Number(ramGib), storage_gib: Number(storageGib)}]),
+    )
     const before = snapshot(db)
-    expectError(run('tenant', 'import', '--file', file), tenantMessages.importedTenantsExist(file, [{row: 1, id: 'gd-gat-zhengzhao'}]))
+    expectError(
+      run('tenant', 'import', '--file', file),
+      tenantMessages.importedTenantsExist(file, [{row: 1, id: 'gd-gat-zhengzhao'}]),
+    )
     expect(snapshot(db)).toBe(before)
     expect(json(run('tenant', 'import', '--file', file, '--update', '--json'))).toMatchObject({unchanged: 1})
   })
@@ -209,16 +279,36 @@ describe('tenant check', () => {
     addZhengzhao({status: 'active', 'assessed-on': '2025-11-25'})
     const text = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-26')
     expect(text.code).toBe(7)
-    expect(text.stdout).toMatch(/^assessment-interval\s+fail\s+assessment overdue: last assessed 2025-11-25, due by 2026-11-25$/m)
+    expect(text.stdout).toMatch(
+      /^assessment-interval\s+fail\s+assessment overdue: last assessed 2025-11-25, due by 2026-11-25$/m,
+    )
     expect(text.stdout).toMatch(/^filing\s+fail\s+no filing number/m)
-    expect(text.stdout).toContain('tenant gd-gat-zhengzhao (level 3) fails 2 control(s) on 2026-11-26: assessment-interval, filing')
+    expect(text.stdout).toContain(
+      'tenant gd-gat-zhengzhao (level 3) fails 2 control(s) on 2026-11-26: assessment-interval, filing',
+    )
 
     const result = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-26', '--json')
     expect(result.code).toBe(7)
     const check = json<TenantReadiness>(result)
-    expect(Object.keys(check).sort()).toEqual(['failed', 'level', 'passed', 'preflight', 'results', 'status', 'tenant', 'today'])
+    expect(Object.keys(check).sort()).toEqual([
+      'failed',
+      'level',
+      'passed',
+      'preflight',
+      'results',
+      'status',
+      'tenant',
+      'today',
+    ])
     expect(check.preflight).toMatchObject({target: 'local', ok: true})
-    expect(check).toMatchObject({tenant: 'gd-gat-zhengzhao', level: 3, status: 'active', today: '2026-11-26', passed: false, failed: ['assessment-interval', 'filing']})
+    expect(check).toMatchObject({
+      tenant: 'gd-gat-zhengzhao',
+      level: 3,
+      status: 'active',
+      today: '2026-11-26',
+      passed: false,
+      failed: ['assessment-interval', 'filing'],
+    })
     for (const r of check.results) expect(Object.keys(r).sort()).toEqual(['controlId', 'reason', 'status', 'title'])
     const statuses = new Set(check.results.map((r: ControlResult) => r.status))
     expect(statuses).toEqual(new Set(['fail', 'enforced-by-stack', 'operator']))
@@ -240,7 +330,20 @@ describe('tenant check', () => {
     expect(report).toMatchObject({passed: false, failed: [], preflight: {target: 'local', ok: false}})
     expect(report.preflight.findings.filter((f) => !f.ok).map((f) => f.check)).toEqual(['region'])
 
-    const lowRated = ['--name', '二级平台', '--pools', '10.44.0.0/16', '--extranet-ranges', '59.255.0.0/16', '--vcpu', '1000', '--ram-gib', '4000', '--storage-gib', '100000']
+    const lowRated = [
+      '--name',
+      '二级平台',
+      '--pools',
+      '10.44.0.0/16',
+      '--extranet-ranges',
+      '59.255.0.0/16',
+      '--vcpu',
+      '1000',
+      '--ram-gib',
+      '4000',
+      '--storage-gib',
+      '100000',
+    ]
     expect(run('region', 'add', 'gd-gz-1', ...lowRated, '--max-level', '2').code).toBe(0)
     const text = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25')
     expect(text.code).toBe(7)
@@ -250,7 +353,10 @@ describe('tenant check', () => {
 
   it('refuses a bad --today and an unknown tenant', () => {
     addZhengzhao()
-    expectError(run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '25/11/2026'), tenantMessages.invalidToday('25/11/2026'))
+    expectError(
+      run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '25/11/2026'),
+      tenantMessages.invalidToday('25/11/2026'),
+    )
     expectJsonError(run('tenant', 'check', 'nope', '--json'), tenantMessages.tenantNotFound('nope'))
   })
 })

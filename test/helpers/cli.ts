@@ -16,7 +16,10 @@ export interface CliResult {
  * Run the built CLI (bin/run.js → dist/) as a separate process, as a user would.
  * `npm test` builds first (pretest). GOVNET_DB is cleared unless the test sets it.
  */
-export function govnet(args: readonly string[], options: {env?: NodeJS.ProcessEnv; cwd?: string; input?: string} = {}): CliResult {
+export function govnet(
+  args: readonly string[],
+  options: {env?: NodeJS.ProcessEnv; cwd?: string; input?: string} = {},
+): CliResult {
   const result = spawnSync(process.execPath, [runJs, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: {...process.env, GOVNET_DB: '', GOVNET_ACTOR: 'test', NO_COLOR: '1', ...options.env},

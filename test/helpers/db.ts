@@ -7,7 +7,9 @@ export function snapshot(dbPath: string): string {
   if (!existsSync(dbPath)) return 'absent'
   const db = new Database(dbPath, {readonly: true})
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {name: string}[]
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string
+    }[]
     const hash = createHash('sha256')
     for (const {name} of tables) {
       hash.update(name)

@@ -59,7 +59,9 @@ const DIALECTS: Readonly<Record<Exclude<Platform, 'linux'>, Dialect>> = {
     pager: '  ---- More ----',
     pagerErase: `\x1b[42D${' '.repeat(42)}\x1b[42D`,
     refusal: "                ^\nError: Unrecognized command found at '^' position.",
-    pagingOff: {'screen-length 0 temporary': 'Info: The configuration takes effect on the current user terminal interface only.'},
+    pagingOff: {
+      'screen-length 0 temporary': 'Info: The configuration takes effect on the current user terminal interface only.',
+    },
     passwordQuestion: 'The password needs to be changed. Change now? [Y/N]:',
     loginInfo:
       'Info: The max number of VTY users is 10, and the number\n      of current VTY users on line is 1.\n      The current login time is 2026-11-25 10:00:00+08:00.',
@@ -71,7 +73,8 @@ const DIALECTS: Readonly<Record<Exclude<Platform, 'linux'>, Dialect>> = {
     refusal: "                 ^\n % Unrecognized command found at '^' position.",
     pagingOff: {'screen-length disable': ''},
     passwordQuestion: 'The password has expired. Change now? [Y/N]:',
-    loginInfo: '******************************************************************************\n* Copyright (c) 2004-2021 New H3C Technologies Co., Ltd. All rights reserved.*\n******************************************************************************',
+    loginInfo:
+      '******************************************************************************\n* Copyright (c) 2004-2021 New H3C Technologies Co., Ltd. All rights reserved.*\n******************************************************************************',
   },
   'cisco-ios': {
     prompt: (hostname) => `${hostname}#`,
@@ -133,7 +136,8 @@ export class DeviceEmulator {
     connection.on('error', () => this.connections.delete(connection))
     connection.on('authentication', (context) => {
       const {username, password} = this.options
-      if (context.method === 'password' && context.username === username && context.password === password) context.accept()
+      if (context.method === 'password' && context.username === username && context.password === password)
+        context.accept()
       else context.reject(['password'])
     })
     connection.on('ready', () => {

@@ -31,9 +31,30 @@ export interface SeedTenant {
  * the schema. Townships below are the first ones of Beijing (11) and of Dongguan (4419, no county level).
  */
 export const SEED_NODES: readonly SeedNode[] = [
-  {id: 'bj-core', division: '11', tier: 'provincial', status: 'active', platform: 'huawei-vrp', audit: {outcome: 'ok', hoursAgo: 1}},
-  {id: 'gd-core', division: '44', tier: 'provincial', status: 'active', platform: 'h3c-comware', audit: {outcome: 'timeout', hoursAgo: 2}},
-  {id: 'dg-agg', division: '4419', tier: 'prefecture', status: 'active', platform: 'cisco-ios', audit: {outcome: 'host-key-changed', hoursAgo: 3}},
+  {
+    id: 'bj-core',
+    division: '11',
+    tier: 'provincial',
+    status: 'active',
+    platform: 'huawei-vrp',
+    audit: {outcome: 'ok', hoursAgo: 1},
+  },
+  {
+    id: 'gd-core',
+    division: '44',
+    tier: 'provincial',
+    status: 'active',
+    platform: 'h3c-comware',
+    audit: {outcome: 'timeout', hoursAgo: 2},
+  },
+  {
+    id: 'dg-agg',
+    division: '4419',
+    tier: 'prefecture',
+    status: 'active',
+    platform: 'cisco-ios',
+    audit: {outcome: 'host-key-changed', hoursAgo: 3},
+  },
   {id: 'jyg-agg', division: '6202', tier: 'prefecture', status: 'planned', platform: 'linux'},
 ]
 
@@ -82,15 +103,21 @@ function townshipsUnder(db: Database.Database, prefix: string, count: number): s
 export function seedNodes(db: Database.Database): SeedNode[] {
   const beijing = townshipsUnder(db, '11', BEIJING_TOWNSHIPS.length)
   const dongguan = townshipsUnder(db, '4419', DONGGUAN_TOWNSHIPS.length)
-  const township = (prefix: string, codes: string[]) => ([index, status, audit]: [number, SeedNode['status'], SeedNode['audit']]): SeedNode => ({
-    id: `${prefix}-t${index}`,
-    division: codes[index] as string,
-    tier: 'township',
-    status,
-    platform: 'linux',
-    audit,
-  })
-  return [...SEED_NODES, ...BEIJING_TOWNSHIPS.map(township('bj', beijing)), ...DONGGUAN_TOWNSHIPS.map(township('dg', dongguan))]
+  const township =
+    (prefix: string, codes: string[]) =>
+    ([index, status, audit]: [number, SeedNode['status'], SeedNode['audit']]): SeedNode => ({
+      id: `${prefix}-t${index}`,
+      division: codes[index] as string,
+      tier: 'township',
+      status,
+      platform: 'linux',
+      audit,
+    })
+  return [
+    ...SEED_NODES,
+    ...BEIJING_TOWNSHIPS.map(township('bj', beijing)),
+    ...DONGGUAN_TOWNSHIPS.map(township('dg', dongguan)),
+  ]
 }
 
 /** Create the metrics test inventory at `dbPath`. */
@@ -120,9 +147,9 @@ export function seedMetricsInventory(dbPath: string): void {
       for (const tenant of SEED_TENANTS) {
         insertTenant.run({filing: null, assessedOn: null, ...tenant, now})
       }
-      db.prepare("INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'test', 'node', 'bj-core', 'create', NULL, '{}')").run(
-        SEED_LAST_CHANGE_AT,
-      )
+      db.prepare(
+        "INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'test', 'node', 'bj-core', 'create', NULL, '{}')",
+      ).run(SEED_LAST_CHANGE_AT)
     })()
   } finally {
     db.close()

@@ -35,7 +35,10 @@ export async function startServe(dbPath: string, extraArgs: readonly string[] = 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`metrics serve printed no URL within 30 s:\n${stdout}\n${stderr}`)), 30_000)
+    const timer = setTimeout(
+      () => reject(new Error(`metrics serve printed no URL within 30 s:\n${stdout}\n${stderr}`)),
+      30_000,
+    )
     const check = () => {
       const match = /(http:\/\/\S+\/metrics)/.exec(stdout)
       if (match) {

@@ -14,7 +14,8 @@ export const PROMETHEUS = '/usr/bin/prometheus'
 export const runPrometheusTests = existsSync(PROMETHEUS) && existsSync(PROMTOOL) ? true : Boolean(process.env.CI)
 
 export function requireBinary(binary: string): void {
-  if (!existsSync(binary)) throw new Error(`${binary} not found: install Debian's prometheus package (apt-get install prometheus)`)
+  if (!existsSync(binary))
+    throw new Error(`${binary} not found: install Debian's prometheus package (apt-get install prometheus)`)
 }
 
 export interface PromtoolResult {
@@ -69,7 +70,9 @@ export async function poll<T>(
     await sleep(intervalMs)
   }
   const described = typeof what === 'function' ? what() : what
-  throw new Error(`gave up waiting for ${described} after ${attempts} attempts${lastError ? `: ${(lastError as Error).message}` : ''}`)
+  throw new Error(
+    `gave up waiting for ${described} after ${attempts} attempts${lastError ? `: ${(lastError as Error).message}` : ''}`,
+  )
 }
 
 export interface PrometheusServer {
@@ -108,7 +111,12 @@ export async function startPrometheus(dir: string, targets: readonly string[]): 
   const url = `http://127.0.0.1:${port}`
   const child: ChildProcess = spawn(
     PROMETHEUS,
-    [`--config.file=${config}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${storage}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     {stdio: ['ignore', 'ignore', 'pipe']},
   )
   let log = ''

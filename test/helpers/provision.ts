@@ -90,8 +90,10 @@ export function mockedPulumi() {
         const urn = `urn:pulumi:test::govnet::${args.type}::${args.name}`
         registered.push({type: args.type, name: args.name, urn, inputs: args.inputs})
         const state = {...args.inputs}
-        if (args.type.endsWith(':ZoneSubnet')) state.cidr = plannedCidrs.get(`${args.inputs.tenantId}/${args.inputs.zone}`)
-        if (args.type === 'openstack:keymanager/orderV1:OrderV1') state.orderRef = `https://barbican.example/v1/orders/${args.name}`
+        if (args.type.endsWith(':ZoneSubnet'))
+          state.cidr = plannedCidrs.get(`${args.inputs.tenantId}/${args.inputs.zone}`)
+        if (args.type === 'openstack:keymanager/orderV1:OrderV1')
+          state.orderRef = `https://barbican.example/v1/orders/${args.name}`
         return {id: `${args.name}-id`, state}
       },
       call(args: {token: string; inputs: Record<string, any>}) {
@@ -105,11 +107,23 @@ export function mockedPulumi() {
   const output = <T>(o: any): Promise<T> => new Promise((resolve) => o.apply(resolve))
 
   /** Build one tenant's stack; returns its component's outputs and every resource registered for it. */
-  async function build(tenant: TenantFixture, target: 'local' | 'openstack', region: RegionFields, controls: BaselineControl[]) {
+  async function build(
+    tenant: TenantFixture,
+    target: 'local' | 'openstack',
+    region: RegionFields,
+    controls: BaselineControl[],
+  ) {
     await ready
     const plan = preflight(tenant, region, controls, {target})
     for (const s of plan.subnets ?? []) plannedCidrs.set(`${tenant.id}/${s.zone}`, s.cidr)
-    const component = new GovTenant(tenant.id, {tenant, region, controls, target, inventoryPath: '/nonexistent/govnet.db', actor: 'test'})
+    const component = new GovTenant(tenant.id, {
+      tenant,
+      region,
+      controls,
+      target,
+      inventoryPath: '/nonexistent/govnet.db',
+      actor: 'test',
+    })
     const outputs = {
       networks: await output<Array<{zone: string; cidr: string}>>(component.networks),
       quota: await output<{vcpu: number; ramGib: number; storageGib: number}>(component.quota),

@@ -23,27 +23,33 @@ const ENGINE_SCRIPT = path.join(repoRoot, 'scripts', 'pulumi-engine.sh')
 /** The first build compiles the CLI from the Go module proxy: ~3.5 min on 2 idle cores, ~8 loaded. */
 const BUILD_TIMEOUT_MS = 20 * 60_000
 
-export type TestEngine =
-  | {available: true; bin: string}
-  | {available: false; reason: string}
+export type TestEngine = {available: true; bin: string} | {available: false; reason: string}
 
 const onCi = () => process.env.CI === 'true' || process.env.CI === '1'
 
 function versionOf(bin: string): string | undefined {
   try {
-    return execFileSync(path.join(bin, 'pulumi'), ['version'], {encoding: 'utf8', timeout: 60_000, env: {...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true'}}).trim()
+    return execFileSync(path.join(bin, 'pulumi'), ['version'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true'},
+    }).trim()
   } catch {
     return undefined
   }
 }
 
 function pulumiOnPath(): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && existsSync(path.join(dir, 'pulumi')))
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && existsSync(path.join(dir, 'pulumi')))
 }
 
 function scriptCacheComplete(): boolean {
   const home = process.env.GOVNET_PULUMI_HOME || path.join(homedir(), '.cache', 'govnet', `pulumi-${PULUMI_VERSION}`)
-  return ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'].every((file) => existsSync(path.join(home, 'bin', file)))
+  return ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-pulumi-nodejs'].every((file) =>
+    existsSync(path.join(home, 'bin', file)),
+  )
 }
 
 const HOW_TO_GET_IT =
@@ -55,16 +61,29 @@ function locate(): TestEngine {
     const version = versionOf(given)
     return version === PULUMI_VERSION
       ? {available: true, bin: path.resolve(given)}
-      : {available: false, reason: `GOVNET_PULUMI_BIN=${given} does not hold pulumi ${PULUMI_VERSION} (\`pulumi version\` gave ${version ?? 'no answer'})`}
+      : {
+          available: false,
+          reason: `GOVNET_PULUMI_BIN=${given} does not hold pulumi ${PULUMI_VERSION} (\`pulumi version\` gave ${version ?? 'no answer'})`,
+        }
   }
   const mayBuild = onCi() || process.env.GOVNET_PULUMI_BUILD === '1'
-  if (!mayBuild && !pulumiOnPath() && !scriptCacheComplete()) return {available: false, reason: `the Pulumi engine is not built: ${HOW_TO_GET_IT}`}
+  if (!mayBuild && !pulumiOnPath() && !scriptCacheComplete())
+    return {available: false, reason: `the Pulumi engine is not built: ${HOW_TO_GET_IT}`}
   try {
-    const printed = execFileSync(ENGINE_SCRIPT, [], {encoding: 'utf8', timeout: BUILD_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe']})
+    const printed = execFileSync(ENGINE_SCRIPT, [], {
+      encoding: 'utf8',
+      timeout: BUILD_TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const bin = printed.trim().split('\n').pop() ?? ''
-    return versionOf(bin) === PULUMI_VERSION ? {available: true, bin} : {available: false, reason: `scripts/pulumi-engine.sh printed ${bin}, which holds no pulumi ${PULUMI_VERSION}`}
+    return versionOf(bin) === PULUMI_VERSION
+      ? {available: true, bin}
+      : {available: false, reason: `scripts/pulumi-engine.sh printed ${bin}, which holds no pulumi ${PULUMI_VERSION}`}
   } catch (error) {
-    const stderr = String((error as {stderr?: unknown}).stderr ?? '').trim().split('\n').pop()
+    const stderr = String((error as {stderr?: unknown}).stderr ?? '')
+      .trim()
+      .split('\n')
+      .pop()
     return {available: false, reason: `scripts/pulumi-engine.sh failed: ${stderr || (error as Error).message}`}
   }
 }
@@ -128,7 +147,10 @@ export interface RunningGovnet {
  * Start the built CLI as its own process group (so a test can SIGKILL it), with the environment
  * test/helpers/cli.ts gives, and a deadline after which it is killed.
  */
-export function startGovnet(args: readonly string[], options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): RunningGovnet {
+export function startGovnet(
+  args: readonly string[],
+  options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {},
+): RunningGovnet {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], {
     cwd: repoRoot,
     env: {...process.env, GOVNET_DB: '', GOVNET_ACTOR: 'test', NO_COLOR: '1', ...options.env},
@@ -143,12 +165,13 @@ export function startGovnet(args: readonly string[], options: {env?: NodeJS.Proc
   child.stdout!.setEncoding('utf8').on('data', (text: string) => ((stdout += text), (all += text), notify()))
   child.stderr!.setEncoding('utf8').on('data', (text: string) => ((stderr += text), (all += text), notify()))
   const deadline = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), options.timeoutMs ?? 10 * 60_000)
-  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline)
-      notify()
-      resolve({code, signal, stdout, stderr})
-    }),
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>(
+    (resolve) =>
+      child.on('close', (code, signal) => {
+        clearTimeout(deadline)
+        notify()
+        resolve({code, signal, stdout, stderr})
+      }),
   )
   let gone = false
   void exited.then(() => (gone = true))
@@ -163,7 +186,8 @@ export function startGovnet(args: readonly string[], options: {env?: NodeJS.Proc
       }
       const check = () => {
         if (pattern.test(all)) done()
-        else if (gone || child.exitCode !== null || child.signalCode !== null) done(new Error(`govnet ended before ${pattern}; output:\n${all}`))
+        else if (gone || child.exitCode !== null || child.signalCode !== null)
+          done(new Error(`govnet ended before ${pattern}; output:\n${all}`))
       }
       watchers.add(check)
       check()
@@ -172,7 +196,10 @@ export function startGovnet(args: readonly string[], options: {env?: NodeJS.Proc
 }
 
 /** Run the CLI to completion (engine commands may take minutes on a loaded machine). */
-export async function govnetEngine(args: readonly string[], options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}) {
+export async function govnetEngine(
+  args: readonly string[],
+  options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {},
+) {
   const {code, signal, stdout, stderr} = await startGovnet(args, options).exited
   return {code: code ?? -1, signal, stdout, stderr}
 }
@@ -213,10 +240,17 @@ export const REGION = {id: 'gz-1', pool: '10.20.0.0/16', extranet: '59.255.0.0/1
 
 /** What `tenant add` needs besides the id and the level. */
 const TENANT_FIELDS = {
-  department: '广州市政务服务数据管理局', uscc: '91430111MA4L41YT1U', region: REGION.id, exposure: 'extranet', vcpu: '16', 'ram-gib': '64', 'storage-gib': '500',
+  department: '广州市政务服务数据管理局',
+  uscc: '91430111MA4L41YT1U',
+  region: REGION.id,
+  exposure: 'extranet',
+  vcpu: '16',
+  'ram-gib': '64',
+  'storage-gib': '500',
 }
 
-export const flagsOf = (fields: Record<string, string>) => Object.entries(fields).flatMap(([flag, value]) => [`--${flag}`, value])
+export const flagsOf = (fields: Record<string, string>) =>
+  Object.entries(fields).flatMap(([flag, value]) => [`--${flag}`, value])
 
 /**
  * A real inventory made with the CLI, as an operator would: `govnet init`, the sample divisions,
@@ -227,8 +261,26 @@ export function seedEngineInventory(db: string, tenants: Record<string, number>)
   const steps: string[][] = [
     ['init'],
     ['division', 'import', '--file', path.join(repoRoot, 'test', 'fixtures', 'divisions-sample.csv')],
-    ['region', 'add', REGION.id, ...flagsOf({name: '广州政务云一区', pools: REGION.pool, 'extranet-ranges': REGION.extranet, vcpu: '2000', 'ram-gib': '8192', 'storage-gib': '500000', 'max-level': '4'})],
-    ...Object.entries(tenants).map(([id, level]) => ['tenant', 'add', id, ...flagsOf({...TENANT_FIELDS, name: `系统 ${id}`, level: String(level)})]),
+    [
+      'region',
+      'add',
+      REGION.id,
+      ...flagsOf({
+        name: '广州政务云一区',
+        pools: REGION.pool,
+        'extranet-ranges': REGION.extranet,
+        vcpu: '2000',
+        'ram-gib': '8192',
+        'storage-gib': '500000',
+        'max-level': '4',
+      }),
+    ],
+    ...Object.entries(tenants).map(([id, level]) => [
+      'tenant',
+      'add',
+      id,
+      ...flagsOf({...TENANT_FIELDS, name: `系统 ${id}`, level: String(level)}),
+    ]),
   ]
   for (const args of steps) {
     const result = govnet([...args, '--db', db])
@@ -240,7 +292,8 @@ export interface InventoryHoldings {
   subnets: Array<{zone: string; cidr: string; regionId: string}>
   quota: {vcpu: number; ramGib: number; storageGib: number} | undefined
   ruleSet: {mlpsLevel: number; defaultAction: string; rules: number} | undefined
-  provisioning: {lastOperation: string; outcome: string; reason: string | null; outputs: Record<string, any>} | undefined
+  provisioning:
+    {lastOperation: string; outcome: string; reason: string | null; outputs: Record<string, any>} | undefined
 }
 
 /** What the inventory holds for a tenant: its allocation rows and its last provisioning record (read-only). */
@@ -250,18 +303,29 @@ export function holdings(db: string, tenantId: string): InventoryHoldings {
     const subnets = sqlite
       .prepare('SELECT zone, cidr, region_id AS regionId FROM network_allocations WHERE tenant_id = ? ORDER BY zone')
       .all(tenantId) as InventoryHoldings['subnets']
-    const quota = sqlite.prepare('SELECT vcpu, ram_gib AS ramGib, storage_gib AS storageGib FROM quota_reservations WHERE tenant_id = ?').get(tenantId) as InventoryHoldings['quota']
-    const rules = sqlite.prepare('SELECT mlps_level, default_action, rules FROM tenant_rule_sets WHERE tenant_id = ?').get(tenantId) as
-      | {mlps_level: number; default_action: string; rules: string}
-      | undefined
-    const record = sqlite.prepare('SELECT last_operation, outcome, reason, outputs FROM tenant_provisioning WHERE tenant_id = ?').get(tenantId) as
-      | {last_operation: string; outcome: string; reason: string | null; outputs: string}
-      | undefined
+    const quota = sqlite
+      .prepare('SELECT vcpu, ram_gib AS ramGib, storage_gib AS storageGib FROM quota_reservations WHERE tenant_id = ?')
+      .get(tenantId) as InventoryHoldings['quota']
+    const rules = sqlite
+      .prepare('SELECT mlps_level, default_action, rules FROM tenant_rule_sets WHERE tenant_id = ?')
+      .get(tenantId) as {mlps_level: number; default_action: string; rules: string} | undefined
+    const record = sqlite
+      .prepare('SELECT last_operation, outcome, reason, outputs FROM tenant_provisioning WHERE tenant_id = ?')
+      .get(tenantId) as {last_operation: string; outcome: string; reason: string | null; outputs: string} | undefined
     return {
       subnets,
       quota,
-      ruleSet: rules && {mlpsLevel: rules.mlps_level, defaultAction: rules.default_action, rules: (JSON.parse(rules.rules) as unknown[]).length},
-      provisioning: record && {lastOperation: record.last_operation, outcome: record.outcome, reason: record.reason, outputs: JSON.parse(record.outputs)},
+      ruleSet: rules && {
+        mlpsLevel: rules.mlps_level,
+        defaultAction: rules.default_action,
+        rules: (JSON.parse(rules.rules) as unknown[]).length,
+      },
+      provisioning: record && {
+        lastOperation: record.last_operation,
+        outcome: record.outcome,
+        reason: record.reason,
+        outputs: JSON.parse(record.outputs),
+      },
     }
   } finally {
     sqlite.close()
@@ -283,7 +347,11 @@ export interface EngineInventory {
  * of its own, then `prepare`; after them, the processes the engine left under that dir are ended
  * and the dir removed. The returned object is filled in by beforeAll.
  */
-export function useEngineInventory(prefix: string, tenants: Record<string, number>, prepare?: (inventory: EngineInventory) => void): EngineInventory {
+export function useEngineInventory(
+  prefix: string,
+  tenants: Record<string, number>,
+  prepare?: (inventory: EngineInventory) => void,
+): EngineInventory {
   const inventory = {} as EngineInventory
   let cleanup: (() => void) | undefined
   beforeAll(() => {

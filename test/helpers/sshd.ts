@@ -40,7 +40,18 @@ export interface KeyPair {
 }
 
 export function generateKey(file: string, type: 'ed25519' | 'rsa' | 'ecdsa' = 'ed25519'): KeyPair {
-  execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'govnet-test', '-f', file])
+  execFileSync('/usr/bin/ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    ...(type === 'rsa' ? ['-b', '2048'] : []),
+    '-N',
+    '',
+    '-C',
+    'govnet-test',
+    '-f',
+    file,
+  ])
   const publicLine = readFileSync(`${file}.pub`, 'utf8').trim()
   const [keyType, base64] = publicLine.split(' ')
   return {privateFile: file, publicLine, blob: Buffer.from(base64!, 'base64'), type: keyType!}
@@ -80,31 +91,40 @@ export interface Sshd {
 const testUser = () => userInfo().username
 
 /** sshd_config for a test server: key and password authentication for the test user only, nothing else. */
-export function sshdConfig(options: {listen: {address: string; port: number}[]; hostKeyFile: string; authorizedKeysFile: string; pidFile: string; logLevel: string; extra: string[]}): string {
+export function sshdConfig(options: {
+  listen: {address: string; port: number}[]
+  hostKeyFile: string
+  authorizedKeysFile: string
+  pidFile: string
+  logLevel: string
+  extra: string[]
+}): string {
   const root = process.getuid?.() === 0
-  return [
-    ...options.listen.map((l) => `ListenAddress ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`),
-    `HostKey ${options.hostKeyFile}`,
-    `PidFile ${options.pidFile}`,
-    `AuthorizedKeysFile ${options.authorizedKeysFile}`,
-    `AllowUsers ${testUser()}`,
-    `PermitRootLogin ${root ? 'prohibit-password' : 'no'}`,
-    'StrictModes no',
-    'UsePAM no',
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication yes',
-    'KbdInteractiveAuthentication no',
-    'PermitEmptyPasswords no',
-    'AllowTcpForwarding yes',
-    'X11Forwarding no',
-    'PrintMotd no',
-    'PrintLastLog no',
-    `LogLevel ${options.logLevel}`,
-    // bash sources ~/.bashrc for a command run by sshd unless SHLVL says it is nested; a developer's
-    // .bashrc (pyenv, nvm…) would otherwise cost ~200 ms per command and print into the output.
-    'SetEnv SHLVL=1',
-    ...options.extra,
-  ].join('\n') + '\n'
+  return (
+    [
+      ...options.listen.map((l) => `ListenAddress ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`),
+      `HostKey ${options.hostKeyFile}`,
+      `PidFile ${options.pidFile}`,
+      `AuthorizedKeysFile ${options.authorizedKeysFile}`,
+      `AllowUsers ${testUser()}`,
+      `PermitRootLogin ${root ? 'prohibit-password' : 'no'}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'PermitEmptyPasswords no',
+      'AllowTcpForwarding yes',
+      'X11Forwarding no',
+      'PrintMotd no',
+      'PrintLastLog no',
+      `LogLevel ${options.logLevel}`,
+      // bash sources ~/.bashrc for a command run by sshd unless SHLVL says it is nested; a developer's
+      // .bashrc (pyenv, nvm…) would otherwise cost ~200 ms per command and print into the output.
+      'SetEnv SHLVL=1',
+      ...options.extra,
+    ].join('\n') + '\n'
+  )
 }
 
 /** Ask the kernel for a free loopback port (there is a small race until sshd binds it; good enough for tests). */
@@ -148,7 +168,9 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
   )
   writeFileSync(logFile, '')
   const argv = [SSHD_BINARY, '-D', '-f', configFile, '-E', logFile]
-  const child = options.netns ? spawn('ip', ['netns', 'exec', options.netns, ...argv], {stdio: 'ignore'}) : spawn(argv[0]!, argv.slice(1), {stdio: 'ignore'})
+  const child = options.netns
+    ? spawn('ip', ['netns', 'exec', options.netns, ...argv], {stdio: 'ignore'})
+    : spawn(argv[0]!, argv.slice(1), {stdio: 'ignore'})
   await waitForListening(child, logFile, listen.length)
   const log = () => readFileSync(logFile, 'utf8')
   return {
@@ -198,7 +220,8 @@ export function descendants(pid: number): number[] {
       // Gone meanwhile.
     }
   }
-  const isBelow = (p: number | undefined, depth = 0): boolean => p !== undefined && p > 1 && depth < 64 && (parentOf.get(p) === pid || isBelow(parentOf.get(p), depth + 1))
+  const isBelow = (p: number | undefined, depth = 0): boolean =>
+    p !== undefined && p > 1 && depth < 64 && (parentOf.get(p) === pid || isBelow(parentOf.get(p), depth + 1))
   return [...parentOf.keys()].filter((p) => isBelow(p))
 }
 
@@ -256,7 +279,10 @@ export function addNetns(name: string): void {
 }
 
 /** A veth pair between two namespaces, one address on each end; made inside the namespaces, never in the host's. */
-export function linkNetns(a: {ns: string; dev: string; cidr: string}, b: {ns: string; dev: string; cidr: string}): void {
+export function linkNetns(
+  a: {ns: string; dev: string; cidr: string},
+  b: {ns: string; dev: string; cidr: string},
+): void {
   ip('-n', a.ns, 'link', 'add', a.dev, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.ns)
   for (const end of [a, b]) {
     ip('-n', end.ns, 'addr', 'add', end.cidr, 'dev', end.dev)

@@ -16,7 +16,15 @@ import {NodeRepository} from '../../src/inventory/nodes'
 import {auditMessages as msg} from '../../src/messages'
 import {tempDir} from '../helpers/cli'
 import {seededInventory} from '../helpers/seed'
-import {descendants, generateKey, knownHostsLine, silentListener, Sshd, sshdAvailability, startSshd} from '../helpers/sshd'
+import {
+  descendants,
+  generateKey,
+  knownHostsLine,
+  silentListener,
+  Sshd,
+  sshdAvailability,
+  startSshd,
+} from '../helpers/sshd'
 
 const sshd = sshdAvailability()
 if (!sshd.available) console.warn(`skipping OpenSSH tests: ${sshd.reason}`)
@@ -43,7 +51,16 @@ describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-
   let knownHostsFile: string
 
   const addNode = (id: string, port: number, platform = 'linux') =>
-    nodes.add({id, name: id, division: '441900003', role: 'access', mgmt_address: '127.0.0.1', ssh_port: port, platform, status: 'active'})
+    nodes.add({
+      id,
+      name: id,
+      division: '441900003',
+      role: 'access',
+      mgmt_address: '127.0.0.1',
+      ssh_port: port,
+      platform,
+      status: 'active',
+    })
 
   const targets = (ids: string[]): AuditTarget[] => {
     const access = new NodeAccessRepository(inventory).forNodes(ids)
@@ -107,23 +124,41 @@ describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-
     expect(reachable.platform).toBe('linux')
     // The facts are this machine's, read over SSH: compare with what it says locally.
     const osName = /^NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))![1]
-    expect(reachable.facts).toMatchObject({vendor: osName, model: execFileSync('uname', ['-m'], {encoding: 'utf8'}).trim(), hostname: hostname()})
+    expect(reachable.facts).toMatchObject({
+      vendor: osName,
+      model: execFileSync('uname', ['-m'], {encoding: 'utf8'}).trim(),
+      hostname: hostname(),
+    })
     expect(reachable.facts!.uptimeSeconds).toBeGreaterThan(0)
-    expect(reachable.facts!.uptimeSeconds).toBeLessThanOrEqual(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]))
+    expect(reachable.facts!.uptimeSeconds).toBeLessThanOrEqual(
+      Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]),
+    )
     expect(reachable.facts?.interfaces.some((i) => i.name === 'lo')).toBe(true)
     expect(reachable.hostKeySha256).toBe(hostKeyFingerprint(server.hostKey.blob))
     // Refused and timeout are retried once after the backoff; the others are not.
     expect(byId.get('closed-port')).toMatchObject({outcome: 'refused', attempts: 2})
     expect(byId.get('no-banner')).toMatchObject({outcome: 'timeout', attempts: 2})
-    expect(byId.get('pinned-wrong')).toMatchObject({outcome: 'host-key-changed', attempts: 1, hostKeySha256: hostKeyFingerprint(server.hostKey.blob)})
+    expect(byId.get('pinned-wrong')).toMatchObject({
+      outcome: 'host-key-changed',
+      attempts: 1,
+      hostKeySha256: hostKeyFingerprint(server.hostKey.blob),
+    })
     expect(byId.get('wrong-user')).toMatchObject({outcome: 'auth', attempts: 1})
 
     const stored = audits.forNode('reachable')[0]!
     expect(stored).toMatchObject({outcome: 'ok', reason: null, hostKeySha256: hostKeyFingerprint(server.hostKey.blob)})
     expect(stored.facts).toEqual(reachable.facts)
-    expect(audits.forNode('no-banner')[0]).toMatchObject({outcome: 'timeout', reason: msg.connectTimeout(`${server.user}@127.0.0.1:${silent.port}`, 1500, false).message, facts: null})
+    expect(audits.forNode('no-banner')[0]).toMatchObject({
+      outcome: 'timeout',
+      reason: msg.connectTimeout(`${server.user}@127.0.0.1:${silent.port}`, 1500, false).message,
+      facts: null,
+    })
 
-    expect(nodes.get('reachable')).toMatchObject({lastAuditOutcome: 'ok', lastAuditAt: stored.finishedAt, lastSeenAt: stored.finishedAt})
+    expect(nodes.get('reachable')).toMatchObject({
+      lastAuditOutcome: 'ok',
+      lastAuditAt: stored.finishedAt,
+      lastSeenAt: stored.finishedAt,
+    })
     expect(nodes.get('closed-port')).toMatchObject({lastAuditOutcome: 'refused', lastSeenAt: null})
     // Coverage's contract: verified = last_audit_outcome 'ok' within the freshness window.
     const verified = inventory.db
@@ -155,8 +190,14 @@ describe.skipIf(!sshd.available)('audit run: pool, retries, deadlines and write-
       return runProfile(client, platform, profileOptions)
     }
     try {
-      const summary = await runAudit(targets(['reachable']), options({keepaliveIntervalMs: 200, runProfile: freezeThenRun}))
-      expect(summary.results[0]).toMatchObject({outcome: 'timeout', reason: msg.keepaliveTimeout(`${server.user}@127.0.0.1:${server.port}`).message})
+      const summary = await runAudit(
+        targets(['reachable']),
+        options({keepaliveIntervalMs: 200, runProfile: freezeThenRun}),
+      )
+      expect(summary.results[0]).toMatchObject({
+        outcome: 'timeout',
+        reason: msg.keepaliveTimeout(`${server.user}@127.0.0.1:${server.port}`).message,
+      })
     } finally {
       for (const pid of frozen) signal(pid, 'SIGCONT')
     }

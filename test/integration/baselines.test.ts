@@ -30,7 +30,9 @@ describe('baseline sync', () => {
   it('loads the shipped MLPS 2.0 baseline into baseline_controls on open', () => {
     const stored = new BaselineRepository(inventory).controls()
     expect(stored).toEqual(readBaselineDocuments().documents.flatMap(controlsByLevel))
-    expect(new BaselineRepository(inventory).controls(4).find((c) => c.id === 'assessment-interval')?.parameters).toEqual({maxIntervalDays: 183})
+    expect(
+      new BaselineRepository(inventory).controls(4).find((c) => c.id === 'assessment-interval')?.parameters,
+    ).toEqual({maxIntervalDays: 183})
     expect(isHostable(5, new BaselineRepository(inventory).controls(5))).toBe(false)
   })
 
@@ -57,13 +59,18 @@ describe('baseline sync', () => {
     expect(level4.find((c) => c.id === 'log-retention')?.parameters).toEqual({minDays: 365})
     expect(level4.find((c) => c.id === 'anti-malware')).toBeUndefined()
     syncBaselines(inventory)
-    expect(new BaselineRepository(inventory).controls(4).find((c) => c.id === 'log-retention')?.parameters).toEqual({minDays: 180})
+    expect(new BaselineRepository(inventory).controls(4).find((c) => c.id === 'log-retention')?.parameters).toEqual({
+      minDays: 180,
+    })
   })
 
   it('keeps a failed sync from changing anything: a control the schema refuses rolls the whole sync back', () => {
     const custom = path.join(dir, 'baselines')
     mkdirSync(custom)
-    const broken = {...shipped, controls: [...shipped.controls, {...shipped.controls[0]!, id: 'bogus', enforcedBy: 'nobody'}]}
+    const broken = {
+      ...shipped,
+      controls: [...shipped.controls, {...shipped.controls[0]!, id: 'bogus', enforcedBy: 'nobody'}],
+    }
     writeFileSync(path.join(custom, 'mlps-2.0.json'), JSON.stringify(broken))
     const before = snapshot(dbPath)
     expect(() => syncBaselines(inventory, custom)).toThrow(/CHECK constraint failed/)

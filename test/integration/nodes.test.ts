@@ -12,9 +12,33 @@ import {inventoryMessages, nodeMessages} from '../../src/messages'
 import {snapshot} from '../helpers/db'
 import {seededTempDb} from '../helpers/seed'
 
-const core = {id: 'gz-core', name: '广州市核心', division: '4401', role: 'core', mgmt_address: '10.44.1.1', platform: 'huawei-vrp'}
-const agg = {id: 'gz-liwan', name: '荔湾区汇聚', division: '440103', role: 'aggregation', mgmt_address: '10.44.3.1', platform: 'h3c-comware', uplink: 'gz-core'}
-const access = {id: 'gz-shamian', name: '沙面街道接入', division: '440103001', role: 'access', mgmt_address: 'shamian.gz.gov.example', platform: 'linux', uplink: 'gz-liwan', tags: ['pilot', 'fiber']}
+const core = {
+  id: 'gz-core',
+  name: '广州市核心',
+  division: '4401',
+  role: 'core',
+  mgmt_address: '10.44.1.1',
+  platform: 'huawei-vrp',
+}
+const agg = {
+  id: 'gz-liwan',
+  name: '荔湾区汇聚',
+  division: '440103',
+  role: 'aggregation',
+  mgmt_address: '10.44.3.1',
+  platform: 'h3c-comware',
+  uplink: 'gz-core',
+}
+const access = {
+  id: 'gz-shamian',
+  name: '沙面街道接入',
+  division: '440103001',
+  role: 'access',
+  mgmt_address: 'shamian.gz.gov.example',
+  platform: 'linux',
+  uplink: 'gz-liwan',
+  tags: ['pilot', 'fiber'],
+}
 
 function thrown(fn: () => unknown): GovnetError {
   try {
@@ -55,7 +79,17 @@ describe('NodeRepository', () => {
     nodes.add(core)
     nodes.add(agg)
     const added = nodes.add({...access, tags: ['pilot', 'fiber', 'pilot']})
-    expect(added).toMatchObject({id: 'gz-shamian', divisionCode: '440103001', tier: 'township', sshPort: 22, status: 'planned', tags: ['fiber', 'pilot'], uplinkId: 'gz-liwan', bandwidthMbps: null, lastAuditAt: null})
+    expect(added).toMatchObject({
+      id: 'gz-shamian',
+      divisionCode: '440103001',
+      tier: 'township',
+      sshPort: 22,
+      status: 'planned',
+      tags: ['fiber', 'pilot'],
+      uplinkId: 'gz-liwan',
+      bandwidthMbps: null,
+      lastAuditAt: null,
+    })
     expect(nodes.get('gz-core')!.tier).toBe('prefecture')
     expect(nodes.get('gz-shamian')).toEqual(added)
     const log = new ChangeLog(inventory).list({entity: 'node'})
@@ -89,7 +123,16 @@ describe('NodeRepository', () => {
     nodes.add(core)
     nodes.add(agg)
     nodes.add(access)
-    nodes.add({id: 'dg-dongcheng', name: '东城街道', division: '441900003', role: 'access', mgmt_address: '2001:db8::3', platform: 'linux', status: 'active', tags: 'pilot'})
+    nodes.add({
+      id: 'dg-dongcheng',
+      name: '东城街道',
+      division: '441900003',
+      role: 'access',
+      mgmt_address: '2001:db8::3',
+      platform: 'linux',
+      status: 'active',
+      tags: 'pilot',
+    })
     const ids = (filter: Parameters<NodeRepository['list']>[0]) => nodes.list(filter).map((n) => n.id)
     expect(ids({})).toEqual(['dg-dongcheng', 'gz-core', 'gz-liwan', 'gz-shamian'])
     expect(ids({under: '44'})).toEqual(['dg-dongcheng', 'gz-core', 'gz-liwan', 'gz-shamian'])
@@ -110,10 +153,14 @@ describe('NodeRepository', () => {
     const planOf = (filter: Parameters<NodeRepository['list']>[0]) => {
       new NodeRepository(inventory).list(filter)
       const sql = prepare.mock.lastCall![0]
-      const rows = inventory.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({under: '44', underEnd: '44:', tag: 'x', ids: '[]', status: 'active'}) as {detail: string}[]
+      const rows = inventory.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({under: '44', underEnd: '44:', tag: 'x', ids: '[]', status: 'active'}) as {detail: string}[]
       return rows.map((r) => r.detail).join('\n')
     }
-    expect(planOf({under: '44'})).toMatch(/SEARCH n USING (COVERING )?INDEX nodes_division_status \(division_code>\? AND division_code<\?\)/)
+    expect(planOf({under: '44'})).toMatch(
+      /SEARCH n USING (COVERING )?INDEX nodes_division_status \(division_code>\? AND division_code<\?\)/,
+    )
     expect(planOf({under: '44', status: 'active'})).toMatch(/SEARCH n USING (COVERING )?INDEX nodes_division_status/)
     expect(planOf({tag: 'x'})).toMatch(/SEARCH node_tags USING COVERING INDEX node_tags_tag \(tag=\?\)/)
     expect(planOf({ids: ['a']})).toMatch(/SEARCH n USING PRIMARY KEY \(id=\?\)/)
@@ -124,7 +171,11 @@ describe('NodeRepository', () => {
     nodes.add(core)
     nodes.add(agg)
     nodes.add({...access, uplink: 'gz-core'})
-    inventory.db.prepare("UPDATE nodes SET last_audit_at = '2026-11-25T10:00:00.000Z', last_audit_outcome = 'ok' WHERE id = 'gz-shamian'").run()
+    inventory.db
+      .prepare(
+        "UPDATE nodes SET last_audit_at = '2026-11-25T10:00:00.000Z', last_audit_outcome = 'ok' WHERE id = 'gz-shamian'",
+      )
+      .run()
     const result = nodes.set('gz-shamian', {status: 'active', uplink: 'gz-liwan', tags: ['pilot']})
     expect(result.changed).toEqual(['uplinkId', 'status', 'tags'])
     expect(result.node).toMatchObject({status: 'active', uplinkId: 'gz-liwan', tags: ['pilot'], lastAuditOutcome: 'ok'})
@@ -133,7 +184,11 @@ describe('NodeRepository', () => {
     expect(nodes.set('gz-shamian', {status: 'active'}).changed).toEqual([])
     expect(new ChangeLog(inventory).list().length).toBe(countBefore)
     const [update] = new ChangeLog(inventory).list({entityId: 'gz-shamian', limit: 1})
-    expect(update).toMatchObject({action: 'update', before: {status: 'planned', uplinkId: 'gz-core'}, after: {status: 'active', uplinkId: 'gz-liwan'}})
+    expect(update).toMatchObject({
+      action: 'update',
+      before: {status: 'planned', uplinkId: 'gz-core'},
+      after: {status: 'active', uplinkId: 'gz-liwan'},
+    })
     expect(nodes.set('gz-shamian', {uplink: ''}).node.uplinkId).toBeNull()
   })
 
@@ -143,7 +198,9 @@ describe('NodeRepository', () => {
     nodes.add(access)
     const before = snapshot(dbPath)
     expect(thrown(() => nodes.set('gz-core', {uplink: 'gz-shamian'}))).toEqual(
-      inventoryMessages.invalidRecord('node', [{field: 'uplink', message: nodeMessages.uplinkCycle(['gz-core', 'gz-shamian', 'gz-liwan', 'gz-core'])}]),
+      inventoryMessages.invalidRecord('node', [
+        {field: 'uplink', message: nodeMessages.uplinkCycle(['gz-core', 'gz-shamian', 'gz-liwan', 'gz-core'])},
+      ]),
     )
     expect(thrown(() => nodes.set('nope', {status: 'active'}))).toEqual(nodeMessages.nodeNotFound('nope'))
     expect(thrown(() => nodes.set('gz-core', {}))).toEqual(nodeMessages.nothingToSet())
@@ -155,11 +212,19 @@ describe('NodeRepository', () => {
     nodes.add(agg)
     nodes.add({...access, uplink: 'gz-core'})
     inventory.db
-      .prepare("INSERT INTO node_audits (node_id, started_at, finished_at, outcome, duration_ms) VALUES ('gz-core', '2026-11-25T00:00:00Z', '2026-11-25T00:00:01Z', 'ok', 1000)")
+      .prepare(
+        "INSERT INTO node_audits (node_id, started_at, finished_at, outcome, duration_ms) VALUES ('gz-core', '2026-11-25T00:00:00Z', '2026-11-25T00:00:01Z', 'ok', 1000)",
+      )
       .run()
-    inventory.db.prepare("INSERT INTO node_access (node_id, user, updated_at) VALUES ('gz-core', 'audit', '2026-11-25T00:00:00Z')").run()
+    inventory.db
+      .prepare(
+        "INSERT INTO node_access (node_id, user, updated_at) VALUES ('gz-core', 'audit', '2026-11-25T00:00:00Z')",
+      )
+      .run()
     const before = snapshot(dbPath)
-    expect(thrown(() => nodes.remove('gz-core'))).toEqual(nodeMessages.nodeHasDependents('gz-core', ['gz-liwan', 'gz-shamian']))
+    expect(thrown(() => nodes.remove('gz-core'))).toEqual(
+      nodeMessages.nodeHasDependents('gz-core', ['gz-liwan', 'gz-shamian']),
+    )
     expect(thrown(() => nodes.remove('nope'))).toEqual(nodeMessages.nodeNotFound('nope'))
     expect(snapshot(dbPath)).toBe(before)
     const result = nodes.remove('gz-core', {detach: true})
@@ -188,8 +253,20 @@ describe('importNodes', () => {
       'gz-core,广州市核心,4401,prefecture,core,10.44.1.1,,huawei-vrp,,10000,active,',
     ])
     expect(importNodes(inventory, file)).toEqual({file: file.file, dryRun: false, created: 3, updated: 0, unchanged: 0})
-    expect(nodes.get('gz-shamian')).toMatchObject({sshPort: 2222, bandwidthMbps: 100, status: 'active', tags: ['fiber', 'pilot'], uplinkId: 'gz-liwan'})
-    expect(nodes.get('gz-liwan')).toMatchObject({tier: 'county', sshPort: 22, status: 'planned', tags: [], bandwidthMbps: null})
+    expect(nodes.get('gz-shamian')).toMatchObject({
+      sshPort: 2222,
+      bandwidthMbps: 100,
+      status: 'active',
+      tags: ['fiber', 'pilot'],
+      uplinkId: 'gz-liwan',
+    })
+    expect(nodes.get('gz-liwan')).toMatchObject({
+      tier: 'county',
+      sshPort: 22,
+      status: 'planned',
+      tags: [],
+      bandwidthMbps: null,
+    })
     expect(new ChangeLog(inventory).list({entity: 'node'}).map((c) => c.action)).toEqual(['create', 'create', 'create'])
   })
 
@@ -235,7 +312,10 @@ describe('importNodes', () => {
   it('finds a cycle through existing nodes when an update re-points one of them', () => {
     nodes.add(core)
     nodes.add(agg)
-    const file = csvFile(dir, 'cycle.csv', ['id,name,division,role,mgmt_address,platform,uplink', 'gz-core,广州市核心,4401,core,10.44.1.1,huawei-vrp,gz-liwan'])
+    const file = csvFile(dir, 'cycle.csv', [
+      'id,name,division,role,mgmt_address,platform,uplink',
+      'gz-core,广州市核心,4401,core,10.44.1.1,huawei-vrp,gz-liwan',
+    ])
     const before = snapshot(dbPath)
     expect(thrown(() => importNodes(inventory, file, {update: true})).details).toEqual([
       `row 1, uplink: ${nodeMessages.uplinkCycle(['gz-core', 'gz-liwan', 'gz-core'])}`,
@@ -245,9 +325,15 @@ describe('importNodes', () => {
 
   it('refuses existing ids without --update (exit 5, listing rows) and writes nothing', () => {
     nodes.add(core)
-    const file = csvFile(dir, 'dup.csv', [HEADER, 'gz-x,X,4401,,core,10.0.0.9,,linux,,,,', 'gz-core,广州市核心,4401,,core,10.44.1.1,,huawei-vrp,,,,'])
+    const file = csvFile(dir, 'dup.csv', [
+      HEADER,
+      'gz-x,X,4401,,core,10.0.0.9,,linux,,,,',
+      'gz-core,广州市核心,4401,,core,10.44.1.1,,huawei-vrp,,,,',
+    ])
     const before = snapshot(dbPath)
-    expect(thrown(() => importNodes(inventory, file))).toEqual(nodeMessages.importedNodesExist(file.file, [{row: 2, id: 'gz-core'}]))
+    expect(thrown(() => importNodes(inventory, file))).toEqual(
+      nodeMessages.importedNodesExist(file.file, [{row: 2, id: 'gz-core'}]),
+    )
     expect(snapshot(dbPath)).toBe(before)
   })
 
@@ -273,8 +359,18 @@ describe('importNodes', () => {
   it('takes an empty JSON array and a header-only CSV as nothing to do', () => {
     const json = path.join(dir, 'empty.json')
     writeFileSync(json, '[]')
-    expect(importNodes(inventory, readImportFile(json))).toEqual({file: json, dryRun: false, created: 0, updated: 0, unchanged: 0})
-    expect(importNodes(inventory, csvFile(dir, 'header.csv', [HEADER]))).toMatchObject({created: 0, updated: 0, unchanged: 0})
+    expect(importNodes(inventory, readImportFile(json))).toEqual({
+      file: json,
+      dryRun: false,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+    })
+    expect(importNodes(inventory, csvFile(dir, 'header.csv', [HEADER]))).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+    })
     expect(thrown(() => importNodes(inventory, csvFile(dir, 'bad-header.csv', ['id,name']))).exit).toBe(3)
   })
 
@@ -282,6 +378,9 @@ describe('importNodes', () => {
     const file = csvFile(dir, 'cols.csv', ['id,name,division,role,mgmt_address,colour', 'a,A,4401,core,10.0.0.1,red'])
     const error = thrown(() => importNodes(inventory, file))
     expect(error.exit).toBe(3)
-    expect(error.details).toEqual([expect.stringMatching(/^colour: unknown column; expected columns: id, name, division/), 'platform: required column is missing'])
+    expect(error.details).toEqual([
+      expect.stringMatching(/^colour: unknown column; expected columns: id, name, division/),
+      'platform: required column is missing',
+    ])
   })
 })

@@ -49,7 +49,13 @@ describe.runIf(runPrometheusTests)('Prometheus scraping govnet metrics serve', (
       verified: await scraped('govnet_coverage_verified_townships', labels),
       ratio: await scraped('govnet_coverage_ratio', labels),
       verifiedRatio: await scraped('govnet_coverage_verified_ratio', labels),
-    }).toEqual({townships: line.townships, covered: line.covered, verified: line.verified, ratio: line.ratio, verifiedRatio: line.verifiedRatio})
+    }).toEqual({
+      townships: line.townships,
+      covered: line.covered,
+      verified: line.verified,
+      ratio: line.ratio,
+      verifiedRatio: line.verifiedRatio,
+    })
   }
 
   it('the target is up, scraped in OpenMetrics with its counter under its _total name', async () => {

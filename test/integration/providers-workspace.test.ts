@@ -4,7 +4,17 @@
  * Pulumi CLI, and the one-line reasons taken from an engine failure.
  */
 import {execFile} from 'node:child_process'
-import {chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -54,7 +64,9 @@ describe('state and secrets next to the inventory', () => {
 const paths = w.provisionPaths(${JSON.stringify(path.join(dir, 'govnet.db'))})
 w.passphraseEnv(paths, {})
 console.log(require('node:fs').readFileSync(paths.passphraseFile, 'utf8').trim())`
-    const seen = await Promise.all(Array.from({length: 4}, async () => (await run(process.execPath, ['-e', script])).stdout.trim()))
+    const seen = await Promise.all(
+      Array.from({length: 4}, async () => (await run(process.execPath, ['-e', script])).stdout.trim()),
+    )
     expect(new Set(seen).size).toBe(1)
     expect(seen[0]).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(readdirSync(paths.root)).toEqual(['pulumi-passphrase'])
@@ -87,7 +99,9 @@ describe('the tenant program directory', () => {
     tenantWorkspace(paths, 'bravo')
     expect(readlinkSync(stale)).toBe(readlinkSync(link))
     mkdirSync(path.join(paths.workspacesDir, 'charlie', 'node_modules'), {recursive: true})
-    expect(() => tenantWorkspace(paths, 'charlie')).toThrow(msg.workspaceOccupied(path.join(paths.workspacesDir, 'charlie', 'node_modules')))
+    expect(() => tenantWorkspace(paths, 'charlie')).toThrow(
+      msg.workspaceOccupied(path.join(paths.workspacesDir, 'charlie', 'node_modules')),
+    )
   })
 })
 
@@ -111,7 +125,9 @@ describe('finding the Pulumi CLI', () => {
   it('says how to install it when it is missing, and how to rebuild it when it does not run', async () => {
     await expect(locateEngine(nowhere())).rejects.toThrow(msg.engineMissing('pulumi'))
     const bin = fakeEngine('echo broken >&2; exit 3')
-    await expect(locateEngine({...nowhere(), GOVNET_PULUMI_BIN: bin})).rejects.toThrow(/^the Pulumi CLI .*\/engine\/bin\/pulumi does not run \(/)
+    await expect(locateEngine({...nowhere(), GOVNET_PULUMI_BIN: bin})).rejects.toThrow(
+      /^the Pulumi CLI .*\/engine\/bin\/pulumi does not run \(/,
+    )
   })
 })
 

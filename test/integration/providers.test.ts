@@ -31,10 +31,30 @@ let dbPath: string
 function seed(pools: string[]): void {
   const inventory = Inventory.open(dbPath, {create: true, actor: 'test'})
   try {
-    new RegionRepository(inventory).add({id: 'gz-1', name: '广州一区', pools, extranet_ranges: '59.255.0.0/16', vcpu: 100, ram_gib: 400, storage_gib: 10_000, max_level: 4})
+    new RegionRepository(inventory).add({
+      id: 'gz-1',
+      name: '广州一区',
+      pools,
+      extranet_ranges: '59.255.0.0/16',
+      vcpu: 100,
+      ram_gib: 400,
+      storage_gib: 10_000,
+      max_level: 4,
+    })
     const tenants = new TenantRepository(inventory)
     for (const id of ['alpha', 'bravo', 'charlie']) {
-      tenants.add({id, name: id, department: '市数据局', uscc: '91430111MA4L41YT1U', region: 'gz-1', level: 2, exposure: 'extranet', vcpu: 40, ram_gib: 100, storage_gib: 1000})
+      tenants.add({
+        id,
+        name: id,
+        department: '市数据局',
+        uscc: '91430111MA4L41YT1U',
+        region: 'gz-1',
+        level: 2,
+        exposure: 'extranet',
+        vcpu: 40,
+        ram_gib: 100,
+        storage_gib: 1000,
+      })
     }
   } finally {
     inventory.close()
@@ -61,7 +81,15 @@ const subnet = (tenantId: string, zone: string, extra: Record<string, unknown> =
   ...extra,
 })
 
-const quota = (tenantId: string, vcpu: number) => ({inventoryPath: dbPath, actor: 'test', tenantId, regionId: 'gz-1', vcpu, ramGib: 100, storageGib: 1000})
+const quota = (tenantId: string, vcpu: number) => ({
+  inventoryPath: dbPath,
+  actor: 'test',
+  tenantId,
+  regionId: 'gz-1',
+  vcpu,
+  ramGib: 100,
+  storageGib: 1000,
+})
 
 beforeEach(() => {
   ;({dir, cleanup} = tempDir())
@@ -73,17 +101,27 @@ describe('zone subnets', () => {
   it('carves non-overlapping subnets inside the pool, and refuses when the pool has no room', async () => {
     seed(['10.20.0.0/22'])
     const created = []
-    for (const [tenant, zone] of [['alpha', 'service'], ['alpha', 'management'], ['bravo', 'service'], ['bravo', 'management']]) {
+    for (const [tenant, zone] of [
+      ['alpha', 'service'],
+      ['alpha', 'management'],
+      ['bravo', 'service'],
+      ['bravo', 'management'],
+    ]) {
       created.push(await providers.zoneSubnetProvider.create(subnet(tenant!, zone!)))
     }
     const cidrs = created.map((c) => c.outs.cidr)
     expect(cidrs).toEqual(['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24', '10.20.3.0/24'])
     expect(created.map((c) => c.id)).toEqual(['alpha/service', 'alpha/management', 'bravo/service', 'bravo/management'])
-    for (const [i, a] of cidrs.entries()) for (const b of cidrs.slice(i + 1)) expect(overlaps(parseCidr(a), parseCidr(b))).toBe(false)
-    expect(held((r) => r.subnetsIn('gz-1').map((s) => `${s.tenantId}/${s.zone}=${s.cidr}`))).toEqual(created.map((c) => `${c.id}=${c.outs.cidr}`))
+    for (const [i, a] of cidrs.entries())
+      for (const b of cidrs.slice(i + 1)) expect(overlaps(parseCidr(a), parseCidr(b))).toBe(false)
+    expect(held((r) => r.subnetsIn('gz-1').map((s) => `${s.tenantId}/${s.zone}=${s.cidr}`))).toEqual(
+      created.map((c) => `${c.id}=${c.outs.cidr}`),
+    )
 
     const before = snapshot(dbPath)
-    await expect(providers.zoneSubnetProvider.create(subnet('charlie', 'service'))).rejects.toThrow(msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/22']))
+    await expect(providers.zoneSubnetProvider.create(subnet('charlie', 'service'))).rejects.toThrow(
+      msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/22']),
+    )
     expect(snapshot(dbPath)).toBe(before)
   })
 
@@ -93,7 +131,9 @@ describe('zone subnets', () => {
     const again = await providers.zoneSubnetProvider.create(subnet('alpha', 'service'))
     expect(again.outs.cidr).toBe(a.outs.cidr)
     await providers.zoneSubnetProvider.create(subnet('bravo', 'service'))
-    await expect(providers.zoneSubnetProvider.create(subnet('charlie', 'service'))).rejects.toThrow(msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/23']))
+    await expect(providers.zoneSubnetProvider.create(subnet('charlie', 'service'))).rejects.toThrow(
+      msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/23']),
+    )
 
     await providers.zoneSubnetProvider.delete(a.id, a.outs)
     expect(held((r) => r.subnetsOf('alpha'))).toEqual([])
@@ -104,28 +144,41 @@ describe('zone subnets', () => {
 
   it('carves inside the tenant block when it has one', async () => {
     seed(['10.20.0.0/20'])
-    const created = await providers.zoneSubnetProvider.create(subnet('alpha', 'data', {within: '10.20.8.0/22', prefix: 24}))
-    expect(created.outs.cidr).toBe('10.20.8.0/24')
-    await expect(providers.zoneSubnetProvider.create(subnet('bravo', 'data', {within: '10.30.0.0/22'}))).rejects.toThrow(
-      msg.blockOutsidePools('10.30.0.0/22', 'gz-1', ['10.20.0.0/20']),
+    const created = await providers.zoneSubnetProvider.create(
+      subnet('alpha', 'data', {within: '10.20.8.0/22', prefix: 24}),
     )
+    expect(created.outs.cidr).toBe('10.20.8.0/24')
+    await expect(
+      providers.zoneSubnetProvider.create(subnet('bravo', 'data', {within: '10.30.0.0/22'})),
+    ).rejects.toThrow(msg.blockOutsidePools('10.30.0.0/22', 'gz-1', ['10.20.0.0/20']))
   })
 
   it('diff: the actor never changes a subnet, a moved inventory updates it, its size replaces it (deleting first)', async () => {
     seed(['10.20.0.0/22'])
     const {outs} = await providers.zoneSubnetProvider.create(subnet('alpha', 'service'))
-    expect(await providers.zoneSubnetProvider.diff('alpha/service', outs, {...subnet('alpha', 'service'), actor: 'someone-else'})).toEqual({
+    expect(
+      await providers.zoneSubnetProvider.diff('alpha/service', outs, {
+        ...subnet('alpha', 'service'),
+        actor: 'someone-else',
+      }),
+    ).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
     })
-    expect(await providers.zoneSubnetProvider.diff('alpha/service', outs, subnet('alpha', 'service', {prefix: 25}))).toEqual({
+    expect(
+      await providers.zoneSubnetProvider.diff('alpha/service', outs, subnet('alpha', 'service', {prefix: 25})),
+    ).toEqual({
       changes: true,
       replaces: ['prefix'],
       deleteBeforeReplace: true,
     })
     const moved = {...subnet('alpha', 'service'), inventoryPath: '/srv/govnet/govnet.db'}
-    expect(await providers.zoneSubnetProvider.diff('alpha/service', outs, moved)).toEqual({changes: true, replaces: [], deleteBeforeReplace: false})
+    expect(await providers.zoneSubnetProvider.diff('alpha/service', outs, moved)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    })
     const updated = await providers.zoneSubnetProvider.update('alpha/service', outs, moved)
     expect(updated.outs).toEqual({...outs, inventoryPath: '/srv/govnet/govnet.db'})
   })
@@ -144,10 +197,14 @@ zoneSubnetProvider.create(JSON.parse(process.argv[2])).then(
     )
     const start = String(Date.now() + 1500)
     const results = await Promise.all(
-      ['alpha', 'bravo'].map(async (tenant) => JSON.parse((await run(process.execPath, [script, JSON.stringify(subnet(tenant, 'service')), start])).stdout)),
+      ['alpha', 'bravo'].map(async (tenant) =>
+        JSON.parse((await run(process.execPath, [script, JSON.stringify(subnet(tenant, 'service')), start])).stdout),
+      ),
     )
     expect(results.filter((r) => r.cidr === '10.20.0.0/24')).toHaveLength(1)
-    expect(results.filter((r) => r.error === msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/24']))).toHaveLength(1)
+    expect(results.filter((r) => r.error === msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/24']))).toHaveLength(
+      1,
+    )
     expect(held((r) => r.subnetsIn('gz-1')).map((s) => s.cidr)).toEqual(['10.20.0.0/24'])
   })
 })
@@ -156,11 +213,19 @@ describe('quota reservations', () => {
   it('reserves against capacity, resizes in place, refuses over capacity and releases on delete', async () => {
     seed(['10.20.0.0/22'])
     const a = await providers.quotaProvider.create(quota('alpha', 60))
-    await expect(providers.quotaProvider.create(quota('bravo', 41))).rejects.toThrow(msg.quotaOverCapacity('gz-1', 'vCPU', 41, 40))
-    expect(await providers.quotaProvider.diff('alpha', a.outs, quota('alpha', 70))).toEqual({changes: true, replaces: [], deleteBeforeReplace: false})
+    await expect(providers.quotaProvider.create(quota('bravo', 41))).rejects.toThrow(
+      msg.quotaOverCapacity('gz-1', 'vCPU', 41, 40),
+    )
+    expect(await providers.quotaProvider.diff('alpha', a.outs, quota('alpha', 70))).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    })
     await providers.quotaProvider.update('alpha', a.outs, quota('alpha', 70))
     expect(held((r) => r.reservationOf('alpha'))).toMatchObject({vcpu: 70, ramGib: 100, storageGib: 1000})
-    await expect(providers.quotaProvider.update('alpha', a.outs, quota('alpha', 101))).rejects.toThrow(msg.quotaOverCapacity('gz-1', 'vCPU', 101, 100))
+    await expect(providers.quotaProvider.update('alpha', a.outs, quota('alpha', 101))).rejects.toThrow(
+      msg.quotaOverCapacity('gz-1', 'vCPU', 101, 100),
+    )
     expect(held((r) => r.reservationOf('alpha'))?.vcpu).toBe(70)
     await providers.quotaProvider.delete('alpha', a.outs)
     expect(held((r) => r.reservationOf('alpha'))).toBeUndefined()
@@ -182,12 +247,20 @@ describe('rule sets', () => {
       zoneSubnets: [{zone: 'service', cidr: '10.20.0.0/24'}],
     }
     const created = await providers.ruleSetProvider.create(inputs)
-    expect(held((r) => r.ruleSetOf('alpha'))).toMatchObject({mlpsLevel: 2, rules: inputs.rules, controls: {logRetentionDays: 180, zoneSubnets: inputs.zoneSubnets}})
+    expect(held((r) => r.ruleSetOf('alpha'))).toMatchObject({
+      mlpsLevel: 2,
+      rules: inputs.rules,
+      controls: {logRetentionDays: 180, zoneSubnets: inputs.zoneSubnets},
+    })
     const changesBefore = snapshot(dbPath)
     await providers.ruleSetProvider.update('alpha', created.outs, inputs)
     expect(snapshot(dbPath)).toBe(changesBefore)
     const widened = {...inputs, controls: {logRetentionDays: 365}}
-    expect(await providers.ruleSetProvider.diff('alpha', created.outs, widened)).toEqual({changes: true, replaces: [], deleteBeforeReplace: false})
+    expect(await providers.ruleSetProvider.diff('alpha', created.outs, widened)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    })
     await providers.ruleSetProvider.update('alpha', created.outs, widened)
     expect(held((r) => r.ruleSetOf('alpha'))?.controls).toMatchObject({logRetentionDays: 365})
     await providers.ruleSetProvider.delete('alpha', widened)

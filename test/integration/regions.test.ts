@@ -19,7 +19,16 @@ let dbPath: string
 let inventory: Inventory
 let regions: RegionRepository
 
-const region = {id: 'gz-1', name: '广州一区', pools: '10.20.0.0/22', extranet_ranges: '59.255.0.0/16', vcpu: 100, ram_gib: 400, storage_gib: 10_000, max_level: 4}
+const region = {
+  id: 'gz-1',
+  name: '广州一区',
+  pools: '10.20.0.0/22',
+  extranet_ranges: '59.255.0.0/16',
+  vcpu: 100,
+  ram_gib: 400,
+  storage_gib: 10_000,
+  max_level: 4,
+}
 const tenant = (id: string, level: number) => ({
   id,
   name: id,
@@ -49,10 +58,17 @@ describe('RegionRepository', () => {
   it('adds, changes and removes a region, logging each change once', () => {
     regions.add(region)
     expect(regions.set('gz-1', {vcpu: '100'}).changed).toBe(false)
-    expect(regions.set('gz-1', {vcpu: '200', external_network: 'ext-net'}).region).toMatchObject({capacityVcpu: 200, externalNetwork: 'ext-net'})
+    expect(regions.set('gz-1', {vcpu: '200', external_network: 'ext-net'}).region).toMatchObject({
+      capacityVcpu: 200,
+      externalNetwork: 'ext-net',
+    })
     regions.remove('gz-1')
     expect(regions.get('gz-1')).toBeUndefined()
-    expect(new ChangeLog(inventory).list({entity: 'region'}).map((c) => c.action)).toEqual(['delete', 'update', 'create'])
+    expect(new ChangeLog(inventory).list({entity: 'region'}).map((c) => c.action)).toEqual([
+      'delete',
+      'update',
+      'create',
+    ])
   })
 
   it('refuses a duplicate, an invalid record and an unknown id, writing nothing', () => {
@@ -84,13 +100,21 @@ describe('RegionRepository', () => {
     expect(() => regions.remove('gz-1')).toThrow(regionMsg.regionInUse('gz-1', ['alpha']))
     expect(snapshot(dbPath)).toBe(before)
     expect(regions.withUsage(regions.require('gz-1'))).toMatchObject({
-      usage: {reservedVcpu: 40, reservedRamGib: 100, reservedStorageGib: 1000, allocations: ['10.20.0.0/24'], highestTenantLevel: 3},
+      usage: {
+        reservedVcpu: 40,
+        reservedRamGib: 100,
+        reservedStorageGib: 1000,
+        allocations: ['10.20.0.0/24'],
+        highestTenantLevel: 3,
+      },
       tenants: ['alpha'],
     })
   })
 
   it('finds a region’s allocations through its index', () => {
-    const plan = inventory.db.prepare('EXPLAIN QUERY PLAN SELECT * FROM network_allocations WHERE region_id = ? ORDER BY first_address').all('gz-1') as {detail: string}[]
+    const plan = inventory.db
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM network_allocations WHERE region_id = ? ORDER BY first_address')
+      .all('gz-1') as {detail: string}[]
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX network_allocations_region/)
   })
 
@@ -99,7 +123,13 @@ describe('RegionRepository', () => {
     const tenants = new TenantRepository(inventory)
     tenants.add(tenant('alpha', 3))
     tenants.add(tenant('bravo', 3))
-    new AllocationRepository(inventory).reserveQuota({tenantId: 'alpha', regionId: 'gz-1', vcpu: 40, ramGib: 100, storageGib: 1000})
+    new AllocationRepository(inventory).reserveQuota({
+      tenantId: 'alpha',
+      regionId: 'gz-1',
+      vcpu: 40,
+      ramGib: 100,
+      storageGib: 1000,
+    })
     // alpha's own reservation does not count against it; bravo finds only 10 vCPU left.
     expect(preflightTenant(inventory, tenants.require('alpha')).ok).toBe(true)
     const bravo = preflightTenant(inventory, tenants.require('bravo'), 'openstack')

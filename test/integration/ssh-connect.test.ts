@@ -59,7 +59,9 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
     server = await startSshd({dir: path.join(tmp.dir, 'sshd')})
     knownHostsFile = path.join(tmp.dir, 'known_hosts')
     writeFileSync(knownHostsFile, `${knownHostsLine(server)}\n`)
-    keyCredentials = {privateKey: {file: server.clientKey!.privateFile, key: readFileSync(server.clientKey!.privateFile)}}
+    keyCredentials = {
+      privateKey: {file: server.clientKey!.privateFile, key: readFileSync(server.clientKey!.privateFile)},
+    }
     hop = {host: server.host, port: server.port, user: server.user}
   })
 
@@ -84,7 +86,10 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
     const agent = spawn('/usr/bin/ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'})
     try {
       for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 20))
-      execFileSync('/usr/bin/ssh-add', ['-q', server.clientKey!.privateFile], {env: {...process.env, SSH_AUTH_SOCK: socket}, stdio: 'ignore'})
+      execFileSync('/usr/bin/ssh-add', ['-q', server.clientKey!.privateFile], {
+        env: {...process.env, SSH_AUTH_SOCK: socket},
+        stdio: 'ignore',
+      })
       const credentials = resolveCredentials({}, {SSH_AUTH_SOCK: socket})
       expect(authMethods(credentials)).toEqual(['agent'])
       const connection = await connect(options({credentials}))
@@ -95,7 +100,12 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
   })
 
   it('shares one bastion connection between callers and reopens it once it dropped', async () => {
-    const jumpHosts = new JumpHosts({credentials: keyCredentials, hostKeys: options().hostKeys, connectTimeoutMs: 5000, keepaliveIntervalMs: 0})
+    const jumpHosts = new JumpHosts({
+      credentials: keyCredentials,
+      hostKeys: options().hostKeys,
+      connectTimeoutMs: 5000,
+      keepaliveIntervalMs: 0,
+    })
     try {
       const [first, same] = await Promise.all([jumpHosts.get(hop), jumpHosts.get(hop)])
       expect(same).toBe(first)
@@ -121,7 +131,11 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
 
   it('fails with auth when the key is not authorized, naming the methods and not the key', async () => {
     const stranger = generateKey(path.join(tmp.dir, 'stranger'))
-    const error = await expectSshError(connect(options({credentials: {privateKey: {file: stranger.privateFile, key: readFileSync(stranger.privateFile)}}})))
+    const error = await expectSshError(
+      connect(
+        options({credentials: {privateKey: {file: stranger.privateFile, key: readFileSync(stranger.privateFile)}}}),
+      ),
+    )
     expect(error.code).toBe('auth')
     expect(error.message).toBe(msg.authFailed(describeHop(hop), hop.user, ['publickey']).message)
   })
@@ -157,13 +171,18 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
     const wrongPin = hostKeyFingerprint(generateKey(path.join(tmp.dir, 'pin_other')).blob)
     const error = await expectSshError(connect(options({hostKeys: empty, target: {...hop, pinnedHostKey: wrongPin}})))
     expect(error.code).toBe('host-key-changed')
-    const connection = await connect(options({hostKeys: empty, target: {...hop, pinnedHostKey: hostKeyFingerprint(server.hostKey.blob)}}))
+    const connection = await connect(
+      options({hostKeys: empty, target: {...hop, pinnedHostKey: hostKeyFingerprint(server.hostKey.blob)}}),
+    )
     connection.close()
   })
 
   it('refuses a key marked @revoked', async () => {
     const revoked = path.join(tmp.dir, 'known_hosts_revoked')
-    writeFileSync(revoked, `@revoked * ${server.hostKey.type} ${server.hostKey.blob.toString('base64')}\n${knownHostsLine(server)}\n`)
+    writeFileSync(
+      revoked,
+      `@revoked * ${server.hostKey.type} ${server.hostKey.blob.toString('base64')}\n${knownHostsLine(server)}\n`,
+    )
     const error = await expectSshError(connect(options({hostKeys: new HostKeyPolicy(KnownHosts.load(revoked), true)})))
     expect(error.code).toBe('host-key-changed')
     expect(error.message).toContain('REVOKED')
@@ -173,14 +192,18 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
     const file = path.join(tmp.dir, 'known_hosts_new')
     const strict = await expectSshError(connect(options({hostKeys: new HostKeyPolicy(KnownHosts.load(file), false)})))
     expect(strict.code).toBe('host-key-unknown')
-    expect(strict.message).toBe(msg.hostKeyUnknown(describeHop(hop), server.hostKey.type, hostKeyFingerprint(server.hostKey.blob), file).message)
+    expect(strict.message).toBe(
+      msg.hostKeyUnknown(describeHop(hop), server.hostKey.type, hostKeyFingerprint(server.hostKey.blob), file).message,
+    )
     const connection = await connect(options({hostKeys: new HostKeyPolicy(KnownHosts.load(file), true)}))
     connection.close()
     expect(readFileSync(file, 'utf8')).toBe(`${knownHostsLine(server)}\n`)
     // What was recorded is then checked like any known key, by a strict policy and by ssh itself.
     const again = await connect(options({hostKeys: new HostKeyPolicy(KnownHosts.load(file), false)}))
     again.close()
-    const fromSsh = execFileSync('/usr/bin/ssh-keygen', ['-F', `[${server.host}]:${server.port}`, '-f', file], {encoding: 'utf8'})
+    const fromSsh = execFileSync('/usr/bin/ssh-keygen', ['-F', `[${server.host}]:${server.port}`, '-f', file], {
+      encoding: 'utf8',
+    })
     expect(fromSsh).toContain(server.hostKey.type)
   })
 
@@ -225,12 +248,18 @@ describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', ()
   })
 
   it('names the key exchange algorithms the device offered when none is in common, and connects once one is allowed', async () => {
-    const legacy = await startSshd({dir: path.join(tmp.dir, 'legacy'), hostKey: server.hostKey, config: ['KexAlgorithms diffie-hellman-group14-sha1']})
+    const legacy = await startSshd({
+      dir: path.join(tmp.dir, 'legacy'),
+      hostKey: server.hostKey,
+      config: ['KexAlgorithms diffie-hellman-group14-sha1'],
+    })
     try {
       const target = {host: legacy.host, port: legacy.port, user: legacy.user}
       const legacyOptions = options({
         target,
-        credentials: {privateKey: {file: legacy.clientKey!.privateFile, key: readFileSync(legacy.clientKey!.privateFile)}},
+        credentials: {
+          privateKey: {file: legacy.clientKey!.privateFile, key: readFileSync(legacy.clientKey!.privateFile)},
+        },
         hostKeys: new HostKeyPolicy(KnownHosts.parse('memory', `${knownHostsLine(legacy)}\n`), false),
       })
       const error = await expectSshError(connect(legacyOptions))

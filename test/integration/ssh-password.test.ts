@@ -30,9 +30,12 @@ describe.skipIf(!sshd.available)('password and keyboard-interactive logins (ssh2
   async function start(method: 'password' | 'keyboard-interactive'): Promise<Hop & {knownHosts: KnownHosts}> {
     const server = new Server({hostKeys: [readFileSync(hostKey.privateFile)]}, (client) => {
       client.on('authentication', (ctx) => {
-        if (ctx.method === 'password' && method === 'password') return ctx.password === PASSWORD ? ctx.accept() : ctx.reject()
+        if (ctx.method === 'password' && method === 'password')
+          return ctx.password === PASSWORD ? ctx.accept() : ctx.reject()
         if (ctx.method === 'keyboard-interactive' && method === 'keyboard-interactive') {
-          return ctx.prompt([{prompt: 'Password:', echo: false}], (answers) => (answers[0] === PASSWORD ? ctx.accept() : ctx.reject()))
+          return ctx.prompt([{prompt: 'Password:', echo: false}], (answers) =>
+            answers[0] === PASSWORD ? ctx.accept() : ctx.reject(),
+          )
         }
         ctx.reject([method])
       })
@@ -41,11 +44,22 @@ describe.skipIf(!sshd.available)('password and keyboard-interactive logins (ssh2
     servers.push(server)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const port = (server.address() as net.AddressInfo).port
-    return {host: '127.0.0.1', port, user: 'audit', knownHosts: KnownHosts.parse('memory', knownHostsLine({host: '127.0.0.1', port, hostKey}))}
+    return {
+      host: '127.0.0.1',
+      port,
+      user: 'audit',
+      knownHosts: KnownHosts.parse('memory', knownHostsLine({host: '127.0.0.1', port, hostKey})),
+    }
   }
 
   const login = ({knownHosts, ...target}: Hop & {knownHosts: KnownHosts}, password: string) =>
-    connect({target, credentials: {password: new Secret(password)}, hostKeys: new HostKeyPolicy(knownHosts, false), connectTimeoutMs: 5000, keepaliveIntervalMs: 0})
+    connect({
+      target,
+      credentials: {password: new Secret(password)},
+      hostKeys: new HostKeyPolicy(knownHosts, false),
+      connectTimeoutMs: 5000,
+      keepaliveIntervalMs: 0,
+    })
 
   beforeAll(() => {
     hostKey = generateKey(path.join(tmp.dir, 'host_key'))
@@ -70,7 +84,9 @@ describe.skipIf(!sshd.available)('password and keyboard-interactive logins (ssh2
         (error: unknown) => error as SshError,
       )
       expect(failure).toBeInstanceOf(SshError)
-      expect(failure.message).toBe(msg.authFailed(describeHop(server), 'audit', ['password', 'keyboard-interactive']).message)
+      expect(failure.message).toBe(
+        msg.authFailed(describeHop(server), 'audit', ['password', 'keyboard-interactive']).message,
+      )
       expect(`${failure.message}${failure.stack}${JSON.stringify(failure)}`).not.toContain(wrong)
     })
   }

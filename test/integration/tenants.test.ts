@@ -14,13 +14,34 @@ import {inventoryMessages, tenantMessages} from '../../src/messages'
 import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 
-const HEADER = 'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified'
+const HEADER =
+  'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified'
 const zhengzhao = {
-  id: 'gd-gat-zhengzhao', name: '电子证照共享平台', department: '广东省公安厅', uscc: '114400000069381373', region: 'gd-gz-1',
-  level: '3', exposure: 'extranet', vcpu: '64', ram_gib: '256', storage_gib: '4096', cidr: '10.44.16.0/20',
+  id: 'gd-gat-zhengzhao',
+  name: '电子证照共享平台',
+  department: '广东省公安厅',
+  uscc: '114400000069381373',
+  region: 'gd-gz-1',
+  level: '3',
+  exposure: 'extranet',
+  vcpu: '64',
+  ram_gib: '256',
+  storage_gib: '4096',
+  cidr: '10.44.16.0/20',
 }
-const menhu = {...zhengzhao, id: 'gz-thq-menhu', name: '天河区政府门户网站', department: '广州市天河区人民政府办公室', level: '1', exposure: 'internet', cidr: ''}
-const csvLine = (t: Record<string, string>) => HEADER.split(',').map((c) => t[c] ?? '').join(',')
+const menhu = {
+  ...zhengzhao,
+  id: 'gz-thq-menhu',
+  name: '天河区政府门户网站',
+  department: '广州市天河区人民政府办公室',
+  level: '1',
+  exposure: 'internet',
+  cidr: '',
+}
+const csvLine = (t: Record<string, string>) =>
+  HEADER.split(',')
+    .map((c) => t[c] ?? '')
+    .join(',')
 
 function thrown(fn: () => unknown): GovnetError {
   try {
@@ -60,7 +81,13 @@ afterEach(() => {
 describe('TenantRepository', () => {
   it('adds a tenant with status requested and logs the creation with the actor', () => {
     const added = tenants.add(zhengzhao)
-    expect(added).toMatchObject({id: 'gd-gat-zhengzhao', mlpsLevel: 3, status: 'requested', filingNumber: null, cidr: '10.44.16.0/20'})
+    expect(added).toMatchObject({
+      id: 'gd-gat-zhengzhao',
+      mlpsLevel: 3,
+      status: 'requested',
+      filingNumber: null,
+      cidr: '10.44.16.0/20',
+    })
     expect(added.createdAt).toBe(added.updatedAt)
     expect(tenants.get('gd-gat-zhengzhao')).toEqual(added)
     const [change] = changes.list({entity: 'tenant'})
@@ -87,12 +114,17 @@ describe('TenantRepository', () => {
     tenants.add(zhengzhao)
     const before = snapshot(dbPath)
     const overlap = inventoryMessages.invalidRecord('tenant', [
-      {field: 'cidr', message: tenantMessages.cidrOverlaps('10.44.20.0/24', 'gd-gat-zhengzhao', '10.44.16.0/20', 'gd-gz-1')},
+      {
+        field: 'cidr',
+        message: tenantMessages.cidrOverlaps('10.44.20.0/24', 'gd-gat-zhengzhao', '10.44.16.0/20', 'gd-gz-1'),
+      },
     ])
     expect(thrown(() => tenants.add({...menhu, cidr: '10.44.20.0/24'}))).toEqual(overlap)
     tenants.add(menhu)
     expect(thrown(() => tenants.set('gz-thq-menhu', {cidr: '10.44.20.0/24'}))).toEqual(overlap)
-    expect(tenants.add({...menhu, id: 'bj-jxj-guanwang', region: 'bj-1', cidr: '10.44.20.0/24'}).cidr).toBe('10.44.20.0/24')
+    expect(tenants.add({...menhu, id: 'bj-jxj-guanwang', region: 'bj-1', cidr: '10.44.20.0/24'}).cidr).toBe(
+      '10.44.20.0/24',
+    )
     expect(tenants.get('gz-thq-menhu')!.cidr).toBeNull()
   })
 
@@ -116,7 +148,10 @@ describe('TenantRepository', () => {
     expect(again.changed).toEqual([])
     expect(changes.list({entity: 'tenant'}).map((c) => c.action)).toEqual(['update', 'create'])
     const [update] = changes.list({entity: 'tenant'})
-    expect(update).toMatchObject({before: {cidr: '10.44.16.0/20', filingNumber: null}, after: {cidr: null, filingNumber: '44000043001-23001'}})
+    expect(update).toMatchObject({
+      before: {cidr: '10.44.16.0/20', filingNumber: null},
+      after: {cidr: null, filingNumber: '44000043001-23001'},
+    })
   })
 
   it('refuses a set that makes the record invalid, or a missing tenant', () => {
@@ -141,12 +176,18 @@ describe('TenantRepository', () => {
   it('removes only tenants without resources', () => {
     tenants.add({...zhengzhao, status: 'active'})
     const before = snapshot(dbPath)
-    expect(thrown(() => tenants.remove('gd-gat-zhengzhao'))).toEqual(tenantMessages.tenantNotRemovable('gd-gat-zhengzhao', 'active'))
+    expect(thrown(() => tenants.remove('gd-gat-zhengzhao'))).toEqual(
+      tenantMessages.tenantNotRemovable('gd-gat-zhengzhao', 'active'),
+    )
     expect(snapshot(dbPath)).toBe(before)
     tenants.setStatus('gd-gat-zhengzhao', 'decommissioned')
     expect(tenants.remove('gd-gat-zhengzhao').id).toBe('gd-gat-zhengzhao')
     expect(tenants.get('gd-gat-zhengzhao')).toBeUndefined()
-    expect(changes.list({entity: 'tenant'})[0]).toMatchObject({action: 'delete', after: null, before: {status: 'decommissioned'}})
+    expect(changes.list({entity: 'tenant'})[0]).toMatchObject({
+      action: 'delete',
+      after: null,
+      before: {status: 'decommissioned'},
+    })
     expect(thrown(() => tenants.remove('gd-gat-zhengzhao')).exit).toBe(4)
   })
 })
@@ -159,7 +200,11 @@ describe('importTenants', () => {
     expect(file.rows.length).toBeGreaterThanOrEqual(24)
     expect(new Set(tenants.list().map((t) => t.mlpsLevel))).toEqual(new Set([1, 2, 3, 4]))
     const before = snapshot(dbPath)
-    expect(importTenants(inventory, file, {update: true})).toMatchObject({created: 0, updated: 0, unchanged: file.rows.length})
+    expect(importTenants(inventory, file, {update: true})).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: file.rows.length,
+    })
     expect(snapshot(dbPath)).toBe(before)
   })
 
@@ -173,11 +218,17 @@ describe('importTenants', () => {
 
   it('updates changed rows with --update, logging one update per changed row', () => {
     importTenants(inventory, csvFile('a.csv', [HEADER, csvLine(zhengzhao), csvLine(menhu)]))
-    const result = importTenants(inventory, csvFile('b.csv', [HEADER, csvLine({...zhengzhao, vcpu: '96'}), csvLine(menhu)]), {update: true})
+    const result = importTenants(
+      inventory,
+      csvFile('b.csv', [HEADER, csvLine({...zhengzhao, vcpu: '96'}), csvLine(menhu)]),
+      {update: true},
+    )
     expect(result).toMatchObject({created: 0, updated: 1, unchanged: 1})
     expect(tenants.get('gd-gat-zhengzhao')!.quotaVcpu).toBe(96)
     expect(changes.list({entity: 'tenant'}).map((c) => `${c.action} ${c.entityId}`)).toEqual([
-      'update gd-gat-zhengzhao', 'create gz-thq-menhu', 'create gd-gat-zhengzhao',
+      'update gd-gat-zhengzhao',
+      'create gz-thq-menhu',
+      'create gd-gat-zhengzhao',
     ])
   })
 
@@ -228,15 +279,26 @@ describe('importTenants', () => {
     ])
     expect(thrown(() => importTenants(inventory, file, {update: true}))).toEqual(
       inventoryMessages.invalidImport(file.file, [
-        {row: 1, field: 'cidr', message: tenantMessages.cidrOverlaps('10.44.17.0/24', 'gd-gat-zhengzhao', '10.44.16.0/20', 'gd-gz-1')},
-        {row: 3, field: 'cidr', message: tenantMessages.cidrOverlaps('10.44.130.0/24', 'gz-b', '10.44.128.0/20', 'gd-gz-1')},
+        {
+          row: 1,
+          field: 'cidr',
+          message: tenantMessages.cidrOverlaps('10.44.17.0/24', 'gd-gat-zhengzhao', '10.44.16.0/20', 'gd-gz-1'),
+        },
+        {
+          row: 3,
+          field: 'cidr',
+          message: tenantMessages.cidrOverlaps('10.44.130.0/24', 'gz-b', '10.44.128.0/20', 'gd-gz-1'),
+        },
       ]),
     )
     expect(snapshot(dbPath)).toBe(before)
   })
 
   it('refuses unknown and missing columns', () => {
-    const file = csvFile('cols.csv', ['id,name,department,uscc,region,level,exposure,vcpu,ram_gib,owner', 'x,x,x,x,x,1,extranet,1,1,bob'])
+    const file = csvFile('cols.csv', [
+      'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,owner',
+      'x,x,x,x,x,1,extranet,1,1,bob',
+    ])
     expect(thrown(() => importTenants(inventory, file))).toEqual(
       inventoryMessages.invalidImport(file.file, [
         {field: 'owner', message: `unknown column; expected columns: ${HEADER.split(',').join(', ')}`},
@@ -249,13 +311,22 @@ describe('importTenants', () => {
     tenants.add(menhu)
     const before = snapshot(dbPath)
     const file = csvFile('a.csv', [HEADER, csvLine(zhengzhao), csvLine({...menhu, vcpu: '8'})])
-    expect(importTenants(inventory, file, {dryRun: true, update: true})).toEqual({file: file.file, dryRun: true, created: 1, updated: 1, unchanged: 0})
+    expect(importTenants(inventory, file, {dryRun: true, update: true})).toEqual({
+      file: file.file,
+      dryRun: true,
+      created: 1,
+      updated: 1,
+      unchanged: 0,
+    })
     expect(snapshot(dbPath)).toBe(before)
   })
 
   it('imports JSON with typed values', () => {
     const file = path.join(dir, 't.json')
-    writeFileSync(file, JSON.stringify([{...zhengzhao, level: 3, vcpu: 64, ram_gib: 256, storage_gib: 4096, classified: false}]))
+    writeFileSync(
+      file,
+      JSON.stringify([{...zhengzhao, level: 3, vcpu: 64, ram_gib: 256, storage_gib: 4096, classified: false}]),
+    )
     expect(importTenants(inventory, readImportFile(file))).toMatchObject({created: 1})
     expect(tenants.get('gd-gat-zhengzhao')).toMatchObject<Partial<Tenant>>({mlpsLevel: 3, quotaVcpu: 64})
   })
@@ -264,10 +335,16 @@ describe('importTenants', () => {
 describe('checkTenant', () => {
   it('evaluates against the synced baseline as of --today, and refuses a bad date', () => {
     tenants.add({...zhengzhao, status: 'active', filing_number: '44000043001-23001', assessed_on: '2025-11-25'})
-    expect(checkTenant(inventory, 'gd-gat-zhengzhao', {today: '2026-11-25'})).toMatchObject({passed: true, failed: [], level: 3})
+    expect(checkTenant(inventory, 'gd-gat-zhengzhao', {today: '2026-11-25'})).toMatchObject({
+      passed: true,
+      failed: [],
+      level: 3,
+    })
     const late = checkTenant(inventory, 'gd-gat-zhengzhao', {today: '2026-11-26'})
     expect(late).toMatchObject({passed: false, failed: ['assessment-interval'], today: '2026-11-26'})
-    expect(thrown(() => checkTenant(inventory, 'gd-gat-zhengzhao', {today: '2026-13-01'}))).toEqual(tenantMessages.invalidToday('2026-13-01'))
+    expect(thrown(() => checkTenant(inventory, 'gd-gat-zhengzhao', {today: '2026-13-01'}))).toEqual(
+      tenantMessages.invalidToday('2026-13-01'),
+    )
     expect(thrown(() => checkTenant(inventory, 'nope'))).toEqual(tenantMessages.tenantNotFound('nope'))
   })
 })

@@ -1,6 +1,17 @@
 import {describe, expect, it} from 'vitest'
 
-import {allocate, BlockSet, carve, CidrError, contains, formatCidr, overlaps, parseCidr, parseIpv4, split} from '../../src/domain/cidr'
+import {
+  allocate,
+  BlockSet,
+  carve,
+  CidrError,
+  contains,
+  formatCidr,
+  overlaps,
+  parseCidr,
+  parseIpv4,
+  split,
+} from '../../src/domain/cidr'
 
 const c = parseCidr
 const all = (blocks: {network: number; prefix: number}[]) => blocks.map(formatCidr)
@@ -14,12 +25,23 @@ describe('parseCidr', () => {
   })
 
   it('names the aligned form when the address is not the network address', () => {
-    expect(() => c('10.20.0.1/16')).toThrow(new CidrError('"10.20.0.1/16" is not a network address: the block is 10.20.0.0/16'))
+    expect(() => c('10.20.0.1/16')).toThrow(
+      new CidrError('"10.20.0.1/16" is not a network address: the block is 10.20.0.0/16'),
+    )
     expect(() => c('192.168.5.0/22')).toThrow('the block is 192.168.4.0/22')
   })
 
   it('refuses what is not an IPv4 CIDR block', () => {
-    for (const bad of ['10.20.0.0', '10.20.0.0/33', '10.256.0.0/16', '10.20.0/16', '010.20.0.0/16', '::/0', '10.20.0.0/-1', 'abc']) {
+    for (const bad of [
+      '10.20.0.0',
+      '10.20.0.0/33',
+      '10.256.0.0/16',
+      '10.20.0/16',
+      '010.20.0.0/16',
+      '::/0',
+      '10.20.0.0/-1',
+      'abc',
+    ]) {
       expect(() => c(bad), bad).toThrow(`"${bad}" is not an IPv4 CIDR block like 10.20.0.0/16`)
     }
   })
@@ -77,7 +99,12 @@ describe('allocate and carve', () => {
   })
 
   it('splits a block into equal parts', () => {
-    expect(all(split(c('10.44.16.0/20'), 4))).toEqual(['10.44.16.0/22', '10.44.20.0/22', '10.44.24.0/22', '10.44.28.0/22'])
+    expect(all(split(c('10.44.16.0/20'), 4))).toEqual([
+      '10.44.16.0/22',
+      '10.44.20.0/22',
+      '10.44.24.0/22',
+      '10.44.28.0/22',
+    ])
     expect(all(split(c('10.0.0.0/8'), 1))).toEqual(['10.0.0.0/8'])
     expect(() => split(c('10.44.16.0/20'), 3)).toThrow('10.44.16.0/20 cannot be split into 3 equal subnets')
     expect(() => split(c('10.44.16.1/32'), 2)).toThrow(CidrError)
@@ -87,7 +114,12 @@ describe('allocate and carve', () => {
 describe('BlockSet', () => {
   it('finds held blocks that contain, equal or lie inside a block, and nothing for free space', () => {
     const held = new BlockSet<string>()
-    for (const [block, holder] of [['10.44.16.0/20', 'a'], ['10.44.64.0/24', 'b'], ['10.44.66.0/23', 'c'], ['192.168.0.0/16', 'd']] as const) {
+    for (const [block, holder] of [
+      ['10.44.16.0/20', 'a'],
+      ['10.44.64.0/24', 'b'],
+      ['10.44.66.0/23', 'c'],
+      ['192.168.0.0/16', 'd'],
+    ] as const) {
       held.add(c(block), holder)
     }
     expect(held.overlapping(c('10.44.17.0/24'))).toBe('a')

@@ -33,13 +33,19 @@ describe('coverage roll-up', () => {
   it('totals every county for the national line', () => {
     expect(totalOf(counties)).toEqual({townships: 96, covered: 9, verified: 6})
     expect(totalOf([])).toEqual(NO_TOWNSHIPS)
-    expect(addCounts({townships: 1, covered: 1, verified: 0}, {townships: 2, covered: 0, verified: 0})).toEqual({townships: 3, covered: 1, verified: 0})
+    expect(addCounts({townships: 1, covered: 1, verified: 0}, {townships: 2, covered: 0, verified: 0})).toEqual({
+      townships: 3,
+      covered: 1,
+      verified: 0,
+    })
   })
 
   it('computes ratios, 0 for a division without townships', () => {
     expect(ratio(3, 4)).toBe(0.75)
     expect(ratio(0, 0)).toBe(0)
-    expect(coverageRow({code: '4419', name: '东莞市', level: 'prefecture'}, {townships: 36, covered: 9, verified: 3})).toEqual({
+    expect(
+      coverageRow({code: '4419', name: '东莞市', level: 'prefecture'}, {townships: 36, covered: 9, verified: 3}),
+    ).toEqual({
       code: '4419',
       name: '东莞市',
       level: 'prefecture',
@@ -49,7 +55,10 @@ describe('coverage roll-up', () => {
       ratio: 0.25,
       verifiedRatio: 1 / 12,
     })
-    expect(coverageRow({code: '46', name: '海南省', level: 'province'}, NO_TOWNSHIPS)).toMatchObject({ratio: 0, verifiedRatio: 0})
+    expect(coverageRow({code: '46', name: '海南省', level: 'province'}, NO_TOWNSHIPS)).toMatchObject({
+      ratio: 0,
+      verifiedRatio: 0,
+    })
   })
 
   it('formats ratios as percentages with one decimal', () => {

@@ -20,9 +20,12 @@ describe('parseListenAddress', () => {
     expect(parseListenAddress(value)).toEqual(expected)
   })
 
-  it.each(['10360', '127.0.0.1', '127.0.0.1:70000', '[not-ipv6]:80', '::1:80', '127.0.0.1:http', ''])('refuses %j with the catalog message', (value) => {
-    expect(() => parseListenAddress(value)).toThrow(msg.invalidListen(value).message)
-  })
+  it.each(['10360', '127.0.0.1', '127.0.0.1:70000', '[not-ipv6]:80', '::1:80', '127.0.0.1:http', ''])(
+    'refuses %j with the catalog message',
+    (value) => {
+      expect(() => parseListenAddress(value)).toThrow(msg.invalidListen(value).message)
+    },
+  )
 
   it('keeps the default port out of the Prometheus allocation range (9090-9999)', () => {
     expect(DEFAULT_METRICS_PORT < 9090 || DEFAULT_METRICS_PORT > 9999).toBe(true)
@@ -52,7 +55,15 @@ describe('auditResultOf', () => {
     expect(auditResultOf(null)).toBe('never_audited')
     for (const code of ['timeout', 'refused', 'unreachable']) expect(auditResultOf(code)).toBe('unreachable')
     expect(auditResultOf('host-key-changed')).toBe('host_key_mismatch')
-    for (const code of ['auth', 'host-key-unknown', 'protocol', 'algorithm-mismatch', 'command-timeout', 'closed', 'command-refused']) {
+    for (const code of [
+      'auth',
+      'host-key-unknown',
+      'protocol',
+      'algorithm-mismatch',
+      'command-timeout',
+      'closed',
+      'command-refused',
+    ]) {
       expect(auditResultOf(code)).toBe('audit_failed')
     }
   })
@@ -126,7 +137,12 @@ describe('countComplianceFailures', () => {
   it('names a control that govnet checks on the record and that the baseline data defines', () => {
     expect(Object.keys(RECORD_CHECKS)).toContain(ASSESSMENT_CONTROL_ID)
     const {documents} = readBaselineDocuments()
-    expect(documents.flatMap(controlsByLevel).filter((c) => c.id === ASSESSMENT_CONTROL_ID).map((c) => c.level)).toEqual([3, 4])
+    expect(
+      documents
+        .flatMap(controlsByLevel)
+        .filter((c) => c.id === ASSESSMENT_CONTROL_ID)
+        .map((c) => c.level),
+    ).toEqual([3, 4])
   })
 
   it('has a zero series for every record control of a hosted level when nothing fails', () => {
@@ -140,7 +156,14 @@ describe('countComplianceFailures', () => {
 })
 
 describe('summarizeNodes', () => {
-  const group = (tier: string, status: string, platform: string, outcome: string | null, nodes: number, lastAuditAt: string | null) => ({
+  const group = (
+    tier: string,
+    status: string,
+    platform: string,
+    outcome: string | null,
+    nodes: number,
+    lastAuditAt: string | null,
+  ) => ({
     tier,
     status,
     platform,

@@ -21,7 +21,12 @@ const at = (level: number) => baseline.filter((c) => c.level === level)
 const control = (id: string, level: number) => baseline.find((c) => c.id === id && c.level === level)
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`)
-const live: TenantFacts = {mlpsLevel: 3, status: 'active', filingNumber: '44000043001-23001', lastAssessedOn: '2025-11-25'}
+const live: TenantFacts = {
+  mlpsLevel: 3,
+  status: 'active',
+  filingNumber: '44000043001-23001',
+  lastAssessedOn: '2025-11-25',
+}
 const result = (tenant: TenantFacts, id: string, today = '2026-11-25') =>
   evaluateTenant(tenant, baseline, day(today)).find((r) => r.controlId === id)
 
@@ -69,7 +74,8 @@ describe('baseline data (inventory/baselines/mlps-2.0.json)', () => {
   })
 
   it('has a record check for every control the record enforces', () => {
-    for (const c of baseline.filter((c) => c.enforcedBy === 'record')) expect(RECORD_CHECKS[c.id], c.id).toBeTypeOf('function')
+    for (const c of baseline.filter((c) => c.enforcedBy === 'record'))
+      expect(RECORD_CHECKS[c.id], c.id).toBeTypeOf('function')
   })
 
   it('marks level 5 as not hostable, and levels 1–4 as hostable', () => {
@@ -135,8 +141,12 @@ describe('evaluateTenant', () => {
     })
 
     it('is not applicable before a tenant goes live', () => {
-      expect(result({...live, status: 'requested', lastAssessedOn: null}, 'assessment-interval')?.status).toBe('not-applicable')
-      expect(result({...live, status: 'provisioning', lastAssessedOn: '2020-01-01'}, 'assessment-interval')?.status).toBe('not-applicable')
+      expect(result({...live, status: 'requested', lastAssessedOn: null}, 'assessment-interval')?.status).toBe(
+        'not-applicable',
+      )
+      expect(
+        result({...live, status: 'provisioning', lastAssessedOn: '2020-01-01'}, 'assessment-interval')?.status,
+      ).toBe('not-applicable')
     })
 
     it('does not apply at levels 1 and 2', () => {
@@ -166,7 +176,15 @@ describe('evaluateTenant', () => {
   })
 
   it('fails a record control govnet has no check for, rather than passing it', () => {
-    const unknown: BaselineControl = {id: 'made-up', level: 3, title: 'x', requirement: 'x', source: 'x', enforcedBy: 'record', parameters: {}}
+    const unknown: BaselineControl = {
+      id: 'made-up',
+      level: 3,
+      title: 'x',
+      requirement: 'x',
+      source: 'x',
+      enforcedBy: 'record',
+      parameters: {},
+    }
     expect(evaluateTenant(live, [unknown], day('2026-11-25'))).toEqual([
       {controlId: 'made-up', title: 'x', status: 'fail', reason: 'govnet has no record check for control made-up'},
     ])
@@ -181,13 +199,22 @@ describe('evaluateTenant', () => {
   })
 
   it('uses only the calendar date of today', () => {
-    expect(evaluateTenant(live, baseline, new Date('2026-11-25T23:59:59Z'))).toEqual(evaluateTenant(live, baseline, day('2026-11-25')))
+    expect(evaluateTenant(live, baseline, new Date('2026-11-25T23:59:59Z'))).toEqual(
+      evaluateTenant(live, baseline, day('2026-11-25')),
+    )
   })
 })
 
 describe('parseMlpsLevel', () => {
   it('reads 1–5 and nothing else', () => {
     expect(['1', '5', ' 3 '].map(parseMlpsLevel)).toEqual([1, 5, 3])
-    expect(['0', '6', '3.0', 'three', '', '03'].map(parseMlpsLevel)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined])
+    expect(['0', '6', '3.0', 'three', '', '03'].map(parseMlpsLevel)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
   })
 })

@@ -17,7 +17,14 @@ import {
 import {tierProblem} from '../../src/domain/tiers'
 import {nodeMessages} from '../../src/messages'
 
-const raw = {id: 'gz-core', name: '广州市核心', division: '4401', role: 'core', mgmt_address: '10.44.1.1', platform: 'huawei-vrp'}
+const raw = {
+  id: 'gz-core',
+  name: '广州市核心',
+  division: '4401',
+  role: 'core',
+  mgmt_address: '10.44.1.1',
+  platform: 'huawei-vrp',
+}
 
 function fieldsOf(input: Record<string, unknown>): NodeFields {
   const {record, problems} = parseRecord(NODE_SCHEMA, input)
@@ -27,12 +34,32 @@ function fieldsOf(input: Record<string, unknown>): NodeFields {
 
 describe('node schema', () => {
   it('parses a minimal record with defaults', () => {
-    expect(fieldsOf(raw)).toEqual({...raw, tier: undefined, ssh_port: 22, uplink: undefined, bandwidth_mbps: undefined, status: 'planned', tags: []})
+    expect(fieldsOf(raw)).toEqual({
+      ...raw,
+      tier: undefined,
+      ssh_port: 22,
+      uplink: undefined,
+      bandwidth_mbps: undefined,
+      status: 'planned',
+      tags: [],
+    })
   })
 
   it('takes CSV strings and JSON values alike', () => {
-    const csv = fieldsOf({...raw, ssh_port: '2222', bandwidth_mbps: '1000', tags: 'b; a;;b', mgmt_address: ' Core.Example '})
-    const json = fieldsOf({...raw, ssh_port: 2222, bandwidth_mbps: 1000, tags: ['b', 'a'], mgmt_address: 'core.example'})
+    const csv = fieldsOf({
+      ...raw,
+      ssh_port: '2222',
+      bandwidth_mbps: '1000',
+      tags: 'b; a;;b',
+      mgmt_address: ' Core.Example ',
+    })
+    const json = fieldsOf({
+      ...raw,
+      ssh_port: 2222,
+      bandwidth_mbps: 1000,
+      tags: ['b', 'a'],
+      mgmt_address: 'core.example',
+    })
     expect(csv).toEqual(json)
     expect(json.tags).toEqual(['a', 'b'])
     expect(fieldsOf({...raw, division: 4401}).division).toBe('4401')
@@ -41,7 +68,18 @@ describe('node schema', () => {
   it('names every bad field', () => {
     const {problems} = parseRecord(
       NODE_SCHEMA,
-      {id: 'GZ Core', division: '440', role: 'router', mgmt_address: '10.0.0.999', platform: 'junos', ssh_port: '0', bandwidth_mbps: '-5', status: 'up', tier: 'city', tags: ['ok', 'bad tag']},
+      {
+        id: 'GZ Core',
+        division: '440',
+        role: 'router',
+        mgmt_address: '10.0.0.999',
+        platform: 'junos',
+        ssh_port: '0',
+        bandwidth_mbps: '-5',
+        status: 'up',
+        tier: 'city',
+        tags: ['ok', 'bad tag'],
+      },
       7,
     )
     expect(problems.map((p) => [p.row, p.field])).toEqual([
@@ -69,7 +107,20 @@ describe('node schema', () => {
   })
 
   it('lists the import columns in schema order', () => {
-    expect(NODE_COLUMNS).toEqual(['id', 'name', 'division', 'tier', 'role', 'mgmt_address', 'ssh_port', 'platform', 'uplink', 'bandwidth_mbps', 'status', 'tags'])
+    expect(NODE_COLUMNS).toEqual([
+      'id',
+      'name',
+      'division',
+      'tier',
+      'role',
+      'mgmt_address',
+      'ssh_port',
+      'platform',
+      'uplink',
+      'bandwidth_mbps',
+      'status',
+      'tags',
+    ])
     expect(NODE_CSV_HEADER.split(',')).toEqual(NODE_COLUMNS)
   })
 })
@@ -78,11 +129,16 @@ describe('placement', () => {
   it('defaults the tier from the division level', () => {
     expect(placeNode(fieldsOf(raw), 'prefecture')).toEqual({tier: 'prefecture', problems: []})
     expect(placeNode(fieldsOf({...raw, division: '44'}), 'province')).toEqual({tier: 'provincial', problems: []})
-    expect(placeNode(fieldsOf({...raw, division: '11', tier: 'national'}), 'province')).toEqual({tier: 'national', problems: []})
+    expect(placeNode(fieldsOf({...raw, division: '11', tier: 'national'}), 'province')).toEqual({
+      tier: 'national',
+      problems: [],
+    })
   })
 
   it('refuses an unknown division, a tier that does not match, and a level without tiers', () => {
-    expect(placeNode(fieldsOf(raw), undefined, 3).problems).toEqual([{row: 3, field: 'division', message: nodeMessages.unknownDivision('4401')}])
+    expect(placeNode(fieldsOf(raw), undefined, 3).problems).toEqual([
+      {row: 3, field: 'division', message: nodeMessages.unknownDivision('4401')},
+    ])
     expect(placeNode(fieldsOf({...raw, tier: 'county'}), 'prefecture', 4).problems).toEqual([
       {row: 4, field: 'tier', message: nodeMessages.tierMismatch(tierProblem('county', 'prefecture')!, '4401')},
     ])
@@ -132,16 +188,36 @@ describe('records', () => {
   it('builds the public record and round-trips it to fields', () => {
     const fields = fieldsOf({...raw, tags: 'x;y', uplink: 'gd-core', bandwidth_mbps: 10000})
     const node = buildNode(fields, 'prefecture', '2026-11-25T00:00:00.000Z')
-    expect(node).toMatchObject({divisionCode: '4401', mgmtAddress: '10.44.1.1', uplinkId: 'gd-core', bandwidthMbps: 10000, createdAt: '2026-11-25T00:00:00.000Z', lastAuditAt: null})
+    expect(node).toMatchObject({
+      divisionCode: '4401',
+      mgmtAddress: '10.44.1.1',
+      uplinkId: 'gd-core',
+      bandwidthMbps: 10000,
+      createdAt: '2026-11-25T00:00:00.000Z',
+      lastAuditAt: null,
+    })
     expect(fieldsOf(nodeToFields(node))).toEqual({...fields, tier: 'prefecture'})
   })
 
   it('keeps audit fields and creation time across an update and reports what changed', () => {
-    const before = {...buildNode(fieldsOf(raw), 'prefecture', '2026-01-01T00:00:00.000Z'), lastAuditAt: '2026-11-24T00:00:00.000Z', lastAuditOutcome: 'ok'}
+    const before = {
+      ...buildNode(fieldsOf(raw), 'prefecture', '2026-01-01T00:00:00.000Z'),
+      lastAuditAt: '2026-11-24T00:00:00.000Z',
+      lastAuditOutcome: 'ok',
+    }
     const same = buildNode(fieldsOf(raw), 'prefecture', '2026-11-25T00:00:00.000Z', before)
     expect(changedFields(before, same)).toEqual([])
-    expect(same).toMatchObject({createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-11-25T00:00:00.000Z', lastAuditOutcome: 'ok'})
-    const moved = buildNode(fieldsOf({...raw, status: 'active', tags: 'a'}), 'prefecture', '2026-11-25T00:00:00.000Z', before)
+    expect(same).toMatchObject({
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-11-25T00:00:00.000Z',
+      lastAuditOutcome: 'ok',
+    })
+    const moved = buildNode(
+      fieldsOf({...raw, status: 'active', tags: 'a'}),
+      'prefecture',
+      '2026-11-25T00:00:00.000Z',
+      before,
+    )
     expect(changedFields(before, moved)).toEqual(['status', 'tags'])
   })
 })

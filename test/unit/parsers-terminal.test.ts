@@ -52,7 +52,16 @@ describe('terminal control in device output', () => {
 
 describe('prompts', () => {
   it('recognises device prompts and not banner sentences', () => {
-    for (const prompt of ['<HUAWEI>', '<GZ-TH-AR01>', '[~PE1]', '<H3C>', 'Router>', 'Router#', 'DG-CORE-SW01#', 'sw1(config)#']) {
+    for (const prompt of [
+      '<HUAWEI>',
+      '<GZ-TH-AR01>',
+      '[~PE1]',
+      '<H3C>',
+      'Router>',
+      'Router#',
+      'DG-CORE-SW01#',
+      'sw1(config)#',
+    ]) {
       expect(looksLikePrompt(prompt), prompt).toBe(true)
     }
     for (const line of ['Authorized users only>', 'Info: The max number of VTY users is 10', '####', '']) {
@@ -74,7 +83,9 @@ describe('prompts', () => {
 
   it('finds a command output between its echo and the prompt, and nothing before the prompt is back', () => {
     const prompt = promptPatternFor('H3C')
-    expect(completedOutput('display clock\n10:00:00 UTC Wed 11/25/2026\n<H3C>', 'display clock', prompt)).toBe('10:00:00 UTC Wed 11/25/2026')
+    expect(completedOutput('display clock\n10:00:00 UTC Wed 11/25/2026\n<H3C>', 'display clock', prompt)).toBe(
+      '10:00:00 UTC Wed 11/25/2026',
+    )
     expect(completedOutput('display clock\n10:00:00 UTC Wed 11/25/2026\n', 'display clock', prompt)).toBeUndefined()
     expect(completedOutput('\n<H3C>', 'display clock', prompt)).toBeUndefined()
     expect(completedOutput('<H3C>display clock', 'display clock', prompt)).toBeUndefined()
@@ -83,22 +94,27 @@ describe('prompts', () => {
 
 describe('profile data', () => {
   it('tells refusals from answers on each platform', () => {
-    expect(isRefused("                ^\nError: Unrecognized command found at '^' position.", huaweiVrpProfile)).toBe(true)
-    expect(isRefused('Info: The configuration takes effect on the current user terminal interface only.', huaweiVrpProfile)).toBe(false)
+    expect(isRefused("                ^\nError: Unrecognized command found at '^' position.", huaweiVrpProfile)).toBe(
+      true,
+    )
+    expect(
+      isRefused('Info: The configuration takes effect on the current user terminal interface only.', huaweiVrpProfile),
+    ).toBe(false)
     expect(isRefused(" % Unrecognized command found at '^' position.", h3cComwareProfile)).toBe(true)
     expect(isRefused('% Screen-length configuration is disabled for current user.', h3cComwareProfile)).toBe(false)
     expect(isRefused("% Invalid input detected at '^' marker.", ciscoIosProfile)).toBe(true)
     expect(isRefused('Interface  Status  Protocol Description', ciscoIosProfile)).toBe(false)
   })
 
-  it('removes each platform\'s asynchronous log lines and nothing else', () => {
+  it("removes each platform's asynchronous log lines and nothing else", () => {
     const comware = [
       'Interface            Link Protocol Primary IP      Description',
       '%Nov 25 10:00:00:123 2026 H3C IFNET/3/PHY_UPDOWN: Physical state on the interface GigabitEthernet1/0/2 changed to down.',
       'GE1/0/1              UP   UP       10.0.0.1',
     ].join('\n')
     expect(withoutLogLines(comware, h3cComwareProfile.logLinePatterns).split('\n')).toHaveLength(2)
-    const vrp = 'Nov 25 2026 10:00:00+08:00 HUAWEI %%01IFNET/4/LINK_STATE(l)[5]:The line protocol IP on the interface GigabitEthernet0/0/1 has entered the DOWN state.'
+    const vrp =
+      'Nov 25 2026 10:00:00+08:00 HUAWEI %%01IFNET/4/LINK_STATE(l)[5]:The line protocol IP on the interface GigabitEthernet0/0/1 has entered the DOWN state.'
     expect(withoutLogLines(`a\n${vrp}\nb`, huaweiVrpProfile.logLinePatterns)).toBe('a\nb')
     const ios = '000123: *Nov 25 10:00:00.123 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down'
     expect(withoutLogLines(`a\n${ios}\nb`, ciscoIosProfile.logLinePatterns)).toBe('a\nb')

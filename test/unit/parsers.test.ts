@@ -3,12 +3,26 @@ import path from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {parseIosInterfacesDescription, parseIosIpInterfaceBrief, parseIosVersion} from '../../src/domain/audit-parsers/cisco-ios'
+import {
+  parseIosInterfacesDescription,
+  parseIosIpInterfaceBrief,
+  parseIosVersion,
+} from '../../src/domain/audit-parsers/cisco-ios'
 import {interfaceSummary, uptimePhraseSeconds} from '../../src/domain/audit-parsers/common'
 import {platformOfBanner} from '../../src/domain/audit-parsers/detect'
 import {parseComwareInterfaceBrief, parseComwareVersion} from '../../src/domain/audit-parsers/h3c-comware'
-import {parseVrpInterfaceBrief, parseVrpInterfaceDescription, parseVrpVersion} from '../../src/domain/audit-parsers/huawei-vrp'
-import {parseIpLink, parseOsRelease, parseProcUptime, parseSysClassNet, parseUname} from '../../src/domain/audit-parsers/linux'
+import {
+  parseVrpInterfaceBrief,
+  parseVrpInterfaceDescription,
+  parseVrpVersion,
+} from '../../src/domain/audit-parsers/huawei-vrp'
+import {
+  parseIpLink,
+  parseOsRelease,
+  parseProcUptime,
+  parseSysClassNet,
+  parseUname,
+} from '../../src/domain/audit-parsers/linux'
 
 const fixture = (platform: string, name: string) =>
   readFileSync(path.join(__dirname, '..', 'fixtures', 'devices', platform, name), 'utf8')
@@ -20,7 +34,9 @@ const MINUTE = 60
 
 describe('uptime phrases', () => {
   it('adds up every unit, singular or plural, with or without blanks after commas', () => {
-    expect(uptimePhraseSeconds('1 year, 1 week, 3 days, 20 hours, 36 minutes')).toBe(365 * DAY + WEEK + 3 * DAY + 20 * HOUR + 36 * MINUTE)
+    expect(uptimePhraseSeconds('1 year, 1 week, 3 days, 20 hours, 36 minutes')).toBe(
+      365 * DAY + WEEK + 3 * DAY + 20 * HOUR + 36 * MINUTE,
+    )
     expect(uptimePhraseSeconds('0 week, 0 day, 1 hour, 13 minutes')).toBe(HOUR + 13 * MINUTE)
     expect(uptimePhraseSeconds('84 weeks,2 days,3 hours,47 minutes')).toBe(84 * WEEK + 2 * DAY + 3 * HOUR + 47 * MINUTE)
     expect(uptimePhraseSeconds('not a duration')).toBeUndefined()
@@ -66,7 +82,11 @@ describe('huawei-vrp parsers', () => {
       {name: 'Vlanif1', adminUp: true, operUp: false},
       {name: 'Vlanif100', adminUp: true, operUp: true, description: 'office-vlan'},
     ])
-    expect(interfaceSummary(interfaces!)).toEqual({interfacesUp: 5, interfacesDown: 4, uplink: {name: 'GE0/0/0', operUp: true}})
+    expect(interfaceSummary(interfaces!)).toEqual({
+      interfacesUp: 5,
+      interfacesDown: 4,
+      uplink: {name: 'GE0/0/0', operUp: true},
+    })
   })
 
   it('reads state from display interface brief, ignoring the utilisation columns', () => {
@@ -123,7 +143,11 @@ describe('h3c-comware parsers', () => {
       {name: 'XGE1/0/3', adminUp: true, operUp: false},
       {name: 'XGE1/0/4', adminUp: false, operUp: false, description: 'unused'},
     ])
-    expect(interfaceSummary(interfaces!)).toEqual({interfacesUp: 8, interfacesDown: 3, uplink: {name: 'HGE1/0/49', operUp: true}})
+    expect(interfaceSummary(interfaces!)).toEqual({
+      interfacesUp: 8,
+      interfacesDown: 3,
+      uplink: {name: 'HGE1/0/49', operUp: true},
+    })
   })
 
   it('prefers the configured uplink over descriptions', () => {
@@ -162,7 +186,11 @@ describe('cisco-ios parsers', () => {
       {name: 'Lo0', adminUp: true, operUp: true, description: 'router-id'},
       {name: 'Tu0', adminUp: true, operUp: false, description: 'ipsec-backup'},
     ])
-    expect(interfaceSummary(interfaces!)).toEqual({interfacesUp: 3, interfacesDown: 1, uplink: {name: 'Gi0/0', operUp: true}})
+    expect(interfaceSummary(interfaces!)).toEqual({
+      interfacesUp: 3,
+      interfacesDown: 1,
+      uplink: {name: 'Gi0/0', operUp: true},
+    })
   })
 
   it('reads show ip interface brief', () => {
@@ -194,7 +222,11 @@ describe('linux parsers', () => {
       {name: 'eth0', adminUp: true, operUp: true, description: 'uplink to county core'},
       {name: 'veth0', adminUp: true, operUp: false},
     ])
-    expect(interfaceSummary(interfaces!)).toEqual({interfacesUp: 2, interfacesDown: 1, uplink: {name: 'eth0', operUp: true}})
+    expect(interfaceSummary(interfaces!)).toEqual({
+      interfacesUp: 2,
+      interfacesDown: 1,
+      uplink: {name: 'eth0', operUp: true},
+    })
   })
 
   it('reads the /sys/class/net fallback', () => {

@@ -7,7 +7,14 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {BaselineControl} from '../../src/domain/mlps'
 import * as msg from '../../src/messages/provision'
-import {baselineControls, mockedPulumi, RegisteredResource, regionFixture, requireDist, tenantFixture} from '../helpers/provision'
+import {
+  baselineControls,
+  mockedPulumi,
+  RegisteredResource,
+  regionFixture,
+  requireDist,
+  tenantFixture,
+} from '../helpers/provision'
 
 const policies = requireDist('./stacks/policy/policies')
 const {build} = mockedPulumi()
@@ -40,7 +47,9 @@ async function stack(level: number, target: 'local' | 'openstack'): Promise<Reso
 function violations(policy: any, resources: Resource[], config: Record<string, unknown> = {}): string[] {
   const reported: string[] = []
   const report = (message: string) => reported.push(message)
-  const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]: [string, any]) => [k, v.default]))
+  const defaults = Object.fromEntries(
+    Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]: [string, any]) => [k, v.default]),
+  )
   const getConfig = () => ({...defaults, ...config})
   const notApplicable = () => {
     throw new Error('not applicable')
@@ -62,12 +71,18 @@ beforeAll(() => {
 })
 
 describe('the stack as built passes every policy', () => {
-  it.each([1, 2, 3, 4].flatMap((level) => ['local', 'openstack'].map((target) => [level, target] as const)))('level %i on %s', async (level, target) => {
-    const resources = await stack(level, target)
-    for (const policy of policies.POLICIES) {
-      expect({policy: policy.name, violations: violations(policy, resources, {extranetRanges: region.extranetRanges})}).toEqual({policy: policy.name, violations: []})
-    }
-  })
+  it.each([1, 2, 3, 4].flatMap((level) => ['local', 'openstack'].map((target) => [level, target] as const)))(
+    'level %i on %s',
+    async (level, target) => {
+      const resources = await stack(level, target)
+      for (const policy of policies.POLICIES) {
+        expect({
+          policy: policy.name,
+          violations: violations(policy, resources, {extranetRanges: region.extranetRanges}),
+        }).toEqual({policy: policy.name, violations: []})
+      }
+    },
+  )
 
   it('every policy is mandatory, kebab-case and described', () => {
     expect(policies.POLICIES.map((p: any) => p.name)).toEqual([
@@ -89,22 +104,56 @@ describe('the stack as built passes every policy', () => {
 describe('no-open-management-ports', () => {
   it('local: a management port opened to 0.0.0.0/0', async () => {
     const resources = await stack(2, 'local')
-    ruleSetOf(resources).rules.push({id: 'x', zone: 'service', direction: 'ingress', protocol: 'tcp', ports: {from: 22, to: 22}, peer: {cidr: '0.0.0.0/0'}, purpose: 'service'})
-    expect(violations(policies.noOpenManagementPorts, resources)).toEqual([msg.policyManagementPortOpen([22], '0.0.0.0/0')])
+    ruleSetOf(resources).rules.push({
+      id: 'x',
+      zone: 'service',
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: {from: 22, to: 22},
+      peer: {cidr: '0.0.0.0/0'},
+      purpose: 'service',
+    })
+    expect(violations(policies.noOpenManagementPorts, resources)).toEqual([
+      msg.policyManagementPortOpen([22], '0.0.0.0/0'),
+    ])
   })
 
   it('local: a management port opened from a zone other than management', async () => {
     const resources = await stack(3, 'local')
-    ruleSetOf(resources).rules.push({id: 'x', zone: 'data', direction: 'ingress', protocol: 'tcp', ports: {from: 3389, to: 3389}, peer: {zone: 'app'}, purpose: 'service'})
-    expect(violations(policies.noOpenManagementPorts, resources)).toEqual([msg.policyManagementPortOpen([3389], 'zone app')])
+    ruleSetOf(resources).rules.push({
+      id: 'x',
+      zone: 'data',
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: {from: 3389, to: 3389},
+      peer: {zone: 'app'},
+      purpose: 'service',
+    })
+    expect(violations(policies.noOpenManagementPorts, resources)).toEqual([
+      msg.policyManagementPortOpen([3389], 'zone app'),
+    ])
   })
 
   it('openstack: a security group rule opening RDP to ::/0, and one opening every TCP port to an extranet range', async () => {
     const resources = await stack(3, 'openstack')
     const rule = ofType(resources, 'secGroupRule:SecGroupRule')[0]!
-    const byHand = {...rule.props, description: 'opened by hand', direction: 'ingress', protocol: 'tcp', remoteGroupId: undefined}
-    resources.push({...rule, name: 'rdp', props: {...byHand, remoteIpPrefix: '::/0', ethertype: 'IPv6', portRangeMin: 3389, portRangeMax: 3389}})
-    resources.push({...rule, name: 'all', props: {...byHand, remoteIpPrefix: '10.100.0.0/16', portRangeMin: 1, portRangeMax: 65535}})
+    const byHand = {
+      ...rule.props,
+      description: 'opened by hand',
+      direction: 'ingress',
+      protocol: 'tcp',
+      remoteGroupId: undefined,
+    }
+    resources.push({
+      ...rule,
+      name: 'rdp',
+      props: {...byHand, remoteIpPrefix: '::/0', ethertype: 'IPv6', portRangeMin: 3389, portRangeMax: 3389},
+    })
+    resources.push({
+      ...rule,
+      name: 'all',
+      props: {...byHand, remoteIpPrefix: '10.100.0.0/16', portRangeMin: 1, portRangeMax: 65535},
+    })
     expect(violations(policies.noOpenManagementPorts, resources)).toEqual([
       msg.policyManagementPortOpen([3389], '::/0'),
       msg.policyManagementPortOpen([22, 23, 161, 2375, 3389, 5900, 5985, 5986, 6443], '10.100.0.0/16'),
@@ -142,12 +191,16 @@ describe('platform-rating', () => {
 
 describe('required-zones', () => {
   it('local: a level 3 tenant without its data zone', async () => {
-    const resources = (await stack(3, 'local')).filter((r) => !(r.type.endsWith(':ZoneSubnet') && r.props.zone === 'data'))
+    const resources = (await stack(3, 'local')).filter(
+      (r) => !(r.type.endsWith(':ZoneSubnet') && r.props.zone === 'data'),
+    )
     expect(violations(policies.requiredZones, resources)).toEqual([msg.policyMissingZones(3, ['data'])])
   })
 
   it('openstack: a level 1 project without its management subnet', async () => {
-    const resources = (await stack(1, 'openstack')).filter((r) => !(r.type.endsWith('subnet:Subnet') && r.props.tags.includes('zone=management')))
+    const resources = (await stack(1, 'openstack')).filter(
+      (r) => !(r.type.endsWith('subnet:Subnet') && r.props.tags.includes('zone=management')),
+    )
     expect(violations(policies.requiredZones, resources)).toEqual([msg.policyMissingZones(1, ['management'])])
   })
 })
@@ -156,23 +209,37 @@ describe('encrypted-storage', () => {
   it('local: a level 3 rule set that does not record encrypted volumes', async () => {
     const resources = await stack(3, 'local')
     ruleSetOf(resources).controls.encryptedVolumes = false
-    expect(violations(policies.encryptedStorage, resources)).toEqual([msg.policyUnencryptedStorage(3, msg.STORAGE_GAPS.recordedEncryption('SM4'))])
+    expect(violations(policies.encryptedStorage, resources)).toEqual([
+      msg.policyUnencryptedStorage(3, msg.STORAGE_GAPS.recordedEncryption('SM4')),
+    ])
   })
 
   it('openstack: level 4 without the encrypted volume type', async () => {
     const resources = (await stack(4, 'openstack')).filter((r) => !r.type.endsWith('volumeTypeV3:VolumeTypeV3'))
-    expect(violations(policies.encryptedStorage, resources)).toEqual([msg.policyUnencryptedStorage(4, msg.STORAGE_GAPS.volumeType)])
+    expect(violations(policies.encryptedStorage, resources)).toEqual([
+      msg.policyUnencryptedStorage(4, msg.STORAGE_GAPS.volumeType),
+    ])
   })
 
   it('openstack: level 3 without the tenant-held key', async () => {
     const resources = (await stack(3, 'openstack')).filter((r) => !r.type.endsWith('orderV1:OrderV1'))
-    expect(violations(policies.encryptedStorage, resources)).toEqual([msg.policyUnencryptedStorage(3, msg.STORAGE_GAPS.key)])
+    expect(violations(policies.encryptedStorage, resources)).toEqual([
+      msg.policyUnencryptedStorage(3, msg.STORAGE_GAPS.key),
+    ])
   })
 })
 
 describe('extranet-only-ingress', () => {
   it('local: a level 3 web zone open to 0.0.0.0/0; the same rule at level 2 is allowed', async () => {
-    const open = {id: 'x', zone: 'web', direction: 'ingress', protocol: 'tcp', ports: {from: 443, to: 443}, peer: {cidr: '0.0.0.0/0'}, purpose: 'service'}
+    const open = {
+      id: 'x',
+      zone: 'web',
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: {from: 443, to: 443},
+      peer: {cidr: '0.0.0.0/0'},
+      purpose: 'service',
+    }
     const level3 = await stack(3, 'local')
     ruleSetOf(level3).rules.push(open)
     expect(violations(policies.extranetOnlyIngress, level3)).toEqual([msg.policyIngressOutsideExtranet(3, '0.0.0.0/0')])
@@ -183,15 +250,23 @@ describe('extranet-only-ingress', () => {
 
   it('openstack: level 3 ingress from outside the configured extranet ranges', async () => {
     const resources = await stack(3, 'openstack')
-    const rule = ofType(resources, 'secGroupRule:SecGroupRule').find((r) => r.props.direction === 'ingress' && r.props.remoteIpPrefix)!
+    const rule = ofType(resources, 'secGroupRule:SecGroupRule').find(
+      (r) => r.props.direction === 'ingress' && r.props.remoteIpPrefix,
+    )!
     rule.props.remoteIpPrefix = '8.8.8.0/24'
-    expect(violations(policies.extranetOnlyIngress, resources, {extranetRanges: region.extranetRanges})).toEqual([msg.policyIngressOutsideExtranet(3, '8.8.8.0/24')])
+    expect(violations(policies.extranetOnlyIngress, resources, {extranetRanges: region.extranetRanges})).toEqual([
+      msg.policyIngressOutsideExtranet(3, '8.8.8.0/24'),
+    ])
   })
 
   it('openstack: without configured ranges every level 3 ingress from an address range violates', async () => {
     const resources = await stack(3, 'openstack')
-    const sources = ofType(resources, 'secGroupRule:SecGroupRule').filter((r) => r.props.direction === 'ingress' && r.props.remoteIpPrefix).map((r) => r.props.remoteIpPrefix)
+    const sources = ofType(resources, 'secGroupRule:SecGroupRule')
+      .filter((r) => r.props.direction === 'ingress' && r.props.remoteIpPrefix)
+      .map((r) => r.props.remoteIpPrefix)
     expect(sources.length).toBeGreaterThan(0)
-    expect(violations(policies.extranetOnlyIngress, resources)).toEqual(sources.map((s) => msg.policyIngressOutsideExtranet(3, s)))
+    expect(violations(policies.extranetOnlyIngress, resources)).toEqual(
+      sources.map((s) => msg.policyIngressOutsideExtranet(3, s)),
+    )
   })
 })

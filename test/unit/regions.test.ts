@@ -9,7 +9,16 @@ import * as regionMsg from '../../src/messages/regions'
 import * as tenantMsg from '../../src/messages/tenants'
 import {baselineControls, regionFixture, tenantFixture} from '../helpers/provision'
 
-const raw = {id: 'gz-1', name: '广州一区', pools: '10.20.0.0/16, 10.21.0.0/16', extranet_ranges: '59.255.0.0/16', vcpu: '100', ram_gib: '400', storage_gib: '10000', max_level: '3'}
+const raw = {
+  id: 'gz-1',
+  name: '广州一区',
+  pools: '10.20.0.0/16, 10.21.0.0/16',
+  extranet_ranges: '59.255.0.0/16',
+  vcpu: '100',
+  ram_gib: '400',
+  storage_gib: '10000',
+  max_level: '3',
+}
 
 describe('region records', () => {
   it('parses pools and ranges from text or JSON arrays, canonical and de-duplicated', () => {
@@ -28,10 +37,20 @@ describe('region records', () => {
   })
 
   it('names every bad field', () => {
-    const {problems} = parseRegion({...raw, pools: '10.0.0.0/8,10.20.0.0/16', extranet_ranges: '59.255.0.1/16', vcpu: '0', max_level: '5'})
+    const {problems} = parseRegion({
+      ...raw,
+      pools: '10.0.0.0/8,10.20.0.0/16',
+      extranet_ranges: '59.255.0.1/16',
+      vcpu: '0',
+      max_level: '5',
+    })
     expect(problems).toEqual([
       {field: 'pools', message: regionMsg.poolsOverlap('10.0.0.0/8', '10.20.0.0/16'), row: undefined},
-      {field: 'extranet_ranges', message: '"59.255.0.1/16" is not a network address: the block is 59.255.0.0/16', row: undefined},
+      {
+        field: 'extranet_ranges',
+        message: '"59.255.0.1/16" is not a network address: the block is 59.255.0.0/16',
+        row: undefined,
+      },
       {field: 'vcpu', message: '0 is out of range 1..10000000', row: undefined},
       {field: 'max_level', message: regionMsg.ratingNotHosted(5), row: undefined},
     ])
@@ -40,12 +59,22 @@ describe('region records', () => {
 
   it('merges changes; an empty string clears an optional field', () => {
     const current = parseRegion({...raw, external_network: 'ext-net'}).region!
-    expect(mergeRegion(current, {external_network: '', vcpu: '200'}).region).toMatchObject({externalNetwork: null, capacityVcpu: 200, id: 'gz-1'})
+    expect(mergeRegion(current, {external_network: '', vcpu: '200'}).region).toMatchObject({
+      externalNetwork: null,
+      capacityVcpu: 200,
+      id: 'gz-1',
+    })
   })
 
   it('refuses changes that take away what tenants hold', () => {
     const next = {...parseRegion(raw).region!, capacityVcpu: 10, maxMlpsLevel: 2 as const, pools: ['10.21.0.0/16']}
-    const usage = {reservedVcpu: 20, reservedRamGib: 0, reservedStorageGib: 0, allocations: ['10.20.1.0/24'], highestTenantLevel: 3}
+    const usage = {
+      reservedVcpu: 20,
+      reservedRamGib: 0,
+      reservedStorageGib: 0,
+      allocations: ['10.20.1.0/24'],
+      highestTenantLevel: 3,
+    }
     expect(regionChangeProblems(next, usage)).toEqual([
       {field: 'vcpu', message: regionMsg.capacityBelowReserved(10, 20)},
       {field: 'max_level', message: regionMsg.ratingBelowTenants(2, 3)},
@@ -55,9 +84,15 @@ describe('region records', () => {
 
   it('finds the first resource a quota does not fit in', () => {
     const region = regionFixture({capacityVcpu: 100, capacityRamGib: 400, capacityStorageGib: 1000})
-    expect(quotaShortfall({vcpu: 50, ramGib: 100, storageGib: 100}, region, {vcpu: 50, ramGib: 0, storageGib: 0})).toBeUndefined()
-    expect(quotaShortfall({vcpu: 50, ramGib: 100, storageGib: 100}, region, {vcpu: 60, ramGib: 0, storageGib: 0})).toEqual({resource: 'vCPU', wanted: 50, free: 40})
-    expect(quotaShortfall({vcpu: 1, ramGib: 1, storageGib: 100}, region, {vcpu: 0, ramGib: 0, storageGib: 2000})).toEqual({resource: 'storage GiB', wanted: 100, free: 0})
+    expect(
+      quotaShortfall({vcpu: 50, ramGib: 100, storageGib: 100}, region, {vcpu: 50, ramGib: 0, storageGib: 0}),
+    ).toBeUndefined()
+    expect(
+      quotaShortfall({vcpu: 50, ramGib: 100, storageGib: 100}, region, {vcpu: 60, ramGib: 0, storageGib: 0}),
+    ).toEqual({resource: 'vCPU', wanted: 50, free: 40})
+    expect(
+      quotaShortfall({vcpu: 1, ramGib: 1, storageGib: 100}, region, {vcpu: 0, ramGib: 0, storageGib: 2000}),
+    ).toEqual({resource: 'storage GiB', wanted: 100, free: 0})
   })
 })
 
@@ -88,10 +123,21 @@ describe('the stack reading of the baseline', () => {
 
   it('names a missing or malformed parameter', () => {
     const without = (id: string) => controls.filter((c) => c.id !== id)
-    expect(stackBaseline(3, without('network-zoning')).problems).toEqual([msg.baselineMissingParameter(3, 'zones', 'security zones')])
-    const bad: BaselineControl[] = controls.map((c) => (c.id === 'log-retention' && c.level === 3 ? {...c, parameters: {minDays: '180'}} : c))
-    expect(stackBaseline(3, bad).problems).toEqual([msg.baselineBadParameter(3, 'log-retention', 'minDays', 'a whole number of days')])
-    expect(stackBaseline(5, controls.filter((c) => c.level !== 5)).problems).toEqual([msg.baselineMissingLevel(5)])
+    expect(stackBaseline(3, without('network-zoning')).problems).toEqual([
+      msg.baselineMissingParameter(3, 'zones', 'security zones'),
+    ])
+    const bad: BaselineControl[] = controls.map((c) =>
+      c.id === 'log-retention' && c.level === 3 ? {...c, parameters: {minDays: '180'}} : c,
+    )
+    expect(stackBaseline(3, bad).problems).toEqual([
+      msg.baselineBadParameter(3, 'log-retention', 'minDays', 'a whole number of days'),
+    ])
+    expect(
+      stackBaseline(
+        5,
+        controls.filter((c) => c.level !== 5),
+      ).problems,
+    ).toEqual([msg.baselineMissingLevel(5)])
   })
 })
 
@@ -107,7 +153,9 @@ describe('pre-flight', () => {
 
   it('accounts for what the region’s other tenants hold', () => {
     const usage = {reservedVcpu: 990, reservedRamGib: 0, reservedStorageGib: 0, allocations: ['10.20.0.0/21']}
-    const result = preflight(tenantFixture(2, {quotaVcpu: 16}), regionFixture({pools: ['10.20.0.0/21']}), controls, {usage})
+    const result = preflight(tenantFixture(2, {quotaVcpu: 16}), regionFixture({pools: ['10.20.0.0/21']}), controls, {
+      usage,
+    })
     expect(result.findings.filter((f) => !f.ok)).toEqual([
       {check: 'quota', ok: false, message: msg.quotaOverCapacity('gz-1', 'vCPU', 16, 10)},
       {check: 'networks', ok: false, message: msg.poolExhausted('gz-1', 'service', 24, ['10.20.0.0/21'])},
@@ -116,10 +164,14 @@ describe('pre-flight', () => {
 
   it('refuses a tenant block outside the pools or overlapping another tenant', () => {
     const outside = preflight(tenantFixture(2, {cidr: '10.99.0.0/24'}), regionFixture(), controls)
-    expect(outside.findings.find((f) => f.check === 'networks')?.message).toBe(msg.blockOutsidePools('10.99.0.0/24', 'gz-1', ['10.20.0.0/20']))
+    expect(outside.findings.find((f) => f.check === 'networks')?.message).toBe(
+      msg.blockOutsidePools('10.99.0.0/24', 'gz-1', ['10.20.0.0/20']),
+    )
     const usage = {reservedVcpu: 0, reservedRamGib: 0, reservedStorageGib: 0, allocations: ['10.20.1.0/24']}
     const taken = preflight(tenantFixture(2, {cidr: '10.20.0.0/23'}), regionFixture(), controls, {usage})
-    expect(taken.findings.find((f) => f.check === 'networks')?.message).toBe(msg.blockTaken('10.20.0.0/23', '10.20.1.0/24'))
+    expect(taken.findings.find((f) => f.check === 'networks')?.message).toBe(
+      msg.blockTaken('10.20.0.0/23', '10.20.1.0/24'),
+    )
   })
 
   it('needs the region to be defined and, from level 3, to declare extranet ranges', () => {
@@ -127,14 +179,20 @@ describe('pre-flight', () => {
       {check: 'region', ok: false, message: msg.regionUndefined('t-l2', 'gz-1')},
     ])
     const noRanges = preflight(tenantFixture(3, {exposure: 'internet'}), regionFixture({extranetRanges: []}), controls)
-    expect(noRanges.findings.filter((f) => !f.ok)).toEqual([{check: 'extranet-ranges', ok: false, message: msg.noExtranetRanges('gz-1', 3)}])
-    expect(preflight(tenantFixture(2, {exposure: 'internet'}), regionFixture({extranetRanges: []}), controls).ok).toBe(true)
+    expect(noRanges.findings.filter((f) => !f.ok)).toEqual([
+      {check: 'extranet-ranges', ok: false, message: msg.noExtranetRanges('gz-1', 3)},
+    ])
+    expect(preflight(tenantFixture(2, {exposure: 'internet'}), regionFixture({extranetRanges: []}), controls).ok).toBe(
+      true,
+    )
   })
 
   it('stops at a system govnet never hosts', () => {
     expect(preflight(tenantFixture(3, {classified: true}), regionFixture(), controls).findings).toEqual([
       {check: 'hosted', ok: false, message: tenantMsg.classifiedRefused()},
     ])
-    expect(preflight(tenantFixture(5), regionFixture(), controls).findings).toEqual([{check: 'hosted', ok: false, message: tenantMsg.levelNotHosted(5)}])
+    expect(preflight(tenantFixture(5), regionFixture(), controls).findings).toEqual([
+      {check: 'hosted', ok: false, message: tenantMsg.levelNotHosted(5)},
+    ])
   })
 })

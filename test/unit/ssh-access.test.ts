@@ -5,7 +5,12 @@ import {inspect} from 'node:util'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {NODE_ACCESS_SCHEMA, parseJump} from '../../src/audit/access'
-import {ALGORITHM_CATEGORIES, algorithmOverrideProblem, resolveAlgorithmList, ssh2Algorithms} from '../../src/audit/algorithms'
+import {
+  ALGORITHM_CATEGORIES,
+  algorithmOverrideProblem,
+  resolveAlgorithmList,
+  ssh2Algorithms,
+} from '../../src/audit/algorithms'
 import {authMethods, resolveCredentials, Secret} from '../../src/audit/credentials'
 import {pause, runPool} from '../../src/audit/pool'
 import type {NodeAuditResult} from '../../src/audit/run'
@@ -16,7 +21,10 @@ import {auditMessages as msg} from '../../src/messages'
 describe('algorithm overrides (ssh_config syntax)', () => {
   const defaults = ALGORITHM_CATEGORIES.kex.defaults
   it('appends, prepends, removes or replaces', () => {
-    expect(resolveAlgorithmList('kex', '+diffie-hellman-group1-sha1')).toEqual([...defaults, 'diffie-hellman-group1-sha1'])
+    expect(resolveAlgorithmList('kex', '+diffie-hellman-group1-sha1')).toEqual([
+      ...defaults,
+      'diffie-hellman-group1-sha1',
+    ])
     expect(resolveAlgorithmList('kex', '^diffie-hellman-group14-sha1')[0]).toBe('diffie-hellman-group14-sha1')
     expect(resolveAlgorithmList('kex', `-${defaults[0]}`)).toEqual(defaults.slice(1))
     expect(resolveAlgorithmList('cipher', 'aes128-cbc,aes256-ctr')).toEqual(['aes128-cbc', 'aes256-ctr'])
@@ -25,7 +33,9 @@ describe('algorithm overrides (ssh_config syntax)', () => {
   it('names an algorithm the client does not support, and the ones it does', () => {
     expect(algorithmOverrideProblem('kex', '+diffie-hellman-group1-sha1')).toBeUndefined()
     expect(algorithmOverrideProblem('hostKey', '+ssh-dss')).toBeUndefined()
-    expect(algorithmOverrideProblem('kex', '+dh-md5')).toBe(msg.invalidAlgorithm('key exchange', 'dh-md5', ALGORITHM_CATEGORIES.kex.supported))
+    expect(algorithmOverrideProblem('kex', '+dh-md5')).toBe(
+      msg.invalidAlgorithm('key exchange', 'dh-md5', ALGORITHM_CATEGORIES.kex.supported),
+    )
     expect(algorithmOverrideProblem('mac', '+')).toBe('"+" names no algorithm')
   })
 
@@ -43,11 +53,18 @@ describe('node access settings', () => {
     expect(parseJump('ops@10.1.0.10')).toEqual({user: 'ops', host: '10.1.0.10', port: 22})
     expect(parseJump('ops@Bastion.Example:2222')).toEqual({user: 'ops', host: 'bastion.example', port: 2222})
     expect(parseJump('ops@[2001:db8::1]:22')).toEqual({user: 'ops', host: '2001:db8::1', port: 22})
-    for (const bad of ['bastion', '@host', 'ops@', 'ops@host:0', 'ops@host:70000', 'ops@host name']) expect(parseJump(bad)).toBeUndefined()
+    for (const bad of ['bastion', '@host', 'ops@', 'ops@host:0', 'ops@host:70000', 'ops@host name'])
+      expect(parseJump(bad)).toBeUndefined()
   })
 
   it('validates every field with a message naming it', () => {
-    const {problems} = parseRecord(NODE_ACCESS_SCHEMA, {user: 'bad user', jump: 'x', kex: '+nope', keepalive_s: '-1', host_key_sha256: 'MD5:aa'})
+    const {problems} = parseRecord(NODE_ACCESS_SCHEMA, {
+      user: 'bad user',
+      jump: 'x',
+      kex: '+nope',
+      keepalive_s: '-1',
+      host_key_sha256: 'MD5:aa',
+    })
     expect(problems.map((p) => p.field)).toEqual(['user', 'jump', 'kex', 'keepalive_s', 'host_key_sha256'])
     expect(problems.find((p) => p.field === 'host_key_sha256')!.message).toBe(msg.invalidFingerprint('MD5:aa'))
   })
@@ -73,7 +90,9 @@ describe('credentials', () => {
     expect(credentials.password!.reveal()).toBe('first-line')
     expect(authMethods(credentials)).toEqual(['password', 'keyboard-interactive'])
     chmodSync(file, 0o604)
-    expect(() => resolveCredentials({agent: false, passwordFile: file}, {})).toThrow(msg.credentialsFileTooOpen(file, 0o604).message)
+    expect(() => resolveCredentials({agent: false, passwordFile: file}, {})).toThrow(
+      msg.credentialsFileTooOpen(file, 0o604).message,
+    )
   })
 
   it('takes a password from a named environment variable, and the agent from SSH_AUTH_SOCK', () => {
@@ -86,7 +105,9 @@ describe('credentials', () => {
   it('refuses an identity file that is not a private key', () => {
     const file = path.join(dir, 'not-a-key')
     writeFileSync(file, 'hello')
-    expect(() => resolveCredentials({agent: false, identityFile: file}, {})).toThrow(/--identity .*not a usable private key/)
+    expect(() => resolveCredentials({agent: false, identityFile: file}, {})).toThrow(
+      /--identity .*not a usable private key/,
+    )
   })
 })
 
@@ -125,11 +146,15 @@ describe('the bounded pool', () => {
 
   it('starts nothing more once stopped, and finishes what runs', async () => {
     const stop = new AbortController()
-    const {results, started} = await runPool([1, 2, 3, 4], async (n) => {
-      if (n === 2) stop.abort()
-      await pause(1)
-      return n * 10
-    }, {concurrency: 1, stop: stop.signal})
+    const {results, started} = await runPool(
+      [1, 2, 3, 4],
+      async (n) => {
+        if (n === 2) stop.abort()
+        await pause(1)
+        return n * 10
+      },
+      {concurrency: 1, stop: stop.signal},
+    )
     expect(started).toBe(2)
     expect(results).toEqual([10, 20, undefined, undefined])
   })

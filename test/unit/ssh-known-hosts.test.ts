@@ -6,7 +6,15 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {SshError} from '../../src/audit/errors'
 import {auditMessages as msg} from '../../src/messages'
-import {HostKeyPolicy, hostKeyFingerprint, hostsMatch, isHostKeyFingerprint, keyTypeOf, KnownHosts, knownHostsName} from '../../src/audit/known-hosts'
+import {
+  HostKeyPolicy,
+  hostKeyFingerprint,
+  hostsMatch,
+  isHostKeyFingerprint,
+  keyTypeOf,
+  KnownHosts,
+  knownHostsName,
+} from '../../src/audit/known-hosts'
 
 /** An ed25519 public key blob as an SSH server presents it: string "ssh-ed25519", string key(32). */
 function ed25519Blob(): Buffer {
@@ -20,7 +28,8 @@ function ed25519Blob(): Buffer {
   return Buffer.concat([length(type.length), type, length(raw.length), raw])
 }
 
-const line = (hosts: string, blob: Buffer, marker = '') => `${marker ? `${marker} ` : ''}${hosts} ${keyTypeOf(blob)} ${blob.toString('base64')}`
+const line = (hosts: string, blob: Buffer, marker = '') =>
+  `${marker ? `${marker} ` : ''}${hosts} ${keyTypeOf(blob)} ${blob.toString('base64')}`
 
 function hashed(name: string): string {
   const salt = randomBytes(20)
@@ -61,16 +70,19 @@ describe('known_hosts', () => {
   })
 
   it('tells known, unknown, changed and revoked apart', () => {
-    const knownHosts = KnownHosts.parse('kh', [
-      '# comment',
-      '',
-      line('10.0.0.1', key),
-      line(hashed('[10.0.0.2]:830'), key),
-      line('*', other, '@cert-authority'),
-      line('10.0.0.9', other, '@revoked'),
-      line('10.0.0.9', other),
-      'garbage-line',
-    ].join('\n'))
+    const knownHosts = KnownHosts.parse(
+      'kh',
+      [
+        '# comment',
+        '',
+        line('10.0.0.1', key),
+        line(hashed('[10.0.0.2]:830'), key),
+        line('*', other, '@cert-authority'),
+        line('10.0.0.9', other, '@revoked'),
+        line('10.0.0.9', other),
+        'garbage-line',
+      ].join('\n'),
+    )
     expect(knownHosts.check('10.0.0.1', 22, key).status).toBe('known')
     expect(knownHosts.check('10.0.0.2', 830, key).status).toBe('known')
     expect(knownHosts.check('10.0.0.3', 22, key).status).toBe('unknown')
@@ -104,12 +116,25 @@ describe('known_hosts', () => {
     expect(codeOf(() => lenient.verify('h', '10.0.0.1', 22, other))).toBe('host-key-changed')
     lenient.verify('h', '10.0.0.4', 2222, key)
     expect(readFileSync(file, 'utf8')).toBe(`${line('10.0.0.1', key)}\n${line('[10.0.0.4]:2222', key)}\n`)
-    expect(new HostKeyPolicy(KnownHosts.load(file), false).verify('h', '10.0.0.4', 2222, key)).toBe(hostKeyFingerprint(key))
+    expect(new HostKeyPolicy(KnownHosts.load(file), false).verify('h', '10.0.0.4', 2222, key)).toBe(
+      hostKeyFingerprint(key),
+    )
   })
 
   it('prefers the algorithms of the key types already known for a host', () => {
-    const policy = new HostKeyPolicy(KnownHosts.parse('kh', `${line('10.0.0.1', key)}\n10.0.0.1 ssh-rsa ${Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('ssh-rsa')]).toString('base64')}`), false)
-    expect(policy.preferredAlgorithms('10.0.0.1', 22)).toEqual(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'])
+    const policy = new HostKeyPolicy(
+      KnownHosts.parse(
+        'kh',
+        `${line('10.0.0.1', key)}\n10.0.0.1 ssh-rsa ${Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('ssh-rsa')]).toString('base64')}`,
+      ),
+      false,
+    )
+    expect(policy.preferredAlgorithms('10.0.0.1', 22)).toEqual([
+      'ssh-ed25519',
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ])
     expect(policy.preferredAlgorithms('10.0.0.2', 22)).toEqual([])
   })
 })
@@ -123,7 +148,9 @@ describe('--accept-new where the known_hosts file cannot be written', () => {
       const file = path.join(dir, 'known_hosts')
       mkdirSync(file)
       const policy = new HostKeyPolicy(KnownHosts.parse(file, ''), true)
-      expect(() => policy.verify('h', '10.0.0.1', 22, key)).toThrow(msg.hostKeyNotRecorded('h', 'ssh-ed25519', hostKeyFingerprint(key), file, 'EISDIR').message)
+      expect(() => policy.verify('h', '10.0.0.1', 22, key)).toThrow(
+        msg.hostKeyNotRecorded('h', 'ssh-ed25519', hostKeyFingerprint(key), file, 'EISDIR').message,
+      )
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }

@@ -2,7 +2,15 @@ import {describe, expect, it} from 'vitest'
 
 import {formatProblem} from '../../src/errors'
 import {RawRecord} from '../../src/domain/fields'
-import {changedFields, mergeTenant, NetworkClaim, NetworkClaims, parseTenant, TENANT_COLUMNS, toInput} from '../../src/domain/tenants'
+import {
+  changedFields,
+  mergeTenant,
+  NetworkClaim,
+  NetworkClaims,
+  parseTenant,
+  TENANT_COLUMNS,
+  toInput,
+} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
 import {tenantMessages} from '../../src/messages'
 
@@ -56,7 +64,14 @@ describe('tenant schema', () => {
   })
 
   it('defaults status to requested and optional fields to null', () => {
-    const {tenant} = parseTenant({...row, cidr: '', filing_number: undefined, assessed_on: null, status: '', classified: undefined})
+    const {tenant} = parseTenant({
+      ...row,
+      cidr: '',
+      filing_number: undefined,
+      assessed_on: null,
+      status: '',
+      classified: undefined,
+    })
     expect(tenant).toMatchObject({cidr: null, filingNumber: null, lastAssessedOn: null, status: 'requested'})
   })
 
@@ -70,13 +85,17 @@ describe('tenant schema', () => {
   })
 
   it('names field and row of a bad USCC with the check character expected', () => {
-    expect(problems({...row, uscc: '114400000069381374'}, 7)).toEqual([`row 7, uscc: ${usccProblem('114400000069381374')}`])
+    expect(problems({...row, uscc: '114400000069381374'}, 7)).toEqual([
+      `row 7, uscc: ${usccProblem('114400000069381374')}`,
+    ])
     expect(usccProblem('114400000069381374')).toContain('expected "3"')
   })
 
   it('refuses a classified system with the reason, whatever the spelling of true', () => {
     for (const yes of ['true', 'yes', '1', 'TRUE', true]) {
-      expect(problems({...row, classified: yes}, 2)).toEqual([`row 2, classified: ${tenantMessages.classifiedRefused()}`])
+      expect(problems({...row, classified: yes}, 2)).toEqual([
+        `row 2, classified: ${tenantMessages.classifiedRefused()}`,
+      ])
     }
     expect(tenantMessages.classifiedRefused()).toContain('政务内网')
     expect(problems({...row, classified: 'no'})).toEqual([])
@@ -90,12 +109,25 @@ describe('tenant schema', () => {
   })
 
   it('requires an aligned CIDR block and names the aligned form', () => {
-    expect(problems({...row, cidr: '10.44.16.1/20'})).toEqual(['cidr: "10.44.16.1/20" is not a network address: the block is 10.44.16.0/20'])
-    expect(problems({...row, cidr: '10.44.16.0'})).toEqual(['cidr: "10.44.16.0" is not an IPv4 CIDR block like 10.20.0.0/16'])
+    expect(problems({...row, cidr: '10.44.16.1/20'})).toEqual([
+      'cidr: "10.44.16.1/20" is not a network address: the block is 10.44.16.0/20',
+    ])
+    expect(problems({...row, cidr: '10.44.16.0'})).toEqual([
+      'cidr: "10.44.16.0" is not an IPv4 CIDR block like 10.20.0.0/16',
+    ])
   })
 
   it('checks exposure, status, quotas, dates and the filing number', () => {
-    expect(problems({...row, exposure: 'public', status: 'live', vcpu: '0', assessed_on: '2026-02-30', filing_number: '备案'})).toEqual([
+    expect(
+      problems({
+        ...row,
+        exposure: 'public',
+        status: 'live',
+        vcpu: '0',
+        assessed_on: '2026-02-30',
+        filing_number: '备案',
+      }),
+    ).toEqual([
       'exposure: "public" is not one of extranet, internet, both',
       'vcpu: 0 is out of range 1..100000',
       `filing_number: ${tenantMessages.invalidFilingNumber('备案')}`,
@@ -106,7 +138,9 @@ describe('tenant schema', () => {
 
   it('reports every missing required field', () => {
     expect(problems({id: 'x'})).toEqual(
-      ['name', 'department', 'uscc', 'region', 'level', 'exposure', 'vcpu', 'ram_gib', 'storage_gib'].map((f) => `${f}: is required`),
+      ['name', 'department', 'uscc', 'region', 'level', 'exposure', 'vcpu', 'ram_gib', 'storage_gib'].map(
+        (f) => `${f}: is required`,
+      ),
     )
   })
 })
@@ -133,7 +167,13 @@ describe('mergeTenant', () => {
 })
 
 describe('network claims', () => {
-  const claim = (id: string, cidr: string | null, overrides: Partial<NetworkClaim> = {}): NetworkClaim => ({id, region: 'gd-gz-1', cidr, status: 'active', ...overrides})
+  const claim = (id: string, cidr: string | null, overrides: Partial<NetworkClaim> = {}): NetworkClaim => ({
+    id,
+    region: 'gd-gz-1',
+    cidr,
+    status: 'active',
+    ...overrides,
+  })
   const stored = new NetworkClaims([
     claim('a', '10.44.16.0/20'),
     claim('b', '10.44.32.0/24', {region: 'bj-1'}),

@@ -48,7 +48,9 @@ describe('unified social credit code (GB 32100-2015)', () => {
   })
 
   it('requires 18 characters', () => {
-    expect(usccProblem('91430111MA4L41YT1')).toBe('"91430111MA4L41YT1" has 17 characters; a unified social credit code has 18')
+    expect(usccProblem('91430111MA4L41YT1')).toBe(
+      '"91430111MA4L41YT1" has 17 characters; a unified social credit code has 18',
+    )
     expect(usccProblem('91430111MA4L41YT1UU')).toMatch(/has 19 characters/)
   })
 

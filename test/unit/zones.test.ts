@@ -21,7 +21,9 @@ describe('zone subnets', () => {
       {zone: 'service', prefix: DEFAULT_ZONE_PREFIX},
       {zone: 'management', prefix: DEFAULT_ZONE_PREFIX},
     ])
-    expect(zoneRequests(['web', 'app', 'data', 'management'], '10.20.8.0/22').map((r) => r.prefix)).toEqual([24, 24, 24, 24])
+    expect(zoneRequests(['web', 'app', 'data', 'management'], '10.20.8.0/22').map((r) => r.prefix)).toEqual([
+      24, 24, 24, 24,
+    ])
     // Three zones round up to four parts.
     expect(zoneRequests(['web', 'app', 'management'], '10.20.8.0/22').map((r) => r.prefix)).toEqual([24, 24, 24])
     expect(() => zoneRequests(['web', 'app', 'data', 'management'], '10.20.8.0/29')).toThrow(CidrError)
@@ -46,7 +48,9 @@ describe('zone subnets', () => {
         {zone: 'management', cidr: '10.20.3.0/24'},
       ],
     })
-    expect(planSubnets(['10.20.0.0/22'], null, requests, ['10.20.2.0/24'])).toEqual({noRoomFor: {zone: 'management', prefix: 24}})
+    expect(planSubnets(['10.20.0.0/22'], null, requests, ['10.20.2.0/24'])).toEqual({
+      noRoomFor: {zone: 'management', prefix: 24},
+    })
   })
 
   it('checks a block against the pools', () => {
@@ -71,8 +75,18 @@ describe('rule rendering', () => {
     const {defaultAction, rules} = renderRules(level(3))
     expect(defaultAction).toBe('deny')
     const management = rules.filter((r) => r.purpose === 'management')
-    expect(management.map((r) => `${r.zone}:${r.ports!.from}`)).toEqual(['web:22', 'web:3389', 'app:22', 'app:3389', 'data:22', 'data:3389', 'management:22', 'management:3389'])
-    for (const rule of management) expect(rule).toMatchObject({direction: 'ingress', protocol: 'tcp', peer: {zone: 'management'}})
+    expect(management.map((r) => `${r.zone}:${r.ports!.from}`)).toEqual([
+      'web:22',
+      'web:3389',
+      'app:22',
+      'app:3389',
+      'data:22',
+      'data:3389',
+      'management:22',
+      'management:3389',
+    ])
+    for (const rule of management)
+      expect(rule).toMatchObject({direction: 'ingress', protocol: 'tcp', peer: {zone: 'management'}})
     expect(rules.every((r) => exposedManagementPorts(viewOf(r), MANAGEMENT_PORTS).length === 0)).toBe(true)
   })
 
@@ -92,11 +106,14 @@ describe('rule rendering', () => {
   it('levels 1–2: internet exposure opens the service zone (never management ports) to any address; egress is open', () => {
     const {rules} = renderRules(level(2, {exposure: 'both'}))
     expect(entrySources(level(2, {exposure: 'both'}))).toEqual(['59.255.0.0/16', ANY_IPV4])
-    expect(rules.filter((r) => r.zone === 'service' && r.purpose === 'service').map((r) => `${'cidr' in r.peer ? r.peer.cidr : ''}:${r.ports!.from}`)).toEqual([
-      '59.255.0.0/16:443',
-      '0.0.0.0/0:443',
-    ])
-    expect(rules.filter((r) => r.direction === 'egress').map((r) => `${r.zone}->${'cidr' in r.peer ? r.peer.cidr : ''}`)).toEqual(['service->0.0.0.0/0', 'management->0.0.0.0/0'])
+    expect(
+      rules
+        .filter((r) => r.zone === 'service' && r.purpose === 'service')
+        .map((r) => `${'cidr' in r.peer ? r.peer.cidr : ''}:${r.ports!.from}`),
+    ).toEqual(['59.255.0.0/16:443', '0.0.0.0/0:443'])
+    expect(
+      rules.filter((r) => r.direction === 'egress').map((r) => `${r.zone}->${'cidr' in r.peer ? r.peer.cidr : ''}`),
+    ).toEqual(['service->0.0.0.0/0', 'management->0.0.0.0/0'])
   })
 
   it('a service port that the baseline calls a management port is never opened to clients', () => {

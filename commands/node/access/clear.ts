@@ -9,12 +9,19 @@ export default class NodeAccessClear extends GovnetCommand {
   static args = {
     id: Args.string({description: 'node id', required: true}),
   }
-  static description = "Remove a node's own SSH access settings (all of them, or those named with --field), so the run's defaults apply."
+  static description =
+    "Remove a node's own SSH access settings (all of them, or those named with --field), so the run's defaults apply."
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> dg-dongcheng', '<%= config.bin %> <%= command.id %> dg-dongcheng --field host_key_sha256']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> dg-dongcheng',
+    '<%= config.bin %> <%= command.id %> dg-dongcheng --field host_key_sha256',
+  ]
   static flags = {
     actor: actorFlag,
-    field: Flags.string({description: `setting to clear (repeatable): ${NODE_ACCESS_FIELDS.join(', ')}`, multiple: true}),
+    field: Flags.string({
+      description: `setting to clear (repeatable): ${NODE_ACCESS_FIELDS.join(', ')}`,
+      multiple: true,
+    }),
   }
   static summary = "Clear a node's SSH access settings"
 

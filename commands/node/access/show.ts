@@ -17,7 +17,10 @@ export default class NodeAccessShow extends GovnetCommand {
   }
   static description = "A node's own SSH access settings; '-' means the audit run's default applies."
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> dg-dongcheng', '<%= config.bin %> <%= command.id %> dg-dongcheng --json']
+  static examples = [
+    '<%= config.bin %> <%= command.id %> dg-dongcheng',
+    '<%= config.bin %> <%= command.id %> dg-dongcheng --json',
+  ]
   static summary = "Show a node's SSH access settings"
 
   async run(): Promise<NodeAccessShowResult> {

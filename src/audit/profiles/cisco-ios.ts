@@ -1,4 +1,8 @@
-import {parseIosInterfacesDescription, parseIosIpInterfaceBrief, parseIosVersion} from '../../domain/audit-parsers/cisco-ios'
+import {
+  parseIosInterfacesDescription,
+  parseIosIpInterfaceBrief,
+  parseIosVersion,
+} from '../../domain/audit-parsers/cisco-ios'
 import {type ShellProfile, sameFormat} from './types'
 
 /**

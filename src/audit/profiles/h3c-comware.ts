@@ -15,7 +15,11 @@ export const h3cComwareProfile: ShellProfile = {
     {name: 'version and uptime', variants: sameFormat(parseComwareVersion, 'display version')},
     {
       name: 'interfaces',
-      variants: sameFormat(parseComwareInterfaceBrief, 'display interface brief description', 'display interface brief'),
+      variants: sameFormat(
+        parseComwareInterfaceBrief,
+        'display interface brief description',
+        'display interface brief',
+      ),
     },
   ],
   refusalPatterns: [

@@ -1,4 +1,8 @@
-import {parseVrpInterfaceBrief, parseVrpInterfaceDescription, parseVrpVersion} from '../../domain/audit-parsers/huawei-vrp'
+import {
+  parseVrpInterfaceBrief,
+  parseVrpInterfaceDescription,
+  parseVrpVersion,
+} from '../../domain/audit-parsers/huawei-vrp'
 import {type ShellProfile, sameFormat} from './types'
 
 /**

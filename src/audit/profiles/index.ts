@@ -15,7 +15,15 @@ import {h3cComwareProfile} from './h3c-comware'
 import {huaweiVrpProfile} from './huawei-vrp'
 import {linuxProfile} from './linux'
 import {type ShellAnswer, completeFacts, isRefused, runExecProfile, runShellProfile} from './run'
-import type {CommandRecord, FactsDraft, Platform, Profile, ProfileResult, RunProfileOptions, ShellProfile} from './types'
+import type {
+  CommandRecord,
+  FactsDraft,
+  Platform,
+  Profile,
+  ProfileResult,
+  RunProfileOptions,
+  ShellProfile,
+} from './types'
 
 export * from './types'
 
@@ -37,7 +45,11 @@ const SHELL_PROFILES = Object.values(PROFILES).filter((p): p is ShellProfile => 
  * (no variant of a required command was accepted, or no banner was recognised), 'protocol' (output the
  * profile does not understand).
  */
-export async function runProfile(client: Client, platform: Platform | 'auto', options: RunProfileOptions): Promise<ProfileResult> {
+export async function runProfile(
+  client: Client,
+  platform: Platform | 'auto',
+  options: RunProfileOptions,
+): Promise<ProfileResult> {
   // A command-by-command dialogue is many small writes; Nagle's algorithm would hold each one back
   // until the peer's delayed ACK (~40 ms per command on loopback).
   client.setNoDelay(true)
@@ -59,14 +71,21 @@ export async function runProfile(client: Client, platform: Platform | 'auto', op
     const banner = await probeBanner(session, commands)
     const profile = SHELL_PROFILES.find((p) => p.platform === banner.platform)
     if (profile === undefined) {
-      throw new SshError('command-refused', `auto: no known platform in the answer to ${banner.tried.map((c) => `\`${c}\``).join(', ')}`)
+      throw new SshError(
+        'command-refused',
+        `auto: no known platform in the answer to ${banner.tried.map((c) => `\`${c}\``).join(', ')}`,
+      )
     }
     return {profile, draft: await runShellProfile(session, profile, commands, banner.answer)}
   })
   return finish(detected.profile, detected.draft)
 }
 
-async function withShell<T>(client: Client, options: RunProfileOptions, use: (session: ShellSession) => Promise<T>): Promise<T> {
+async function withShell<T>(
+  client: Client,
+  options: RunProfileOptions,
+  use: (session: ShellSession) => Promise<T>,
+): Promise<T> {
   const session = await ShellSession.open(client, {timeoutMs: options.commandTimeoutMs, signal: options.signal})
   try {
     return await use(session)
@@ -76,7 +95,11 @@ async function withShell<T>(client: Client, options: RunProfileOptions, use: (se
 }
 
 /** `uname -s` in an exec channel: "Linux" with exit 0 on a Linux host; network devices refuse, hang or answer otherwise. */
-async function answersLikeLinux(client: Client, commands: CommandRecord[], options: RunProfileOptions): Promise<boolean> {
+async function answersLikeLinux(
+  client: Client,
+  commands: CommandRecord[],
+  options: RunProfileOptions,
+): Promise<boolean> {
   const command = 'uname -s'
   const started = performance.now()
   try {

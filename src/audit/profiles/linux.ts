@@ -1,4 +1,10 @@
-import {parseIpLink, parseOsRelease, parseProcUptime, parseSysClassNet, parseUname} from '../../domain/audit-parsers/linux'
+import {
+  parseIpLink,
+  parseOsRelease,
+  parseProcUptime,
+  parseSysClassNet,
+  parseUname,
+} from '../../domain/audit-parsers/linux'
 import {type ExecProfile, sameFormat} from './types'
 
 /**

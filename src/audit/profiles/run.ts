@@ -5,7 +5,16 @@ import {SshError} from '../errors'
 import {runExec, runExecBatch} from '../session/exec'
 import type {ShellSession} from '../session/shell-session'
 import {withoutLogLines} from '../session/terminal-text'
-import type {CommandRecord, CommandVariant, ExecProfile, FactsDraft, NodeFacts, ProfileStep, RunProfileOptions, ShellProfile} from './types'
+import type {
+  CommandRecord,
+  CommandVariant,
+  ExecProfile,
+  FactsDraft,
+  NodeFacts,
+  ProfileStep,
+  RunProfileOptions,
+  ShellProfile,
+} from './types'
 
 /** Merges a step's draft into the facts so far: the first step that learns a field wins. */
 export function mergeDraft(into: FactsDraft, from: FactsDraft): void {
@@ -57,9 +66,16 @@ export async function runExecProfile(
   options: RunProfileOptions,
 ): Promise<FactsDraft> {
   const execOptions = {timeoutMs: options.commandTimeoutMs, signal: options.signal}
-  const batched = await runExecBatch(client, profile.steps.map((step) => step.variants[0]!.command), execOptions)
+  const batched = await runExecBatch(
+    client,
+    profile.steps.map((step) => step.variants[0]!.command),
+    execOptions,
+  )
   const draft: FactsDraft = {}
-  const accept = (variant: CommandVariant, result: {stdout: string; exitCode?: number; signal?: string; durationMs: number}) => {
+  const accept = (
+    variant: CommandVariant,
+    result: {stdout: string; exitCode?: number; signal?: string; durationMs: number},
+  ) => {
     const accepted = result.exitCode === 0 || (result.exitCode === undefined && result.signal === undefined)
     commands.push({
       command: variant.command,

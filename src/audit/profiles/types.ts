@@ -58,7 +58,11 @@ export interface RunProfileOptions {
   uplinkInterface?: string
 }
 
-export type RunProfile = (client: Client, platform: Platform | 'auto', options: RunProfileOptions) => Promise<ProfileResult>
+export type RunProfile = (
+  client: Client,
+  platform: Platform | 'auto',
+  options: RunProfileOptions,
+) => Promise<ProfileResult>
 
 /** What one command's parser contributes to the facts; the steps' drafts are merged in order. */
 export interface FactsDraft {

@@ -37,7 +37,8 @@ export class ConnectionWatch {
 
 /** The error for a channel that could not be opened: 'closed' when the connection is gone, else 'command-refused'. */
 export function channelOpenError(error: Error, what: string, watch: ConnectionWatch): SshError {
-  if (watch.lost || /not connected|no response from server/i.test(error.message)) return watch.closedError(`opening ${what}`)
+  if (watch.lost || /not connected|no response from server/i.test(error.message))
+    return watch.closedError(`opening ${what}`)
   return new SshError('command-refused', `the device refused ${what}: ${error.message}`, {cause: error})
 }
 

@@ -35,12 +35,19 @@ interface ExecProgress {
  * when the command is not done within `timeoutMs` (the channel is closed), 'closed' when the connection
  * drops first, 'command-refused' when the server will not open the channel or run the command.
  */
-export async function runExec(client: Client, command: string, options: ExecOptions, progress?: ExecProgress): Promise<ExecResult> {
+export async function runExec(
+  client: Client,
+  command: string,
+  options: ExecOptions,
+  progress?: ExecProgress,
+): Promise<ExecResult> {
   options.signal?.throwIfAborted()
   const started = performance.now()
   const watch = new ConnectionWatch(client)
   try {
-    const channel = await openChannel(watch, `exec \`${command}\``, options.timeoutMs, (callback) => client.exec(command, callback))
+    const channel = await openChannel(watch, `exec \`${command}\``, options.timeoutMs, (callback) =>
+      client.exec(command, callback),
+    )
     return await new Promise<ExecResult>((resolve, reject) => {
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
@@ -51,7 +58,9 @@ export async function runExec(client: Client, command: string, options: ExecOpti
       }
       let running = progress?.label ?? `\`${command}\``
       const onTimeout = () => {
-        finish(() => reject(new SshError('command-timeout', `${running} did not finish within ${options.timeoutMs} ms`)))
+        finish(() =>
+          reject(new SshError('command-timeout', `${running} did not finish within ${options.timeoutMs} ms`)),
+        )
         channel.close()
       }
       let timer = setTimeout(onTimeout, options.timeoutMs)
@@ -139,7 +148,11 @@ export async function runExecBatch(
         }
         // Joined with LF, the lines give the command's stdout back exactly: printf's leading newline
         // either ended its last line or made the empty line that a trailing newline leaves.
-        results[index] = {stdout: output.join('\n'), exitCode: Number(done[1]), durationMs: Math.round(performance.now() - since)}
+        results[index] = {
+          stdout: output.join('\n'),
+          exitCode: Number(done[1]),
+          durationMs: Math.round(performance.now() - since),
+        }
         output = []
         index += 1
         since = performance.now()

@@ -86,7 +86,9 @@ export class ShellSession {
     const watch = new ConnectionWatch(client)
     let channel: ClientChannel | undefined
     try {
-      channel = await openChannel(watch, 'an interactive shell', options.timeoutMs, (callback) => client.shell(PTY, callback))
+      channel = await openChannel(watch, 'an interactive shell', options.timeoutMs, (callback) =>
+        client.shell(PTY, callback),
+      )
       const session = new ShellSession(channel, watch, options)
       await session.learnPrompt()
       return session
@@ -104,7 +106,10 @@ export class ShellSession {
     this.startExchange()
     this.channel.write(`${command}\n`)
     const seen = await this.waitFor(
-      (screen) => (this.promptPattern.test(screen.lastLine) ? completedOutput(screen.text(), command, this.promptPattern) : undefined),
+      (screen) =>
+        this.promptPattern.test(screen.lastLine)
+          ? completedOutput(screen.text(), command, this.promptPattern)
+          : undefined,
       `\`${command}\``,
     )
     // Prompts, pagers and echo are ASCII, so UTF-8 finds them; the output itself may be GBK.
@@ -125,10 +130,16 @@ export class ShellSession {
    */
   private async learnPrompt(): Promise<void> {
     this.startExchange()
-    const candidate = await this.waitFor((screen) => (looksLikePrompt(screen.lastLine) ? screen.lastLine : undefined), 'login')
+    const candidate = await this.waitFor(
+      (screen) => (looksLikePrompt(screen.lastLine) ? screen.lastLine : undefined),
+      'login',
+    )
     this.startExchange()
     this.channel.write('\n')
-    await this.waitFor((screen) => (screen.lastLine === candidate && screen.text().includes('\n') ? candidate : undefined), 'login')
+    await this.waitFor(
+      (screen) => (screen.lastLine === candidate && screen.text().includes('\n') ? candidate : undefined),
+      'login',
+    )
     this.prompt = candidate
     this.hostname = hostnameOfPrompt(candidate)
     this.promptPattern = promptPatternFor(this.hostname)
@@ -206,7 +217,9 @@ export class ShellSession {
   }
 
   private closedError(what: string): SshError {
-    return this.watch.lost ? this.watch.closedError(what) : new SshError('closed', `the device closed the session during ${what}`)
+    return this.watch.lost
+      ? this.watch.closedError(what)
+      : new SshError('closed', `the device closed the session during ${what}`)
   }
 }
 

@@ -69,7 +69,8 @@ export function lastLine(text: string): string {
  * Any network device prompt, used to learn the real one at login: `<HUAWEI>`, `[~HUAWEI]`, `<H3C>`,
  * `Router>`, `Router#`, `switch(config)#`. No blanks allowed, so banner sentences do not match.
  */
-const ANY_PROMPT = /^(?:<[^<>\s]{1,80}>|\[[~*]?[^[\]\s]{1,80}\]|[A-Za-z0-9][\w.\-/:@~]{0,79}(?:\([\w.\-/:]{1,40}\))?[>#$%])$/
+const ANY_PROMPT =
+  /^(?:<[^<>\s]{1,80}>|\[[~*]?[^[\]\s]{1,80}\]|[A-Za-z0-9][\w.\-/:@~]{0,79}(?:\([\w.\-/:]{1,40}\))?[>#$%])$/
 
 export function looksLikePrompt(line: string): boolean {
   return ANY_PROMPT.test(line.trim())

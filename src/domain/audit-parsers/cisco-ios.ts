@@ -22,7 +22,8 @@ export function parseIosVersion(output: string): FactsDraft {
   const draft: FactsDraft = {vendor: 'Cisco'}
   const softwareVersion = first(/^Cisco IOS Software\b.*?,\s+(?:Experimental\s+)?Version\s+([^,\s]+)/, (m) => m[1]!)
   const model =
-    first(/^\s*Model Number\s*:\s*(\S+)/, (m) => m[1]!) ?? first(/^[Cc]isco\s+(\S+)\s+\(.*?\)\s+(?:processor|with)\b/, (m) => m[1]!)
+    first(/^\s*Model Number\s*:\s*(\S+)/, (m) => m[1]!) ??
+    first(/^[Cc]isco\s+(\S+)\s+\(.*?\)\s+(?:processor|with)\b/, (m) => m[1]!)
   const uptime = first(/^(\S+)\s+uptime is\s+(.+)$/, (m) => ({hostname: m[1]!, seconds: uptimePhraseSeconds(m[2]!)}))
   if (softwareVersion) draft.softwareVersion = softwareVersion
   if (model) draft.model = model
@@ -42,7 +43,9 @@ export function parseIosInterfacesDescription(output: string): FactsDraft {
       inTable = true
       continue
     }
-    const row = inTable ? /^(\S+)\s+(admin down|up|down|reset|testing|dormant|deleted)\s+(\S+)(?:\s+(.*))?$/.exec(line) : null
+    const row = inTable
+      ? /^(\S+)\s+(admin down|up|down|reset|testing|dormant|deleted)\s+(\S+)(?:\s+(.*))?$/.exec(line)
+      : null
     if (!row || row[2] === 'deleted') continue
     const description = row[4]?.trim()
     interfaces.push({
@@ -61,7 +64,11 @@ export function parseIosIpInterfaceBrief(output: string): FactsDraft {
   for (const line of outputLines(output)) {
     const row = /^(\S+)\s+\S+\s+(?:YES|NO)\s+\S+\s+(administratively down|up|down|reset|deleted)\s+(\S+)\s*$/.exec(line)
     if (!row || row[2] === 'deleted') continue
-    interfaces.push({name: row[1]!, adminUp: row[2] !== 'administratively down', operUp: row[2] === 'up' && row[3] === 'up'})
+    interfaces.push({
+      name: row[1]!,
+      adminUp: row[2] !== 'administratively down',
+      operUp: row[2] === 'up' && row[3] === 'up',
+    })
   }
   return {interfaces}
 }

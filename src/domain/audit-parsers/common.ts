@@ -30,7 +30,10 @@ export function uptimePhraseSeconds(phrase: string): number | undefined {
 
 /** Lines without trailing blanks, CR removed; the unit every table parser walks. */
 export function outputLines(output: string): string[] {
-  return output.replace(/\r/g, '').split('\n').map((line) => line.trimEnd())
+  return output
+    .replace(/\r/g, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
 }
 
 /**

@@ -51,7 +51,12 @@ export function parseComwareInterfaceBrief(output: string): FactsDraft {
   return {interfaces}
 }
 
-function comwareInterface(name: string, link: string, protocol: string | undefined, rawDescription: string | undefined): InterfaceFact {
+function comwareInterface(
+  name: string,
+  link: string,
+  protocol: string | undefined,
+  rawDescription: string | undefined,
+): InterfaceFact {
   const description = rawDescription?.trim()
   return {
     name,

@@ -13,8 +13,12 @@ import {outputLines, uptimePhraseSeconds} from './common'
  */
 export function parseVrpVersion(output: string): FactsDraft {
   const lines = outputLines(output)
-  const software = lines.map((line) => /VRP \(R\) software,\s*Version\s+(\S+)\s*(?:\(([^)]*)\))?/i.exec(line)).find(Boolean)
-  const chassis = lines.map((line) => /^(?:HUAWEI|Huawei|Quidway)\s+(.+?)\s+uptime is\s+(.+)$/.exec(line.trim())).find(Boolean)
+  const software = lines
+    .map((line) => /VRP \(R\) software,\s*Version\s+(\S+)\s*(?:\(([^)]*)\))?/i.exec(line))
+    .find(Boolean)
+  const chassis = lines
+    .map((line) => /^(?:HUAWEI|Huawei|Quidway)\s+(.+?)\s+uptime is\s+(.+)$/.exec(line.trim()))
+    .find(Boolean)
   const draft: FactsDraft = {vendor: 'Huawei'}
   if (software) draft.softwareVersion = software[2]?.trim().split(/\s+/).at(-1) ?? software[1]!
   if (chassis) {

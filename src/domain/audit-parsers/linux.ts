@@ -17,7 +17,8 @@ export function parseOsRelease(output: string): FactsDraft {
     if (match) fields.set(match[1]!, unquote(match[2]!))
   }
   const vendor = fields.get('NAME')
-  const softwareVersion = fields.get('PRETTY_NAME') ?? [vendor, fields.get('VERSION') ?? fields.get('VERSION_ID')].filter(Boolean).join(' ')
+  const softwareVersion =
+    fields.get('PRETTY_NAME') ?? [vendor, fields.get('VERSION') ?? fields.get('VERSION_ID')].filter(Boolean).join(' ')
   return {
     ...(vendor === undefined ? {} : {vendor}),
     ...(softwareVersion === '' ? {} : {softwareVersion}),

@@ -18,7 +18,12 @@ export interface InventoryResources {
   networks: pulumi.Output<Array<{zone: string; cidr: string}>>
 }
 
-export function buildInventoryResources(parent: pulumi.Resource, name: string, args: GovTenantArgs, plan: TenantPlan): InventoryResources {
+export function buildInventoryResources(
+  parent: pulumi.Resource,
+  name: string,
+  args: GovTenantArgs,
+  plan: TenantPlan,
+): InventoryResources {
   const common = {inventoryPath: args.inventoryPath, actor: args.actor ?? 'govnet', tenantId: args.tenant.id}
   const subnets = plan.zones.map(
     (request) =>
@@ -28,10 +33,18 @@ export function buildInventoryResources(parent: pulumi.Resource, name: string, a
         {parent},
       ),
   )
-  const networks = pulumi.all(subnets.map((s) => pulumi.all([s.zone, s.cidr]))).apply((pairs) => pairs.map(([zone, cidr]) => ({zone, cidr})))
+  const networks = pulumi
+    .all(subnets.map((s) => pulumi.all([s.zone, s.cidr])))
+    .apply((pairs) => pairs.map(([zone, cidr]) => ({zone, cidr})))
   const quota = new QuotaReservation(
     `${name}-quota`,
-    {...common, regionId: args.region.id, vcpu: args.tenant.quotaVcpu, ramGib: args.tenant.quotaRamGib, storageGib: args.tenant.quotaStorageGib},
+    {
+      ...common,
+      regionId: args.region.id,
+      vcpu: args.tenant.quotaVcpu,
+      ramGib: args.tenant.quotaRamGib,
+      storageGib: args.tenant.quotaStorageGib,
+    },
     {parent},
   )
   const ruleSet = new RuleSetRecord(

@@ -64,7 +64,9 @@ function changedKeys(olds: object, news: object): string[] {
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)])
   const o = olds as Record<string, unknown>
   const n = news as Record<string, unknown>
-  return [...keys].filter((k) => !IGNORED.has(k) && k in n && JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null)).sort()
+  return [...keys]
+    .filter((k) => !IGNORED.has(k) && k in n && JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null))
+    .sort()
 }
 
 /** A diff where any of `replaceOn` changing replaces the resource (deleting first: the inventory keys are per tenant) and the rest updates it. */
@@ -88,7 +90,10 @@ export function diffZoneSubnet(olds: ZoneSubnetOutputs, news: ZoneSubnetInputs):
 }
 
 /** Only the inventory path changed (the allocation itself is replaced, never updated): nothing to write. */
-export function updateZoneSubnet(olds: ZoneSubnetOutputs, news: ZoneSubnetInputs): pulumi.dynamic.UpdateResult<ZoneSubnetOutputs> {
+export function updateZoneSubnet(
+  olds: ZoneSubnetOutputs,
+  news: ZoneSubnetInputs,
+): pulumi.dynamic.UpdateResult<ZoneSubnetOutputs> {
   return {outs: {...news, cidr: olds.cidr}}
 }
 
@@ -126,7 +131,12 @@ export function deleteQuota(props: QuotaInputs): void {
 
 export function readQuota(id: string, props: QuotaInputs): pulumi.dynamic.ReadResult<QuotaInputs> {
   const held = withInventory(props, (r) => r.reservationOf(props.tenantId))
-  return held ? {id, props: {...props, regionId: held.regionId, vcpu: held.vcpu, ramGib: held.ramGib, storageGib: held.storageGib}} : {}
+  return held
+    ? {
+        id,
+        props: {...props, regionId: held.regionId, vcpu: held.vcpu, ramGib: held.ramGib, storageGib: held.storageGib},
+      }
+    : {}
 }
 
 // ---- Rule sets ----

@@ -31,7 +31,11 @@ export function tagValue(tags: readonly string[] | undefined, key: string): stri
 }
 
 /** Extra specs of the encrypted volume type (Cinder's encryption type is set by the cloud's operators from them). */
-export const ENCRYPTION_SPEC = {provider: 'govnet:encryption-provider', cipher: 'govnet:encryption-cipher', keyOrder: 'govnet:encryption-key-order'} as const
+export const ENCRYPTION_SPEC = {
+  provider: 'govnet:encryption-provider',
+  cipher: 'govnet:encryption-cipher',
+  keyOrder: 'govnet:encryption-key-order',
+} as const
 
 export interface OpenStackResources {
   project: openstack.identity.Project
@@ -68,11 +72,22 @@ export function buildOpenStackResources(
   const projectId = project.id
 
   const role = openstack.identity.getRoleOutput({name: args.openstack?.adminRole ?? 'admin'}, opts)
-  const group = openstack.identity.getGroupOutput({name: args.openstack?.adminGroup ?? `${tenant.departmentUscc}-admins`}, opts)
+  const group = openstack.identity.getGroupOutput(
+    {name: args.openstack?.adminGroup ?? `${tenant.departmentUscc}-admins`},
+    opts,
+  )
   new openstack.identity.RoleAssignment(`${name}-admins`, {projectId, groupId: group.id, roleId: role.id}, opts)
 
-  new openstack.compute.QuotaSetV2(`${name}-compute`, {projectId, cores: tenant.quotaVcpu, ram: tenant.quotaRamGib * 1024}, opts)
-  new openstack.blockstorage.QuoteSetV3(`${name}-storage`, {projectId, gigabytes: tenant.quotaStorageGib, backupGigabytes: tenant.quotaStorageGib}, opts)
+  new openstack.compute.QuotaSetV2(
+    `${name}-compute`,
+    {projectId, cores: tenant.quotaVcpu, ram: tenant.quotaRamGib * 1024},
+    opts,
+  )
+  new openstack.blockstorage.QuoteSetV3(
+    `${name}-storage`,
+    {projectId, gigabytes: tenant.quotaStorageGib, backupGigabytes: tenant.quotaStorageGib},
+    opts,
+  )
   new openstack.networking.QuotaV2(
     `${name}-network`,
     {
@@ -90,14 +105,26 @@ export function buildOpenStackResources(
 
   const router = new openstack.networking.Router(
     `${name}-router`,
-    {name: `${tenant.id}-router`, tenantId: projectId, adminStateUp: true, externalNetworkId: region.externalNetwork ?? undefined, tags: [tag(PROJECT_TAG.tenant, tenant.id)]},
+    {
+      name: `${tenant.id}-router`,
+      tenantId: projectId,
+      adminStateUp: true,
+      externalNetworkId: region.externalNetwork ?? undefined,
+      tags: [tag(PROJECT_TAG.tenant, tenant.id)],
+    },
     opts,
   )
   for (const {zone} of plan.zones) {
     const zoneTags = [tag('zone', zone), tag(PROJECT_TAG.tenant, tenant.id)]
     const network = new openstack.networking.Network(
       `${name}-${zone}`,
-      {name: `${tenant.id}-${zone}`, tenantId: projectId, adminStateUp: true, portSecurityEnabled: true, tags: zoneTags},
+      {
+        name: `${tenant.id}-${zone}`,
+        tenantId: projectId,
+        adminStateUp: true,
+        portSecurityEnabled: true,
+        tags: zoneTags,
+      },
       opts,
     )
     const subnet = new openstack.networking.Subnet(
@@ -121,7 +148,13 @@ export function buildOpenStackResources(
       zone,
       new openstack.networking.SecGroup(
         `${name}-${zone}`,
-        {name: `${tenant.id}-${zone}`, description: `${zone} zone of ${tenant.id}: default deny`, tenantId: projectId, deleteDefaultRules: true, tags: [tag('zone', zone)]},
+        {
+          name: `${tenant.id}-${zone}`,
+          description: `${zone} zone of ${tenant.id}: default deny`,
+          tenantId: projectId,
+          deleteDefaultRules: true,
+          tags: [tag('zone', zone)],
+        },
         opts,
       ),
     )
@@ -134,7 +167,15 @@ export function buildOpenStackResources(
   const keyOrder = baseline.tenantHeldKey
     ? new openstack.keymanager.OrderV1(
         `${name}-key`,
-        {type: 'key', meta: {name: `${tenant.id}-volume-key`, algorithm: (baseline.encryptionAlgorithm ?? 'aes').toLowerCase(), bitLength: baseline.encryptionAlgorithm === 'SM4' ? 128 : 256, mode: 'xts'}},
+        {
+          type: 'key',
+          meta: {
+            name: `${tenant.id}-volume-key`,
+            algorithm: (baseline.encryptionAlgorithm ?? 'aes').toLowerCase(),
+            bitLength: baseline.encryptionAlgorithm === 'SM4' ? 128 : 256,
+            mode: 'xts',
+          },
+        },
         opts,
       )
     : undefined
@@ -154,11 +195,16 @@ export function buildOpenStackResources(
         opts,
       )
     : undefined
-  if (volumeType) new openstack.blockstorage.VolumeTypeAccessV3(`${name}-encrypted`, {projectId, volumeTypeId: volumeType.id}, opts)
+  if (volumeType)
+    new openstack.blockstorage.VolumeTypeAccessV3(`${name}-encrypted`, {projectId, volumeTypeId: volumeType.id}, opts)
   return {project, keyOrder, volumeType}
 }
 
-function secGroupRuleArgs(rule: SecurityRule, groups: Map<ZoneName, openstack.networking.SecGroup>, tenantId: pulumi.Output<string>): openstack.networking.SecGroupRuleArgs {
+function secGroupRuleArgs(
+  rule: SecurityRule,
+  groups: Map<ZoneName, openstack.networking.SecGroup>,
+  tenantId: pulumi.Output<string>,
+): openstack.networking.SecGroupRuleArgs {
   const peerGroup = 'zone' in rule.peer ? groups.get(rule.peer.zone) : undefined
   return {
     description: describeRule(rule),
