@@ -14,9 +14,10 @@ import tseslint from 'typescript-eslint'
  * provision) and on top the command layer. Feature modules may use one another.
  */
 const LAYERS = [
-  {name: 'foundation', paths: ['src/errors.*', 'src/paths.*']},
+  {name: 'foundation', paths: ['src/errors.*', 'src/ssh-errors.*', 'src/paths.*']},
   {name: 'messages', paths: ['src/messages/**']},
   {name: 'domain', paths: ['src/domain/**']},
+  {name: 'packaged data', paths: ['src/baseline-files.*']},
   {name: 'inventory', paths: ['src/inventory/**']},
   {name: 'stacks', paths: ['stacks/**']},
   {name: 'features', paths: ['src/import/**', 'src/audit/**', 'src/coverage/**', 'src/metrics/**', 'src/provision/**']},
