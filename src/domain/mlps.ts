@@ -52,7 +52,7 @@ export function controlsByLevel(doc: BaselineDocument): BaselineControl[] {
         requirement: spec.requirement,
         source: spec.source,
         enforcedBy: spec.enforcedBy,
-        parameters: parameters ?? {},
+        parameters,
       })
     }
   }

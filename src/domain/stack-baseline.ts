@@ -101,8 +101,8 @@ export function stackBaseline(level: number, controls: readonly BaselineControl[
   return {
     baseline: {
       level,
-      zones: [...new Set(zones!)],
-      managementPorts: [...new Set(ports!)].sort((a, b) => a - b),
+      zones: [...new Set(zones)],
+      managementPorts: [...new Set(ports)].sort((a, b) => a - b),
       forbiddenSources: forbidden!,
       logRetentionDays: minDays!,
       extranetOnlyIngress: ingress === 'region-extranet-ranges',

@@ -216,7 +216,9 @@ export function sameTenant(a: TenantFields, b: TenantFields): boolean {
 
 /** The writable fields of a tenant, without its timestamps (what the change log records). */
 export function tenantFields(tenant: TenantFields): TenantFields {
-  return Object.fromEntries(FIELDS.map((field) => [field, tenant[field]])) as unknown as TenantFields
+  const fields: Partial<Record<keyof TenantFields, unknown>> = {}
+  for (const field of FIELDS) fields[field] = tenant[field]
+  return fields as TenantFields
 }
 
 /** What a tenant's network block claims: in its region, until it is decommissioned. */

@@ -1,5 +1,6 @@
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
 
+import {errorText} from '../errors'
 import {Inventory} from '../inventory/db'
 import {Exposition, ExpositionFormat, ExpositionSource, MetricsExporter} from './exporter'
 import {snapshotReader} from './snapshot'
@@ -88,8 +89,8 @@ export class RefreshThread implements ExpositionSource {
     const schedule = () => {
       if (this.stopped) return
       this.timer = setTimeout(() => {
-        this.refresh().then(schedule, (error: Error) => {
-          this.log(error.message)
+        this.refresh().then(schedule, (error: unknown) => {
+          this.log(errorText(error))
           schedule()
         })
       }, intervalMs)
@@ -166,7 +167,7 @@ function runRefreshWorker(data: RefreshWorkerData): void {
         }
         port.postMessage({kind: 'refreshed', expositions} satisfies WorkerMessage)
       },
-      (error: Error) => port.postMessage({kind: 'failed', message: error.message} satisfies WorkerMessage),
+      (error: unknown) => port.postMessage({kind: 'failed', message: errorText(error)} satisfies WorkerMessage),
     )
   })
 }
