@@ -2,17 +2,26 @@ import {createHash} from 'node:crypto'
 import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
+import type {Clause, HeadingsDocument} from '../domain/clauses'
 import {BaselineControl, BaselineDocument, controlsByLevel, MlpsLevel} from '../domain/mlps'
 import {baselinesDir} from '../paths'
 import type {Inventory} from './db'
 
-/** Read every baseline document in inventory/baselines (JSON), in file-name order. */
+/** The table of GB/T 22239-2019 headings kept beside the baselines; not a baseline document. */
+export const HEADINGS_FILE = 'gbt-22239-2019-headings.json'
+
+/** Read every baseline document in inventory/baselines (JSON, the headings table aside), in file-name order. */
 export function readBaselineDocuments(dir: string = baselinesDir): {text: string; documents: BaselineDocument[]} {
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && f !== HEADINGS_FILE)
     .sort()
   const texts = files.map((f) => readFileSync(path.join(dir, f), 'utf8'))
   return {text: texts.join('\n'), documents: texts.map((t) => JSON.parse(t) as BaselineDocument)}
+}
+
+/** The headings of GB/T 22239-2019 per level, that every cited clause is checked against. */
+export function readClauseHeadings(dir: string = baselinesDir): HeadingsDocument {
+  return JSON.parse(readFileSync(path.join(dir, HEADINGS_FILE), 'utf8')) as HeadingsDocument
 }
 
 /**
@@ -27,12 +36,22 @@ export function syncBaselines(inventory: Inventory, dir: string = baselinesDir):
     {value: string} | undefined
   if (stored?.value === hash) return
   const insert = db.prepare(
-    'INSERT INTO baseline_controls (id, level, title, requirement, source, enforced_by, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO baseline_controls (id, level, title, requirement, source, clauses, refs, enforced_by, parameters) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   inventory.write(() => {
     db.prepare('DELETE FROM baseline_controls').run()
     for (const c of documents.flatMap(controlsByLevel)) {
-      insert.run(c.id, c.level, c.title, c.requirement, c.source, c.enforcedBy, JSON.stringify(c.parameters))
+      insert.run(
+        c.id,
+        c.level,
+        c.title,
+        c.requirement,
+        c.source,
+        JSON.stringify(c.clauses),
+        JSON.stringify(c.references),
+        c.enforcedBy,
+        JSON.stringify(c.parameters),
+      )
     }
     db.prepare(
       "INSERT INTO meta (key, value) VALUES ('baselines_sha256', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -46,6 +65,8 @@ interface ControlRow {
   title: string
   requirement: string
   source: string
+  clauses: string
+  refs: string
   enforced_by: BaselineControl['enforcedBy']
   parameters: string
 }
@@ -66,6 +87,8 @@ export class BaselineRepository {
       title: r.title,
       requirement: r.requirement,
       source: r.source,
+      clauses: JSON.parse(r.clauses) as Clause[],
+      references: JSON.parse(r.refs) as string[],
       enforcedBy: r.enforced_by,
       parameters: JSON.parse(r.parameters) as Record<string, unknown>,
     }))

@@ -1,7 +1,8 @@
 import type {Statement} from 'better-sqlite3'
 
 import {FieldProblem} from '../errors'
-import {checkColumns, FieldError, isoDate, RawRecord} from '../domain/fields'
+import {judgementDay, localCalendarDate} from '../domain/calendar'
+import {checkColumns, RawRecord} from '../domain/fields'
 import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
 import {
   changedFields,
@@ -46,6 +47,8 @@ interface TenantRow {
   cidr: string | null
   filing_number: string | null
   last_assessed_on: string | null
+  graded_on: string | null
+  live_on: string | null
   status: TenantStatus
   created_at: string
   updated_at: string
@@ -65,16 +68,18 @@ const toTenant = (row: TenantRow): Tenant => ({
   cidr: row.cidr,
   filingNumber: row.filing_number,
   lastAssessedOn: row.last_assessed_on,
+  gradedOn: row.graded_on,
+  liveOn: row.live_on,
   status: row.status,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 })
 
 const COLUMNS = `id, name, department_name, department_uscc, region, mlps_level, exposure, quota_vcpu, quota_ram_gib,
-  quota_storage_gib, cidr, filing_number, last_assessed_on, status, created_at, updated_at`
+  quota_storage_gib, cidr, filing_number, last_assessed_on, graded_on, live_on, status, created_at, updated_at`
 
 const VALUES = `@id, @name, @departmentName, @departmentUscc, @region, @mlpsLevel, @exposure, @quotaVcpu, @quotaRamGib,
-  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @status, @createdAt, @updatedAt`
+  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @gradedOn, @liveOn, @status, @createdAt, @updatedAt`
 
 /** Result of `set`: the tenant as stored, and the fields that changed (none when the values were the same). */
 export interface TenantSetResult {
@@ -109,10 +114,10 @@ export class TenantRepository {
       `UPDATE tenants SET name = @name, department_name = @departmentName, department_uscc = @departmentUscc, region = @region,
          mlps_level = @mlpsLevel, exposure = @exposure, quota_vcpu = @quotaVcpu, quota_ram_gib = @quotaRamGib,
          quota_storage_gib = @quotaStorageGib, cidr = @cidr, filing_number = @filingNumber, last_assessed_on = @lastAssessedOn,
-         status = @status, updated_at = @updatedAt
+         graded_on = @gradedOn, live_on = @liveOn, status = @status, updated_at = @updatedAt
        WHERE id = @id`,
     )
-    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
+    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, live_on = ?, updated_at = ? WHERE id = ?')
     this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
     this.claims = db.prepare(
       "SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'",
@@ -172,15 +177,18 @@ export class TenantRepository {
 
   /**
    * Write back a status (the provisioning driver does this as it runs). Returns the tenant as
-   * stored; a status equal to the current one writes and logs nothing.
+   * stored; a status equal to the current one writes and logs nothing. The first time a tenant
+   * becomes active without a go-live date, today's local date is recorded as its go-live date
+   * (live_on), which opens its 30-day filing window.
    */
-  setStatus(id: string, status: TenantStatus): Tenant {
+  setStatus(id: string, status: TenantStatus, now: Date = new Date()): Tenant {
     return this.inventory.write(() => {
       const current = this.require(id)
       if (current.status === status) return current
       const updatedAt = nowIso()
-      this.updateStatus.run(status, updatedAt, id)
-      const next = {...current, status, updatedAt}
+      const liveOn = status === 'active' && current.liveOn === null ? localCalendarDate(now) : current.liveOn
+      this.updateStatus.run(status, liveOn, updatedAt, id)
+      const next = {...current, status, liveOn, updatedAt}
       this.changes.record(TENANT_ENTITY, id, 'update', tenantFields(current), tenantFields(next), updatedAt)
       return next
     })
@@ -338,10 +346,10 @@ export interface TenantCheckResult {
  * result reproducible; by default it is the machine's local calendar date.
  */
 export function checkTenant(inventory: Inventory, id: string, options: {today?: string} = {}): TenantCheckResult {
-  const today = options.today === undefined ? localCalendarDate(new Date()) : parseToday(options.today)
+  const today = judgementDay(options.today)
   const tenant = new TenantRepository(inventory).require(id)
   const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
-  const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
+  const results = evaluateTenant(tenant, controls, today)
   const failed = failedControls(results).map((r) => r.controlId)
   return {
     tenant: tenant.id,
@@ -352,18 +360,4 @@ export function checkTenant(inventory: Inventory, id: string, options: {today?: 
     failed,
     results,
   }
-}
-
-function parseToday(value: string): string {
-  try {
-    return isoDate(value)
-  } catch (error) {
-    if (error instanceof FieldError) throw msg.invalidToday(value)
-    throw error
-  }
-}
-
-function localCalendarDate(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
