@@ -223,9 +223,3 @@ export class HostKeyPolicy {
     return this.knownHosts.knownKeyTypes(host, port).flatMap(hostKeyAlgorithmsFor)
   }
 }
-
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/
-
-export function isHostKeyFingerprint(text: string): boolean {
-  return FINGERPRINT.test(text)
-}

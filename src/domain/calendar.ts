@@ -29,8 +29,8 @@ export function daysInMonth(year: number, month: number): number {
 
 function parts(date: string): [number, number, number] {
   if (!isCalendarDate(date)) throw new RangeError(`"${date}" is not a calendar date YYYY-MM-DD`)
-  const [year, month, day] = date.split('-').map(Number)
-  return [year!, month!, day!]
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number)
+  return [year, month, day]
 }
 
 const format = (year: number, month: number, day: number) =>

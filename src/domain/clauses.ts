@@ -25,8 +25,9 @@ const CLAUSE = /^(\d+(?:\.\d+)*) (\p{Script=Han}+)(?: ([a-z]\)(?:, [a-z]\))*))?$
 export function parseClause(text: string): Clause | undefined {
   const match = CLAUSE.exec(text)
   if (!match) return undefined
-  const items = match[3] ? match[3].split(', ').map((item) => item.slice(0, 1)) : []
-  return {number: match[1]!, heading: match[2]!, items, text}
+  const [, number = '', heading = '', letters] = match
+  const items = letters ? letters.split(', ').map((item) => item.slice(0, 1)) : []
+  return {number, heading, items, text}
 }
 
 export interface SectionHeading {

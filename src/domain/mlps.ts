@@ -12,7 +12,9 @@ export const MLPS_LEVELS = [1, 2, 3, 4, 5] as const
 export type MlpsLevel = (typeof MLPS_LEVELS)[number]
 
 /** Who makes a control hold: the tenant record (checked by `tenant check`), the Pulumi stack (policy pack), or the operator (documented, not machine-checked). */
-export type EnforcedBy = 'record' | 'stack' | 'operator'
+/** Who enforces a baseline control: the inventory record, the Pulumi stack, or an operator's procedure. */
+export const ENFORCERS = ['record', 'stack', 'operator'] as const
+export type EnforcedBy = (typeof ENFORCERS)[number]
 
 /** A control at one level: its parameters and where the requirement comes from at that level. */
 export interface BaselineLevelSpec {
@@ -68,12 +70,12 @@ export function controlsByLevel(doc: BaselineDocument): BaselineControl[] {
   for (const spec of doc.controls) {
     for (const [levelKey, at] of Object.entries(spec.levels)) {
       const level = Number(levelKey) as MlpsLevel
-      const clauses = (at?.clauses ?? []).map((text) => {
+      const clauses = (at.clauses ?? []).map((text) => {
         const clause = parseClause(text)
         if (!clause) throw msg.invalidClause(spec.id, level, text)
         return clause
       })
-      const references = at?.references ?? []
+      const references = at.references ?? []
       rows.push({
         id: spec.id,
         level,
@@ -83,7 +85,7 @@ export function controlsByLevel(doc: BaselineDocument): BaselineControl[] {
         clauses,
         references,
         enforcedBy: spec.enforcedBy,
-        parameters: at?.parameters ?? {},
+        parameters: at.parameters,
       })
     }
   }
@@ -158,7 +160,7 @@ const LIVE: readonly TenantFacts['status'][] = ['active']
  * dates the record has. Undefined when it has neither.
  */
 export function filingWindowOpens(tenant: Pick<TenantFacts, 'gradedOn' | 'liveOn'>): string | undefined {
-  const dates = [tenant.gradedOn, tenant.liveOn].filter((d): d is string => d !== null && d !== undefined)
+  const dates = [tenant.gradedOn, tenant.liveOn].filter((d): d is string => d !== null)
   return dates.length === 0 ? undefined : dates.sort().at(-1)
 }
 

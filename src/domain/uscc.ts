@@ -19,6 +19,8 @@ import * as msg from '../messages/uscc'
  *             characters 1–8: it rejects real codes such as those of rural collectives (N…) that govnet accepts.
  */
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+/** The alphabet as a list of its 31 characters. */
+export const USCC_CHARACTERS: readonly string[] = Array.from(USCC_ALPHABET)
 export const USCC_LENGTH = 18
 
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const
@@ -82,12 +84,12 @@ export function usccCheckCharacter(first17: string): string {
   if (first17.length !== USCC_LENGTH - 1)
     throw new RangeError(`expected ${USCC_LENGTH - 1} characters, got ${first17.length}`)
   let sum = 0
-  for (let i = 0; i < WEIGHTS.length; i++) {
-    const value = USCC_ALPHABET.indexOf(first17[i]!)
-    if (value < 0) throw new RangeError(`"${first17[i]}" is not in the USCC alphabet`)
-    sum += value * WEIGHTS[i]!
-  }
-  return USCC_ALPHABET[(MODULUS - (sum % MODULUS)) % MODULUS]!
+  WEIGHTS.forEach((weight, i) => {
+    const value = USCC_ALPHABET.indexOf(first17.charAt(i))
+    if (value < 0) throw new RangeError(`"${first17.charAt(i)}" is not in the USCC alphabet`)
+    sum += value * weight
+  })
+  return USCC_ALPHABET.charAt((MODULUS - (sum % MODULUS)) % MODULUS)
 }
 
 const list = (codes: readonly string[]) => codes.join(', ')
@@ -99,14 +101,15 @@ const list = (codes: readonly string[]) => codes.join(', ')
 export function usccProblem(code: string): string | undefined {
   if (code.length !== USCC_LENGTH) return msg.usccLength(code, code.length, USCC_LENGTH)
   for (let i = 0; i < code.length; i++) {
-    if (!USCC_ALPHABET.includes(code[i]!)) return msg.usccCharacter(code, i + 1, code[i]!)
+    if (!USCC_ALPHABET.includes(code.charAt(i))) return msg.usccCharacter(code, i + 1, code.charAt(i))
   }
-  const authority = USCC_AUTHORITIES[code[0]!]
-  if (!authority) return msg.usccAuthority(code, code[0]!, list(Object.keys(USCC_AUTHORITIES)))
-  if (!Object.hasOwn(authority.types, code[1]!))
-    return msg.usccOrganisationType(code, code[1]!, `${code[0]} ${authority.name}`, list(Object.keys(authority.types)))
+  const [registrar, type] = [code.charAt(0), code.charAt(1)]
+  const authority = Object.hasOwn(USCC_AUTHORITIES, registrar) ? USCC_AUTHORITIES[registrar] : undefined
+  if (!authority) return msg.usccAuthority(code, registrar, list(Object.keys(USCC_AUTHORITIES)))
+  if (!Object.hasOwn(authority.types, type))
+    return msg.usccOrganisationType(code, type, `${registrar} ${authority.name}`, list(Object.keys(authority.types)))
   for (let i = DIVISION_CODE_POSITIONS.first - 1; i < DIVISION_CODE_POSITIONS.last; i++) {
-    const ch = code[i]!
+    const ch = code.charAt(i)
     if (ch < '0' || ch > '9')
       return msg.usccDivisionDigit(code, i + 1, ch, DIVISION_CODE_POSITIONS.first, DIVISION_CODE_POSITIONS.last)
   }
@@ -114,6 +117,6 @@ export function usccProblem(code: string): string | undefined {
   if (division !== NATIONAL_DIVISION_CODE && !PROVINCE_PREFIXES.has(division.slice(0, 2)))
     return msg.usccDivision(code, division)
   const expected = usccCheckCharacter(code.slice(0, USCC_LENGTH - 1))
-  const found = code[USCC_LENGTH - 1]!
+  const found = code.charAt(USCC_LENGTH - 1)
   return found === expected ? undefined : msg.usccCheck(code, found, expected)
 }

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {chapterOfLevel, Clause, clauseProblem, parseClause} from '../../src/domain/clauses'
 import {BaselineDocument, controlsByLevel} from '../../src/domain/mlps'
-import {readBaselineDocuments, readClauseHeadings} from '../../src/inventory/baselines'
+import {readBaselineDocuments, readClauseHeadings} from '../../src/baseline-files'
 import {gradingMessages} from '../../src/messages'
 
 const headings = readClauseHeadings()

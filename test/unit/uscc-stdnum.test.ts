@@ -14,7 +14,7 @@ import {
   NATIONAL_DIVISION_CODE,
   normalizeUscc,
   PROVINCE_PREFIXES,
-  USCC_ALPHABET,
+  USCC_CHARACTERS,
   USCC_AUTHORITIES,
   usccCheckCharacter,
   usccProblem,
@@ -62,7 +62,7 @@ function generate(count: number): string[] {
   const next = random(20_151_015)
   const pick = <T>(items: readonly T[]) => items[next(items.length)]!
   const digits = (n: number) => Array.from({length: n}, () => String(next(10))).join('')
-  const body9 = () => Array.from({length: 9}, () => pick([...USCC_ALPHABET])).join('')
+  const body9 = () => Array.from({length: 9}, () => pick(USCC_CHARACTERS)).join('')
   const provinces = [...PROVINCE_PREFIXES]
   const authorities = Object.keys(USCC_AUTHORITIES)
   const codes: string[] = []
@@ -79,12 +79,12 @@ function generate(count: number): string[] {
   while (codes.length < count) {
     const base = valid(pick(authorities), '1', `${pick(provinces)}${digits(4)}`)
     const at = next(18)
-    const other = pick([...USCC_ALPHABET])
+    const other = pick(USCC_CHARACTERS)
     switch (next(10)) {
       case 0: // any alphabet character in positions 1–2 (authorities and types that do not exist)
         codes.push(
           (() => {
-            const first17 = `${pick([...USCC_ALPHABET])}${pick([...USCC_ALPHABET])}${pick(provinces)}${digits(4)}${body9()}`
+            const first17 = `${pick(USCC_CHARACTERS)}${pick(USCC_CHARACTERS)}${pick(provinces)}${digits(4)}${body9()}`
             return `${first17}${usccCheckCharacter(first17)}`
           })(),
         )
@@ -95,7 +95,7 @@ function generate(count: number): string[] {
       case 2: // a letter in the division code, check character recomputed
         codes.push(
           (() => {
-            const first17 = `91${pick(provinces)}${pick([...'ABCDEFGH'])}${digits(3)}${body9()}`
+            const first17 = `91${pick(provinces)}${pick(Array.from('ABCDEFGH'))}${digits(3)}${body9()}`
             return `${first17}${usccCheckCharacter(first17)}`
           })(),
         )
@@ -110,7 +110,7 @@ function generate(count: number): string[] {
         codes.push(next(2) === 0 ? base.slice(0, 17) : `${base}${other}`)
         break
       case 6: // a character outside the alphabet
-        codes.push(`${base.slice(0, at)}${pick([...'IOSVZ_*'])}${base.slice(at + 1)}`)
+        codes.push(`${base.slice(0, at)}${pick(Array.from('IOSVZ_*'))}${base.slice(at + 1)}`)
         break
       default:
         codes.push(base)
@@ -122,7 +122,7 @@ function generate(count: number): string[] {
 /** Why govnet and stdnum may disagree on a code, or undefined when they must agree. */
 function documentedDifference(code: string): 'govnet-stricter' | 'stdnum-refuses-letters' | undefined {
   const c = normalizeUscc(code)
-  if (c.length !== 18 || [...c].some((ch) => !USCC_ALPHABET.includes(ch))) return undefined
+  if (c.length !== 18 || Array.from(c).some((ch) => !USCC_CHARACTERS.includes(ch))) return undefined
   if (usccCheckCharacter(c.slice(0, 17)) !== c[17]) return undefined
   const authority = USCC_AUTHORITIES[c[0]!]
   const division = c.slice(2, 8)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {normalizeUscc, USCC_ALPHABET, USCC_AUTHORITIES, usccCheckCharacter, usccProblem} from '../../src/domain/uscc'
+import {normalizeUscc, USCC_AUTHORITIES, USCC_CHARACTERS, usccCheckCharacter, usccProblem} from '../../src/domain/uscc'
 import {usccMessages as msg} from '../../src/messages'
 
 const VALID = ['91430111MA4L41YT1U', '91350200MA2YJ1XR9G']
@@ -20,7 +20,7 @@ describe('unified social credit code (GB 32100-2015)', () => {
 
   it('maps a remainder of 0 to check character 0 (c = 31 becomes 0)', () => {
     // Search the neighbourhood of a real code for a body whose weighted sum is a multiple of 31.
-    const body = [...USCC_ALPHABET].map((ch) => `1144000000693813${ch}`).find((b) => usccCheckCharacter(b) === '0')
+    const body = USCC_CHARACTERS.map((ch) => `1144000000693813${ch}`).find((b) => usccCheckCharacter(b) === '0')
     expect(body).toBeDefined()
     expect(usccProblem(`${body}0`)).toBeUndefined()
   })
