@@ -17,6 +17,7 @@ interface RefreshWorkerData {
   govnetMetricsRefresh: true
   dbPath: string
   freshnessMs?: number
+  today?: string
 }
 
 type WorkerMessage =
@@ -56,9 +57,14 @@ export class RefreshThread implements ExpositionSource {
   /** Start the thread and wait for its first rendering; a failing first refresh is thrown. */
   static async start(
     dbPath: string,
-    options: {freshnessMs?: number; log?: (line: string) => void} = {},
+    options: {freshnessMs?: number; today?: string; log?: (line: string) => void} = {},
   ): Promise<RefreshThread> {
-    const data: RefreshWorkerData = {govnetMetricsRefresh: true, dbPath, freshnessMs: options.freshnessMs}
+    const data: RefreshWorkerData = {
+      govnetMetricsRefresh: true,
+      dbPath,
+      freshnessMs: options.freshnessMs,
+      today: options.today,
+    }
     const thread = new RefreshThread(
       new Worker(__filename, {workerData: data}),
       options.log ?? ((line) => process.stderr.write(`${line}\n`)),
@@ -150,8 +156,9 @@ export class RefreshThread implements ExpositionSource {
 function runRefreshWorker(data: RefreshWorkerData): void {
   const port = parentPort!
   const inventory = Inventory.open(data.dbPath, {readonly: true})
-  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: data.freshnessMs}), (line) =>
-    port.postMessage({kind: 'log', line} satisfies WorkerMessage),
+  const exporter = new MetricsExporter(
+    snapshotReader(inventory, {freshnessMs: data.freshnessMs, today: data.today}),
+    (line) => port.postMessage({kind: 'log', line} satisfies WorkerMessage),
   )
   port.on('message', (message: 'refresh' | 'close') => {
     if (message === 'close') {
