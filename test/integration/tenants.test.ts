@@ -122,6 +122,7 @@ describe('TenantRepository', () => {
       },
     ])
     expect(thrown(() => tenants.add({...menhu, cidr: '10.44.20.0/24'}))).toEqual(overlap)
+    expect(snapshot(dbPath)).toBe(before)
     tenants.add(menhu)
     expect(thrown(() => tenants.set('gz-thq-menhu', {cidr: '10.44.20.0/24'}))).toEqual(overlap)
     expect(tenants.add({...menhu, id: 'bj-jxj-guanwang', region: 'bj-1', cidr: '10.44.20.0/24'}).cidr).toBe(
