@@ -1,11 +1,62 @@
+import {AUDIT_OK} from './audit-facts'
 import {ancestorAt, DivisionLevel} from './divisions'
+import type {NodeStatus} from './nodes'
 
 /**
- * Township coverage (DESIGN.md): a township is covered when at least one node in it is active,
- * verified when such a node's last SSH audit succeeded within the freshness window. The ratio is
- * covered / townships at every level of the tree and nationally. These helpers add up per-county
- * counts; the counting itself is one query (DivisionRepository.countyTownshipCounts).
+ * Township coverage, the rules of the README's "Coverage" chapter:
+ *
+ * - a township is **covered** when at least one node in it has a covering status (`active`);
+ * - it is **verified** when such a node's most recent SSH audit succeeded (`ok`) at or after the
+ *   start of the freshness window (default 24 h);
+ * - the ratio is covered / townships (and verified / townships) at every level of the tree and
+ *   nationally; 0 where there are no townships.
+ *
+ * The predicates below are the rules; the counting is one query (DivisionRepository.countyTownshipCounts)
+ * whose SQL is built from the same names (src/inventory/sql-rules.ts), and the helpers here add its
+ * per-county counts up the tree.
  */
+
+/**
+ * Node statuses that cover a township. Only `active`: a degraded node is still in service (it is
+ * audited and counted by the audit metrics, IN_SERVICE_STATUSES in src/domain/nodes.ts) but a
+ * township whose only node is degraded is not counted as covered.
+ */
+export const COVERING_STATUSES = ['active'] as const satisfies readonly NodeStatus[]
+
+/** What the coverage rules read of a node. ISO times compare in time order as text. */
+export interface CoverageNode {
+  status: string
+  lastAuditOutcome: string | null
+  lastAuditAt: string | null
+}
+
+/** True when a node of this status covers the township it sits in. */
+export function coversTownship(status: string): boolean {
+  return (COVERING_STATUSES as readonly string[]).includes(status)
+}
+
+/** True when the node covers its township and its last audit succeeded at or after `verifiedSince` (ISO time). */
+export function verifiesTownship(node: CoverageNode, verifiedSince: string): boolean {
+  return (
+    coversTownship(node.status) &&
+    node.lastAuditOutcome === AUDIT_OK &&
+    node.lastAuditAt !== null &&
+    node.lastAuditAt >= verifiedSince
+  )
+}
+
+/** A township is covered when at least one of its nodes covers it. */
+export function isCoveredTownship(nodes: Iterable<CoverageNode>): boolean {
+  for (const node of nodes) if (coversTownship(node.status)) return true
+  return false
+}
+
+/** A township is verified when at least one of its nodes verifies it. */
+export function isVerifiedTownship(nodes: Iterable<CoverageNode>, verifiedSince: string): boolean {
+  for (const node of nodes) if (verifiesTownship(node, verifiedSince)) return true
+  return false
+}
+
 export const COVERAGE_LEVELS = ['province', 'prefecture', 'county'] as const
 export type CoverageLevel = (typeof COVERAGE_LEVELS)[number]
 

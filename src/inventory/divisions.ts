@@ -3,6 +3,7 @@ import type {Statement} from 'better-sqlite3'
 import {DIVISION_LEVELS, DivisionLevel, codeProblem, levelOf} from '../domain/divisions'
 import {divisionMessages} from '../messages'
 import type {Inventory} from './db'
+import {coversTownshipSql, verifiesTownshipSql} from './sql-rules'
 
 export interface Division {
   code: string
@@ -70,15 +71,15 @@ const WHOLE_COUNTRY = subtreeRange('')
 /**
  * The hot query of the coverage report: township counts grouped by county code prefix, in one pass
  * over the township rows of the (level, code) index with two index probes into nodes per township.
- * A township counts as covered when an active node sits in it, as verified when such a node's last
- * audit succeeded at or after the cutoff (ISO text compares in time order).
+ * Covered and verified are the rules of src/domain/coverage.ts (coversTownship, verifiesTownship),
+ * as SQL from src/inventory/sql-rules.ts.
  */
 export const COUNTY_COVERAGE_SQL = `
   SELECT substr(t.code, 1, 6) AS county,
          count(*) AS townships,
-         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code AND n.status = 'active')) AS covered,
-         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code AND n.status = 'active'
-                       AND n.last_audit_outcome = 'ok' AND n.last_audit_at >= @verifiedSince)) AS verified
+         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code AND ${coversTownshipSql('n')})) AS covered,
+         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code
+                       AND ${verifiesTownshipSql('n', '@verifiedSince')})) AS verified
     FROM divisions t
    WHERE t.level = 'township' AND t.code >= @low AND t.code < @high
    GROUP BY 1
