@@ -6,6 +6,7 @@
  */
 import {AUDIT_OK} from '../domain/audit-facts'
 import {COVERING_STATUSES} from '../domain/coverage'
+import {OTHER_KIND, TOWNSHIP_KIND_SEGMENTS} from '../domain/divisions'
 import {DECOMMISSIONED} from '../domain/lifecycle'
 
 /** A constant of the code as an SQL string literal. */
@@ -33,4 +34,19 @@ export function coversTownshipSql(node: string): string {
 /** verifiesTownship for the node row aliased `node`; `since` is the parameter holding the window's start (ISO time). */
 export function verifiesTownshipSql(node: string, since: string): string {
   return `${coversTownshipSql(node)} AND ${node}.last_audit_outcome = ${sqlText(AUDIT_OK)} AND ${node}.last_audit_at >= ${since}`
+}
+
+const segment = (n: number) => sqlText(String(n).padStart(3, '0'))
+
+/**
+ * townshipKind for a township code column (9 digits): a CASE over the township segment, one branch
+ * per range of TOWNSHIP_KIND_SEGMENTS, 'other' for the rest. Segments are zero-padded, so text
+ * comparison is numeric order.
+ */
+export function townshipKindSql(codeColumn: string): string {
+  const branches = TOWNSHIP_KIND_SEGMENTS.map(
+    ({kind, first, last}) =>
+      `WHEN substr(${codeColumn}, 7, 3) BETWEEN ${segment(first)} AND ${segment(last)} THEN ${sqlText(kind)}`,
+  )
+  return `CASE ${branches.join(' ')} ELSE ${sqlText(OTHER_KIND)} END`
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {coversTownship, verifiesTownship} from '../../src/domain/coverage'
+import {TOWNSHIP_KINDS, townshipKind} from '../../src/domain/divisions'
 import {isDecommissioned} from '../../src/domain/lifecycle'
 import {NODE_STATUSES} from '../../src/domain/nodes'
 import {TENANT_STATUSES} from '../../src/domain/tenants'
@@ -10,6 +11,7 @@ import {
   notDecommissionedSql,
   sqlOneOf,
   sqlText,
+  townshipKindSql,
   verifiesTownshipSql,
 } from '../../src/inventory/sql-rules'
 import {AUDIT_OUTCOMES} from '../../src/metrics/reachability'
@@ -80,6 +82,16 @@ describe('SQL fragments agree with the domain predicates', () => {
     )
     // active with an ok audit at or after the cutoff: two of the four times
     expect(ids).toHaveLength(2)
+  })
+
+  it('townshipKindSql gives every township segment the kind townshipKind gives it', () => {
+    const codes = Array.from({length: 1000}, (_, segment) => `441900${String(segment).padStart(3, '0')}`)
+    const sqlKinds = db
+      .prepare(`SELECT ${townshipKindSql('value')} FROM json_each(?) ORDER BY key`)
+      .pluck()
+      .all(JSON.stringify(codes))
+    expect(sqlKinds).toEqual(codes.map((code) => townshipKind(code)))
+    expect(new Set(sqlKinds)).toEqual(new Set(TOWNSHIP_KINDS))
   })
 
   it('writes one value as an equality probe, several as IN, and quotes literals', () => {
