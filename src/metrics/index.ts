@@ -10,13 +10,19 @@ export interface ServeOptions {
   listen: ListenAddress
   refreshMs: number
   freshnessMs?: number
-  /** Where refresh failures are logged (default stderr). */
+  /** exporter-toolkit's web configuration file (TLS, basic auth, headers), re-read on each request. */
+  webConfigFile?: string
+  /** Connections served at once. */
+  maxConnections?: number
+  /** Where refresh failures and a web config that breaks are logged (default stderr). */
   log?: (line: string) => void
 }
 
 export interface MetricsService {
   /** The metrics URL, with the port actually bound. */
   url: string
+  /** Whether it is served over TLS. */
+  tls: boolean
   close(): Promise<void>
 }
 
@@ -29,7 +35,11 @@ export async function startMetricsService(dbPath: string, options: ServeOptions)
   const refresher = await RefreshThread.start(dbPath, {freshnessMs: options.freshnessMs, log: options.log})
   let server: MetricsServer
   try {
-    server = await MetricsServer.listen(refresher, options.listen)
+    server = await MetricsServer.listen(refresher, options.listen, {
+      webConfigFile: options.webConfigFile,
+      maxConnections: options.maxConnections,
+      log: options.log,
+    })
   } catch (error) {
     await refresher.stop()
     throw error
@@ -37,6 +47,7 @@ export async function startMetricsService(dbPath: string, options: ServeOptions)
   refresher.startRefreshing(options.refreshMs)
   return {
     url: server.url,
+    tls: server.tls,
     async close() {
       await server.close()
       await refresher.stop()
