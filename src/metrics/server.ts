@@ -147,7 +147,11 @@ export class MetricsServer {
    * Listen on `address`; resolves once bound (port 0 picks a free port: see `url`). The web config is
    * read and checked first, certificates included: a bad one is the command's error.
    */
-  static listen(source: ExpositionSource, address: ListenAddress, options: ServerOptions = {}): Promise<MetricsServer> {
+  static async listen(
+    source: ExpositionSource,
+    address: ListenAddress,
+    options: ServerOptions = {},
+  ): Promise<MetricsServer> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
     const file = options.webConfigFile
     const initial = file === undefined ? undefined : loadWebConfig(file)

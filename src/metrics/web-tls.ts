@@ -58,7 +58,11 @@ export function tlsPolicy(config: TlsServerConfig, webConfigFile: string): TlsPo
     // The key must match the certificate, and OpenSSL must accept the ciphers and curves: found now, not per handshake.
     createSecureContext(options)
   } catch (error) {
-    throw msg.webConfigTlsUnusable(webConfigFile, (error as Error).message)
+    const reason = (error as Error).message
+    throw msg.webConfigTlsUnusable(
+      webConfigFile,
+      /key values mismatch/.test(reason) ? 'the key does not belong to the certificate' : reason,
+    )
   }
 
   return {
