@@ -3,6 +3,7 @@ import {inspect} from 'node:util'
 import {utils as sshUtils} from 'ssh2'
 import type {AuthenticationType} from 'ssh2'
 
+import {judgePrompt, KeyboardInteractivePrompt, PromptVerdict} from '../domain/ssh-prompts'
 import {auditMessages as msg} from '../messages'
 
 /**
@@ -117,8 +118,16 @@ export function authMethods(credentials: Credentials): AuthenticationType[] {
   return methods
 }
 
-/** ssh2 authentication attempts for `username`, one per method of `authMethods`. */
-export function authAttempts(credentials: Credentials, username: string) {
+/** Called instead of answering when keyboard-interactive asks something that is not the password. */
+export type RefusedPrompt = (prompt: string, reason: Exclude<PromptVerdict, {answer: true}>['reason']) => void
+
+/**
+ * ssh2 authentication attempts for `username`, one per method of `authMethods`. Keyboard-interactive
+ * answers with the password only when every prompt of the round asks for it (judgePrompt); otherwise
+ * nothing is answered and `refused` is told the first prompt that is not a password prompt, so that the
+ * caller fails the login naming it.
+ */
+export function authAttempts(credentials: Credentials, username: string, refused: RefusedPrompt) {
   return authMethods(credentials).map((type) => {
     switch (type) {
       case 'publickey':
@@ -136,14 +145,20 @@ export function authAttempts(credentials: Credentials, username: string) {
         return {
           type: 'keyboard-interactive' as const,
           username,
-          // Every prompt gets the password: devices ask "Password:" and nothing else before the session.
           prompt: (
             _name: string,
             _instructions: string,
             _lang: string,
-            prompts: unknown[],
+            prompts: KeyboardInteractivePrompt[],
             finish: (answers: string[]) => void,
-          ) => finish(prompts.map(() => credentials.password!.reveal())),
+          ) => {
+            for (const prompt of prompts) {
+              const verdict = judgePrompt(prompt)
+              if (!verdict.answer) return refused(prompt.prompt, verdict.reason)
+            }
+            // Also an empty round (OpenSSH ends with one): answered with no answers.
+            finish(prompts.map(() => credentials.password!.reveal()))
+          },
         }
     }
   })

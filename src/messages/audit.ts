@@ -1,4 +1,5 @@
 import {SshError} from '../audit/errors'
+import {redactLoginName, redactUserinfo} from '../domain/redact'
 import {ExitCode, GovnetError} from '../errors'
 
 /**
@@ -42,6 +43,21 @@ export const connectionReset = (hop: string) =>
 
 export const authFailed = (hop: string, user: string, methods: readonly string[]) =>
   new SshError('auth', `${hop}: authentication as ${user} failed (tried ${methods.join(', ') || 'no method'})`, {hop})
+
+const PROMPT_REFUSALS = {
+  echoed: 'it is echoed, so it does not ask for a secret',
+  'not-a-password': 'it does not ask for a password',
+  'new-password': 'it asks for a new password (expired?): change it by hand first',
+} as const
+
+/** Keyboard-interactive asked something govnet does not answer with the password; `prompt` is already quoted. */
+export const promptRefused = (hop: string, user: string, prompt: string, reason: keyof typeof PROMPT_REFUSALS) =>
+  new SshError(
+    'auth',
+    `${hop}: authentication as ${user} stopped at the keyboard-interactive prompt ${prompt}: ${PROMPT_REFUSALS[reason]}; ` +
+      'govnet answers only password prompts and sent nothing',
+    {hop},
+  )
 
 export const agentFailed = (hop: string, reason: string) =>
   new SshError('auth', `${hop}: ssh-agent failed: ${reason}`, {hop})
@@ -152,9 +168,19 @@ export const noCredentials = () =>
 export const invalidDuration = (flag: string, value: string) =>
   new GovnetError(`${flag}: "${value}" is not a duration like 500ms, 10s or 2m`, ExitCode.invalid)
 
+/** `value` is shown with any password of a `user:password` removed. */
+export const invalidUser = (value: string) =>
+  new GovnetError(
+    `--user: "${redactLoginName(value)}" is not a login name (letters, digits, _ . @ -; up to 64; ` +
+      'no password: give it with --password-env or --password-file)',
+    ExitCode.invalid,
+  )
+
+/** `value` is shown with any password of a `user:password@host` removed. */
 export const invalidJump = (value: string) =>
   new GovnetError(
-    `--jump: "${value}" is not user@host[:port] (host: an IPv4 or IPv6 address or a host name)`,
+    `--jump: "${redactUserinfo(value)}" is not user@host[:port] (host: an IPv4 or IPv6 address or a host name; ` +
+      'no password: give it with --password-env or --password-file)',
     ExitCode.invalid,
   )
 
