@@ -5,6 +5,7 @@ import type {AuthenticationType} from 'ssh2'
 
 import {judgePrompt, KeyboardInteractivePrompt, PromptVerdict} from '../domain/ssh-prompts'
 import {auditMessages as msg} from '../messages'
+import {checkPrivateKeyFile} from './file-modes'
 
 /**
  * A secret value that cannot leak by accident: it prints, inspects and serialises as `[redacted]`.
@@ -77,11 +78,14 @@ function readIdentity(
   env: NodeJS.ProcessEnv,
 ): {file: string; key: Buffer; passphrase?: Secret} {
   let key: Buffer
+  let mode: number
   try {
+    mode = statSync(file).mode
     key = readFileSync(file)
   } catch (error) {
     throw msg.unreadableCredential('--identity', file, (error as NodeJS.ErrnoException).code ?? 'unreadable')
   }
+  checkPrivateKeyFile(file, mode)
   let passphrase: Secret | undefined
   if (passphraseEnv) {
     const value = env[passphraseEnv]

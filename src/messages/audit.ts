@@ -147,6 +147,35 @@ export const credentialsFileTooOpen = (file: string, mode: number) =>
     ExitCode.invalid,
   )
 
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0')
+
+export const identityTooOpen = (file: string, mode: number) =>
+  new GovnetError(
+    `--identity ${file}: mode ${octal(mode)} lets others ${mode & 0o022 ? 'change' : 'read'} the private key; ` +
+      `run \`chmod 600 ${file}\` (ssh refuses such a key too: UNPROTECTED PRIVATE KEY FILE)`,
+    ExitCode.invalid,
+  )
+
+export const knownHostsTooOpen = (file: string, mode: number) =>
+  new GovnetError(
+    `--known-hosts ${file}: mode ${octal(mode)} lets others add host keys to it; run \`chmod 600 ${file}\` ` +
+      "(govnet refuses a known_hosts that others can write, as OpenSSH's StrictModes does)",
+    ExitCode.invalid,
+  )
+
+export const knownHostsFolderTooOpen = (file: string, dir: string, mode: number) =>
+  new GovnetError(
+    `--known-hosts ${file}: its folder ${dir} (mode ${octal(mode)}) lets others replace the file; ` +
+      `run \`chmod go-w ${dir}\` or keep known_hosts in a folder of your own`,
+    ExitCode.invalid,
+  )
+
+export const trustFileNotOwned = (flag: string, file: string, uid: number) =>
+  new GovnetError(
+    `${flag} ${file}: owned by uid ${uid}, neither you nor root; govnet trusts only a file you or root own`,
+    ExitCode.invalid,
+  )
+
 export const credentialsFileEmpty = (file: string) =>
   new GovnetError(`--password-file ${file}: the first line is empty; it must hold the password`, ExitCode.invalid)
 

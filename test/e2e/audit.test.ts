@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -190,6 +190,16 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     const before = snapshot(db)
     expectError(govnet(['audit', ...sshArgs, '--timeout', 'soon']), msg.invalidDuration('--timeout', 'soon'))
     expectError(govnet(['audit', ...sshArgs, '--jump', 'bastion']), msg.invalidJump('bastion'))
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('refuses a known_hosts that others can write before touching any node (exit 3)', () => {
+    const before = snapshot(db)
+    const open = path.join(tmp.dir, 'known_hosts_open')
+    copyFileSync(knownHosts, open)
+    chmodSync(open, 0o666)
+    const args = sshArgs.map((arg) => (arg === knownHosts ? open : arg))
+    expectError(govnet(['audit', ...args]), msg.knownHostsTooOpen(open, 0o666))
     expect(snapshot(db)).toBe(before)
   })
 
