@@ -1,4 +1,6 @@
 import bcrypt from 'bcryptjs'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {metricsMessages as msg} from '../../src/messages'
@@ -205,5 +207,20 @@ describe('parseBasicAuthorization', () => {
     expect(parseBasicAuthorization(header('no-colon'))).toBeUndefined()
     expect(parseBasicAuthorization('Bearer abc')).toBeUndefined()
     expect(parseBasicAuthorization(undefined)).toBeUndefined()
+  })
+})
+
+describe('the example deploy/prometheus/web.yml', () => {
+  it('is a valid web config with TLS, client certificates, headers and one user', () => {
+    const file = path.join(__dirname, '..', '..', 'deploy', 'prometheus', 'web.yml')
+    const config = parseWebConfig(readFileSync(file, 'utf8'), file)
+    expect(config.tls?.clientAuthType).toBe('RequireAndVerifyClientCert')
+    expect(config.tls?.certFile).toBe(path.join(path.dirname(file), 'govnet.crt'))
+    expect(Object.keys(config.headers)).toEqual([
+      'X-Content-Type-Options',
+      'X-Frame-Options',
+      'Strict-Transport-Security',
+    ])
+    expect([...config.users.keys()]).toEqual(['prometheus'])
   })
 })
