@@ -1,4 +1,4 @@
-import {SshError} from '../audit/errors'
+import {SshError} from '../ssh-errors'
 import {redactLoginName, redactUserinfo} from '../domain/redact'
 import {ExitCode, GovnetError} from '../errors'
 
