@@ -219,9 +219,9 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
     readyTimeout: options.connectTimeoutMs,
     keepaliveInterval: options.keepaliveIntervalMs,
     keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-    authHandler: authAttempts(options.credentials, hop.user, (prompt, reason) =>
-      refusePrompt(msg.promptRefused(name, hop.user, shownPrompt(prompt), reason)),
-    ) as ConnectConfig['authHandler'],
+    authHandler: authAttempts(options.credentials, hop.user, (prompt, reason) => {
+      refusePrompt(msg.promptRefused(name, hop.user, shownPrompt(prompt), reason))
+    }),
     algorithms: ssh2Algorithms(
       options.algorithms ?? {},
       options.hostKeys.preferredAlgorithms(hop.host, hop.port),
@@ -263,7 +263,9 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
     }
     const onAbort = () => settle(options.signal!.reason as SshError)
     options.signal?.addEventListener('abort', onAbort, {once: true})
-    refusePrompt = (error) => settle(error)
+    refusePrompt = (error) => {
+      settle(error)
+    }
     client
       .on('ready', () => settle())
       .on('error', (error) => {

@@ -158,7 +158,10 @@ export function authAttempts(credentials: Credentials, username: string, refused
           ) => {
             for (const prompt of prompts) {
               const verdict = judgePrompt(prompt)
-              if (!verdict.answer) return refused(prompt.prompt, verdict.reason)
+              if (!verdict.answer) {
+                refused(prompt.prompt, verdict.reason)
+                return
+              }
             }
             // Also an empty round (OpenSSH ends with one): answered with no answers.
             finish(prompts.map(() => credentials.password!.reveal()))

@@ -234,4 +234,3 @@ export class HostKeyPolicy {
     return this.knownHosts.knownKeyTypes(host, port).flatMap(hostKeyAlgorithmsFor)
   }
 }
-

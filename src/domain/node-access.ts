@@ -1,6 +1,6 @@
 import {addressProblem, normalizeAddress} from './address'
 import {FieldError, integer, RecordSchema, text} from './fields'
-import {redactLoginName, redactUserinfo} from './redact'
+import {redactLoginName, redactUserinfo} from '../messages/redact'
 import {auditMessages as msg} from '../messages'
 import {algorithmOverrideProblem, AlgorithmCategory, AlgorithmOverrides} from './ssh-algorithms'
 

@@ -1,5 +1,5 @@
 import {SshError} from '../ssh-errors'
-import {redactLoginName, redactUserinfo} from '../domain/redact'
+import {redactLoginName, redactUserinfo} from './redact'
 import {ExitCode, GovnetError} from '../errors'
 
 /**

@@ -22,7 +22,8 @@ export class BasicAuth {
     const credentials = parseBasicAuthorization(header)
     if (!credentials) return false
     const known = users.get(credentials.user)
-    const hash = known ?? (await this.decoy(bcrypt.getRounds([...users.values()][0]!)))
+    const [someHash = ''] = users.values()
+    const hash = known ?? (await this.decoy(bcrypt.getRounds(someHash)))
     const key = createHash('sha256')
       .update(credentials.user)
       .update('\0')
@@ -45,7 +46,8 @@ export class BasicAuth {
   }
 
   private remember(key: string, matches: boolean): void {
-    if (this.outcomes.size >= CACHE_SIZE) this.outcomes.delete(this.outcomes.keys().next().value!)
+    const [oldest] = this.outcomes.keys()
+    if (this.outcomes.size >= CACHE_SIZE && oldest !== undefined) this.outcomes.delete(oldest)
     this.outcomes.set(key, matches)
   }
 
@@ -62,9 +64,9 @@ export class BasicAuth {
 
 /** `Basic base64(user:password)` (scheme case-insensitive, as Go's Request.BasicAuth); undefined for anything else. */
 export function parseBasicAuthorization(header: string | undefined): {user: string; password: string} | undefined {
-  const match = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header ?? '')
-  if (!match) return undefined
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8')
+  const encoded = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header ?? '')?.[1]
+  if (encoded === undefined) return undefined
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) return undefined
   return {user: decoded.slice(0, colon), password: decoded.slice(colon + 1)}

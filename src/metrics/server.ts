@@ -132,12 +132,21 @@ class LiveWebConfig {
   }
 }
 
+/** The requests being answered and the connections open, so that close() can wait for the first and end the second. */
+class Connections {
+  inFlight = 0
+  readonly sockets = new Set<Socket>()
+
+  track(socket: Socket): void {
+    this.sockets.add(socket)
+    socket.once('close', () => this.sockets.delete(socket))
+  }
+}
+
 /** The HTTP side of `govnet metrics serve`: sends what was last rendered, behind the web config's TLS and basic auth. */
 export class MetricsServer {
-  private inFlight = 0
-  private readonly sockets = new Set<Socket>()
-
   private constructor(
+    private readonly connections: Connections,
     private readonly listener: NetServer,
     private readonly http: HttpServer,
     readonly tls: boolean,
@@ -161,11 +170,11 @@ export class MetricsServer {
       ? new TokenBucket(initial.rateLimit.intervalMs, initial.rateLimit.burst)
       : undefined
     const auth = new BasicAuth()
-    let server: MetricsServer
+    const connections = new Connections()
 
     const guarded = (request: Request, response: Response) => {
-      server.inFlight++
-      response.once('close', () => server.inFlight--)
+      connections.inFlight++
+      response.once('close', () => connections.inFlight--)
       const serve = () => {
         try {
           handle(source, request, response)
@@ -173,20 +182,36 @@ export class MetricsServer {
           sendText(response, 500, `${(error as Error).message}\n`)
         }
       }
-      if (!live) return serve()
+      if (!live) {
+        serve()
+        return
+      }
       const config = live.read()
-      if (!config) return sendText(response, 500, 'Internal Server Error\n', {'X-Content-Type-Options': 'nosniff'})
-      if (limiter && !limiter.allow())
-        return sendText(response, 429, 'Too Many Requests\n', {'X-Content-Type-Options': 'nosniff'})
+      if (!config) {
+        sendText(response, 500, 'Internal Server Error\n', {'X-Content-Type-Options': 'nosniff'})
+        return
+      }
+      if (limiter && !limiter.allow()) {
+        sendText(response, 429, 'Too Many Requests\n', {'X-Content-Type-Options': 'nosniff'})
+        return
+      }
       for (const [name, value] of Object.entries(config.headers)) response.setHeader(name, value)
-      if (config.users.size === 0) return serve()
+      if (config.users.size === 0) {
+        serve()
+        return
+      }
       auth.check(config.users, request.headers.authorization).then(
         (ok) => {
-          if (ok) return serve()
+          if (ok) {
+            serve()
+            return
+          }
           // The same answer for a missing header, an unknown user and a wrong password.
           sendText(response, 401, 'Unauthorized\n', {'WWW-Authenticate': 'Basic', 'X-Content-Type-Options': 'nosniff'})
         },
-        () => sendText(response, 500, 'Internal Server Error\n'),
+        () => {
+          sendText(response, 500, 'Internal Server Error\n')
+        },
       )
     }
 
@@ -194,18 +219,18 @@ export class MetricsServer {
     http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
     http.timeout = IDLE_TIMEOUT_MS
     let listener: NetServer = http
-    if (initial?.tls) {
+    if (initial?.tls && file !== undefined && live !== undefined) {
       // One tls.Server per connection, built from the file as it is now (Go's GetConfigForClient): a
       // renewed certificate or CA applies from the next connection. Its secure socket goes on to HTTP/1.1,
       // or to HTTP/2 when the client chose h2 by ALPN and http2 is on (fixed at start, as in exporter-toolkit).
       const http2 = initial.http2 ? createHttp2Server({}, guarded) : undefined
       http2?.setTimeout(IDLE_TIMEOUT_MS)
       listener = createNetServer((raw) => {
-        server.track(raw)
-        const policy = live!.attempt(() => {
-          const config = loadWebConfig(file!)
-          if (!config.tls) throw msg.webConfigTlsUnusable(file!, 'tls_server_config is gone; it was set at start')
-          return tlsPolicy(config.tls, file!)
+        connections.track(raw)
+        const policy = live.attempt(() => {
+          const config = loadWebConfig(file)
+          if (!config.tls) throw msg.webConfigTlsUnusable(file, 'tls_server_config is gone; it was set at start')
+          return tlsPolicy(config.tls, file)
         })
         if (!policy) return raw.destroy()
         const handshake = new TlsServer({
@@ -216,7 +241,7 @@ export class MetricsServer {
         // A failed handshake (no or a wrong client certificate, a plain-HTTP client) is the client's to see.
         handshake.on('tlsClientError', () => raw.destroy())
         handshake.on('secureConnection', (socket: TLSSocket) => {
-          server.track(socket)
+          connections.track(socket)
           if (policy.refuse(socket) !== undefined) return socket.destroy()
           if (socket.alpnProtocol === 'h2' && http2) http2.emit('connection', socket)
           else http.emit('connection', socket)
@@ -225,14 +250,16 @@ export class MetricsServer {
       })
     }
     listener.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS
-    server = new MetricsServer(listener, http, initial?.tls !== undefined)
+    const server = new MetricsServer(connections, listener, http, initial?.tls !== undefined)
 
     return new Promise((resolve, reject) => {
       listener.once('error', (error: NodeJS.ErrnoException) => {
         const shown = formatAddress(address.host, address.port)
         reject(error.code === 'EADDRINUSE' ? msg.addressInUse(shown) : msg.cannotListen(shown, error.message))
       })
-      listener.listen({host: address.host, port: address.port}, () => resolve(server))
+      listener.listen({host: address.host, port: address.port}, () => {
+        resolve(server)
+      })
     })
   }
 
@@ -248,20 +275,19 @@ export class MetricsServer {
    */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve, reject) =>
-      this.listener.close((error) => (error ? reject(error) : resolve())),
+      this.listener.close((error) => {
+        if (error) reject(error)
+        else resolve()
+      }),
     )
     // Only a listening http.Server tracks its connections; behind TLS they are in this.sockets.
     if (!this.tls) this.http.closeIdleConnections()
     const deadline = Date.now() + CLOSE_GRACE_MS
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-    for (const socket of this.sockets) socket.destroy()
+    while (this.connections.inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    for (const socket of this.connections.sockets) socket.destroy()
     if (!this.tls) this.http.closeAllConnections()
     await closed
-  }
-
-  private track(socket: Socket): void {
-    this.sockets.add(socket)
-    socket.once('close', () => this.sockets.delete(socket))
   }
 }
 

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLMap} from 'yaml'
+import {isMap, isScalar, isSeq, LineCounter, Node, parseDocument} from 'yaml'
 
 import {metricsMessages as msg} from '../messages'
 
@@ -147,7 +147,7 @@ export function parseWebConfig(text: string, file: string): WebConfig {
   const entries = (node: unknown, where: string, known: readonly string[] | undefined) => {
     if (node === null || node === undefined || (isScalar(node) && node.value === null)) return []
     if (!isMap(node)) return fail(lineOf(node as Node), `${where || 'the file'} must be a mapping`)
-    return (node as YAMLMap).items.map((pair) => {
+    return node.items.map((pair) => {
       const keyNode = pair.key as Node
       const key = isScalar(keyNode) ? String(keyNode.value) : ''
       const name = where ? `${where}.${key}` : key
@@ -289,7 +289,7 @@ export function parseWebConfig(text: string, file: string): WebConfig {
     }
   }
 
-  if (tls.set) config.tls = checkTls(tls, (problem) => fail(lineOf(doc.contents as Node), problem))
+  if (tls.set) config.tls = checkTls(tls, (problem) => fail(lineOf(doc.contents), problem))
   return config
 }
 
@@ -351,9 +351,10 @@ export function goDurationMs(text: string): number | undefined {
   let at = 0
   while (at < text.length) {
     part.lastIndex = at
-    const match = part.exec(text)
-    if (!match) return undefined
-    total += Number(match[1]) * GO_DURATION_UNIT_MS[match[2]!]!
+    const [, amount, unit] = part.exec(text) ?? []
+    const unitMs = unit === undefined ? undefined : GO_DURATION_UNIT_MS[unit]
+    if (unitMs === undefined) return undefined
+    total += Number(amount) * unitMs
     at = part.lastIndex
   }
   return at === 0 ? undefined : total

@@ -33,8 +33,9 @@ export function tlsPolicy(config: TlsServerConfig, webConfigFile: string): TlsPo
     if (!marker.test(text)) throw msg.webConfigTlsFile(webConfigFile, key, file, `not a PEM ${what}`)
     return text
   }
-  const cert = config.certFile ? read('cert_file', config.certFile, 'certificate') : config.cert!
-  const key = config.keyFile ? read('key_file', config.keyFile, 'key') : config.key!
+  // checkTls made sure that one of each pair is set.
+  const cert = config.certFile ? read('cert_file', config.certFile, 'certificate') : (config.cert ?? '')
+  const key = config.keyFile ? read('key_file', config.keyFile, 'key') : (config.key ?? '')
   const ca = config.clientCaFile ? read('client_ca_file', config.clientCaFile, 'certificate') : config.clientCa
   if (ca !== undefined && !/-----BEGIN CERTIFICATE-----/.test(ca))
     throw msg.webConfigTlsUnusable(webConfigFile, 'client_ca holds no PEM certificate')
@@ -72,10 +73,10 @@ export function tlsPolicy(config: TlsServerConfig, webConfigFile: string): TlsPo
       if (type === 'RequireAnyClientCert' && !peer) return 'no client certificate'
       if (type === 'VerifyClientCertIfGiven' && peer && !socket.authorized)
         return `client certificate not verified (${socket.authorizationError})`
-      if (config.clientAllowedSans !== undefined) {
+      const allowed = config.clientAllowedSans
+      if (allowed !== undefined) {
         if (!peer) return 'no client certificate to match client_allowed_sans'
-        const sans = subjectAltNames(peer)
-        if (!sans.some((san) => config.clientAllowedSans!.includes(san)))
+        if (!subjectAltNames(peer).some((san) => allowed.includes(san)))
           return 'no subject alternative name of the client certificate is in client_allowed_sans'
       }
       return undefined
@@ -90,9 +91,8 @@ export function subjectAltNames(certificate: X509Certificate): string[] {
   // Node quotes a value that holds a comma or a quote as a JSON string: `DNS:"a,b"`.
   const entries = text.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []
   return entries.flatMap((entry) => {
-    const match = /^\s*(DNS|IP Address|email|URI):(.*)$/.exec(entry)
-    if (!match) return []
-    const value = match[2]!.startsWith('"') ? (JSON.parse(match[2]!) as string) : match[2]!
-    return [value]
+    const raw = /^\s*(?:DNS|IP Address|email|URI):(.*)$/.exec(entry)?.[1]
+    if (raw === undefined) return []
+    return [raw.startsWith('"') ? (JSON.parse(raw) as string) : raw]
   })
 }

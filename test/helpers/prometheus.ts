@@ -46,7 +46,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
+      server.close(() => {
+        resolve(port)
+      })
     })
   })
 }
@@ -102,8 +104,8 @@ export async function startPrometheus(
   targets: readonly string[] | readonly ScrapeJob[],
 ): Promise<PrometheusServer> {
   const jobs: readonly ScrapeJob[] = targets.every((t) => typeof t === 'string')
-    ? [{name: 'govnet', targets: targets as readonly string[]}]
-    : (targets as readonly ScrapeJob[])
+    ? [{name: 'govnet', targets: targets}]
+    : targets
   requireBinary(PROMETHEUS)
   const config = path.join(dir, 'prometheus.yml')
   const storage = path.join(dir, 'data')
@@ -141,7 +143,11 @@ export async function startPrometheus(
   child.stderr?.on('data', (chunk: Buffer) => {
     log += chunk.toString()
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve()
+    }),
+  )
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return

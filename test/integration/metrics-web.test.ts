@@ -6,6 +6,7 @@ import {connect as http2Connect} from 'node:http2'
 import {request as httpsRequest} from 'node:https'
 import {connect as netConnect, Socket} from 'node:net'
 import path from 'node:path'
+import {TLSSocket} from 'node:tls'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {Inventory} from '../../src/inventory/db'
@@ -102,7 +103,7 @@ function get(url: string, ask: Ask = {}): Promise<Reply> {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () => {
-        const peer = tls ? (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate() : undefined
+        const peer = res.socket instanceof TLSSocket ? res.socket.getPeerX509Certificate() : undefined
         resolve({
           status: res.statusCode!,
           headers: res.headers,
@@ -224,7 +225,9 @@ describe('TLS (tls_server_config)', () => {
         let body = ''
         stream.on('response', (headers) => (status = Number(headers[':status'])))
         stream.on('data', (chunk: Buffer) => (body += chunk.toString()))
-        stream.on('end', () => resolve({status, body}))
+        stream.on('end', () => {
+          resolve({status, body})
+        })
         stream.on('error', reject)
         stream.end()
       })
@@ -314,16 +317,22 @@ describe('--max-connections', () => {
     const {port} = new URL(server.url)
     const open = (): Promise<Socket> =>
       new Promise((resolve, reject) => {
-        const socket = netConnect(Number(port), '127.0.0.1', () => resolve(socket))
+        const socket = netConnect(Number(port), '127.0.0.1', () => {
+          resolve(socket)
+        })
         socket.on('error', reject)
       })
     const held = [await open(), await open()]
     try {
       const third = await open()
       const closedByServer = await new Promise<boolean>((resolve) => {
-        third.once('close', () => resolve(true))
+        third.once('close', () => {
+          resolve(true)
+        })
         third.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n')
-        third.once('data', () => resolve(false))
+        third.once('data', () => {
+          resolve(false)
+        })
       })
       expect(closedByServer).toBe(true)
     } finally {

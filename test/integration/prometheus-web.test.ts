@@ -21,6 +21,8 @@ describe.runIf(runPrometheusTests)(
     const tmp = tempDir('govnet-prometheus-web-')
     const dbPath = path.join(tmp.dir, 'govnet.db')
     const file = (name: string) => path.join(tmp.dir, name)
+    // Set by beforeAll; afterAll stops whatever started, also when beforeAll failed half-way.
+    const started: {basicAuth?: ServeProcess; clientCert?: ServeProcess; prometheus?: PrometheusServer} = {}
     let basicAuth: ServeProcess
     let clientCert: ServeProcess
     let prometheus: PrometheusServer
@@ -40,15 +42,25 @@ describe.runIf(runPrometheusTests)(
         file('web-cert.yml'),
         [...tls, '  client_auth_type: RequireAndVerifyClientCert', `  client_ca_file: ${pki.caCert}`, ''].join('\n'),
       )
-      basicAuth = await startServe(dbPath, ['--refresh', '1s', '--web.config.file', file('web-basic.yml')])
-      clientCert = await startServe(dbPath, ['--refresh', '1s', '--web.config.file', file('web-cert.yml')])
+      basicAuth = started.basicAuth = await startServe(dbPath, [
+        '--refresh',
+        '1s',
+        '--web.config.file',
+        file('web-basic.yml'),
+      ])
+      clientCert = started.clientCert = await startServe(dbPath, [
+        '--refresh',
+        '1s',
+        '--web.config.file',
+        file('web-cert.yml'),
+      ])
       const tlsConfig = (extra: readonly string[] = []) => [
         'scheme: https',
         'tls_config:',
         `  ca_file: ${pki.caCert}`,
         ...extra,
       ]
-      prometheus = await startPrometheus(tmp.dir, [
+      prometheus = started.prometheus = await startPrometheus(tmp.dir, [
         {
           name: 'basic_auth',
           targets: [basicAuth.target],
@@ -88,9 +100,9 @@ describe.runIf(runPrometheusTests)(
     }, 240_000)
 
     afterAll(async () => {
-      await prometheus?.stop()
-      await basicAuth?.stop()
-      await clientCert?.stop()
+      await started.prometheus?.stop()
+      await started.basicAuth?.stop()
+      await started.clientCert?.stop()
       tmp.cleanup()
     }, 60_000)
 

@@ -26,7 +26,9 @@ describe.skipIf(!sshd.available && !process.env.CI)('known_hosts and key file pe
     line = knownHostsLine({host: '127.0.0.1', port: 22, hostKey: key})
   })
 
-  afterAll(() => tmp.cleanup())
+  afterAll(() => {
+    tmp.cleanup()
+  })
 
   function knownHostsIn(folder: string, fileMode: number, folderMode = 0o700): string {
     const dir = path.join(tmp.dir, folder)

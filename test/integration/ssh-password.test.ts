@@ -37,15 +37,18 @@ describe.skipIf(!sshd.available)('password and keyboard-interactive logins (ssh2
   ): Promise<Hop & {knownHosts: KnownHosts}> {
     const server = new Server({hostKeys: [readFileSync(hostKey.privateFile)]}, (client) => {
       client.on('authentication', (ctx) => {
-        if (ctx.method === 'password' && method === 'password')
-          return ctx.password === PASSWORD ? ctx.accept() : ctx.reject()
+        if (ctx.method === 'password' && method === 'password') {
+          if (ctx.password === PASSWORD) ctx.accept()
+          else ctx.reject()
+          return
+        }
         if (ctx.method === 'keyboard-interactive' && method === 'keyboard-interactive') {
-          return ctx.prompt(prompts, (answers) => {
+          ctx.prompt(prompts, (answers) => {
             received.push(answers)
-            return answers.length === prompts.length && answers.every((a) => a === PASSWORD)
-              ? ctx.accept()
-              : ctx.reject()
+            if (answers.length === prompts.length && answers.every((a) => a === PASSWORD)) ctx.accept()
+            else ctx.reject()
           })
+          return
         }
         ctx.reject([method])
       })

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {redactLoginName, redactUserinfo} from '../../src/domain/redact'
+import {redactLoginName, redactUserinfo} from '../../src/messages/redact'
 import {judgePrompt, shownPrompt} from '../../src/domain/ssh-prompts'
 
 describe('judgePrompt (which keyboard-interactive prompts get the password)', () => {
