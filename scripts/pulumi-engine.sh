@@ -11,8 +11,8 @@
 #   BIN=$(scripts/pulumi-engine.sh) && export PATH="$BIN:$PATH" \
 #     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_SKIP_UPDATE_CHECK=true
 #
-# The version: package.json's dependency "@pulumi/pulumi" (read with node), e.g. 3.248.0
-# gives pulumi v3.248.0. tools/pulumi-language-nodejs/go.mod must require the same version.
+# The version: package.json's dependency "@pulumi/pulumi" (read with node): X.Y.Z there
+# builds pulumi vX.Y.Z. tools/pulumi-language-nodejs/go.mod must require the same version.
 #
 # Resolution order:
 #   1. a complete `pulumi` of that version already on PATH (its directory also holds
@@ -71,7 +71,7 @@ command -v node >/dev/null 2>&1 ||
 SDK_VERSION=$(cd "$REPO_ROOT" && node -p "require('./package.json').dependencies['@pulumi/pulumi']") ||
   die "cannot read the @pulumi/pulumi dependency from $REPO_ROOT/package.json"
 [[ "$SDK_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
-  die "package.json's @pulumi/pulumi must be an exact version such as 3.248.0 (got '$SDK_VERSION')"
+  die "package.json's @pulumi/pulumi must be an exact version such as 1.2.3 (got '$SDK_VERSION')"
 readonly PULUMI_VERSION="v$SDK_VERSION"
 
 readonly PKG_MOD="github.com/pulumi/pulumi/pkg/v3"

@@ -17,7 +17,7 @@ function findPackageRoot(start: string): string {
 export const packageRoot = findPackageRoot(__dirname)
 
 /**
- * The exact version package.json pins for a dependency ('@pulumi/pulumi' → '3.248.0'): the one home
+ * The exact version package.json pins for a dependency ('@pulumi/pulumi' → '1.2.3'): the one home
  * of that version, which scripts/pulumi-engine.sh and the tests read as well.
  */
 export function dependencyVersion(name: string, root: string = packageRoot): string {
