@@ -67,7 +67,7 @@ describe('govnet quickstart', () => {
       ['tenant', 0, 0],
     ])
     expect(
-      report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && s.dryRun === false),
+      report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && !s.dryRun),
     ).toBe(true)
     expect(report.coverage).toMatchObject({
       level: 'province',
