@@ -7,7 +7,6 @@ import {baselinesDir} from '../paths'
 import type {Inventory} from './db'
 import {MetaRepository} from './meta'
 
-
 /**
  * Bring the baseline_controls table in line with the data files. Runs on every writable open and
  * costs one SELECT when nothing changed (the files' hash is kept in meta).
