@@ -83,10 +83,8 @@ function locate(): TestEngine {
       ? {available: true, bin}
       : {available: false, reason: `scripts/pulumi-engine.sh printed ${bin}, which holds no pulumi ${PULUMI_VERSION}`}
   } catch (error) {
-    const stderr = String((error as {stderr?: unknown}).stderr ?? '')
-      .trim()
-      .split('\n')
-      .pop()
+    const printed = (error as {stderr?: unknown}).stderr
+    const stderr = (typeof printed === 'string' ? printed : '').trim().split('\n').pop()
     return {available: false, reason: `scripts/pulumi-engine.sh failed: ${stderr || (error as Error).message}`}
   }
 }
@@ -355,7 +353,7 @@ export function useEngineInventory(
   tenants: Record<string, number>,
   prepare?: (inventory: EngineInventory) => void,
 ): EngineInventory {
-  const inventory = {} as EngineInventory
+  const inventory: EngineInventory = {dir: '', db: '', bin: '', env: {}}
   let cleanup: (() => void) | undefined
   beforeAll(() => {
     const bin = requireEngine()
