@@ -66,7 +66,10 @@ export default tseslint.config(
       // govnet parses terminal output and refuses control characters in input: such regexes are deliberate.
       'no-control-regex': 'off',
       // An AbortSignal's reason is `any` by type; rejecting with it is how abort propagates.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', {allowThrowingAny: true, allowThrowingUnknown: true}],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        {allowThrowingAny: true, allowThrowingUnknown: true},
+      ],
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
       '@typescript-eslint/consistent-type-assertions': [
         'error',
