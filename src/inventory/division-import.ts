@@ -236,30 +236,9 @@ export class DivisionImporter {
 
   import(source: DivisionSource): DivisionImportResult {
     const byLevel = validate(source, () => this.divisions.levelsByCode())
-    const {upsert, countAtLevel} = this
     const at = nowIso()
     return this.inventory.write(() => {
-      const levels: LevelImportCounts[] = []
-      for (const [level, rows] of byLevel) {
-        if (rows.length === 0) continue
-        const before = countAtLevel.get(level) as number
-        let changed = 0
-        for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
-          const batch = JSON.stringify(rows.slice(start, start + UPSERT_BATCH))
-          changed += upsert.run({level, source: source.id, at, rows: batch}).changes
-        }
-        const created = (countAtLevel.get(level) as number) - before
-        levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
-      }
-      const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
-      const result: DivisionImportResult = {
-        source: source.id,
-        rows: sum('rows'),
-        created: sum('created'),
-        renamed: sum('renamed'),
-        unchanged: sum('unchanged'),
-        levels,
-      }
+      const result = this.upsertLevels(source.id, byLevel, at)
       if (result.created + result.renamed > 0) {
         this.changeLog.record(
           'division',
@@ -275,5 +254,41 @@ export class DivisionImporter {
       }
       return result
     })
+  }
+
+  /**
+   * Check and write rows exactly as `import` does, without its change-log entry and package marker:
+   * for the divisions of a test or bench inventory (src/seed), a fixture rather than an operation
+   * someone made, so that its change log holds only what the scenario does.
+   */
+  load(source: DivisionSource, at: string = nowIso()): DivisionImportResult {
+    const byLevel = validate(source, () => this.divisions.levelsByCode())
+    return this.inventory.write(() => this.upsertLevels(source.id, byLevel, at))
+  }
+
+  /** The upserts of checked rows, level by level, with their counts; call inside a write transaction. */
+  private upsertLevels(sourceId: string, byLevel: Map<DivisionLevel, ValidRow[]>, at: string): DivisionImportResult {
+    const {upsert, countAtLevel} = this
+    const levels: LevelImportCounts[] = []
+    for (const [level, rows] of byLevel) {
+      if (rows.length === 0) continue
+      const before = countAtLevel.get(level) as number
+      let changed = 0
+      for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
+        const batch = JSON.stringify(rows.slice(start, start + UPSERT_BATCH))
+        changed += upsert.run({level, source: sourceId, at, rows: batch}).changes
+      }
+      const created = (countAtLevel.get(level) as number) - before
+      levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
+    }
+    const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
+    return {
+      source: sourceId,
+      rows: sum('rows'),
+      created: sum('created'),
+      renamed: sum('renamed'),
+      unchanged: sum('unchanged'),
+      levels,
+    }
   }
 }

@@ -5,7 +5,10 @@ import {computeCoverage, computeCoverageAllLevels, parseFreshness} from '../../s
 import {Inventory} from '../../src/inventory/db'
 import {DivisionImporter, fileSource} from '../../src/inventory/division-import'
 import {COUNTY_COVERAGE_SQL} from '../../src/inventory/divisions'
+import {NodeStatus} from '../../src/domain/nodes'
+import {Tier} from '../../src/domain/tiers'
 import {coverageMessages} from '../../src/messages'
+import {seedAudits, seedNodes} from '../../src/seed'
 import {fixtures, tempDir} from '../helpers/cli'
 
 const NOW = new Date('2026-11-25T12:00:00.000Z')
@@ -14,23 +17,32 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOStr
 interface TestNode {
   id: string
   division: string
-  tier?: string
-  status: string
+  tier?: Tier
+  status: NodeStatus
   auditAt?: string
   outcome?: string
 }
 
-/** Nodes written directly, with the audit columns the audit repository maintains, so each case is exact. */
+/** Nodes and their last audit, seeded through the repositories (src/seed), so each case is exact. */
 function addNodes(inventory: Inventory, nodes: TestNode[]): void {
-  const insert = inventory.db.prepare(
-    `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, last_audit_at, last_audit_outcome, created_at, updated_at)
-     VALUES (@id, @id, @division, @tier, 'access', '10.0.0.1', 'huawei-vrp', @status, @auditAt, @outcome, @now, @now)`,
+  seedNodes(
+    inventory,
+    nodes.map(({id, division, tier, status}) => ({
+      id,
+      division,
+      tier: tier ?? 'township',
+      status,
+      mgmtAddress: '10.0.0.1',
+      platform: 'huawei-vrp',
+    })),
+    {at: NOW.toISOString()},
   )
-  inventory.write(() => {
-    for (const node of nodes) {
-      insert.run({tier: 'township', auditAt: null, outcome: null, now: NOW.toISOString(), ...node})
-    }
-  })
+  seedAudits(
+    inventory,
+    nodes.flatMap(({id, auditAt, outcome}) =>
+      auditAt !== undefined && outcome !== undefined ? [{nodeId: id, finishedAt: auditAt, outcome}] : [],
+    ),
+  )
 }
 
 describe('township coverage', () => {
