@@ -9,7 +9,8 @@ import {NodeStatus} from '../../src/domain/nodes'
 import {Tier} from '../../src/domain/tiers'
 import {coverageMessages} from '../../src/messages'
 import {seedAudits, seedNodes} from '../../src/seed'
-import {fixtures, tempDir} from '../helpers/cli'
+import {fixtures} from '../helpers/cli'
+import {tempInventory} from '../helpers/inventory'
 
 const NOW = new Date('2026-11-25T12:00:00.000Z')
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString()
@@ -50,9 +51,7 @@ describe('township coverage', () => {
   let inventory: Inventory
 
   beforeAll(() => {
-    const temp = tempDir()
-    cleanup = temp.cleanup
-    inventory = Inventory.open(path.join(temp.dir, 'govnet.db'), {create: true})
+    ;({inventory, cleanup} = tempInventory({actor: 'govnet'}))
     new DivisionImporter(inventory).import(fileSource(path.join(fixtures, 'divisions-sample.csv')))
     addNodes(inventory, [
       // 110101 东城区: one verified, one stale audit, one failed audit, one decommissioned, one only planned/degraded

@@ -3,7 +3,6 @@ import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
 import {tierProblem} from '../../src/domain/tiers'
-import {GovnetError} from '../../src/errors'
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
 import {ImportFile, readImportFile} from '../../src/inventory/import-file'
@@ -12,7 +11,8 @@ import {NodeAccessRepository} from '../../src/inventory/node-access'
 import {inventoryMessages, nodeMessages} from '../../src/messages'
 import {seedAudits} from '../../src/seed'
 import {snapshot} from '../helpers/db'
-import {seededTempDb} from '../helpers/seed'
+import {thrown} from '../helpers/expect-error'
+import {tempInventory} from '../helpers/inventory'
 
 const core = {
   id: 'gz-core',
@@ -42,16 +42,6 @@ const access = {
   tags: ['pilot', 'fiber'],
 }
 
-function thrown(fn: () => unknown): GovnetError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(GovnetError)
-    return error as GovnetError
-  }
-  return expect.fail('expected a GovnetError')
-}
-
 function csvFile(dir: string, name: string, lines: string[]): ImportFile {
   const file = path.join(dir, name)
   writeFileSync(file, lines.join('\n'))
@@ -67,8 +57,7 @@ let inventory: Inventory
 let nodes: NodeRepository
 
 beforeEach(() => {
-  ;({dir, db: dbPath, cleanup} = seededTempDb())
-  inventory = Inventory.open(dbPath, {actor: 'alice'})
+  ;({dir, db: dbPath, inventory, cleanup} = tempInventory({actor: 'alice', divisions: true}))
   nodes = new NodeRepository(inventory)
 })
 afterEach(() => {
