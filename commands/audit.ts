@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 import {userInfo} from 'node:os'
 
-import {parseJump} from '../src/audit/access'
+import {parseJump} from '../src/domain/node-access'
 import {resolveCredentials} from '../src/audit/credentials'
 import {HostKeyPolicy, KnownHosts} from '../src/audit/known-hosts'
 import {auditInventory, InventoryAuditSummary, RETRY_BACKOFF_MS} from '../src/audit/run'
-import {PLATFORMS} from '../src/audit/profiles'
+import {PLATFORMS} from '../src/domain/nodes'
 import {AuditProgress, DEFAULT_KNOWN_HOSTS, parseDurationMs, renderSummary, sshFlags} from '../src/cli/audit'
 import {GovnetCommand} from '../src/cli/base'
 import {TIERS} from '../src/domain/tiers'

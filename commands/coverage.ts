@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../src/cli/base'
 import {computeCoverage, CoverageReport, parseFreshness} from '../src/coverage'
-import {coverageCsv, coverageTable} from '../src/coverage/render'
+import {coverageCsv, coverageTable} from '../src/cli/coverage'
 import {COVERAGE_LEVELS, DEFAULT_FRESHNESS, percent} from '../src/domain/coverage'
 import {coverageMessages} from '../src/messages'
 

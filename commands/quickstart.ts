@@ -1,5 +1,5 @@
 import {actorFlag, GovnetCommand} from '../src/cli/base'
-import {coverageTable} from '../src/coverage/render'
+import {coverageTable} from '../src/cli/coverage'
 import {percent} from '../src/domain/coverage'
 import {QuickstartResult, runQuickstart} from '../src/quickstart'
 

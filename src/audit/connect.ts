@@ -3,9 +3,9 @@ import type {ClientChannel, ConnectConfig} from 'ssh2'
 import type {Duplex} from 'node:stream'
 
 import {auditMessages as msg} from '../messages'
-import {AlgorithmOverrides, ALGORITHM_CATEGORIES, AlgorithmCategory, ssh2Algorithms} from './algorithms'
+import {AlgorithmOverrides, ALGORITHM_CATEGORIES, AlgorithmCategory, ssh2Algorithms} from '../domain/ssh-algorithms'
 import {authAttempts, authMethods, Credentials} from './credentials'
-import {isSshError, SshError} from './errors'
+import {isSshError, SshError} from '../ssh-errors'
 import {HostKeyPolicy} from './known-hosts'
 
 /** One SSH endpoint: the node itself, or the jump host in front of it. */

@@ -224,8 +224,3 @@ export class HostKeyPolicy {
   }
 }
 
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/
-
-export function isHostKeyFingerprint(text: string): boolean {
-  return FINGERPRINT.test(text)
-}

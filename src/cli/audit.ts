@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
-import type {NodeAccess} from '../audit/access'
+import type {NodeAccess} from '../domain/node-access'
 import type {InventoryAuditSummary, NodeAuditResult} from '../audit/run'
 import {parseDuration} from '../domain/time'
 import {auditMessages as msg} from '../messages'

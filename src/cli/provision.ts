@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {Target, TARGETS} from '../domain/preflight'
-import {Operation} from '../inventory/provisioning'
+import {Operation} from '../domain/provisioning'
 import {provisionTenant, ProvisionResult} from '../provision/driver'
 import {actorFlag, GovnetCommand} from './base'
 import {renderFields} from './table'

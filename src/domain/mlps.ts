@@ -9,7 +9,9 @@ export const MLPS_LEVELS = [1, 2, 3, 4, 5] as const
 export type MlpsLevel = (typeof MLPS_LEVELS)[number]
 
 /** Who makes a control hold: the tenant record (checked by `tenant check`), the Pulumi stack (policy pack), or the operator (documented, not machine-checked). */
-export type EnforcedBy = 'record' | 'stack' | 'operator'
+/** Who enforces a baseline control: the inventory record, the Pulumi stack, or an operator's procedure. */
+export const ENFORCERS = ['record', 'stack', 'operator'] as const
+export type EnforcedBy = (typeof ENFORCERS)[number]
 
 export interface BaselineControlSpec {
   id: string

@@ -1,19 +1,9 @@
 import {createHash} from 'node:crypto'
-import {readdirSync, readFileSync} from 'node:fs'
-import path from 'node:path'
 
 import {BaselineControl, BaselineDocument, controlsByLevel, MlpsLevel} from '../domain/mlps'
+import {readBaselineDocuments} from '../baseline-files'
 import {baselinesDir} from '../paths'
 import type {Inventory} from './db'
-
-/** Read every baseline document in inventory/baselines (JSON), in file-name order. */
-export function readBaselineDocuments(dir: string = baselinesDir): {text: string; documents: BaselineDocument[]} {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-  const texts = files.map((f) => readFileSync(path.join(dir, f), 'utf8'))
-  return {text: texts.join('\n'), documents: texts.map((t) => JSON.parse(t) as BaselineDocument)}
-}
 
 /**
  * Bring the baseline_controls table in line with the data files. Runs on every writable open and

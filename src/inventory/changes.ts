@@ -1,8 +1,7 @@
 import type {Statement} from 'better-sqlite3'
 
+import type {ChangeAction} from '../domain/changes'
 import {Inventory, nowIso} from './db'
-
-export type ChangeAction = 'create' | 'update' | 'delete' | 'import'
 
 export interface Change {
   id: number

@@ -1,6 +1,6 @@
 import type {Statement} from 'better-sqlite3'
 
-import {NODE_ACCESS_FIELDS, NODE_ACCESS_SCHEMA, NodeAccess, NodeAccessFields} from '../audit/access'
+import {NODE_ACCESS_FIELDS, NODE_ACCESS_SCHEMA, NodeAccess, NodeAccessFields} from '../domain/node-access'
 import {parseRecord, RawRecord} from '../domain/fields'
 import {auditMessages, inventoryMessages, nodeMessages} from '../messages'
 import {ChangeLog} from './changes'

@@ -1,13 +1,11 @@
 import type {Statement} from 'better-sqlite3'
 
 import {Target} from '../domain/preflight'
+import type {Operation, OperationOutcome} from '../domain/provisioning'
 import {ChangeLog} from './changes'
 import {Inventory} from './db'
 
 export const PROVISIONING_ENTITY = 'tenant_provisioning'
-
-export const OPERATIONS = ['preview', 'up', 'destroy', 'refresh'] as const
-export type Operation = (typeof OPERATIONS)[number]
 
 /** The last provisioning operation of a tenant's stack, as written back by src/provision. Never secrets. */
 export interface ProvisioningRecord {
@@ -16,7 +14,7 @@ export interface ProvisioningRecord {
   stack: string
   lastOperation: Operation
   lastOperationAt: string
-  outcome: 'succeeded' | 'failed'
+  outcome: OperationOutcome
   /** Why it failed (the engine's error or the policy violations), null when it succeeded. */
   reason: string | null
   /** Stack outputs: networks, quota, rule-set summary, cloud ids. */
@@ -29,7 +27,7 @@ interface Row {
   stack: string
   last_operation: Operation
   last_operation_at: string
-  outcome: 'succeeded' | 'failed'
+  outcome: OperationOutcome
   reason: string | null
   outputs: string
 }

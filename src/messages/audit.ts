@@ -1,4 +1,4 @@
-import {SshError} from '../audit/errors'
+import {SshError} from '../ssh-errors'
 import {ExitCode, GovnetError} from '../errors'
 
 /**

@@ -1,4 +1,4 @@
-import {SSH_ERROR_CODES, SshErrorCode} from '../audit/errors'
+import {SSH_ERROR_CODES, SshErrorCode} from '../ssh-errors'
 
 /** What the latest SSH audit of a node says about it, as the govnet_audit_nodes `result` label. */
 export const AUDIT_RESULTS = ['reachable', 'unreachable', 'host_key_mismatch', 'audit_failed', 'never_audited'] as const

@@ -27,7 +27,7 @@ import {
 } from '../../src/domain/rules'
 import {StackBaseline, stackBaseline} from '../../src/domain/stack-baseline'
 import {HOSTED_LEVELS} from '../../src/domain/tenants'
-import {readBaselineDocuments} from '../../src/inventory/baselines'
+import {readBaselineDocuments} from '../../src/baseline-files'
 import * as msg from '../../src/messages/provision'
 import {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE} from '../tenant/local/providers'
 import {ENCRYPTION_SPEC, PROJECT_TAG, tagValue} from '../tenant/openstack'

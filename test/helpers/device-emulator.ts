@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {type Connection, Server, type ServerChannel, utils} from 'ssh2'
 
-import type {Platform} from '../../src/audit/profiles/types'
+import type {Platform} from '../../src/domain/nodes'
 
 /**
  * SSH device emulators on 127.0.0.1, built on ssh2's Server: each reproduces one platform's login

@@ -8,7 +8,7 @@ import path from 'node:path'
 
 import {BaselineControl, controlsByLevel} from '../../src/domain/mlps'
 import {RegionFields} from '../../src/domain/regions'
-import {readBaselineDocuments} from '../../src/inventory/baselines'
+import {readBaselineDocuments} from '../../src/baseline-files'
 import {repoRoot} from './cli'
 
 /** Node's require rooted at dist/ (build first: `npx tsc -p .`). */

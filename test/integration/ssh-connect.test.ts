@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {connect, ConnectOptions, describeHop, Hop, JumpHosts} from '../../src/audit/connect'
 import {authMethods, Credentials, resolveCredentials, Secret} from '../../src/audit/credentials'
-import {SshError} from '../../src/audit/errors'
+import {SshError} from '../../src/ssh-errors'
 import {HostKeyPolicy, hostKeyFingerprint, KnownHosts} from '../../src/audit/known-hosts'
 import {auditMessages as msg} from '../../src/messages'
 import {tempDir} from '../helpers/cli'

@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {connect, describeHop, Hop} from '../../src/audit/connect'
 import {Secret} from '../../src/audit/credentials'
-import {SshError} from '../../src/audit/errors'
+import {SshError} from '../../src/ssh-errors'
 import {HostKeyPolicy, KnownHosts} from '../../src/audit/known-hosts'
 import {auditMessages as msg} from '../../src/messages'
 import {tempDir} from '../helpers/cli'

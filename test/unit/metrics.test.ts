@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
-import {SSH_ERROR_CODES} from '../../src/audit/errors'
+import {SSH_ERROR_CODES} from '../../src/ssh-errors'
 import {BaselineControl, controlsByLevel, RECORD_CHECKS} from '../../src/domain/mlps'
-import {readBaselineDocuments} from '../../src/inventory/baselines'
+import {readBaselineDocuments} from '../../src/baseline-files'
 import {metricsMessages as msg} from '../../src/messages'
 import {ASSESSMENT_CONTROL_ID, countComplianceFailures} from '../../src/metrics/compliance'
 import {negotiateFormat} from '../../src/metrics/exporter'

@@ -12,7 +12,7 @@ import {
   summarizeLevels,
   TenantFacts,
 } from '../../src/domain/mlps'
-import {readBaselineDocuments} from '../../src/inventory/baselines'
+import {readBaselineDocuments} from '../../src/baseline-files'
 import {tenantMessages} from '../../src/messages'
 
 const {documents} = readBaselineDocuments()

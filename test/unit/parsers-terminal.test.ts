@@ -4,8 +4,8 @@ import {completeFacts, isRefused, mergeDraft} from '../../src/audit/profiles/run
 import {ciscoIosProfile} from '../../src/audit/profiles/cisco-ios'
 import {h3cComwareProfile} from '../../src/audit/profiles/h3c-comware'
 import {huaweiVrpProfile} from '../../src/audit/profiles/huawei-vrp'
-import {SshError} from '../../src/audit/errors'
-import type {FactsDraft} from '../../src/audit/profiles/types'
+import {SshError} from '../../src/ssh-errors'
+import type {FactsDraft} from '../../src/domain/audit-facts'
 import {completedOutput} from '../../src/audit/session/shell-session'
 import {
   decodeDeviceText,

@@ -4,13 +4,13 @@ import path from 'node:path'
 import {inspect} from 'node:util'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {NODE_ACCESS_SCHEMA, parseJump} from '../../src/audit/access'
+import {NODE_ACCESS_SCHEMA, parseJump} from '../../src/domain/node-access'
 import {
   ALGORITHM_CATEGORIES,
   algorithmOverrideProblem,
   resolveAlgorithmList,
   ssh2Algorithms,
-} from '../../src/audit/algorithms'
+} from '../../src/domain/ssh-algorithms'
 import {authMethods, resolveCredentials, Secret} from '../../src/audit/credentials'
 import {pause, runPool} from '../../src/audit/pool'
 import type {NodeAuditResult} from '../../src/audit/run'

@@ -4,13 +4,13 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {SshError} from '../../src/audit/errors'
+import {SshError} from '../../src/ssh-errors'
+import {isHostKeyFingerprint} from '../../src/domain/node-access'
 import {auditMessages as msg} from '../../src/messages'
 import {
   HostKeyPolicy,
   hostKeyFingerprint,
   hostsMatch,
-  isHostKeyFingerprint,
   keyTypeOf,
   KnownHosts,
   knownHostsName,

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {NODE_ACCESS_FIELDS} from '../../../src/audit/access'
+import {NODE_ACCESS_FIELDS} from '../../../src/domain/node-access'
 import {actorFlag, GovnetCommand} from '../../../src/cli/base'
 import {renderAccess} from '../../../src/cli/audit'
 import {NodeAccessChange, NodeAccessRepository} from '../../../src/inventory/node-access'

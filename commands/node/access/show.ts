@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {NodeAccess} from '../../../src/audit/access'
+import {NodeAccess} from '../../../src/domain/node-access'
 import {GovnetCommand} from '../../../src/cli/base'
 import {renderAccess} from '../../../src/cli/audit'
 import {NodeAccessRepository} from '../../../src/inventory/node-access'

@@ -6,7 +6,7 @@
 import type {Client} from 'ssh2'
 
 import {platformOfBanner} from '../../domain/audit-parsers/detect'
-import {SshError} from '../errors'
+import {SshError} from '../../ssh-errors'
 import {runExec} from '../session/exec'
 import {ShellSession} from '../session/shell-session'
 import {withoutLogLines} from '../session/terminal-text'
@@ -15,15 +15,9 @@ import {h3cComwareProfile} from './h3c-comware'
 import {huaweiVrpProfile} from './huawei-vrp'
 import {linuxProfile} from './linux'
 import {type ShellAnswer, completeFacts, isRefused, runExecProfile, runShellProfile} from './run'
-import type {
-  CommandRecord,
-  FactsDraft,
-  Platform,
-  Profile,
-  ProfileResult,
-  RunProfileOptions,
-  ShellProfile,
-} from './types'
+import type {Platform} from '../../domain/nodes'
+import type {FactsDraft} from '../../domain/audit-facts'
+import type {CommandRecord, Profile, ProfileResult, RunProfileOptions, ShellProfile} from './types'
 
 export * from './types'
 

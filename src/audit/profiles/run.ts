@@ -1,20 +1,12 @@
 import type {Client} from 'ssh2'
 
 import {interfaceSummary} from '../../domain/audit-parsers/common'
-import {SshError} from '../errors'
+import {SshError} from '../../ssh-errors'
 import {runExec, runExecBatch} from '../session/exec'
 import type {ShellSession} from '../session/shell-session'
 import {withoutLogLines} from '../session/terminal-text'
-import type {
-  CommandRecord,
-  CommandVariant,
-  ExecProfile,
-  FactsDraft,
-  NodeFacts,
-  ProfileStep,
-  RunProfileOptions,
-  ShellProfile,
-} from './types'
+import type {FactsDraft, NodeFacts} from '../../domain/audit-facts'
+import type {CommandRecord, CommandVariant, ExecProfile, ProfileStep, RunProfileOptions, ShellProfile} from './types'
 
 /** Merges a step's draft into the facts so far: the first step that learns a field wins. */
 export function mergeDraft(into: FactsDraft, from: FactsDraft): void {

@@ -1,36 +1,7 @@
 import type {Client} from 'ssh2'
 
-/** The platforms govnet has a profile for; the same list the inventory's nodes.platform CHECK allows. */
-export const PLATFORMS = ['huawei-vrp', 'h3c-comware', 'cisco-ios', 'linux'] as const
-export type Platform = (typeof PLATFORMS)[number]
-
-export function isPlatform(value: string): value is Platform {
-  return (PLATFORMS as readonly string[]).includes(value)
-}
-
-export interface InterfaceFact {
-  name: string
-  /** False when the interface is shut down by configuration; absent when the command does not say. */
-  adminUp?: boolean
-  operUp: boolean
-  /** The configured description (Linux: the alias), when the command shows it. */
-  description?: string
-}
-
-/** What an audit learns about a node. Stored as JSON in node_audits.facts. */
-export interface NodeFacts {
-  vendor: string
-  model: string
-  softwareVersion: string
-  uptimeSeconds: number
-  hostname?: string
-  interfaces: InterfaceFact[]
-  /** Interfaces operationally up. */
-  interfacesUp: number
-  /** Interfaces operationally down that are not shut down by configuration (administratively down ones count in neither). */
-  interfacesDown: number
-  uplink?: {name: string; operUp: boolean}
-}
+import type {NodeFacts, OutputParser} from '../../domain/audit-facts'
+import type {Platform} from '../../domain/nodes'
 
 /** One command sent to the device, in order, including refused variants and the paging switch. */
 export interface CommandRecord {
@@ -63,18 +34,6 @@ export type RunProfile = (
   platform: Platform | 'auto',
   options: RunProfileOptions,
 ) => Promise<ProfileResult>
-
-/** What one command's parser contributes to the facts; the steps' drafts are merged in order. */
-export interface FactsDraft {
-  vendor?: string
-  model?: string
-  softwareVersion?: string
-  uptimeSeconds?: number
-  hostname?: string
-  interfaces?: InterfaceFact[]
-}
-
-export type OutputParser = (output: string) => FactsDraft
 
 /** One command a step may send, with the parser for its output. */
 export interface CommandVariant {

@@ -1,6 +1,6 @@
 import type {Client, ClientChannel} from 'ssh2'
 
-import {SshError} from '../errors'
+import {SshError} from '../../ssh-errors'
 
 /**
  * Watches one SSH connection while a channel is in use, so that a channel that ends because the

@@ -3,7 +3,7 @@ import {StringDecoder} from 'node:string_decoder'
 
 import type {Client} from 'ssh2'
 
-import {SshError} from '../errors'
+import {SshError} from '../../ssh-errors'
 import {ConnectionWatch, abortReason, openChannel} from './connection'
 
 export interface ExecResult {

@@ -2,7 +2,7 @@ import {StringDecoder} from 'node:string_decoder'
 
 import type {Client, ClientChannel} from 'ssh2'
 
-import {SshError} from '../errors'
+import {SshError} from '../../ssh-errors'
 import {ConnectionWatch, abortReason, openChannel} from './connection'
 import {
   decodeDeviceText,

@@ -1,5 +1,5 @@
 /** Parsers for Cisco IOS 12.x/15.x and IOS-XE 3.x/16.x/17.x. */
-import type {FactsDraft, InterfaceFact} from '../../audit/profiles/types'
+import type {FactsDraft, InterfaceFact} from '../audit-facts'
 import {outputLines, uptimePhraseSeconds} from './common'
 
 /**

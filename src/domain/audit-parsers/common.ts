@@ -2,7 +2,7 @@
  * Pieces shared by the platform parsers. Everything in src/domain/audit-parsers is pure: text in, facts
  * out, no I/O, so every parser is tested against recorded device output (test/fixtures/devices).
  */
-import type {InterfaceFact} from '../../audit/profiles/types'
+import type {InterfaceFact} from '../audit-facts'
 
 const SECONDS_PER_UNIT: Readonly<Record<string, number>> = {
   year: 365 * 86_400,

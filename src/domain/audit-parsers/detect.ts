@@ -1,4 +1,4 @@
-import type {Platform} from '../../audit/profiles/types'
+import type {Platform} from '../nodes'
 
 /** What identifies each platform in its version banner (`display version`, `show version`, `uname -s`). */
 const BANNERS: readonly {platform: Platform; pattern: RegExp}[] = [

@@ -1,5 +1,5 @@
 /** Parsers for H3C (and HPE) Comware 5 and 7. */
-import type {FactsDraft, InterfaceFact} from '../../audit/profiles/types'
+import type {FactsDraft, InterfaceFact} from '../audit-facts'
 import {outputLines, uptimePhraseSeconds} from './common'
 
 /**

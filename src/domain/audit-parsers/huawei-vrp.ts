@@ -1,5 +1,5 @@
 /** Parsers for Huawei VRP (V200R0xx on AR/S series, V300 on AR6000, V800 on NE/CX/CE series). */
-import type {FactsDraft, InterfaceFact} from '../../audit/profiles/types'
+import type {FactsDraft, InterfaceFact} from '../audit-facts'
 import {outputLines, uptimePhraseSeconds} from './common'
 
 /**

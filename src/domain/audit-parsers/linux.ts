@@ -1,5 +1,5 @@
 /** Parsers for the linux profile's exec commands. */
-import type {FactsDraft, InterfaceFact} from '../../audit/profiles/types'
+import type {FactsDraft, InterfaceFact} from '../audit-facts'
 import {outputLines} from './common'
 
 /** `uname -snrm`: "Linux vm 6.1.0-18-amd64 x86_64" → hostname and machine (recorded as the model). */

@@ -1,8 +1,7 @@
-import {addressProblem, normalizeAddress} from '../domain/address'
-import {FieldError, integer, RecordSchema, text} from '../domain/fields'
+import {addressProblem, normalizeAddress} from './address'
+import {FieldError, integer, RecordSchema, text} from './fields'
 import {auditMessages as msg} from '../messages'
-import {algorithmOverrideProblem, AlgorithmCategory, AlgorithmOverrides} from './algorithms'
-import {isHostKeyFingerprint} from './known-hosts'
+import {algorithmOverrideProblem, AlgorithmCategory, AlgorithmOverrides} from './ssh-algorithms'
 
 /**
  * How govnet reaches one node when it differs from the run's defaults: login user, jump host,
@@ -79,6 +78,13 @@ const fingerprint = (value: unknown): string => {
   const pin = text({max: 60})(value)
   if (!isHostKeyFingerprint(pin)) throw new FieldError(msg.invalidFingerprint(pin))
   return pin
+}
+
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/
+
+/** A pinned host key as OpenSSH prints it: `SHA256:` and 43 base64 characters. */
+export function isHostKeyFingerprint(text: string): boolean {
+  return FINGERPRINT.test(text)
 }
 
 const optional = <T>(parse: (value: unknown) => T) => ({required: false, parse})

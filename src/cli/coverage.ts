@@ -1,6 +1,6 @@
-import {Column, renderTable} from '../cli/table'
+import {Column, renderTable} from './table'
 import {CoverageRow, percent} from '../domain/coverage'
-import type {CoverageReport} from '.'
+import type {CoverageReport} from '../coverage'
 
 const COLUMNS: Column<CoverageRow>[] = [
   {header: 'CODE', value: (r) => r.code ?? ''},

@@ -1,0 +1,123 @@
+// ESLint for govnet: typescript-eslint's type-checked rules on the product code (src, commands,
+// stacks), a lighter set on tests, bench and scripts, and the layering rule (what may import what).
+// Formatting is Prettier's job (.prettierrc.json); eslint-config-prettier turns off the rules that clash.
+import js from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import importX from 'eslint-plugin-import-x'
+import {createTypeScriptImportResolver} from 'eslint-import-resolver-typescript'
+import tseslint from 'typescript-eslint'
+
+/**
+ * The layers, lowest first. A layer may import the layers before it, never one after it: error types
+ * and package paths at the bottom, then the catalog of user-facing messages, pure domain rules, the
+ * repositories of the inventory, the feature modules (use cases: import, audit, coverage, metrics,
+ * provision) and on top the command layer. Feature modules may use one another.
+ */
+const LAYERS = [
+  {name: 'foundation', paths: ['src/errors.*', 'src/ssh-errors.*', 'src/paths.*']},
+  {name: 'messages', paths: ['src/messages/**']},
+  {name: 'domain', paths: ['src/domain/**']},
+  {name: 'packaged data', paths: ['src/baseline-files.*']},
+  {name: 'inventory', paths: ['src/inventory/**']},
+  {name: 'stacks', paths: ['stacks/**']},
+  {name: 'features', paths: ['src/import/**', 'src/audit/**', 'src/coverage/**', 'src/metrics/**', 'src/provision/**']},
+  {name: 'commands', paths: ['src/cli/**', 'src/quickstart.*', 'commands/**']},
+]
+const glob = (paths) => paths.map((p) => `./${p}`)
+const layeringZones = LAYERS.flatMap((layer, index) => {
+  const above = LAYERS.slice(index + 1)
+  if (above.length === 0) return []
+  return glob(layer.paths).map((target) => ({
+    target,
+    from: glob(above.flatMap((upper) => upper.paths)),
+    message: `${layer.name} may import only ${LAYERS.slice(0, index + 1)
+      .map((l) => l.name)
+      .join(', ')}.`,
+  }))
+})
+/**
+ * stacks/ run inside the Pulumi engine's processes, from the plan the driver hands them: the repositories
+ * are not theirs. The local target is a simulated cloud whose state is the inventory's allocation
+ * tables, so its providers (and only they) use that one repository.
+ */
+const stackZones = [
+  {
+    target: ['./stacks/policy/**', './stacks/tenant/*.ts', './stacks/tenant/!(local)/**'],
+    from: ['./src/inventory/**'],
+    message: 'stacks/ do not read the inventory: the driver hands them the plan.',
+  },
+  {
+    target: './stacks/tenant/local/**',
+    from: ['./src/inventory/!(allocations|db).*'],
+    message: 'the local target uses only the allocation repository of the inventory.',
+  },
+]
+
+export default tseslint.config(
+  {ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'bench/out/**', 'coverage/**', 'oclif.manifest.json']},
+  js.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    extends: [tseslint.configs.strictTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: {allowDefaultProject: ['vitest.config.mts', 'scripts/*.ts']},
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', {allowNumber: true, allowBoolean: true}],
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      '@typescript-eslint/consistent-type-assertions': [
+        'error',
+        {assertionStyle: 'as', objectLiteralTypeAssertions: 'never'},
+      ],
+      // oclif's command statics and repository classes are read through `this`: these two cost more than they catch.
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'commands/**/*.ts', 'stacks/**/*.ts'],
+    plugins: {'import-x': importX},
+    settings: {'import-x/resolver-next': [createTypeScriptImportResolver({project: './tsconfig.json'})]},
+    rules: {
+      'import-x/no-restricted-paths': ['error', {zones: [...layeringZones, ...stackZones]}],
+      'import-x/no-cycle': ['error', {maxDepth: 6}],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // Tests: assertions on parsed JSON and rows are their point; the unsafe-* family would demand a cast on each.
+    files: ['test/**/*.ts', 'vitest.config.mts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+      },
+      sourceType: 'commonjs',
+    },
+  },
+  prettier,
+)
