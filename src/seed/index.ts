@@ -194,6 +194,8 @@ export function seedTenants(
   const at = options.at ?? new Date().toISOString()
   const creates = tenants.map(seedTenantFields)
   const repository = new TenantRepository(inventory)
-  inventory.write(() => repository.applyImport({creates, updates: [], unchanged: 0}, at))
+  inventory.write(() => {
+    repository.applyImport({creates, updates: [], unchanged: 0}, at)
+  })
   return creates.map((fields) => ({...fields, createdAt: at, updatedAt: at}))
 }

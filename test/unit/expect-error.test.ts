@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {SshError} from '../../src/audit/errors'
+import {SshError} from '../../src/ssh-errors'
 import {ExitCode, GovnetError} from '../../src/errors'
 import {rejected, thrown} from '../helpers/expect-error'
 
