@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../src/cli/base'
-import {computeCoverage, CoverageReport, parseFreshness} from '../src/coverage'
+import {computeCoverage, CoverageReport} from '../src/coverage'
 import {coverageCsv, coverageTable} from '../src/cli/coverage'
-import {COVERAGE_LEVELS, DEFAULT_FRESHNESS, percent} from '../src/domain/coverage'
+import {freshFlag} from '../src/cli/flags'
+import {COVERAGE_LEVELS, percent} from '../src/domain/coverage'
 import {coverageMessages} from '../src/messages'
 
 export default class Coverage extends GovnetCommand {
@@ -22,10 +23,7 @@ export default class Coverage extends GovnetCommand {
       description: 'output format (--json is the same as --format json)',
       options: ['table', 'json', 'csv'] as const,
     })(),
-    fresh: Flags.string({
-      default: DEFAULT_FRESHNESS,
-      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
-    }),
+    fresh: freshFlag(),
     level: Flags.option({default: 'province', description: 'level of the rows', options: COVERAGE_LEVELS})(),
     under: Flags.string({description: 'only divisions below this code (a division above --level)'}),
   }
@@ -33,7 +31,7 @@ export default class Coverage extends GovnetCommand {
 
   async run(): Promise<CoverageReport> {
     const {flags} = await this.parse(Coverage)
-    const freshnessMs = parseFreshness(flags.fresh)
+    const freshnessMs = flags.fresh.ms
     const inventory = this.openInventory(flags.db, {readonly: true})
     const report = computeCoverage(inventory, {level: flags.level, under: flags.under, freshnessMs})
     if (this.jsonEnabled()) return report

@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
-import {parseFreshness} from '../../src/coverage'
-import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
+import {durationFlag, freshFlag, REFRESH_RULE} from '../../src/cli/flags'
 import {startMetricsService} from '../../src/metrics'
-import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress, parseRefreshInterval} from '../../src/metrics/options'
+import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress} from '../../src/metrics/options'
 
 export default class MetricsServe extends GovnetCommand {
   static description =
@@ -16,27 +15,27 @@ export default class MetricsServe extends GovnetCommand {
     '<%= config.bin %> <%= command.id %> --listen :10360 --refresh 1m --db /var/lib/govnet/govnet.db',
   ]
   static flags = {
-    fresh: Flags.string({
-      default: DEFAULT_FRESHNESS,
-      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
-    }),
+    fresh: freshFlag(),
     listen: Flags.string({
       default: DEFAULT_LISTEN,
       description: 'HOST:PORT to listen on; :PORT for every address, port 0 for any free port',
     }),
-    refresh: Flags.string({default: DEFAULT_REFRESH, description: 'how often to re-read the inventory: 30s, 5m, 1h …'}),
+    refresh: durationFlag(REFRESH_RULE, {
+      default: DEFAULT_REFRESH,
+      description: 'how often to re-read the inventory: 30s, 5m, 1h …',
+    }),
   }
   static summary = 'Serve Prometheus metrics'
 
   async run(): Promise<void> {
     const {flags} = await this.parse(MetricsServe)
     const listen = parseListenAddress(flags.listen)
-    const refreshMs = parseRefreshInterval(flags.refresh)
-    const freshnessMs = parseFreshness(flags.fresh)
+    const refreshMs = flags.refresh.ms
+    const freshnessMs = flags.fresh.ms
     // Opened here for its errors (missing, not an inventory, too new); the refresh thread opens its own connection.
     const inventory = this.openInventory(flags.db, {readonly: true})
     const service = await startMetricsService(inventory.path, {listen, refreshMs, freshnessMs})
-    this.log(`serving ${service.url} from ${inventory.path}, refreshed every ${flags.refresh}`)
+    this.log(`serving ${service.url} from ${inventory.path}, refreshed every ${flags.refresh.text}`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', resolve)
       process.once('SIGINT', resolve)

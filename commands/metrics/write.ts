@@ -1,8 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
-import {parseFreshness} from '../../src/coverage'
-import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
+import {freshFlag} from '../../src/cli/flags'
 import {TextfileResult, writeMetricsTextfile} from '../../src/metrics'
 
 export default class MetricsWrite extends GovnetCommand {
@@ -19,16 +18,13 @@ export default class MetricsWrite extends GovnetCommand {
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> /var/lib/prometheus/node-exporter/govnet.prom']
   static flags = {
-    fresh: Flags.string({
-      default: DEFAULT_FRESHNESS,
-      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
-    }),
+    fresh: freshFlag(),
   }
   static summary = 'Write the metrics to a file for node_exporter'
 
   async run(): Promise<TextfileResult> {
     const {args, flags} = await this.parse(MetricsWrite)
-    const freshnessMs = parseFreshness(flags.fresh)
+    const freshnessMs = flags.fresh.ms
     const inventory = this.openInventory(flags.db, {readonly: true})
     const result = await writeMetricsTextfile(inventory, args.file, {freshnessMs})
     if (!this.jsonEnabled()) this.log(`wrote ${result.samples} samples (${result.bytes} bytes) to ${result.file}`)

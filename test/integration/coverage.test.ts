@@ -1,7 +1,7 @@
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {computeCoverage, computeCoverageAllLevels, parseFreshness} from '../../src/coverage'
+import {computeCoverage, computeCoverageAllLevels} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
 import {DivisionImporter, fileSource} from '../../src/inventory/division-import'
 import {COUNTY_COVERAGE_SQL} from '../../src/inventory/divisions'
@@ -178,17 +178,6 @@ describe('township coverage', () => {
     fails({level: 'province', under: '44'}, coverageMessages.underNotAboveLevel('44', 'province', 'province'))
     fails({under: '99'}, coverageMessages.underNotInInventory('99'))
     fails({under: '4x'}, coverageMessages.invalidUnder('"4x" is not a division code: digits only'))
-  })
-
-  it('parses --fresh durations and refuses anything else', () => {
-    expect(parseFreshness('24h')).toBe(86_400_000)
-    expect(parseFreshness('90m')).toBe(5_400_000)
-    expect(parseFreshness('7d')).toBe(7 * 86_400_000)
-    for (const bad of ['1y', '0h', '2026-11-01', 'h', '']) {
-      expect(() => parseFreshness(bad)).toThrow(
-        expect.objectContaining({message: coverageMessages.invalidFreshness(bad).message, exit: 3}),
-      )
-    }
   })
 
   it('keeps the hot query on its indexes (EXPLAIN QUERY PLAN)', () => {
