@@ -39,20 +39,15 @@ const layeringZones = LAYERS.flatMap((layer, index) => {
   }))
 })
 /**
- * stacks/ run inside the Pulumi engine's processes, from the plan the driver hands them: the repositories
- * are not theirs. The local target is a simulated cloud whose state is the inventory's allocation
- * tables, so its providers (and only they) use that one repository.
+ * stacks/ run inside the Pulumi engine's processes from the plan the driver hands them: they never read
+ * the inventory. The ledger resources they declare are kept by src/provision/ledger.ts, which the
+ * dynamic providers require by path in the provider process.
  */
 const stackZones = [
   {
-    target: ['./stacks/policy/**', './stacks/tenant/*.ts', './stacks/tenant/!(local)/**'],
+    target: './stacks/**',
     from: ['./src/inventory/**'],
     message: 'stacks/ do not read the inventory: the driver hands them the plan.',
-  },
-  {
-    target: './stacks/tenant/local/**',
-    from: ['./src/inventory/!(allocations|db).*'],
-    message: 'the local target uses only the allocation repository of the inventory.',
   },
 ]
 

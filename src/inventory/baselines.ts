@@ -1,21 +1,23 @@
 import {createHash} from 'node:crypto'
 
-import {BaselineControl, BaselineDocument, controlsByLevel, MlpsLevel} from '../domain/mlps'
+import {BaselineControl, controlsByLevel, MlpsLevel} from '../domain/mlps'
 import {readBaselineDocuments} from '../baseline-files'
 import {baselinesDir} from '../paths'
 import type {Inventory} from './db'
+import {MetaRepository} from './meta'
 
 /**
  * Bring the baseline_controls table in line with the data files. Runs on every writable open and
  * costs one SELECT when nothing changed (the files' hash is kept in meta).
  */
+const BASELINES_HASH_KEY = 'baselines_sha256'
+
 export function syncBaselines(inventory: Inventory, dir: string = baselinesDir): void {
   const {text, documents} = readBaselineDocuments(dir)
   const hash = createHash('sha256').update(text).digest('hex')
   const db = inventory.db
-  const stored = db.prepare("SELECT value FROM meta WHERE key = 'baselines_sha256'").get() as
-    {value: string} | undefined
-  if (stored?.value === hash) return
+  const meta = new MetaRepository(inventory)
+  if (meta.get(BASELINES_HASH_KEY) === hash) return
   const insert = db.prepare(
     'INSERT INTO baseline_controls (id, level, title, requirement, source, enforced_by, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
@@ -24,9 +26,7 @@ export function syncBaselines(inventory: Inventory, dir: string = baselinesDir):
     for (const c of documents.flatMap(controlsByLevel)) {
       insert.run(c.id, c.level, c.title, c.requirement, c.source, c.enforcedBy, JSON.stringify(c.parameters))
     }
-    db.prepare(
-      "INSERT INTO meta (key, value) VALUES ('baselines_sha256', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    ).run(hash)
+    meta.set(BASELINES_HASH_KEY, hash)
   })
 }
 

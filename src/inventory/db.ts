@@ -77,6 +77,11 @@ export class Inventory {
     }
   }
 
+  /** Inside a write transaction: check foreign keys at commit, not per statement (rows may name rows that come later). */
+  deferForeignKeyChecks(): void {
+    this.db.pragma('defer_foreign_keys = ON')
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
   }

@@ -1,8 +1,6 @@
 import type {Statement} from 'better-sqlite3'
 
-import {FieldProblem} from '../errors'
-import {checkColumns, FieldError, isoDate, RawRecord} from '../domain/fields'
-import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
+import {RawRecord} from '../domain/fields'
 import {
   changedFields,
   HostedLevel,
@@ -13,16 +11,13 @@ import {
   REMOVABLE_STATUSES,
   sameTenant,
   Tenant,
-  TENANT_SCHEMA,
   TenantFields,
   tenantFields,
   TenantStatus,
 } from '../domain/tenants'
 import {inventoryMessages, tenantMessages as msg} from '../messages'
-import {BaselineRepository} from './baselines'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
-import type {ImportFile, ImportResult} from './import-file'
 
 export const TENANT_ENTITY = 'tenant'
 
@@ -248,121 +243,4 @@ export interface ImportPlan {
   creates: TenantFields[]
   updates: Array<{current: Tenant; next: TenantFields}>
   unchanged: number
-}
-
-/**
- * Import tenants from a CSV or JSON file, all or nothing: every problem of every row is reported
- * (exit 3), ids that exist already are a conflict (exit 5) unless `update`, and with `dryRun`
- * nothing is written. Unchanged rows write and log nothing.
- */
-export function importTenants(
-  inventory: Inventory,
-  file: ImportFile,
-  options: {update?: boolean; dryRun?: boolean} = {},
-): ImportResult {
-  const columnProblems = checkColumns(file.columns, TENANT_SCHEMA)
-  if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
-
-  const problems: FieldProblem[] = []
-  const valid: {row: number; tenant: TenantFields}[] = []
-  const firstRowOf = new Map<string, number>()
-  file.rows.forEach((raw, index) => {
-    const row = index + 1
-    const {tenant, problems: rowProblems} = parseTenant(raw, row)
-    problems.push(...rowProblems)
-    if (!tenant) return
-    const first = firstRowOf.get(tenant.id)
-    if (first !== undefined) {
-      problems.push({row, field: 'id', message: msg.duplicateId(tenant.id, first)})
-      return
-    }
-    firstRowOf.set(tenant.id, row)
-    valid.push({row, tenant})
-  })
-  const repository = new TenantRepository(inventory)
-  problems.push(...overlapProblems(valid, repository.networkClaims()))
-  if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems)
-
-  const update = options.update ?? false
-  const plan = options.dryRun
-    ? repository.planImport(file.file, valid, update)
-    : inventory.write(() => {
-        const planned = repository.planImport(file.file, valid, update)
-        repository.applyImport(planned)
-        return planned
-      })
-  return {
-    file: file.file,
-    dryRun: options.dryRun ?? false,
-    created: plan.creates.length,
-    updated: plan.updates.length,
-    unchanged: plan.unchanged,
-  }
-}
-
-/**
- * Blocks of the file's rows that overlap a block in the same region: of a stored tenant the file
- * does not replace, or of an earlier row.
- */
-function overlapProblems(
-  rows: ReadonlyArray<{row: number; tenant: TenantFields}>,
-  stored: readonly NetworkClaim[],
-): FieldProblem[] {
-  const inFile = new Set(rows.map((r) => r.tenant.id))
-  const claims = new NetworkClaims(stored.filter((claim) => !inFile.has(claim.id)))
-  const problems: FieldProblem[] = []
-  for (const {row, tenant} of rows) {
-    const problem = claims.problem(tenant, row)
-    if (problem) problems.push(problem)
-    else claims.add(tenant)
-  }
-  return problems
-}
-
-/** What `tenant check` reports: every control of the tenant's level with its status and why. */
-export interface TenantCheckResult {
-  tenant: string
-  level: HostedLevel
-  status: TenantStatus
-  /** The date the check was made for (YYYY-MM-DD). */
-  today: string
-  passed: boolean
-  /** Ids of the controls that failed. */
-  failed: string[]
-  results: ControlResult[]
-}
-
-/**
- * Evaluate one tenant's record against its level's baseline. `today` (YYYY-MM-DD) makes the
- * result reproducible; by default it is the machine's local calendar date.
- */
-export function checkTenant(inventory: Inventory, id: string, options: {today?: string} = {}): TenantCheckResult {
-  const today = options.today === undefined ? localCalendarDate(new Date()) : parseToday(options.today)
-  const tenant = new TenantRepository(inventory).require(id)
-  const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
-  const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
-  const failed = failedControls(results).map((r) => r.controlId)
-  return {
-    tenant: tenant.id,
-    level: tenant.mlpsLevel,
-    status: tenant.status,
-    today,
-    passed: failed.length === 0,
-    failed,
-    results,
-  }
-}
-
-function parseToday(value: string): string {
-  try {
-    return isoDate(value)
-  } catch (error) {
-    if (error instanceof FieldError) throw msg.invalidToday(value)
-    throw error
-  }
-}
-
-function localCalendarDate(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }

@@ -1,6 +1,11 @@
 import {PreflightFinding, Target} from '../domain/preflight'
 import type {Inventory} from '../inventory/db'
-import {checkTenant, TenantCheckResult, TenantRepository} from '../inventory/tenants'
+import {isoDate, FieldError} from '../domain/fields'
+import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
+import {HostedLevel, TenantStatus} from '../domain/tenants'
+import {BaselineRepository} from '../inventory/baselines'
+import {TenantRepository} from '../inventory/tenants'
+import {tenantMessages as msg} from '../messages'
 import {preflightTenant} from './context'
 
 export interface TenantReadiness extends TenantCheckResult {
@@ -25,4 +30,52 @@ export function checkTenantReadiness(
     passed: record.passed && preflight.ok,
     preflight: {target: options.target, ok: preflight.ok, findings: preflight.findings},
   }
+}
+
+/** What `tenant check` reports: every control of the tenant's level with its status and why. */
+export interface TenantCheckResult {
+  tenant: string
+  level: HostedLevel
+  status: TenantStatus
+  /** The date the check was made for (YYYY-MM-DD). */
+  today: string
+  passed: boolean
+  /** Ids of the controls that failed. */
+  failed: string[]
+  results: ControlResult[]
+}
+
+/**
+ * Evaluate one tenant's record against its level's baseline. `today` (YYYY-MM-DD) makes the
+ * result reproducible; by default it is the machine's local calendar date.
+ */
+export function checkTenant(inventory: Inventory, id: string, options: {today?: string} = {}): TenantCheckResult {
+  const today = options.today === undefined ? localCalendarDate(new Date()) : parseToday(options.today)
+  const tenant = new TenantRepository(inventory).require(id)
+  const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
+  const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
+  const failed = failedControls(results).map((r) => r.controlId)
+  return {
+    tenant: tenant.id,
+    level: tenant.mlpsLevel,
+    status: tenant.status,
+    today,
+    passed: failed.length === 0,
+    failed,
+    results,
+  }
+}
+
+function parseToday(value: string): string {
+  try {
+    return isoDate(value)
+  } catch (error) {
+    if (error instanceof FieldError) throw msg.invalidToday(value)
+    throw error
+  }
+}
+
+function localCalendarDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }

@@ -13,13 +13,13 @@
  * bad value. Every function takes the time to write (`at`), so that a scenario is reproducible
  * (change log, created/updated times); each writes in one transaction.
  */
-import {levelOf} from '../domain/divisions'
+import {DIVISION_LEVELS, levelOf, parentOf} from '../domain/divisions'
 import {DEFAULT_SSH_PORT, ExtranetNode, NodeStatus, Platform, Role} from '../domain/nodes'
 import {Exposure, HostedLevel, Tenant, TenantFields, TenantStatus} from '../domain/tenants'
 import {defaultTierForLevel, Tier} from '../domain/tiers'
 import {AuditRecord, AuditRepository} from '../inventory/audits'
 import type {Inventory} from '../inventory/db'
-import {DivisionImporter, DivisionImportResult} from '../inventory/division-import'
+import {DivisionRepository} from '../inventory/divisions'
 import {NodeRepository} from '../inventory/nodes'
 import {TenantRepository} from '../inventory/tenants'
 
@@ -30,17 +30,28 @@ export interface SeedDivision {
 }
 
 /**
- * Divisions as a fixture: checked and upserted like an import (parents before children, in the
- * rows or already stored), recorded with `source`, and not in the change log. Seeding the same rows
- * again changes nothing.
+ * Divisions as a fixture: upserted level by level (parents first; a parent must be in the rows or
+ * stored already) as the division import writes them, recorded with `source`, and not in the change
+ * log. Seeding the same rows again changes nothing. Returns how many rows were created or renamed.
  */
 export function seedDivisions(
   inventory: Inventory,
   rows: readonly SeedDivision[],
   options: {source?: string; at?: string} = {},
-): DivisionImportResult {
+): number {
   const source = options.source ?? 'seed'
-  return new DivisionImporter(inventory).load({id: source, label: source, rows: rows.map((r) => ({...r}))}, options.at)
+  const at = options.at ?? new Date().toISOString()
+  const divisions = new DivisionRepository(inventory)
+  return inventory.write(() => {
+    let changed = 0
+    for (const level of DIVISION_LEVELS) {
+      const atLevel = rows
+        .filter((row) => levelOf(row.code) === level)
+        .map((row) => [row.code, row.name, parentOf(row.code) ?? null] as const)
+      if (atLevel.length > 0) changed += divisions.upsertLevel(level, atLevel, source, at)
+    }
+    return changed
+  })
 }
 
 /** A node to seed: id and division, everything else defaulted. */

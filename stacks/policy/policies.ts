@@ -31,7 +31,7 @@ import {readBaselineDocuments} from '../../src/baseline-files'
 import * as msg from '../../src/messages/provision'
 import {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE} from '../tenant/local/providers'
 import {ENCRYPTION_SPEC, PROJECT_TAG, tagValue} from '../tenant/openstack'
-import type {ControlSettings} from '../tenant/plan'
+import type {ControlSettings} from '../../src/domain/tenant-plan'
 
 export const OPENSTACK = {
   project: 'openstack:identity/project:Project',

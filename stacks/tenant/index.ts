@@ -7,8 +7,7 @@ import {GovTenantArgs} from './plan'
 
 export {GOV_TENANT_TYPE, GovTenant} from './component'
 export type {QuotaOutput, RuleSetSummary} from './component'
-export {planTenant} from './plan'
-export type {ControlSettings, GovTenantArgs, OpenStackSettings, StackTenant, TenantPlan} from './plan'
+export type {GovTenantArgs, OpenStackSettings} from './plan'
 
 export function tenantProgram(args: GovTenantArgs) {
   return async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 
 import {Inventory} from '../../src/inventory/db'
-import {readImportFile} from '../../src/inventory/import-file'
+import {readImportFile} from '../../src/import/file'
 import {seedDivisions as writeDivisions} from '../../src/seed'
 import {fixtures, tempDir} from './cli'
 

@@ -4,7 +4,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
-import {DivisionImporter, fileSource, leadingTwoFields, packageSource} from '../../src/inventory/division-import'
+import {DivisionImporter, fileSource, leadingTwoFields, packageSource} from '../../src/import/divisions'
 import {DivisionRepository, listDivisions, showDivision} from '../../src/inventory/divisions'
 import {divisionMessages, inventoryMessages} from '../../src/messages'
 import {snapshot} from '../helpers/db'

@@ -3,13 +3,14 @@
  *
  * The engine serializes each provider object (with its methods' closures) and runs it in a
  * separate process. So the methods capture nothing but OPERATIONS, the absolute path of the
- * compiled operations module, and `require` it when called: no database handle, no class, no ESM.
+ * compiled ledger module, and `require` it when called: no database handle, no class, no ESM.
  */
 import * as pulumi from '@pulumi/pulumi'
 
-import type {QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from './operations'
+import type {QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from '../../../src/domain/ledger'
 
-const OPERATIONS: string = require.resolve('./operations')
+/** The ledger's compiled module (src/provision/ledger.ts), required by path inside the provider process. */
+const OPERATIONS: string = require.resolve('../../../src/provision/ledger')
 
 /** Module of the dynamic resources' type tokens: `pulumi-nodejs:dynamic/govnet:<Type>`. */
 export const DYNAMIC_MODULE = 'govnet'

@@ -1,4 +1,3 @@
-import type {Statement} from 'better-sqlite3'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -7,10 +6,11 @@ import {RawRecord, RecordSchema, checkColumns, parseRecord, text} from '../domai
 import {divisionCode} from '../domain/nodes'
 import {FieldProblem} from '../errors'
 import {divisionMessages, inventoryMessages} from '../messages'
-import {ChangeLog} from './changes'
-import {Inventory, nowIso} from './db'
-import {DivisionRepository} from './divisions'
-import {readImportFile} from './import-file'
+import {ChangeLog} from '../inventory/changes'
+import {Inventory, nowIso} from '../inventory/db'
+import {DivisionRepository} from '../inventory/divisions'
+import {MetaRepository} from '../inventory/meta'
+import {readImportFile} from './file'
 
 /** Rows to import and where they come from. */
 export interface DivisionSource {
@@ -204,41 +204,45 @@ function validate(
  */
 export class DivisionImporter {
   private readonly divisions: DivisionRepository
+  private readonly meta: MetaRepository
   private readonly changeLog: ChangeLog
-  private readonly upsert: Statement
-  private readonly countAtLevel: Statement
-  private readonly readMeta: Statement
-  private readonly writeMeta: Statement
 
   constructor(private readonly inventory: Inventory) {
-    const db = inventory.db
     this.divisions = new DivisionRepository(inventory)
+    this.meta = new MetaRepository(inventory)
     this.changeLog = new ChangeLog(inventory)
-    // One statement per level over a JSON array of [code, name, parent] rows: the per-row work stays
-    // inside SQLite (json_each), the same shape as the sqlite3 shell's INSERT … SELECT after .import.
-    this.upsert = db.prepare(
-      `INSERT INTO divisions (code, name, level, parent_code, source, imported_at)
-       SELECT value ->> 0, value ->> 1, @level, value ->> 2, @source, @at FROM json_each(@rows) WHERE true
-       ON CONFLICT (code) DO UPDATE SET name = excluded.name, source = excluded.source, imported_at = excluded.imported_at
-       WHERE divisions.name <> excluded.name`,
-    )
-    this.countAtLevel = db.prepare('SELECT count(*) FROM divisions WHERE level = ?').pluck()
-    this.readMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
-    this.writeMeta = db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
-    )
   }
 
   /** True when the bundled package at this version has been imported into this inventory already. */
   hasPackageImport(version: string): boolean {
-    return this.readMeta.get(PACKAGE_META_KEY) === version && this.divisions.count() > 0
+    return this.meta.get(PACKAGE_META_KEY) === version && this.divisions.count() > 0
   }
 
   import(source: DivisionSource): DivisionImportResult {
     const byLevel = validate(source, () => this.divisions.levelsByCode())
+    const {divisions} = this
     const at = nowIso()
     return this.inventory.write(() => {
-      const result = this.upsertLevels(source.id, byLevel, at)
+      const levels: LevelImportCounts[] = []
+      for (const [level, rows] of byLevel) {
+        if (rows.length === 0) continue
+        const before = divisions.countAtLevel(level)
+        let changed = 0
+        for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
+          changed += divisions.upsertLevel(level, rows.slice(start, start + UPSERT_BATCH), source.id, at)
+        }
+        const created = divisions.countAtLevel(level) - before
+        levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
+      }
+      const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
+      const result: DivisionImportResult = {
+        source: source.id,
+        rows: sum('rows'),
+        created: sum('created'),
+        renamed: sum('renamed'),
+        unchanged: sum('unchanged'),
+        levels,
+      }
       if (result.created + result.renamed > 0) {
         this.changeLog.record(
           'division',
@@ -250,45 +254,9 @@ export class DivisionImporter {
         )
       }
       if (source.packageVersion !== undefined) {
-        this.writeMeta.run(PACKAGE_META_KEY, source.packageVersion)
+        this.meta.set(PACKAGE_META_KEY, source.packageVersion)
       }
       return result
     })
-  }
-
-  /**
-   * Check and write rows exactly as `import` does, without its change-log entry and package marker:
-   * for the divisions of a test or bench inventory (src/seed), a fixture rather than an operation
-   * someone made, so that its change log holds only what the scenario does.
-   */
-  load(source: DivisionSource, at: string = nowIso()): DivisionImportResult {
-    const byLevel = validate(source, () => this.divisions.levelsByCode())
-    return this.inventory.write(() => this.upsertLevels(source.id, byLevel, at))
-  }
-
-  /** The upserts of checked rows, level by level, with their counts; call inside a write transaction. */
-  private upsertLevels(sourceId: string, byLevel: Map<DivisionLevel, ValidRow[]>, at: string): DivisionImportResult {
-    const {upsert, countAtLevel} = this
-    const levels: LevelImportCounts[] = []
-    for (const [level, rows] of byLevel) {
-      if (rows.length === 0) continue
-      const before = countAtLevel.get(level) as number
-      let changed = 0
-      for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
-        const batch = JSON.stringify(rows.slice(start, start + UPSERT_BATCH))
-        changed += upsert.run({level, source: sourceId, at, rows: batch}).changes
-      }
-      const created = (countAtLevel.get(level) as number) - before
-      levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
-    }
-    const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
-    return {
-      source: sourceId,
-      rows: sum('rows'),
-      created: sum('created'),
-      renamed: sum('renamed'),
-      unchanged: sum('unchanged'),
-      levels,
-    }
   }
 }
