@@ -45,3 +45,8 @@ export interface FieldProblem {
 export function formatProblem(p: FieldProblem): string {
   return p.row === undefined ? `${p.field}: ${p.message}` : `row ${p.row}, ${p.field}: ${p.message}`
 }
+
+/** The message of anything thrown or rejected: an Error's message, or the value as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

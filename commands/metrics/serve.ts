@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
 import {durationFlag, freshFlag, REFRESH_RULE} from '../../src/cli/flags'
+import {judgementDay} from '../../src/domain/calendar'
 import {startMetricsService} from '../../src/metrics'
 import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress} from '../../src/metrics/options'
 
@@ -24,6 +25,10 @@ export default class MetricsServe extends GovnetCommand {
       default: DEFAULT_REFRESH,
       description: 'how often to re-read the inventory: 30s, 5m, 1h …',
     }),
+    today: Flags.string({
+      description:
+        'judge deadlines (overdue assessments, filing) as of this date, YYYY-MM-DD (default: the local date), to replay a date',
+    }),
   }
   static summary = 'Serve Prometheus metrics'
 
@@ -32,9 +37,10 @@ export default class MetricsServe extends GovnetCommand {
     const listen = parseListenAddress(flags.listen)
     const refreshMs = flags.refresh.ms
     const freshnessMs = flags.fresh.ms
+    const today = flags.today === undefined ? undefined : judgementDay(flags.today)
     // Opened here for its errors (missing, not an inventory, too new); the refresh thread opens its own connection.
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const service = await startMetricsService(inventory.path, {listen, refreshMs, freshnessMs})
+    const service = await startMetricsService(inventory.path, {listen, refreshMs, freshnessMs, today})
     this.log(`serving ${service.url} from ${inventory.path}, refreshed every ${flags.refresh.text}`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', resolve)

@@ -1,7 +1,8 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
 import {freshFlag} from '../../src/cli/flags'
+import {judgementDay} from '../../src/domain/calendar'
 import {TextfileResult, writeMetricsTextfile} from '../../src/metrics'
 
 export default class MetricsWrite extends GovnetCommand {
@@ -19,14 +20,19 @@ export default class MetricsWrite extends GovnetCommand {
   static examples = ['<%= config.bin %> <%= command.id %> /var/lib/prometheus/node-exporter/govnet.prom']
   static flags = {
     fresh: freshFlag(),
+    today: Flags.string({
+      description:
+        'judge deadlines (overdue assessments, filing) as of this date, YYYY-MM-DD (default: the local date), to replay a date',
+    }),
   }
   static summary = 'Write the metrics to a file for node_exporter'
 
   async run(): Promise<TextfileResult> {
     const {args, flags} = await this.parse(MetricsWrite)
     const freshnessMs = flags.fresh.ms
+    const today = flags.today === undefined ? undefined : judgementDay(flags.today)
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const result = await writeMetricsTextfile(inventory, args.file, {freshnessMs})
+    const result = await writeMetricsTextfile(inventory, args.file, {freshnessMs, today})
     if (!this.jsonEnabled()) this.log(`wrote ${result.samples} samples (${result.bytes} bytes) to ${result.file}`)
     return result
   }

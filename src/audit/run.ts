@@ -12,6 +12,7 @@ import {HostKeyPolicy} from './known-hosts'
 import {pause, runPool} from './pool'
 import {runProfile as defaultRunProfile} from './profiles'
 import type {NodeFacts} from '../domain/audit-facts'
+import {isDecommissioned} from '../domain/lifecycle'
 import type {Platform} from '../domain/nodes'
 import type {RunProfile} from './profiles'
 
@@ -135,7 +136,7 @@ export async function auditInventory(
     const missing = ids.filter((id) => !found.has(id) && !nodes.get(id))
     if (missing.length > 0) throw msg.nodesNotFound(missing)
   }
-  const auditable = selected.filter((node) => node.status !== 'decommissioned')
+  const auditable = selected.filter((node) => !isDecommissioned(node.status))
   const access = new NodeAccessRepository(inventory).forNodes(auditable.map((node) => node.id))
   const audits = new AuditRepository(inventory)
   const summary = await runAudit(
@@ -143,7 +144,7 @@ export async function auditInventory(
     {...options, platform: selection.platform === 'auto' ? 'auto' : undefined, record: (audit) => audits.record(audit)},
   )
   const skipped = selected
-    .filter((node) => node.status === 'decommissioned')
+    .filter((node) => isDecommissioned(node.status))
     .map((node) => ({nodeId: node.id, status: node.status}))
   return {...summary, skipped}
 }
@@ -215,6 +216,8 @@ async function auditNode(
         const failure = asSshError(error, name)
         if (attempts === 1 && failure.retryable && !signal.aborted) {
           await pause(options.retryBackoffMs, signal)
+          // The pause may have ended by an abort: read the signal again (the type checker cannot see it change).
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
           if (!signal.aborted) continue
         }
         outcome = {outcome: failure.code, reason: failure.message, hostKeySha256: failure.presentedKeySha256 ?? null}
@@ -279,7 +282,7 @@ function asSshError(error: unknown, name: string): SshError {
   if (isSshError(error)) return error
   return new SshError(
     'protocol',
-    `${name}: unexpected error in govnet (please report): ${(error as Error)?.message ?? String(error)}`,
+    `${name}: unexpected error in govnet (please report): ${error instanceof Error ? error.message : String(error)}`,
     {cause: error},
   )
 }

@@ -2,6 +2,7 @@ import {FieldProblem} from '../errors'
 import * as msg from '../messages/tenants'
 import {BlockSet, CidrError, formatCidr, parseCidr} from './cidr'
 import {boolean, FieldError, integer, isoDate, oneOf, parseRecord, RawRecord, RecordSchema, slug, text} from './fields'
+import {DECOMMISSIONED, isDecommissioned} from './lifecycle'
 import {normalizeUscc, usccProblem} from './uscc'
 
 /**
@@ -12,7 +13,7 @@ import {normalizeUscc, usccProblem} from './uscc'
 export const EXPOSURES = ['extranet', 'internet', 'both'] as const
 export type Exposure = (typeof EXPOSURES)[number]
 
-export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', 'decommissioned'] as const
+export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', DECOMMISSIONED] as const
 export type TenantStatus = (typeof TENANT_STATUSES)[number]
 
 /** MLPS levels a shared government cloud hosts. Level 5 is refused, and so is anything classified (涉密). */
@@ -20,7 +21,7 @@ export const HOSTED_LEVELS = [1, 2, 3, 4] as const
 export type HostedLevel = (typeof HOSTED_LEVELS)[number]
 
 /** Statuses in which a tenant has no resources left, so its record may be removed. */
-export const REMOVABLE_STATUSES: readonly TenantStatus[] = ['requested', 'decommissioned']
+export const REMOVABLE_STATUSES: readonly TenantStatus[] = ['requested', DECOMMISSIONED]
 
 /** A tenant as written: everything but the timestamps the inventory keeps. */
 export interface TenantFields {
@@ -41,6 +42,10 @@ export interface TenantFields {
   filingNumber: string | null
   /** Date (YYYY-MM-DD) of the last grading assessment (等级测评). */
   lastAssessedOn: string | null
+  /** Date (YYYY-MM-DD) the system was graded (定级): opens the filing window of a system already running. */
+  gradedOn: string | null
+  /** Date (YYYY-MM-DD) the system went live (投入运行): opens the filing window of a new system; set by `tenant up`. */
+  liveOn: string | null
   status: TenantStatus
 }
 
@@ -68,6 +73,8 @@ export interface TenantInput {
   cidr: string | undefined
   filing_number: string | undefined
   assessed_on: string | undefined
+  graded_on: string | undefined
+  live_on: string | undefined
   status: TenantStatus
   classified: false
 }
@@ -124,6 +131,8 @@ export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
   cidr: {required: false, parse: cidr},
   filing_number: {required: false, parse: filingNumber},
   assessed_on: {required: false, parse: isoDate},
+  graded_on: {required: false, parse: isoDate},
+  live_on: {required: false, parse: isoDate},
   status: {required: false, parse: oneOf(TENANT_STATUSES), default: 'requested'},
   classified: {required: false, parse: notClassified, default: false},
 }
@@ -146,6 +155,8 @@ function fromInput(input: TenantInput): TenantFields {
     cidr: input.cidr ?? null,
     filingNumber: input.filing_number ?? null,
     lastAssessedOn: input.assessed_on ?? null,
+    gradedOn: input.graded_on ?? null,
+    liveOn: input.live_on ?? null,
     status: input.status,
   }
 }
@@ -166,6 +177,8 @@ export function toInput(tenant: TenantFields): RawRecord {
     cidr: tenant.cidr,
     filing_number: tenant.filingNumber,
     assessed_on: tenant.lastAssessedOn,
+    graded_on: tenant.gradedOn,
+    live_on: tenant.liveOn,
     status: tenant.status,
   }
 }
@@ -201,6 +214,8 @@ const FIELDS: readonly (keyof TenantFields)[] = [
   'cidr',
   'filingNumber',
   'lastAssessedOn',
+  'gradedOn',
+  'liveOn',
   'status',
 ]
 
@@ -216,7 +231,9 @@ export function sameTenant(a: TenantFields, b: TenantFields): boolean {
 
 /** The writable fields of a tenant, without its timestamps (what the change log records). */
 export function tenantFields(tenant: TenantFields): TenantFields {
-  return Object.fromEntries(FIELDS.map((field) => [field, tenant[field]])) as unknown as TenantFields
+  const fields: Partial<Record<keyof TenantFields, unknown>> = {}
+  for (const field of FIELDS) fields[field] = tenant[field]
+  return fields as TenantFields
 }
 
 /** What a tenant's network block claims: in its region, until it is decommissioned. */
@@ -234,7 +251,7 @@ export class NetworkClaims {
   }
 
   add(claim: NetworkClaim): void {
-    if (!claim.cidr || claim.status === 'decommissioned') return
+    if (!claim.cidr || isDecommissioned(claim.status)) return
     let blocks = this.byRegion.get(claim.region)
     if (!blocks) this.byRegion.set(claim.region, (blocks = new BlockSet()))
     blocks.add(parseCidr(claim.cidr), claim)
@@ -242,7 +259,7 @@ export class NetworkClaims {
 
   /** The claim in the tenant's region whose block overlaps the tenant's, or undefined. */
   overlapping(tenant: NetworkClaim): NetworkClaim | undefined {
-    if (!tenant.cidr || tenant.status === 'decommissioned') return undefined
+    if (!tenant.cidr || isDecommissioned(tenant.status)) return undefined
     return this.byRegion.get(tenant.region)?.overlapping(parseCidr(tenant.cidr))
   }
 

@@ -142,5 +142,5 @@ function storedNodesNamedIn(
   const ids = file.rows
     .map((raw) => (typeof raw.id === 'string' ? raw.id.trim() : undefined))
     .filter((id): id is string => id !== undefined && existingUplinks.has(id))
-  return ids.length === 0 ? new Map() : new Map(repository.list({ids}).map((node) => [node.id, node]))
+  return new Map(ids.length === 0 ? [] : repository.list({ids}).map((node) => [node.id, node]))
 }

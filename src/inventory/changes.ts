@@ -88,8 +88,8 @@ export class ChangeLog {
       entity: row.entity,
       entityId: row.entity_id,
       action: row.action,
-      before: row.before === null ? null : JSON.parse(row.before),
-      after: row.after === null ? null : JSON.parse(row.after),
+      before: row.before === null ? null : (JSON.parse(row.before) as unknown),
+      after: row.after === null ? null : (JSON.parse(row.after) as unknown),
     }))
   }
 

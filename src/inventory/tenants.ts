@@ -1,5 +1,6 @@
 import type {Statement} from 'better-sqlite3'
 
+import {localCalendarDate} from '../domain/calendar'
 import {RawRecord} from '../domain/fields'
 import {
   changedFields,
@@ -18,6 +19,7 @@ import {
 import {inventoryMessages, tenantMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 export const TENANT_ENTITY = 'tenant'
 
@@ -41,6 +43,8 @@ interface TenantRow {
   cidr: string | null
   filing_number: string | null
   last_assessed_on: string | null
+  graded_on: string | null
+  live_on: string | null
   status: TenantStatus
   created_at: string
   updated_at: string
@@ -60,16 +64,18 @@ const toTenant = (row: TenantRow): Tenant => ({
   cidr: row.cidr,
   filingNumber: row.filing_number,
   lastAssessedOn: row.last_assessed_on,
+  gradedOn: row.graded_on,
+  liveOn: row.live_on,
   status: row.status,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 })
 
 const COLUMNS = `id, name, department_name, department_uscc, region, mlps_level, exposure, quota_vcpu, quota_ram_gib,
-  quota_storage_gib, cidr, filing_number, last_assessed_on, status, created_at, updated_at`
+  quota_storage_gib, cidr, filing_number, last_assessed_on, graded_on, live_on, status, created_at, updated_at`
 
 const VALUES = `@id, @name, @departmentName, @departmentUscc, @region, @mlpsLevel, @exposure, @quotaVcpu, @quotaRamGib,
-  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @status, @createdAt, @updatedAt`
+  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @gradedOn, @liveOn, @status, @createdAt, @updatedAt`
 
 /** Result of `set`: the tenant as stored, and the fields that changed (none when the values were the same). */
 export interface TenantSetResult {
@@ -104,13 +110,13 @@ export class TenantRepository {
       `UPDATE tenants SET name = @name, department_name = @departmentName, department_uscc = @departmentUscc, region = @region,
          mlps_level = @mlpsLevel, exposure = @exposure, quota_vcpu = @quotaVcpu, quota_ram_gib = @quotaRamGib,
          quota_storage_gib = @quotaStorageGib, cidr = @cidr, filing_number = @filingNumber, last_assessed_on = @lastAssessedOn,
-         status = @status, updated_at = @updatedAt
+         graded_on = @gradedOn, live_on = @liveOn, status = @status, updated_at = @updatedAt
        WHERE id = @id`,
     )
-    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
+    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, live_on = ?, updated_at = ? WHERE id = ?')
     this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
     this.claims = db.prepare(
-      "SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'",
+      `SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND ${notDecommissionedSql('status')}`,
     )
     this.changes = new ChangeLog(inventory)
   }
@@ -167,15 +173,18 @@ export class TenantRepository {
 
   /**
    * Write back a status (the provisioning driver does this as it runs). Returns the tenant as
-   * stored; a status equal to the current one writes and logs nothing.
+   * stored; a status equal to the current one writes and logs nothing. The first time a tenant
+   * becomes active without a go-live date, today's local date is recorded as its go-live date
+   * (live_on), which opens its 30-day filing window.
    */
-  setStatus(id: string, status: TenantStatus): Tenant {
+  setStatus(id: string, status: TenantStatus, now: Date = new Date()): Tenant {
     return this.inventory.write(() => {
       const current = this.require(id)
       if (current.status === status) return current
       const updatedAt = nowIso()
-      this.updateStatus.run(status, updatedAt, id)
-      const next = {...current, status, updatedAt}
+      const liveOn = status === 'active' && current.liveOn === null ? localCalendarDate(now) : current.liveOn
+      this.updateStatus.run(status, liveOn, updatedAt, id)
+      const next = {...current, status, liveOn, updatedAt}
       this.changes.record(TENANT_ENTITY, id, 'update', tenantFields(current), tenantFields(next), updatedAt)
       return next
     })

@@ -1,11 +1,10 @@
 import {PreflightFinding, Target} from '../domain/preflight'
 import type {Inventory} from '../inventory/db'
-import {isoDate, FieldError} from '../domain/fields'
+import {judgementDay} from '../domain/calendar'
 import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
 import {HostedLevel, TenantStatus} from '../domain/tenants'
 import {BaselineRepository} from '../inventory/baselines'
 import {TenantRepository} from '../inventory/tenants'
-import {tenantMessages as msg} from '../messages'
 import {preflightTenant} from './context'
 
 export interface TenantReadiness extends TenantCheckResult {
@@ -50,10 +49,10 @@ export interface TenantCheckResult {
  * result reproducible; by default it is the machine's local calendar date.
  */
 export function checkTenant(inventory: Inventory, id: string, options: {today?: string} = {}): TenantCheckResult {
-  const today = options.today === undefined ? localCalendarDate(new Date()) : parseToday(options.today)
+  const today = judgementDay(options.today)
   const tenant = new TenantRepository(inventory).require(id)
   const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
-  const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
+  const results = evaluateTenant(tenant, controls, today)
   const failed = failedControls(results).map((r) => r.controlId)
   return {
     tenant: tenant.id,
@@ -64,18 +63,4 @@ export function checkTenant(inventory: Inventory, id: string, options: {today?: 
     failed,
     results,
   }
-}
-
-function parseToday(value: string): string {
-  try {
-    return isoDate(value)
-  } catch (error) {
-    if (error instanceof FieldError) throw msg.invalidToday(value)
-    throw error
-  }
-}
-
-function localCalendarDate(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }

@@ -171,12 +171,25 @@ function plainOutputs(outputs: OutputMap): Record<string, unknown> {
 }
 
 /**
+ * The engine's output kept by a CommandError. @pulumi/pulumi declares the field private, so it is read
+ * by name and checked.
+ */
+function commandResultOf(error: CommandError): {stdout: string; stderr: string} {
+  const result: unknown = Reflect.get(error, 'commandResult')
+  const text = (key: string) => {
+    const value: unknown = typeof result === 'object' && result !== null ? Reflect.get(result, key) : undefined
+    return typeof value === 'string' ? value : ''
+  }
+  return {stdout: text('stdout'), stderr: text('stderr')}
+}
+
+/**
  * Why an engine run failed, on one line: each mandatory policy violation as
  * "<policy> (<resource>): <message>", then the engine's own error lines.
  */
 export function failureReason(error: unknown): string {
-  if (!(error instanceof CommandError)) return firstLine((error as Error).message ?? String(error))
-  const result = (error as unknown as {commandResult: {stdout: string; stderr: string}}).commandResult
+  if (!(error instanceof CommandError)) return firstLine(error instanceof Error ? error.message : String(error))
+  const result = commandResultOf(error)
   const text = `${result.stdout}\n${result.stderr}`
   const errors = text
     .split('\n')

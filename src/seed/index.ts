@@ -172,8 +172,10 @@ export interface SeedTenant {
   quotaStorageGib?: number
   cidr?: string | null
   filingNumber?: string | null
-  /** YYYY-MM-DD. */
+  /** YYYY-MM-DD, like the two below. */
   lastAssessedOn?: string | null
+  gradedOn?: string | null
+  liveOn?: string | null
 }
 
 /** The fields of a seed tenant. */
@@ -192,6 +194,8 @@ function seedTenantFields(tenant: SeedTenant): TenantFields {
     cidr: tenant.cidr ?? null,
     filingNumber: tenant.filingNumber ?? null,
     lastAssessedOn: tenant.lastAssessedOn ?? null,
+    gradedOn: tenant.gradedOn ?? null,
+    liveOn: tenant.liveOn ?? null,
     status: tenant.status ?? 'active',
   }
 }

@@ -100,7 +100,7 @@ describe.runIf(engine !== undefined || process.env.CI)('under the real engine', 
         {stackName: 'alpha', projectName: workspace.PROJECT_NAME, program},
         {
           workDir: workspace.tenantWorkspace(paths, 'alpha'),
-          pulumiCommand: await PulumiCommand.get({root: path.dirname(engine!)}),
+          pulumiCommand: await PulumiCommand.get({root: path.dirname(engine)}),
           envVars: {
             ...workspace.passphraseEnv(paths, {}),
             PATH: `${engine}:${process.env.PATH}`,

@@ -5,6 +5,9 @@
  * separate process. So the methods capture nothing but OPERATIONS, the absolute path of the
  * compiled ledger module, and `require` it when called: no database handle, no class, no ESM.
  */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/require-await --
+   The provider methods are serialized by the engine: each must `require` the ledger by path at call
+   time (untyped by nature), and return a promise, as the ResourceProvider interface declares. */
 import * as pulumi from '@pulumi/pulumi'
 
 import type {QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from '../../../src/domain/ledger'
