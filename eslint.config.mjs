@@ -21,7 +21,10 @@ const LAYERS = [
   {name: 'packaged data', paths: ['src/baseline-files.*']},
   {name: 'inventory', paths: ['src/inventory/**']},
   {name: 'stacks', paths: ['stacks/**']},
-  {name: 'features', paths: ['src/import/**', 'src/audit/**', 'src/coverage/**', 'src/metrics/**', 'src/provision/**']},
+  {
+    name: 'features',
+    paths: ['src/import/**', 'src/audit/**', 'src/coverage/**', 'src/metrics/**', 'src/provision/**', 'src/seed/**'],
+  },
   {name: 'commands', paths: ['src/cli/**', 'src/quickstart.*', 'commands/**']},
 ]
 const glob = (paths) => paths.map((p) => `./${p}`)

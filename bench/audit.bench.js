@@ -120,28 +120,34 @@ async function startListeners(dir, clientPublicKey) {
   return {listeners, user, stop}
 }
 
-/** An inventory with NODES linux nodes, round-robin over the listeners. */
+/** An inventory with NODES linux nodes, round-robin over the listeners, seeded through the repositories (dist/src/seed). */
 function buildInventory(lib, dbPath, listeners) {
   const {Inventory} = lib.fromDist('src/inventory/db')
-  const {levelOf, parentOf} = lib.fromDist('src/domain/divisions')
+  const {seedDivisions, seedNodes} = lib.fromDist('src/seed')
   const inventory = Inventory.open(dbPath, {create: true, actor: 'bench'})
-  const now = new Date().toISOString()
-  inventory.write(() => {
-    const division = inventory.db.prepare(
-      "INSERT INTO divisions (code, name, level, parent_code, source, imported_at) VALUES (?, ?, ?, ?, 'bench', ?)",
+  try {
+    seedDivisions(
+      inventory,
+      ['44', '4419', '441900', '441900003'].map((code) => ({code, name: code})),
+      {source: 'bench'},
     )
-    for (const code of ['44', '4419', '441900', '441900003'])
-      division.run(code, code, levelOf(code), parentOf(code) ?? null, now)
-    const node = inventory.db.prepare(
-      `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, ssh_port, platform, status, created_at, updated_at)
-       VALUES (?, ?, '441900003', 'township', 'access', ?, ?, 'linux', 'active', ?, ?)`,
+    seedNodes(
+      inventory,
+      Array.from({length: NODES}, (_, i) => {
+        const target = listeners[i % listeners.length]
+        return {
+          id: `bench-${String(i).padStart(4, '0')}`,
+          name: `bench ${i}`,
+          division: '441900003',
+          tier: 'township',
+          mgmtAddress: target.address,
+          sshPort: target.port,
+        }
+      }),
     )
-    for (let i = 0; i < NODES; i++) {
-      const target = listeners[i % listeners.length]
-      node.run(`bench-${String(i).padStart(4, '0')}`, `bench ${i}`, target.address, target.port, now, now)
-    }
-  })
-  inventory.close()
+  } finally {
+    inventory.close()
+  }
   return Array.from({length: NODES}, (_, i) => listeners[i % listeners.length])
 }
 

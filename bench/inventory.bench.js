@@ -72,9 +72,11 @@ async function run(lib) {
   const {DivisionImporter, bundledPackage, packageSource} = lib.fromDist('src/import/divisions')
   const {COUNTY_COVERAGE_SQL, listDivisions} = lib.fromDist('src/inventory/divisions')
   const {computeCoverage, computeCoverageAllLevels} = lib.fromDist('src/coverage')
-  const {importNodes, NodeRepository} = lib.fromDist('src/inventory/nodes')
+  const {NodeRepository} = lib.fromDist('src/inventory/nodes')
+  const {importNodes} = lib.fromDist('src/import/nodes')
   const {readImportFile} = lib.fromDist('src/import/file')
   const {levelOf} = lib.fromDist('src/domain/divisions')
+  const {seedAudits} = lib.fromDist('src/seed')
 
   const sqlite3 = lib.sqlite3Version()
   if (!sqlite3) throw new Error('the sqlite3 shell is not installed: apt-get update && apt-get install -y sqlite3')
@@ -147,15 +149,13 @@ async function run(lib) {
     // ---- Coverage of the whole country at county level (100k nodes, half of them audited recently) ----
     const coverageDb = lastNodesDb
     withInventory(coverageDb, (inventory) => {
-      const now = new Date().toISOString()
-      inventory.write(() =>
-        // Nodes whose id ends in an even digit were audited just now; one in five of those failed.
-        inventory.db
-          .prepare(
-            `UPDATE nodes SET last_audit_at = ?, last_audit_outcome = CASE WHEN unicode(substr(id, -2, 1)) % 5 = 0 THEN 'timeout' ELSE 'ok' END
-             WHERE unicode(substr(id, -1)) % 2 = 0`,
-          )
-          .run(now),
+      const finishedAt = new Date().toISOString()
+      // Nodes whose id ends in an even digit were audited just now; one in five of those failed.
+      const code = (id, fromEnd) => id.charCodeAt(id.length - fromEnd)
+      const audited = [...new NodeRepository(inventory).uplinks().keys()].filter((id) => code(id, 1) % 2 === 0)
+      seedAudits(
+        inventory,
+        audited.map((nodeId) => ({nodeId, outcome: code(nodeId, 2) % 5 === 0 ? 'timeout' : 'ok', finishedAt})),
       )
     })
     const reader = Inventory.open(coverageDb, {readonly: true})

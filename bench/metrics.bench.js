@@ -3,7 +3,7 @@
  * Metrics exporter at national scale (issue 3): 41,352 townships, 100,000 nodes, 5,000 tenants.
  *
  * Builds the inventory in a temporary directory (divisions through `govnet division import`, nodes,
- * audits and tenants inserted with SQL for speed), then measures:
+ * audits and tenants through the seeder, dist/src/seed), then measures:
  *   - refresh: reading the snapshot from the inventory, and rendering both exposition formats;
  *   - `govnet metrics serve`: scrape latency p50/p99 over SCRAPES scrapes made the way Prometheus
  *     makes them (OpenMetrics preferred, gzip), response size, resident memory;
@@ -58,74 +58,68 @@ function govnet(args) {
   }).stdout
 }
 
-/** divisions via the CLI, then 100,000 nodes with audit results, 5,000 tenants and their change log rows via SQL. */
+/**
+ * Divisions via the CLI, then 100,000 nodes with their audits and 5,000 tenants through the
+ * seeder (dist/src/seed: the repositories, one transaction each), every record logged as created.
+ */
 function buildInventory(dbPath) {
   const started = Date.now()
   govnet(['init', '--db', dbPath])
   govnet(['division', 'import', '--db', dbPath])
-  const Database = require('better-sqlite3')
-  const db = new Database(dbPath)
-  const codes = (level) =>
-    db
-      .prepare('SELECT code FROM divisions WHERE level = ? ORDER BY code')
-      .all(level)
-      .map((r) => r.code)
-  const provinces = codes('province')
-  const prefectures = codes('prefecture')
-  const counties = codes('county')
-  const townships = codes('township')
-  const random = prng(20261125)
-  const now = Date.now()
-  const iso = (ms) => new Date(ms).toISOString()
-  const platforms = ['huawei-vrp', 'h3c-comware', 'cisco-ios', 'linux']
-  const insertNode = db.prepare(
-    `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, last_audit_at, last_audit_outcome, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertChange = db.prepare(
-    "INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'bench', ?, ?, 'create', NULL, '{}')",
-  )
-  const audit = () => {
-    const outcome = pick(random, [
-      ['ok', 0.93],
-      [null, 0.015],
-      ['timeout', 0.02],
-      ['refused', 0.01],
-      ['auth', 0.01],
-      ['host-key-changed', 0.005],
-      ['command-timeout', 0.01],
-    ])
-    // Most audits within the last day, some older (covered but no longer verified).
-    const age = random() < 0.95 ? random() * 23 * 3_600_000 : (30 + random() * 200) * 3_600_000
-    return outcome === null ? [null, null] : [iso(now - age), outcome]
-  }
-  let n = 0
-  const addNode = (division, tier, role, status) => {
-    const id = `b${n}`
-    const [auditAt, outcome] = status === 'active' || status === 'degraded' ? audit() : [null, null]
-    insertNode.run(
-      id,
-      `node ${n}`,
-      division,
-      tier,
-      role,
-      `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-      platforms[n % 4],
-      status,
-      auditAt,
-      outcome,
-      iso(now),
-      iso(now),
-    )
-    n++
-  }
-  db.transaction(() => {
+  const {Inventory} = fromDist('src/inventory/db')
+  const {DivisionRepository} = fromDist('src/inventory/divisions')
+  const {seedAudits, seedNodes, seedTenants} = fromDist('src/seed')
+  const inventory = Inventory.open(dbPath, {actor: 'bench'})
+  let townshipCount
+  try {
+    const divisions = new DivisionRepository(inventory)
+    const codes = (level) => divisions.atLevel(level).map((d) => d.code)
+    const provinces = codes('province')
+    const prefectures = codes('prefecture')
+    const counties = codes('county')
+    const townships = codes('township')
+    townshipCount = townships.length
+    const random = prng(20261125)
+    const now = Date.now()
+    const iso = (ms) => new Date(ms).toISOString()
+    const platforms = ['huawei-vrp', 'h3c-comware', 'cisco-ios', 'linux']
+    const nodes = []
+    const audits = []
+    const audit = (nodeId) => {
+      const outcome = pick(random, [
+        ['ok', 0.93],
+        [null, 0.015],
+        ['timeout', 0.02],
+        ['refused', 0.01],
+        ['auth', 0.01],
+        ['host-key-changed', 0.005],
+        ['command-timeout', 0.01],
+      ])
+      // Most audits within the last day, some older (covered but no longer verified).
+      const age = random() < 0.95 ? random() * 23 * 3_600_000 : (30 + random() * 200) * 3_600_000
+      if (outcome !== null) audits.push({nodeId, outcome, finishedAt: iso(now - age)})
+    }
+    const addNode = (division, tier, role, status) => {
+      const n = nodes.length
+      const id = `b${n}`
+      if (status === 'active' || status === 'degraded') audit(id)
+      nodes.push({
+        id,
+        name: `node ${n}`,
+        division,
+        tier,
+        role,
+        mgmtAddress: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+        platform: platforms[n % 4],
+        status,
+      })
+    }
     for (const code of provinces) addNode(code, 'provincial', 'core', 'active')
     for (const code of prefectures) addNode(code, 'prefecture', 'aggregation', 'active')
     for (const code of counties) addNode(code, 'county', 'aggregation', 'active')
     // Township nodes on about 85 % of the townships, two or three per township.
     const reached = townships.filter(() => random() < 0.85)
-    for (let i = 0; n < NODES; i++) {
+    for (let i = 0; nodes.length < NODES; i++) {
       const status = pick(random, [
         ['active', 0.82],
         ['planned', 0.08],
@@ -134,14 +128,10 @@ function buildInventory(dbPath) {
       ])
       addNode(reached[i % reached.length], 'township', 'access', status)
     }
-  })()
+    seedNodes(inventory, nodes, {at: iso(now)})
+    seedAudits(inventory, audits)
 
-  const insertTenant = db.prepare(
-    `INSERT INTO tenants (id, name, department_name, department_uscc, region, mlps_level, exposure, quota_vcpu, quota_ram_gib,
-       quota_storage_gib, filing_number, last_assessed_on, status, created_at, updated_at)
-     VALUES (?, ?, '部门', '91430111MA4L41YT1U', 'cn-bench-1', ?, 'extranet', 8, 32, 500, ?, ?, ?, ?, ?)`,
-  )
-  db.transaction(() => {
+    const tenants = []
     for (let i = 0; i < TENANTS; i++) {
       const level = pick(random, [
         [1, 0.1],
@@ -156,15 +146,25 @@ function buildInventory(dbPath) {
         ['failed', 0.02],
         ['decommissioned', 0.1],
       ])
-      const filing = level >= 2 && random() < 0.95 ? `${String(10000000000 + i)}-00001` : null
-      const assessedOn = level >= 3 && random() < 0.97 ? iso(now - random() * 500 * 86_400_000).slice(0, 10) : null
-      insertTenant.run(`t${i}`, `tenant ${i}`, level, filing, assessedOn, status, iso(now), iso(now))
-      insertChange.run(iso(now - (TENANTS - i) * 1000), 'tenant', `t${i}`)
+      const filingNumber = level >= 2 && random() < 0.95 ? `${String(10000000000 + i)}-00001` : null
+      const lastAssessedOn = level >= 3 && random() < 0.97 ? iso(now - random() * 500 * 86_400_000).slice(0, 10) : null
+      tenants.push({
+        id: `t${i}`,
+        name: `tenant ${i}`,
+        departmentName: '部门',
+        region: 'cn-bench-1',
+        level,
+        status,
+        filingNumber,
+        lastAssessedOn,
+      })
     }
-  })()
-  db.pragma('optimize')
-  db.close()
-  return {seconds: (Date.now() - started) / 1000, townships: townships.length}
+    seedTenants(inventory, tenants, {at: iso(now)})
+    inventory.db.pragma('optimize')
+  } finally {
+    inventory.close()
+  }
+  return {seconds: (Date.now() - started) / 1000, townships: townshipCount}
 }
 
 function percentile(sorted, p) {

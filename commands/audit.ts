@@ -6,7 +6,7 @@ import {resolveCredentials} from '../src/audit/credentials'
 import {HostKeyPolicy, KnownHosts} from '../src/audit/known-hosts'
 import {auditInventory, InventoryAuditSummary, RETRY_BACKOFF_MS} from '../src/audit/run'
 import {PLATFORMS} from '../src/domain/nodes'
-import {AuditProgress, DEFAULT_KNOWN_HOSTS, parseDurationMs, renderSummary, sshFlags} from '../src/cli/audit'
+import {AuditProgress, DEFAULT_KNOWN_HOSTS, renderSummary, sshFlags} from '../src/cli/audit'
 import {GovnetCommand} from '../src/cli/base'
 import {TIERS} from '../src/domain/tiers'
 import {ExitCode} from '../src/errors'
@@ -45,11 +45,10 @@ export default class Audit extends GovnetCommand {
 
   async run(): Promise<InventoryAuditSummary> {
     const {flags} = await this.parse(Audit)
-    const connectTimeoutMs = parseDurationMs('--timeout', flags.timeout)
-    const commandTimeoutMs = parseDurationMs('--command-timeout', flags['command-timeout'])
-    const keepaliveIntervalMs = parseDurationMs('--keepalive', flags.keepalive)
-    const nodeDeadlineMs =
-      flags['node-deadline'] === undefined ? undefined : parseDurationMs('--node-deadline', flags['node-deadline'])
+    const connectTimeoutMs = flags.timeout.ms
+    const commandTimeoutMs = flags['command-timeout'].ms
+    const keepaliveIntervalMs = flags.keepalive.ms
+    const nodeDeadlineMs = flags['node-deadline']?.ms
     const jump = flags.jump === undefined ? undefined : parseJump(flags.jump)
     if (flags.jump !== undefined && !jump) throw msg.invalidJump(flags.jump)
     if (flags.user !== undefined && !isLoginName(flags.user)) throw msg.invalidUser(flags.user)

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../src/cli/base'
-import {computeCoverage, CoverageReport, parseFreshness} from '../src/coverage'
+import {computeCoverage, CoverageReport} from '../src/coverage'
 import {coverageCsv, coverageKindTable, coverageLegend, coverageTable} from '../src/cli/coverage'
-import {COVERAGE_LEVELS, DEFAULT_FRESHNESS, percent} from '../src/domain/coverage'
+import {freshFlag} from '../src/cli/flags'
+import {COVERAGE_LEVELS, percent} from '../src/domain/coverage'
 import {TOWNSHIP_KINDS} from '../src/domain/divisions'
 import {coverageMessages} from '../src/messages'
 
@@ -25,10 +26,7 @@ export default class Coverage extends GovnetCommand {
       description: 'output format (--json is the same as --format json)',
       options: ['table', 'json', 'csv'] as const,
     })(),
-    fresh: Flags.string({
-      default: DEFAULT_FRESHNESS,
-      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
-    }),
+    fresh: freshFlag(),
     kind: Flags.option({
       description: 'only townships of this kind: street (街道), town (镇), township (乡/苏木) or other',
       options: TOWNSHIP_KINDS,
@@ -40,7 +38,7 @@ export default class Coverage extends GovnetCommand {
 
   async run(): Promise<CoverageReport> {
     const {flags} = await this.parse(Coverage)
-    const freshnessMs = parseFreshness(flags.fresh)
+    const freshnessMs = flags.fresh.ms
     const inventory = this.openInventory(flags.db, {readonly: true})
     const report = computeCoverage(inventory, {level: flags.level, under: flags.under, kind: flags.kind, freshnessMs})
     if (this.jsonEnabled()) return report

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
 import {renderChangeTable} from '../../src/cli/changes'
-import {parseSince} from '../../src/domain/time'
+import {sinceFlag} from '../../src/cli/flags'
 import {Change, ChangeLog} from '../../src/inventory/changes'
 
 export default class ChangesList extends GovnetCommand {
@@ -19,16 +19,15 @@ export default class ChangesList extends GovnetCommand {
     entity: Flags.string({description: 'only changes of this entity: node, tenant, division, …'}),
     id: Flags.string({description: 'only changes of the entity with this id'}),
     limit: Flags.integer({default: 100, description: 'at most this many changes (the newest)', min: 1}),
-    since: Flags.string({
-      description:
-        'only changes at or after this time: a duration back from now (90m, 24h, 7d, 2w) or an ISO date or date-time (UTC unless it has an offset)',
-    }),
+    since: sinceFlag(
+      'only changes at or after this time: a duration back from now (90m, 24h, 7d, 2w) or an ISO date or date-time (UTC unless it has an offset)',
+    ),
   }
   static summary = 'List recorded changes'
 
   async run(): Promise<Change[]> {
     const {flags} = await this.parse(ChangesList)
-    const since = flags.since === undefined ? undefined : parseSince(flags.since, new Date())
+    const since = flags.since
     const inventory = this.openInventory(flags.db, {readonly: true})
     const changes = new ChangeLog(inventory).list({entity: flags.entity, entityId: flags.id, limit: flags.limit, since})
     if (!this.jsonEnabled()) this.log(renderChangeTable(changes))

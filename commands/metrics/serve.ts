@@ -1,17 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
-import {parseFreshness} from '../../src/coverage'
+import {durationFlag, freshFlag, REFRESH_RULE} from '../../src/cli/flags'
 import {judgementDay} from '../../src/domain/calendar'
-import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
 import {startMetricsService} from '../../src/metrics'
-import {
-  DEFAULT_LISTEN,
-  DEFAULT_REFRESH,
-  parseListenAddress,
-  parseMaxConnections,
-  parseRefreshInterval,
-} from '../../src/metrics/options'
+import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress, parseMaxConnections} from '../../src/metrics/options'
 import {DEFAULT_MAX_CONNECTIONS} from '../../src/metrics/server'
 
 export default class MetricsServe extends GovnetCommand {
@@ -27,10 +20,7 @@ export default class MetricsServe extends GovnetCommand {
     '<%= config.bin %> <%= command.id %> --listen 10.1.2.3:10360 --web.config.file /etc/govnet/web.yml',
   ]
   static flags = {
-    fresh: Flags.string({
-      default: DEFAULT_FRESHNESS,
-      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
-    }),
+    fresh: freshFlag(),
     listen: Flags.string({
       default: DEFAULT_LISTEN,
       description: 'HOST:PORT to listen on; :PORT for every address, port 0 for any free port',
@@ -39,7 +29,10 @@ export default class MetricsServe extends GovnetCommand {
       default: DEFAULT_MAX_CONNECTIONS,
       description: 'connections served at once; more are closed as they arrive',
     }),
-    refresh: Flags.string({default: DEFAULT_REFRESH, description: 'how often to re-read the inventory: 30s, 5m, 1h …'}),
+    refresh: durationFlag(REFRESH_RULE, {
+      default: DEFAULT_REFRESH,
+      description: 'how often to re-read the inventory: 30s, 5m, 1h …',
+    }),
     today: Flags.string({
       description:
         'judge deadlines (overdue assessments, filing) as of this date, YYYY-MM-DD (default: the local date), to replay a date',
@@ -54,9 +47,9 @@ export default class MetricsServe extends GovnetCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(MetricsServe)
     const listen = parseListenAddress(flags.listen)
-    const refreshMs = parseRefreshInterval(flags.refresh)
+    const refreshMs = flags.refresh.ms
     const maxConnections = parseMaxConnections(flags['max-connections'])
-    const freshnessMs = parseFreshness(flags.fresh)
+    const freshnessMs = flags.fresh.ms
     const today = flags.today === undefined ? undefined : judgementDay(flags.today)
     // Opened here for its errors (missing, not an inventory, too new); the refresh thread opens its own connection.
     const inventory = this.openInventory(flags.db, {readonly: true})
@@ -70,7 +63,7 @@ export default class MetricsServe extends GovnetCommand {
       today,
     })
     const guard = webConfigFile ? ` (web config ${webConfigFile})` : ''
-    this.log(`serving ${service.url}${guard} from ${inventory.path}, refreshed every ${flags.refresh}`)
+    this.log(`serving ${service.url}${guard} from ${inventory.path}, refreshed every ${flags.refresh.text}`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', resolve)
       process.once('SIGINT', resolve)

@@ -1,9 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
-import {parseFreshness} from '../../src/coverage'
+import {freshFlag} from '../../src/cli/flags'
 import {judgementDay} from '../../src/domain/calendar'
-import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
 import {TextfileResult, writeMetricsTextfile} from '../../src/metrics'
 
 export default class MetricsWrite extends GovnetCommand {
@@ -20,10 +19,7 @@ export default class MetricsWrite extends GovnetCommand {
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> /var/lib/prometheus/node-exporter/govnet.prom']
   static flags = {
-    fresh: Flags.string({
-      default: DEFAULT_FRESHNESS,
-      description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
-    }),
+    fresh: freshFlag(),
     today: Flags.string({
       description:
         'judge deadlines (overdue assessments, filing) as of this date, YYYY-MM-DD (default: the local date), to replay a date',
@@ -33,7 +29,7 @@ export default class MetricsWrite extends GovnetCommand {
 
   async run(): Promise<TextfileResult> {
     const {args, flags} = await this.parse(MetricsWrite)
-    const freshnessMs = parseFreshness(flags.fresh)
+    const freshnessMs = flags.fresh.ms
     const today = flags.today === undefined ? undefined : judgementDay(flags.today)
     const inventory = this.openInventory(flags.db, {readonly: true})
     const result = await writeMetricsTextfile(inventory, args.file, {freshnessMs, today})

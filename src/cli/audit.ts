@@ -4,18 +4,8 @@ import path from 'node:path'
 
 import type {NodeAccess} from '../domain/node-access'
 import type {InventoryAuditSummary, NodeAuditResult} from '../audit/run'
-import {parseDuration} from '../domain/time'
-import {auditMessages as msg} from '../messages'
+import {durationFlag, SSH_TIMEOUT_RULE} from './flags'
 import {renderFields, renderTable} from './table'
-
-/** `500ms`, `10s`, `2m`, `1h` → milliseconds; a bare number is seconds, as in ssh's ConnectTimeout. */
-export function parseDurationMs(flag: string, value: string): number {
-  const text = value.trim()
-  if (/^\d{1,7}$/.test(text)) return Number(text) * 1000
-  const ms = parseDuration(text)
-  if (ms === undefined) throw msg.invalidDuration(flag, value)
-  return ms
-}
 
 export const DEFAULT_KNOWN_HOSTS = path.join(homedir(), '.ssh', 'known_hosts')
 
@@ -57,22 +47,22 @@ export const sshFlags = {
     description: 'jump host (bastion) as user@host[:port] for nodes without their own; its host key is checked too',
     helpGroup: 'SSH',
   }),
-  timeout: Flags.string({
+  timeout: durationFlag(SSH_TIMEOUT_RULE, {
     description: 'connect timeout per hop: TCP, banner, key exchange, login (e.g. 10s)',
     default: '10s',
     helpGroup: 'SSH',
   }),
-  'command-timeout': Flags.string({
+  'command-timeout': durationFlag(SSH_TIMEOUT_RULE, {
     description: 'timeout of each command on the node',
     default: '30s',
     helpGroup: 'SSH',
   }),
-  keepalive: Flags.string({
+  keepalive: durationFlag(SSH_TIMEOUT_RULE, {
     description: 'SSH keepalive interval for nodes without their own; 0 turns it off (3 missed = dropped)',
     default: '15s',
     helpGroup: 'SSH',
   }),
-  'node-deadline': Flags.string({
+  'node-deadline': durationFlag(SSH_TIMEOUT_RULE, {
     description: 'hard limit per node, retries included (default: 2×timeout per hop + backoff + 4×command-timeout)',
     helpGroup: 'SSH',
   }),

@@ -4,6 +4,7 @@ import {userInfo} from 'node:os'
 import {ExitCode, GovnetError} from '../errors'
 import {Inventory, OpenOptions} from '../inventory/db'
 import {resolveDbPath} from '../paths'
+import {FlagValueError} from './flags'
 
 /** `--actor`, for commands that write: who made the change, recorded in the change log. */
 export const actorFlag = Flags.string({
@@ -58,6 +59,7 @@ export abstract class GovnetCommand extends Command {
 
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
     if (error instanceof GovnetError) return this.failWith(error)
+    if (error instanceof FlagValueError) return this.failWith(error.error)
     // oclif's own errors (flag parsing, help, exit) keep oclif's handling.
     if ('oclif' in error && (error as {oclif?: unknown}).oclif) return super.catch(error)
     const detail = process.env.GOVNET_DEBUG ? `\n${error.stack}` : ' (set GOVNET_DEBUG=1 for the stack)'

@@ -9,7 +9,6 @@ import {
   tallyOf,
 } from '../domain/coverage'
 import {codeProblem, DIVISION_LEVELS, TOWNSHIP_KINDS, TownshipKind} from '../domain/divisions'
-import {parseDuration} from '../domain/time'
 import type {Inventory} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
 import {coverageMessages} from '../messages'
@@ -50,13 +49,6 @@ export interface CoverageAllLevels {
 }
 
 const NATION = {code: null, name: '全国', level: 'nation'} as const
-
-/** A `--fresh` value (a duration such as 90m, 24h or 7d; the units of src/domain/time.ts) in milliseconds. */
-export function parseFreshness(value: string): number {
-  const ms = parseDuration(value)
-  if (ms === undefined || ms <= 0) throw coverageMessages.invalidFreshness(value)
-  return ms
-}
 
 /** One repository per open inventory, so repeated reports (a metrics refresh) reuse its prepared statements. */
 const repositories = new WeakMap<Inventory, DivisionRepository>()

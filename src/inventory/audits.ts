@@ -59,13 +59,20 @@ export class AuditRepository {
   }
 
   record(audit: AuditRecord): void {
+    this.recordMany([audit])
+  }
+
+  /** Several finished audits in one transaction, in order (a node's last one sets its audit columns). */
+  recordMany(audits: readonly AuditRecord[]): void {
     this.inventory.write(() => {
-      const row = {
-        ...audit,
-        facts: audit.facts === null || audit.facts === undefined ? null : JSON.stringify(audit.facts),
+      for (const audit of audits) {
+        const row = {
+          ...audit,
+          facts: audit.facts === null || audit.facts === undefined ? null : JSON.stringify(audit.facts),
+        }
+        this.insert.run(row)
+        this.updateNode.run(row)
       }
-      this.insert.run(row)
-      this.updateNode.run(row)
     })
   }
 

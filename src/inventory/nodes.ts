@@ -250,6 +250,17 @@ export class NodeRepository {
     this.changes.record('node', node.id, 'create', null, node, at)
   }
 
+  /**
+   * Insert validated nodes and log each creation, in one transaction. A node's uplink may come later
+   * in the list: foreign keys are checked at commit, as in an import.
+   */
+  createMany(nodes: readonly ExtranetNode[]): void {
+    this.inventory.write(() => {
+      this.inventory.db.pragma('defer_foreign_keys = ON')
+      for (const node of nodes) this.create(node)
+    })
+  }
+
   /** Write the editable fields of a validated node over `before` and log the update. Call inside a write transaction. */
   replace(before: ExtranetNode, after: ExtranetNode, at: string = after.updatedAt): void {
     this.updateNode.run(

@@ -241,9 +241,8 @@ export class TenantRepository {
     return plan
   }
 
-  /** Write a plan; call inside the write transaction that made it. */
-  applyImport(plan: ImportPlan): void {
-    const at = nowIso()
+  /** Write a plan, every change at `at`; call inside the write transaction that made it. */
+  applyImport(plan: ImportPlan, at: string = nowIso()): void {
     for (const tenant of plan.creates) this.create(tenant, at)
     for (const {current, next} of plan.updates) this.replace(current, next, at)
   }

@@ -1,6 +1,5 @@
 import {isIP} from 'node:net'
 
-import {parseDuration} from '../domain/time'
 import {metricsMessages as msg} from '../messages'
 
 /**
@@ -12,8 +11,9 @@ export const DEFAULT_METRICS_PORT = 10360
 export const DEFAULT_LISTEN = `127.0.0.1:${DEFAULT_METRICS_PORT}`
 export const DEFAULT_REFRESH = '30s'
 
-const MIN_REFRESH_MS = 1000
-const MAX_REFRESH_MS = 24 * 3600 * 1000
+/** Bounds of `metrics serve --refresh` (src/cli/flags.ts). */
+export const MIN_REFRESH_MS = 1000
+export const MAX_REFRESH_MS = 24 * 3600 * 1000
 
 export interface ListenAddress {
   /** undefined: every address. */
@@ -34,14 +34,6 @@ export function parseListenAddress(value: string): ListenAddress {
   }
   return hostName ? {host: hostName, port} : {port}
 }
-
-/** A refresh interval like 30s, 5m, 1h or 1500ms, between 1 s and 24 h; returns milliseconds. */
-export function parseRefreshInterval(value: string): number {
-  const ms = parseDuration(value)
-  if (ms === undefined || ms < MIN_REFRESH_MS || ms > MAX_REFRESH_MS) throw msg.invalidRefresh(value)
-  return ms
-}
-
 /** --max-connections: 1 to 10,000 connections served at once. */
 export function parseMaxConnections(value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 10_000) throw msg.invalidMaxConnections(value)

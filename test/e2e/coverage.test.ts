@@ -1,9 +1,10 @@
-import Database from 'better-sqlite3'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {Inventory} from '../../src/inventory/db'
 import {coverageMessages} from '../../src/messages'
+import {seedAudits} from '../../src/seed'
 import {fixtures, govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
@@ -32,14 +33,17 @@ describe('govnet coverage', () => {
     )
     const imported = govnet(['node', 'import', '--db', db, '--file', nodes])
     expect(imported.stderr).toBe('')
-    // The audit columns as a successful audit leaves them (the audit itself is tested elsewhere).
-    const sqlite = new Database(db)
-    sqlite
-      .prepare(
-        "UPDATE nodes SET last_audit_at = ?, last_audit_outcome = 'ok' WHERE id IN ('twn-441900003', 'twn-620201001')",
-      )
-      .run(new Date().toISOString())
-    sqlite.close()
+    // A successful audit of two nodes, recorded as govnet audit records it (the audit itself is tested elsewhere).
+    const inventory = Inventory.open(db, {actor: 'test'})
+    try {
+      const finishedAt = new Date().toISOString()
+      seedAudits(inventory, [
+        {nodeId: 'twn-441900003', outcome: 'ok', finishedAt},
+        {nodeId: 'twn-620201001', outcome: 'ok', finishedAt},
+      ])
+    } finally {
+      inventory.close()
+    }
   })
   afterAll(() => cleanup())
 

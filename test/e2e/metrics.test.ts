@@ -3,8 +3,12 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {Inventory} from '../../src/inventory/db'
+import {DivisionRepository} from '../../src/inventory/divisions'
+import {NodeRepository} from '../../src/inventory/nodes'
 import {inventoryMessages, metricsMessages as msg, tenantMessages} from '../../src/messages'
 import {TextfileResult} from '../../src/metrics'
+import {seedNodes} from '../../src/seed'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError} from '../helpers/expect-error'
@@ -147,20 +151,15 @@ describe('govnet metrics serve', () => {
     const serve = await startServe(changing, ['--refresh', '1s'])
     try {
       expect(nationCovered.exec(await (await fetch(serve.url)).text())?.[1]).toBe('10')
-      const db = new Database(changing)
+      const writer = Inventory.open(changing, {actor: 'test'})
       try {
-        const township = db
-          .prepare(
-            "SELECT code FROM divisions WHERE level = 'township' AND code NOT IN (SELECT division_code FROM nodes) ORDER BY code LIMIT 1",
-          )
-          .pluck()
-          .get() as string
-        db.prepare(
-          `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, created_at, updated_at)
-           VALUES ('new-township-node', 'new', ?, 'township', 'access', '127.0.0.1', 'linux', 'active', '2026-11-25T00:00:00Z', '2026-11-25T00:00:00Z')`,
-        ).run(township)
+        const taken = new Set(new NodeRepository(writer).list().map((node) => node.divisionCode))
+        const township = new DivisionRepository(writer).atLevel('township').find((d) => !taken.has(d.code))!.code
+        seedNodes(writer, [{id: 'new-township-node', name: 'new', division: township, tier: 'township'}], {
+          at: '2026-11-25T00:00:00.000Z',
+        })
       } finally {
-        db.close()
+        writer.close()
       }
       let covered: string | undefined
       for (let i = 0; i < 120 && covered !== '11'; i++) {

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3'
-
+import {Inventory} from '../../src/inventory/db'
+import {DivisionRepository} from '../../src/inventory/divisions'
+import {seedAudits, seedNodes as writeNodes, seedTenants} from '../../src/seed'
 import {seedDivisions} from './seed'
 
 /** The clock of every metrics test: the seeded audit and assessment times are relative to it. */
@@ -26,9 +27,10 @@ export interface SeedTenant {
 }
 
 /**
- * The metrics test inventory, seeded with SQL straight into the schema-v1 tables (the fixture's
- * 650 divisions, then these nodes, tenants and one change), so the metrics tests depend only on
- * the schema. Townships below are the first ones of Beijing (11) and of Dongguan (4419, no county level).
+ * The metrics test inventory, seeded through the repositories (src/seed): the fixture's 650
+ * divisions, then these nodes with their audits, and the tenants, all created at
+ * SEED_LAST_CHANGE_AT. Townships below are the first ones of Beijing (11) and of Dongguan (4419,
+ * no county level).
  */
 export const SEED_NODES: readonly SeedNode[] = [
   {
@@ -88,21 +90,23 @@ export const SEED_TENANTS: readonly SeedTenant[] = [
   {id: 'old-l3', level: 3, status: 'decommissioned', filing: '11010099004-00004', assessedOn: '2020-01-01'},
 ]
 
-/** Time of the one change the seed records. */
+/** Time at which the seed creates its nodes and tenants: the latest entry of its change log. */
 export const SEED_LAST_CHANGE_AT = '2026-11-24T08:30:00.000Z'
 
-function townshipsUnder(db: Database.Database, prefix: string, count: number): string[] {
-  const rows = db
-    .prepare("SELECT code FROM divisions WHERE level = 'township' AND code LIKE ? ORDER BY code LIMIT ?")
-    .all(`${prefix}%`, count) as {code: string}[]
-  if (rows.length < count) throw new Error(`fixture has only ${rows.length} townships under ${prefix}`)
-  return rows.map((r) => r.code)
+/** The first `count` townships under `prefix`, in code order. */
+function townshipsUnder(inventory: Inventory, prefix: string, count: number): string[] {
+  const codes = new DivisionRepository(inventory)
+    .atLevel('township', prefix)
+    .slice(0, count)
+    .map((d) => d.code)
+  if (codes.length < count) throw new Error(`fixture has only ${codes.length} townships under ${prefix}`)
+  return codes
 }
 
 /** Every node the seed writes: the backbone ones above plus the township nodes of Beijing and Dongguan. */
-export function seedNodes(db: Database.Database): SeedNode[] {
-  const beijing = townshipsUnder(db, '11', BEIJING_TOWNSHIPS.length)
-  const dongguan = townshipsUnder(db, '4419', DONGGUAN_TOWNSHIPS.length)
+function metricsNodes(inventory: Inventory): SeedNode[] {
+  const beijing = townshipsUnder(inventory, '11', BEIJING_TOWNSHIPS.length)
+  const dongguan = townshipsUnder(inventory, '4419', DONGGUAN_TOWNSHIPS.length)
   const township =
     (prefix: string, codes: string[]) =>
     ([index, status, audit]: [number, SeedNode['status'], SeedNode['audit']]): SeedNode => ({
@@ -123,35 +127,31 @@ export function seedNodes(db: Database.Database): SeedNode[] {
 /** Create the metrics test inventory at `dbPath`. */
 export function seedMetricsInventory(dbPath: string): void {
   seedDivisions(dbPath)
-  const db = new Database(dbPath)
+  const inventory = Inventory.open(dbPath, {actor: 'test'})
   try {
-    const insertNode = db.prepare(
-      `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, last_audit_at, last_audit_outcome, created_at, updated_at)
-       VALUES (@id, @id, @division, @tier, 'access', '127.0.0.1', @platform, @status, @auditAt, @outcome, @now, @now)`,
+    const nodes = metricsNodes(inventory)
+    // Every record is created at the time of the seed's last change, so that is the change log's latest entry.
+    writeNodes(
+      inventory,
+      nodes.map(({audit: _audit, ...node}) => node),
+      {at: SEED_LAST_CHANGE_AT},
     )
-    const insertTenant = db.prepare(
-      `INSERT INTO tenants (id, name, department_name, department_uscc, region, mlps_level, exposure, quota_vcpu, quota_ram_gib,
-         quota_storage_gib, filing_number, last_assessed_on, status, created_at, updated_at)
-       VALUES (@id, @id, '测试部门', '91430111MA4L41YT1U', 'cn-test-1', @level, 'extranet', 8, 32, 500, @filing, @assessedOn, @status, @now, @now)`,
+    seedAudits(
+      inventory,
+      nodes.flatMap((node) =>
+        node.audit ? [{nodeId: node.id, outcome: node.audit.outcome, finishedAt: hoursAgo(node.audit.hoursAgo)}] : [],
+      ),
     )
-    const now = METRICS_NOW.toISOString()
-    db.transaction(() => {
-      for (const node of seedNodes(db)) {
-        insertNode.run({
-          ...node,
-          auditAt: node.audit ? hoursAgo(node.audit.hoursAgo) : null,
-          outcome: node.audit?.outcome ?? null,
-          now,
-        })
-      }
-      for (const tenant of SEED_TENANTS) {
-        insertTenant.run({filing: null, assessedOn: null, ...tenant, now})
-      }
-      db.prepare(
-        "INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'test', 'node', 'bj-core', 'create', NULL, '{}')",
-      ).run(SEED_LAST_CHANGE_AT)
-    })()
+    seedTenants(
+      inventory,
+      SEED_TENANTS.map(({assessedOn, filing, ...tenant}) => ({
+        ...tenant,
+        filingNumber: filing,
+        lastAssessedOn: assessedOn,
+      })),
+      {at: SEED_LAST_CHANGE_AT},
+    )
   } finally {
-    db.close()
+    inventory.close()
   }
 }

@@ -1,31 +1,26 @@
 import path from 'node:path'
 
-import {levelOf, parentOf} from '../../src/domain/divisions'
 import {Inventory} from '../../src/inventory/db'
 import {readImportFile} from '../../src/import/file'
+import {seedDivisions as writeDivisions} from '../../src/seed'
 import {fixtures, tempDir} from './cli'
 
 export const sampleDivisions = path.join(fixtures, 'divisions-sample.csv')
 
 /**
  * Create an inventory at `dbPath` (if needed) holding the divisions of a `code,name` CSV
- * (default: the 650-division fixture), written directly so node tests do not depend on the
- * division importer. Parents come before children in the fixture, as the foreign key needs.
+ * (default: the 650-division fixture), seeded as a fixture (src/seed: source 'test', no change-log
+ * entry) so node tests do not depend on the division import command.
  */
 export function seedDivisions(dbPath: string, csv: string = sampleDivisions): void {
   const inventory = Inventory.open(dbPath, {create: true, actor: 'test'})
   try {
-    const insert = inventory.db.prepare(
-      "INSERT OR IGNORE INTO divisions (code, name, level, parent_code, source, imported_at) VALUES (?, ?, ?, ?, 'test', ?)",
-    )
-    const now = new Date().toISOString()
     const {rows} = readImportFile(csv)
-    inventory.write(() => {
-      for (const row of rows) {
-        const code = String(row.code)
-        insert.run(code, String(row.name), levelOf(code), parentOf(code) ?? null, now)
-      }
-    })
+    writeDivisions(
+      inventory,
+      rows.map((row) => ({code: String(row.code), name: String(row.name)})),
+      {source: 'test'},
+    )
   } finally {
     inventory.close()
   }

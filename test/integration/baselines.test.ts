@@ -7,8 +7,8 @@ import {readBaselineDocuments} from '../../src/baseline-files'
 import {BaselineRepository, syncBaselines} from '../../src/inventory/baselines'
 import {Inventory} from '../../src/inventory/db'
 import {baselinesDir} from '../../src/paths'
-import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
+import {tempInventory} from '../helpers/inventory'
 
 let dir: string
 let cleanup: () => void
@@ -16,9 +16,7 @@ let dbPath: string
 let inventory: Inventory
 
 beforeEach(() => {
-  ;({dir, cleanup} = tempDir())
-  dbPath = path.join(dir, 'govnet.db')
-  inventory = Inventory.open(dbPath, {create: true, actor: 'test'})
+  ;({dir, db: dbPath, inventory, cleanup} = tempInventory())
 })
 afterEach(() => {
   inventory.close()

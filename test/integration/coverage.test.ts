@@ -1,13 +1,17 @@
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {computeCoverage, computeCoverageAllLevels, parseFreshness} from '../../src/coverage'
+import {computeCoverage, computeCoverageAllLevels} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
 import {DivisionImporter, fileSource} from '../../src/import/divisions'
 import type {CoverageRow} from '../../src/domain/coverage'
 import {countyCoverageSql} from '../../src/inventory/divisions'
+import {NodeStatus} from '../../src/domain/nodes'
+import {Tier} from '../../src/domain/tiers'
 import {coverageMessages} from '../../src/messages'
-import {fixtures, tempDir} from '../helpers/cli'
+import {seedAudits, seedNodes} from '../../src/seed'
+import {fixtures} from '../helpers/cli'
+import {tempInventory} from '../helpers/inventory'
 
 const NOW = new Date('2026-11-25T12:00:00.000Z')
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString()
@@ -15,23 +19,32 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOStr
 interface TestNode {
   id: string
   division: string
-  tier?: string
-  status: string
+  tier?: Tier
+  status: NodeStatus
   auditAt?: string
   outcome?: string
 }
 
-/** Nodes written directly, with the audit columns the audit repository maintains, so each case is exact. */
+/** Nodes and their last audit, seeded through the repositories (src/seed), so each case is exact. */
 function addNodes(inventory: Inventory, nodes: TestNode[]): void {
-  const insert = inventory.db.prepare(
-    `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, platform, status, last_audit_at, last_audit_outcome, created_at, updated_at)
-     VALUES (@id, @id, @division, @tier, 'access', '10.0.0.1', 'huawei-vrp', @status, @auditAt, @outcome, @now, @now)`,
+  seedNodes(
+    inventory,
+    nodes.map(({id, division, tier, status}) => ({
+      id,
+      division,
+      tier: tier ?? 'township',
+      status,
+      mgmtAddress: '10.0.0.1',
+      platform: 'huawei-vrp',
+    })),
+    {at: NOW.toISOString()},
   )
-  inventory.write(() => {
-    for (const node of nodes) {
-      insert.run({tier: 'township', auditAt: null, outcome: null, now: NOW.toISOString(), ...node})
-    }
-  })
+  seedAudits(
+    inventory,
+    nodes.flatMap(({id, auditAt, outcome}) =>
+      auditAt !== undefined && outcome !== undefined ? [{nodeId: id, finishedAt: auditAt, outcome}] : [],
+    ),
+  )
 }
 
 /** A coverage row without the township-kind breakdown and the grouping flag (checked on their own below). */
@@ -42,9 +55,7 @@ describe('township coverage', () => {
   let inventory: Inventory
 
   beforeAll(() => {
-    const temp = tempDir()
-    cleanup = temp.cleanup
-    inventory = Inventory.open(path.join(temp.dir, 'govnet.db'), {create: true})
+    ;({inventory, cleanup} = tempInventory({actor: 'govnet'}))
     new DivisionImporter(inventory).import(fileSource(path.join(fixtures, 'divisions-sample.csv')))
     addNodes(inventory, [
       // 110101 东城区: one verified, one stale audit, one failed audit, one decommissioned, one only planned/degraded
@@ -217,17 +228,6 @@ describe('township coverage', () => {
     fails({level: 'province', under: '44'}, coverageMessages.underNotAboveLevel('44', 'province', 'province'))
     fails({under: '99'}, coverageMessages.underNotInInventory('99'))
     fails({under: '4x'}, coverageMessages.invalidUnder('"4x" is not a division code: digits only'))
-  })
-
-  it('parses --fresh durations and refuses anything else', () => {
-    expect(parseFreshness('24h')).toBe(86_400_000)
-    expect(parseFreshness('90m')).toBe(5_400_000)
-    expect(parseFreshness('7d')).toBe(7 * 86_400_000)
-    for (const bad of ['1y', '0h', '2026-11-01', 'h', '']) {
-      expect(() => parseFreshness(bad)).toThrow(
-        expect.objectContaining({message: coverageMessages.invalidFreshness(bad).message, exit: 3}),
-      )
-    }
   })
 
   it.each([false, true])('keeps the hot query on its indexes (EXPLAIN QUERY PLAN, ofKind %s)', (ofKind) => {

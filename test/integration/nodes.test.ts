@@ -4,15 +4,17 @@ import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
 import {tierProblem} from '../../src/domain/tiers'
-import {GovnetError} from '../../src/errors'
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
 import {ImportFile, readImportFile} from '../../src/import/file'
 import {NodeRepository} from '../../src/inventory/nodes'
+import {NodeAccessRepository} from '../../src/inventory/node-access'
 import {importNodes} from '../../src/import/nodes'
 import {inventoryMessages, nodeMessages} from '../../src/messages'
+import {seedAudits} from '../../src/seed'
 import {snapshot} from '../helpers/db'
-import {seededTempDb} from '../helpers/seed'
+import {thrown} from '../helpers/expect-error'
+import {tempInventory} from '../helpers/inventory'
 
 const core = {
   id: 'gz-core',
@@ -42,16 +44,6 @@ const access = {
   tags: ['pilot', 'fiber'],
 }
 
-function thrown(fn: () => unknown): GovnetError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(GovnetError)
-    return error as GovnetError
-  }
-  return expect.fail('expected a GovnetError')
-}
-
 function csvFile(dir: string, name: string, lines: string[]): ImportFile {
   const file = path.join(dir, name)
   writeFileSync(file, lines.join('\n'))
@@ -67,8 +59,7 @@ let inventory: Inventory
 let nodes: NodeRepository
 
 beforeEach(() => {
-  ;({dir, db: dbPath, cleanup} = seededTempDb())
-  inventory = Inventory.open(dbPath, {actor: 'alice'})
+  ;({dir, db: dbPath, inventory, cleanup} = tempInventory({actor: 'alice', divisions: true}))
   nodes = new NodeRepository(inventory)
 })
 afterEach(() => {
@@ -182,11 +173,7 @@ describe('NodeRepository', () => {
     nodes.add(core)
     nodes.add(agg)
     nodes.add({...access, uplink: 'gz-core'})
-    inventory.db
-      .prepare(
-        "UPDATE nodes SET last_audit_at = '2026-11-25T10:00:00.000Z', last_audit_outcome = 'ok' WHERE id = 'gz-shamian'",
-      )
-      .run()
+    seedAudits(inventory, [{nodeId: 'gz-shamian', outcome: 'ok', finishedAt: '2026-11-25T10:00:00.000Z'}])
     const result = nodes.set('gz-shamian', {status: 'active', uplink: 'gz-liwan', tags: ['pilot']})
     expect(result.changed).toEqual(['uplinkId', 'status', 'tags'])
     expect(result.node).toMatchObject({status: 'active', uplinkId: 'gz-liwan', tags: ['pilot'], lastAuditOutcome: 'ok'})
@@ -222,16 +209,8 @@ describe('NodeRepository', () => {
     nodes.add({...core, tags: ['backbone']})
     nodes.add(agg)
     nodes.add({...access, uplink: 'gz-core'})
-    inventory.db
-      .prepare(
-        "INSERT INTO node_audits (node_id, started_at, finished_at, outcome, duration_ms) VALUES ('gz-core', '2026-11-25T00:00:00Z', '2026-11-25T00:00:01Z', 'ok', 1000)",
-      )
-      .run()
-    inventory.db
-      .prepare(
-        "INSERT INTO node_access (node_id, user, updated_at) VALUES ('gz-core', 'audit', '2026-11-25T00:00:00Z')",
-      )
-      .run()
+    seedAudits(inventory, [{nodeId: 'gz-core', outcome: 'ok', finishedAt: '2026-11-25T00:00:01.000Z'}])
+    new NodeAccessRepository(inventory).set('gz-core', {user: 'audit'})
     const before = snapshot(dbPath)
     expect(thrown(() => nodes.remove('gz-core'))).toEqual(
       nodeMessages.nodeHasDependents('gz-core', ['gz-liwan', 'gz-shamian']),

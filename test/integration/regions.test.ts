@@ -1,4 +1,3 @@
-import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {formatProblem} from '../../src/errors'
@@ -11,8 +10,8 @@ import * as provisionMsg from '../../src/messages/provision'
 import * as regionMsg from '../../src/messages/regions'
 import {preflightTenant} from '../../src/provision/context'
 import {inventoryMessages} from '../../src/messages'
-import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
+import {tempInventory} from '../helpers/inventory'
 
 let cleanup: () => void
 let dbPath: string
@@ -43,10 +42,7 @@ const tenant = (id: string, level: number) => ({
 })
 
 beforeEach(() => {
-  let dir: string
-  ;({dir, cleanup} = tempDir())
-  dbPath = path.join(dir, 'govnet.db')
-  inventory = Inventory.open(dbPath, {create: true, actor: 'test'})
+  ;({db: dbPath, inventory, cleanup} = tempInventory())
   regions = new RegionRepository(inventory)
 })
 afterEach(() => {

@@ -12,6 +12,7 @@ import {SshError} from '../../src/ssh-errors'
 import {HostKeyPolicy, hostKeyFingerprint, KnownHosts} from '../../src/audit/known-hosts'
 import {auditMessages as msg} from '../../src/messages'
 import {tempDir} from '../helpers/cli'
+import {rejected} from '../helpers/expect-error'
 import {generateKey, knownHostsLine, silentListener, Sshd, sshdAvailability, startSshd} from '../helpers/sshd'
 
 const sshd = sshdAvailability()
@@ -29,15 +30,8 @@ function exec(client: Client, command: string): Promise<{stdout: string; code: n
   })
 }
 
-async function expectSshError(promise: Promise<unknown>): Promise<SshError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(SshError)
-    return error as SshError
-  }
-  return expect.fail('the connection succeeded; it should have failed')
-}
+/** The SshError a connection attempt fails with (the test fails when it connects). */
+const expectSshError = (promise: Promise<unknown>) => rejected(promise, SshError)
 
 describe.skipIf(!sshd.available)('SSH transport against a real OpenSSH sshd', () => {
   const tmp = tempDir('govnet-ssh-')

@@ -2,7 +2,6 @@ import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {GovnetError} from '../../src/errors'
 import {parseTenant, Tenant} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
 import {ChangeLog} from '../../src/inventory/changes'
@@ -13,8 +12,9 @@ import {checkTenant} from '../../src/provision/check'
 import {importTenants} from '../../src/import/tenants'
 import {samplesDir} from '../../src/paths'
 import {gradingMessages, inventoryMessages, tenantMessages} from '../../src/messages'
-import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
+import {thrown} from '../helpers/expect-error'
+import {tempInventory} from '../helpers/inventory'
 
 const HEADER =
   'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,graded_on,live_on,status,classified'
@@ -45,16 +45,6 @@ const csvLine = (t: Record<string, string>) =>
     .map((c) => t[c] ?? '')
     .join(',')
 
-function thrown(fn: () => unknown): GovnetError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(GovnetError)
-    return error as GovnetError
-  }
-  return expect.fail('expected a GovnetError')
-}
-
 let dir: string
 let cleanup: () => void
 let dbPath: string
@@ -69,9 +59,7 @@ function csvFile(name: string, lines: string[]): ImportFile {
 }
 
 beforeEach(() => {
-  ;({dir, cleanup} = tempDir())
-  dbPath = path.join(dir, 'govnet.db')
-  inventory = Inventory.open(dbPath, {create: true, actor: 'alice'})
+  ;({dir, db: dbPath, inventory, cleanup} = tempInventory({actor: 'alice'}))
   tenants = new TenantRepository(inventory)
   changes = new ChangeLog(inventory)
 })

@@ -6,7 +6,7 @@ import {readBaselineDocuments} from '../../src/baseline-files'
 import {metricsMessages as msg} from '../../src/messages'
 import {ASSESSMENT_CONTROL_ID, countComplianceFailures} from '../../src/metrics/compliance'
 import {negotiateFormat} from '../../src/metrics/exporter'
-import {DEFAULT_METRICS_PORT, parseListenAddress, parseRefreshInterval} from '../../src/metrics/options'
+import {DEFAULT_METRICS_PORT, parseListenAddress} from '../../src/metrics/options'
 import {auditResultOf} from '../../src/metrics/reachability'
 import {summarizeNodes} from '../../src/metrics/snapshot'
 
@@ -29,23 +29,6 @@ describe('parseListenAddress', () => {
 
   it('keeps the default port out of the Prometheus allocation range (9090-9999)', () => {
     expect(DEFAULT_METRICS_PORT < 9090 || DEFAULT_METRICS_PORT > 9999).toBe(true)
-  })
-})
-
-describe('parseRefreshInterval', () => {
-  it.each([
-    ['30s', 30_000],
-    ['1500ms', 1500],
-    ['5m', 300_000],
-    ['90m', 5_400_000],
-    ['1d', 86_400_000],
-    ['24h', 86_400_000],
-  ])('reads %s', (value, ms) => {
-    expect(parseRefreshInterval(value)).toBe(ms)
-  })
-
-  it.each(['0s', '999ms', '25h', '2d', '30', '0.5h', 'soon', '-5s'])('refuses %j', (value) => {
-    expect(() => parseRefreshInterval(value)).toThrow(msg.invalidRefresh(value).message)
   })
 })
 

@@ -14,7 +14,7 @@ import {
 import {authMethods, resolveCredentials, Secret} from '../../src/audit/credentials'
 import {pause, runPool} from '../../src/audit/pool'
 import type {NodeAuditResult} from '../../src/audit/run'
-import {AuditProgress, parseDurationMs, resultLine} from '../../src/cli/audit'
+import {AuditProgress, resultLine} from '../../src/cli/audit'
 import {parseRecord} from '../../src/domain/fields'
 import {auditMessages as msg} from '../../src/messages'
 
@@ -108,16 +108,6 @@ describe('credentials', () => {
     expect(() => resolveCredentials({agent: false, identityFile: file}, {})).toThrow(
       /--identity .*not a usable private key/,
     )
-  })
-})
-
-describe('durations', () => {
-  it('reads ms, s, m, h and bare seconds', () => {
-    expect(parseDurationMs('--timeout', '500ms')).toBe(500)
-    expect(parseDurationMs('--timeout', '10s')).toBe(10_000)
-    expect(parseDurationMs('--timeout', '2m')).toBe(120_000)
-    expect(parseDurationMs('--timeout', '7')).toBe(7000)
-    expect(() => parseDurationMs('--timeout', '1.5s')).toThrow(msg.invalidDuration('--timeout', '1.5s').message)
   })
 })
 

@@ -15,6 +15,7 @@ import {
   KnownHosts,
   knownHostsName,
 } from '../../src/audit/known-hosts'
+import {thrown} from '../helpers/expect-error'
 
 /** An ed25519 public key blob as an SSH server presents it: string "ssh-ed25519", string key(32). */
 function ed25519Blob(): Buffer {
@@ -97,15 +98,7 @@ describe('known_hosts', () => {
     const file = path.join(dir, 'known_hosts')
     writeFileSync(file, line('10.0.0.1', key)) // no trailing newline, as hand-edited files often are
     const strict = new HostKeyPolicy(KnownHosts.load(file), false)
-    const codeOf = (fn: () => unknown) => {
-      try {
-        fn()
-      } catch (error) {
-        expect(error).toBeInstanceOf(SshError)
-        return (error as SshError).code
-      }
-      return expect.fail('the key was accepted')
-    }
+    const codeOf = (fn: () => unknown) => thrown(fn, SshError).code
     expect(strict.verify('h', '10.0.0.1', 22, key)).toBe(hostKeyFingerprint(key))
     expect(codeOf(() => strict.verify('h', '10.0.0.1', 22, other))).toBe('host-key-changed')
     expect(codeOf(() => strict.verify('h', '10.0.0.4', 22, key))).toBe('host-key-unknown')
