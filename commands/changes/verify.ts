@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
+import {FindingError} from '../../src/errors'
 import {integrityMessages as msg} from '../../src/messages'
 import {verifyChanges} from '../../src/integrity'
 import type {VerifyResult} from '../../src/inventory/changes'
@@ -35,13 +36,7 @@ export default class ChangesVerify extends GovnetCommand {
     const {flags} = await this.parse(ChangesVerify)
     const inventory = this.openInventory(flags.db, {keyFile: flags['key-file'], readonly: true})
     const result = verifyChanges(inventory, flags['min-rows'])
-    if (result.finding) {
-      if (this.jsonEnabled()) {
-        this.logJson(result)
-        this.exit(7)
-      }
-      throw msg.chainFinding(result.path, result.finding.message)
-    }
+    if (result.finding) throw new FindingError(msg.chainFinding(result.path, result.finding.message), result)
     if (!this.jsonEnabled()) this.log(`change log of ${result.path}: ${result.rows} rows, chain intact`)
     return result
   }

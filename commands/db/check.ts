@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
+import {FindingError} from '../../src/errors'
 import {checkInventory, DbCheckResult} from '../../src/integrity'
 import {integrityMessages as msg} from '../../src/messages'
 import {resolveDbPath} from '../../src/paths'
@@ -25,17 +26,15 @@ export default class DbCheck extends GovnetCommand {
     const result = checkInventory(file, () =>
       this.openInventory(flags.db, {anySchema: true, keyFile: flags['key-file'], readonly: true}),
     )
-    if (!result.ok) {
-      if (this.jsonEnabled()) {
-        this.logJson(result)
-        this.exit(7)
-      }
-      throw msg.dbCheckFailed(
-        file,
-        result.findings.length,
-        result.findings.map((f) => `${f.check}: ${f.message}`),
+    if (!result.ok)
+      throw new FindingError(
+        msg.dbCheckFailed(
+          file,
+          result.findings.length,
+          result.findings.map((f) => `${f.check}: ${f.message}`),
+        ),
+        result,
       )
-    }
     if (!this.jsonEnabled())
       this.log(
         `inventory ${file}: integrity ok, foreign keys ok, schema version ${result.schemaVersion}, change log ${result.changeLog?.rows ?? 0} rows chained`,

@@ -223,4 +223,3 @@ export class HostKeyPolicy {
     return this.knownHosts.knownKeyTypes(host, port).flatMap(hostKeyAlgorithmsFor)
   }
 }
-

@@ -1,7 +1,7 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
 
-import {ExitCode, GovnetError} from '../errors'
+import {ExitCode, FindingError, GovnetError} from '../errors'
 import {Inventory, OpenOptions, translate} from '../inventory/db'
 import {resolveDbPath} from '../paths'
 
@@ -73,7 +73,11 @@ export abstract class GovnetCommand extends Command {
 
   private failWith(error: GovnetError): never {
     if (this.jsonEnabled()) {
-      this.logJson({error: {message: error.message, exit: error.exit, details: error.details}})
+      this.logJson(
+        error instanceof FindingError
+          ? error.result
+          : {error: {message: error.message, exit: error.exit, details: error.details}},
+      )
     } else {
       for (const line of error.details) process.stderr.write(`  ${line}\n`)
       process.stderr.write(`error: ${error.message}\n`)

@@ -155,7 +155,11 @@ function classify(
   // A later row that would chain here (with this row's place: its id) was moved.
   for (let j = i + 1; j < rows.length; j++) {
     const other = rows[j]!
-    if (other.hash !== null && sameHash(other.hash, rowHash(key, prev, {...other, id: prevId + 1}))) {
+    if (
+      other.id !== prevId + 1 &&
+      other.hash !== null &&
+      sameHash(other.hash, rowHash(key, prev, {...other, id: prevId + 1}))
+    ) {
       return {
         kind: 'reordered',
         row: row.id,

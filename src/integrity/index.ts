@@ -6,7 +6,6 @@ import {integrityMessages as msg} from '../messages'
 import {verifyChangeLog, VerifyResult} from '../inventory/changes'
 import {readKey} from '../inventory/changelog-key'
 import {Inventory} from '../inventory/db'
-import {createPrivateFile} from '../inventory/files'
 import {
   BackupResult,
   backupTo,
@@ -114,7 +113,6 @@ export async function restoreInventory(
       check.findings.length,
       check.findings.map((f) => `${f.check}: ${f.message}`),
     )
-  createPrivateFile(target)
   const backup = openBackup()
   try {
     return {...(await restoreFrom(backup, target)), check}

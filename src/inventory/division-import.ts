@@ -207,6 +207,7 @@ export class DivisionImporter {
   private readonly changeLog: ChangeLog
   private readonly upsert: Statement
   private readonly countAtLevel: Statement
+  private readonly namesOf: Statement
   private readonly readMeta: Statement
   private readonly writeMeta: Statement
 
@@ -223,6 +224,10 @@ export class DivisionImporter {
        WHERE divisions.name <> excluded.name`,
     )
     this.countAtLevel = db.prepare('SELECT count(*) FROM divisions WHERE level = ?').pluck()
+    // The stored names of a batch's codes, read before the upsert: what the change log records as `before`.
+    this.namesOf = db.prepare(
+      'SELECT d.code, d.name FROM json_each(@rows) AS j JOIN divisions AS d ON d.code = j.value ->> 0',
+    )
     this.readMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
     this.writeMeta = db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
@@ -236,7 +241,7 @@ export class DivisionImporter {
 
   import(source: DivisionSource): DivisionImportResult {
     const byLevel = validate(source, () => this.divisions.levelsByCode())
-    const {upsert, countAtLevel} = this
+    const {upsert, countAtLevel, namesOf, changeLog} = this
     const at = nowIso()
     return this.inventory.write(() => {
       const levels: LevelImportCounts[] = []
@@ -245,8 +250,20 @@ export class DivisionImporter {
         const before = countAtLevel.get(level) as number
         let changed = 0
         for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
-          const batch = JSON.stringify(rows.slice(start, start + UPSERT_BATCH))
+          const slice = rows.slice(start, start + UPSERT_BATCH)
+          const batch = JSON.stringify(slice)
+          const stored = new Map(
+            (namesOf.all({rows: batch}) as Array<{code: string; name: string}>).map((r) => [r.code, r.name]),
+          )
           changed += upsert.run({level, source: source.id, at, rows: batch}).changes
+          // Each added or renamed division in the log, with its record before and after.
+          for (const [code, name, parent] of slice) {
+            const was = stored.get(code)
+            if (was === name) continue
+            const after = {code, name, level, parentCode: parent, source: source.id}
+            if (was === undefined) changeLog.record('division', code, 'create', null, after, at)
+            else changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
+          }
         }
         const created = (countAtLevel.get(level) as number) - before
         levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
@@ -261,7 +278,7 @@ export class DivisionImporter {
         levels,
       }
       if (result.created + result.renamed > 0) {
-        this.changeLog.record(
+        changeLog.record(
           'division',
           source.id,
           'import',

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3'
+import {closeSync, fsyncSync, openSync, renameSync, rmSync} from 'node:fs'
+import path from 'node:path'
 
 import {integrityMessages as msg} from '../messages'
 import type {Inventory} from './db'
@@ -56,14 +58,24 @@ export async function backupTo(inventory: Inventory, file: string): Promise<Back
   return {file, pages}
 }
 
-/** The backup API the other way: a checked backup's pages into the inventory, under its write lock. */
+/**
+ * Restore: the backup API copies the (already checked) backup into a new 0600 file beside the
+ * inventory, which then replaces it by rename, so the inventory path always holds either the old file
+ * or the whole restored one. The old file's -wal and -shm go first: SQLite would replay a stale
+ * write-ahead log into the restored file. Writers must be stopped (README: Backup and restore).
+ */
 export async function restoreFrom(backup: Inventory, target: string): Promise<BackupResult> {
-  let pages = 0
-  await backup.db.backup(target, {
-    progress: ({totalPages}) => {
-      pages = totalPages
-      return Number.MAX_SAFE_INTEGER
-    },
-  })
+  const staging = path.join(path.dirname(target), `.${path.basename(target)}.restore-${process.pid}`)
+  rmSync(staging, {force: true})
+  const {pages} = await backupTo(backup, staging)
+  const fd = openSync(staging, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  rmSync(`${target}-wal`, {force: true})
+  rmSync(`${target}-shm`, {force: true})
+  renameSync(staging, target)
   return {file: target, pages}
 }

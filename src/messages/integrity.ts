@@ -4,8 +4,18 @@ import {ExitCode, GovnetError} from '../errors'
 const wayOut = (path: string) =>
   `run \`govnet db check --db ${path}\`, then restore from a backup (README: Backup and restore)`
 
+/** SQLite's check output on one line: without its "*** in database main ***" banner. */
+const oneLine = (detail: string) =>
+  detail
+    .replace(/\*\*\* in database \w+ \*\*\*\s*/g, '')
+    .replace(/\s*\n\s*/g, '; ')
+    .trim()
+
 export const inventoryDamaged = (path: string, detail: string) =>
-  new GovnetError(`inventory ${path} is damaged (${detail}): nothing was written; ${wayOut(path)}`, ExitCode.inventory)
+  new GovnetError(
+    `inventory ${path} is damaged (${oneLine(detail)}): nothing was written; ${wayOut(path)}`,
+    ExitCode.inventory,
+  )
 
 export const emptyInventoryFile = (path: string) =>
   new GovnetError(
