@@ -149,7 +149,7 @@ describe('damaged inventories', () => {
     for (; ; page++) {
       expect(page * pageSize).toBeLessThan(pristine.length)
       const bytes = Buffer.from(pristine)
-      for (let i = 0; i < 200; i++) bytes[page * pageSize + i] ^= 0xff
+      for (let i = 0; i < 200; i++) bytes[page * pageSize + i]! ^= 0xff
       writeFileSync(db, bytes)
       const probe = new Database(db, {readonly: true})
       const verdict = probe.pragma('integrity_check(1)', {simple: true})

@@ -1,5 +1,8 @@
 import Database from 'better-sqlite3'
 
+import {ChangeLog} from '../../src/inventory/changes'
+import {Inventory} from '../../src/inventory/db'
+
 import {seedDivisions} from './seed'
 
 /** The clock of every metrics test: the seeded audit and assessment times are relative to it. */
@@ -147,11 +150,15 @@ export function seedMetricsInventory(dbPath: string): void {
       for (const tenant of SEED_TENANTS) {
         insertTenant.run({filing: null, assessedOn: null, ...tenant, now})
       }
-      db.prepare(
-        "INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'test', 'node', 'bj-core', 'create', NULL, '{}')",
-      ).run(SEED_LAST_CHANGE_AT)
     })()
   } finally {
     db.close()
+  }
+  // The change log through its repository: the row is chained like every real one.
+  const inventory = Inventory.open(dbPath, {actor: 'test'})
+  try {
+    inventory.write(() => new ChangeLog(inventory).record('node', 'bj-core', 'create', null, {}, SEED_LAST_CHANGE_AT))
+  } finally {
+    inventory.close()
   }
 }
