@@ -101,15 +101,14 @@ export function verifyChain(
     return {kind: 'key-wrong', message: 'the change-log key is not the one this log was written with'}
   let prev = GENESIS
   let prevId = 0
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
+  for (const [i, row] of rows.entries()) {
     if (row.hash === null) return {kind: 'unchained', row: row.id, message: `row ${row.id} has no hash`}
     if (sameHash(row.hash, rowHash(key, prev, row))) {
       prev = row.hash
       prevId = row.id
       continue
     }
-    return classify(key, rows, i, prev, prevId, head)
+    return classify(key, rows, row, i, prev, prevId, head)
   }
   if (!head) {
     return rows.length === 0
@@ -145,16 +144,15 @@ export function verifyChain(
 function classify(
   key: Buffer,
   rows: readonly StoredRow[],
+  row: StoredRow,
   i: number,
   prev: string,
   prevId: number,
   head: StoredHead | undefined,
 ): ChainFinding {
-  const row = rows[i]!
-  const next = rows[i + 1]
+  const next = rows.at(i + 1)
   // A later row that would chain here (with this row's place: its id) was moved.
-  for (let j = i + 1; j < rows.length; j++) {
-    const other = rows[j]!
+  for (const other of rows.slice(i + 1)) {
     if (
       other.id !== prevId + 1 &&
       other.hash !== null &&

@@ -5,7 +5,7 @@ import type {ChainFinding} from '../domain/change-chain'
 import {integrityMessages as msg} from '../messages'
 import {verifyChangeLog, VerifyResult} from '../inventory/changes'
 import {readKey} from '../inventory/changelog-key'
-import {Inventory} from '../inventory/db'
+import {Inventory, translate} from '../inventory/db'
 import {
   BackupResult,
   backupTo,
@@ -66,21 +66,31 @@ export function checkInventory(file: string, open: () => Inventory): DbCheckResu
     return result
   }
   result.schemaVersion = inventory.schemaVersion
-  result.integrity = integrityProblems(inventory)
-  for (const line of result.integrity) result.findings.push({check: 'integrity', message: line})
-  result.foreignKeys = foreignKeyProblems(inventory)
-  for (const p of result.foreignKeys)
-    result.findings.push({check: 'foreign-keys', message: `${p.table} row ${p.rowid} points at a missing ${p.parent}`})
-  if (inventory.schemaVersion !== latest)
-    result.findings.push({
-      check: 'schema',
-      message: `schema version ${inventory.schemaVersion}, this govnet's is ${latest}`,
-    })
-  // Before schema version 4 the log has no chain yet (the schema finding says so).
-  if (result.integrity.length === 0 && inventory.schemaVersion >= CHAINED_SCHEMA_VERSION) {
-    result.changeLog = verifyChanges(inventory)
-    const finding: ChainFinding | null = result.changeLog.finding
-    if (finding) result.findings.push({check: 'change-log', message: finding.message})
+  try {
+    result.integrity = integrityProblems(inventory)
+    for (const line of result.integrity) result.findings.push({check: 'integrity', message: line})
+    result.foreignKeys = foreignKeyProblems(inventory)
+    for (const p of result.foreignKeys)
+      result.findings.push({
+        check: 'foreign-keys',
+        message: `${p.table} row ${p.rowid} points at a missing ${p.parent}`,
+      })
+    if (inventory.schemaVersion !== latest)
+      result.findings.push({
+        check: 'schema',
+        message: `schema version ${inventory.schemaVersion}, this govnet's is ${latest}`,
+      })
+    // Before schema version 4 the log has no chain yet (the schema finding says so).
+    if (result.integrity.length === 0 && inventory.schemaVersion >= CHAINED_SCHEMA_VERSION) {
+      result.changeLog = verifyChanges(inventory)
+      const finding: ChainFinding | null = result.changeLog.finding
+      if (finding) result.findings.push({check: 'change-log', message: finding.message})
+    }
+  } catch (error) {
+    // SQLite gave up on a damaged page while checking: that is the finding.
+    const translated = translate(error, file)
+    if (!(translated instanceof GovnetError)) throw error
+    result.findings.push({check: 'integrity', message: translated.message})
   }
   result.ok = result.findings.length === 0
   return result

@@ -64,7 +64,9 @@ export function createKey(file: string): Buffer {
   } finally {
     unlinkSync(staging)
   }
-  return readKey(file)!
+  const key = readKey(file)
+  if (!key) throw msg.keyMissing(file)
+  return key
 }
 
 /** The key, created when absent and `mayCreate` (a log with no chained rows yet). */

@@ -121,7 +121,9 @@ export class ChangeLog {
     at: string = nowIso(),
   ): void {
     if (!this.inventory.db.inTransaction) {
-      this.inventory.write(() => this.record(entity, entityId, action, before, after, at))
+      this.inventory.write(() => {
+        this.record(entity, entityId, action, before, after, at)
+      })
       return
     }
     const key = this.inventory.changeKey()
@@ -205,8 +207,8 @@ export class ChangeLog {
       entity: row.entity,
       entityId: row.entity_id,
       action: row.action,
-      before: row.before === null ? null : JSON.parse(row.before),
-      after: row.after === null ? null : JSON.parse(row.after),
+      before: row.before === null ? null : (JSON.parse(row.before) as unknown),
+      after: row.after === null ? null : (JSON.parse(row.after) as unknown),
     }))
   }
 

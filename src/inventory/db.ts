@@ -32,7 +32,9 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 15_000
 
 /** Steps in code that run right after a migration's SQL, in the same transaction. */
 const MIGRATION_STEPS: Record<number, (db: Database.Database, key: () => Buffer) => void> = {
-  4: (db, key) => chainExisting(db, key()),
+  4: (db, key) => {
+    chainExisting(db, key())
+  },
 }
 
 /** The OS account running govnet, recorded in every change-log row beside --actor. */
@@ -160,10 +162,11 @@ function openReadWrite(file: string, options: OpenOptions): {db: Database.Databa
     throw translate(error, file)
   }
   try {
+    // SQLite falls back to read-only on a file this user may not write.
+    if (db.readonly) throw integrity.readOnlyFile(file)
     // A write never goes into a file SQLite reports as damaged: quick_check reads every page first.
     const problems = db.pragma('quick_check(1)', {simple: true}) as string
     if (problems !== 'ok') throw integrity.inventoryDamaged(file, problems)
-    if (db.readonly) throw integrity.readOnlyFile(file)
   } catch (error) {
     db.close()
     if (isSqliteError(error, 'SQLITE_READONLY')) throw integrity.readOnlyFile(file)
@@ -227,6 +230,8 @@ export function translate(error: unknown, file: string): unknown {
   if (isSqliteError(error, 'SQLITE_NOTADB')) return integrity.inventoryDamaged(file, 'not an SQLite database')
   if (isSqliteError(error, 'SQLITE_BUSY')) return msg.inventoryBusy(file)
   if (isSqliteError(error, 'SQLITE_READONLY')) return integrity.readOnlyFile(file)
+  if (isSqliteError(error, 'SQLITE_CANTOPEN') || isSqliteError(error, 'SQLITE_PERM'))
+    return msg.notAnInventory(file, `SQLite cannot open it or its -wal/-shm: ${(error as Error).message}`)
   return error
 }
 

@@ -31,7 +31,7 @@ const KILLS = env('GOVNET_SOAK_KILLS', 20)
 const IMPORT_ROWS = env('GOVNET_SOAK_ROWS', 100_000)
 const MIGRATION_ROWS = env('GOVNET_SOAK_MIGRATION_ROWS', 100_000)
 /** Wall-clock bound of each trial group. */
-const GROUP_SECONDS = env('GOVNET_SOAK_SECONDS', 600)
+const GROUP_SECONDS = env('GOVNET_SOAK_SECONDS', 1500)
 
 const figures: Record<string, unknown> = {}
 let dir: string
@@ -71,6 +71,22 @@ function count(file: string, sql: string): number {
   } finally {
     db.close()
   }
+}
+
+/** How long govnet takes to start and open an inventory for writing with nothing to do (`init` on a current one). */
+async function startupMs(db: string): Promise<number> {
+  const started = Date.now()
+  expect((await run([runJs, 'init', '--db', db]).done).code).toBe(0)
+  return Date.now() - started
+}
+
+/**
+ * Kill points spread evenly from the end of start-up to a little past the measured run, so that most
+ * land inside the work (the transaction) and the last ones near or after its commit.
+ */
+function killDelay(trial: number, startup: number, duration: number): number {
+  const from = Math.min(startup, duration)
+  return Math.round(from + ((trial + 0.5) / KILLS) * (duration * 1.05 - from))
 }
 
 const deadlineOf = () => Date.now() + GROUP_SECONDS * 1000
@@ -148,6 +164,7 @@ describe('soak', () => {
     const full = await run([runJs, 'node', 'import', '--file', csv, '--db', timing]).done
     expect(full.code).toBe(0)
     const duration = Date.now() - started
+    const startup = await startupMs(timing)
     const deadline = deadlineOf()
     const outcomes = {unchanged: 0, complete: 0}
     for (let trial = 0; trial < KILLS; trial++) {
@@ -156,7 +173,7 @@ describe('soak', () => {
       rmSync(path.dirname(db), {recursive: true, force: true})
       cpSync(path.dirname(base), path.dirname(db), {recursive: true})
       const job = run([runJs, 'node', 'import', '--file', csv, '--db', db])
-      await sleep(Math.round(((trial + 0.5) / KILLS) * duration))
+      await sleep(killDelay(trial, startup, duration))
       job.child.kill('SIGKILL')
       await job.done
       const nodes = count(db, 'SELECT count(*) FROM nodes')
@@ -167,7 +184,13 @@ describe('soak', () => {
       expect(dbCheck(db).findings, `trial ${trial}`).toEqual([])
     }
     expect(outcomes.unchanged + outcomes.complete).toBe(KILLS)
-    figures.importKills = {rows: IMPORT_ROWS, kills: KILLS, ...outcomes, importSeconds: duration / 1000}
+    figures.importKills = {
+      rows: IMPORT_ROWS,
+      kills: KILLS,
+      ...outcomes,
+      runSeconds: duration / 1000,
+      startupSeconds: startup / 1000,
+    }
   })
 
   it(`SIGKILL of the change-log migration over ${MIGRATION_ROWS} rows, ${KILLS} times: unchanged or complete, db check clean`, async () => {
@@ -188,6 +211,7 @@ describe('soak', () => {
     expect((await run([runJs, 'init', '--db', timing]).done).code).toBe(0)
     const duration = Date.now() - started
     expect(count(timing, 'PRAGMA user_version')).toBe(4)
+    const startup = await startupMs(timing)
     const deadline = deadlineOf()
     const outcomes = {unchanged: 0, complete: 0}
     for (let trial = 0; trial < KILLS; trial++) {
@@ -196,7 +220,7 @@ describe('soak', () => {
       rmSync(path.dirname(db), {recursive: true, force: true})
       cpSync(path.dirname(base), path.dirname(db), {recursive: true})
       const job = run([runJs, 'init', '--db', db])
-      await sleep(Math.round(((trial + 0.5) / KILLS) * duration))
+      await sleep(killDelay(trial, startup, duration))
       job.child.kill('SIGKILL')
       await job.done
       const version = count(db, 'PRAGMA user_version')
@@ -218,7 +242,13 @@ describe('soak', () => {
       if (version === 4) expect(check.ok).toBe(true)
     }
     expect(outcomes.unchanged + outcomes.complete).toBe(KILLS)
-    figures.migrationKills = {rows: MIGRATION_ROWS, kills: KILLS, ...outcomes, migrationSeconds: duration / 1000}
+    figures.migrationKills = {
+      rows: MIGRATION_ROWS,
+      kills: KILLS,
+      ...outcomes,
+      runSeconds: duration / 1000,
+      startupSeconds: startup / 1000,
+    }
   })
 
   it('finds every tampering case', () => {
