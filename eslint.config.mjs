@@ -5,6 +5,7 @@ import js from '@eslint/js'
 import prettier from 'eslint-config-prettier'
 import importX from 'eslint-plugin-import-x'
 import {createTypeScriptImportResolver} from 'eslint-import-resolver-typescript'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /**
@@ -36,20 +37,15 @@ const layeringZones = LAYERS.flatMap((layer, index) => {
   }))
 })
 /**
- * stacks/ run inside the Pulumi engine's processes, from the plan the driver hands them: the repositories
- * are not theirs. The local target is a simulated cloud whose state is the inventory's allocation
- * tables, so its providers (and only they) use that one repository.
+ * stacks/ run inside the Pulumi engine's processes from the plan the driver hands them: they never read
+ * the inventory. The ledger resources they declare are kept by src/provision/ledger.ts, which the
+ * dynamic providers require by path in the provider process.
  */
 const stackZones = [
   {
-    target: ['./stacks/policy/**', './stacks/tenant/*.ts', './stacks/tenant/!(local)/**'],
+    target: './stacks/**',
     from: ['./src/inventory/**'],
     message: 'stacks/ do not read the inventory: the driver hands them the plan.',
-  },
-  {
-    target: './stacks/tenant/local/**',
-    from: ['./src/inventory/!(allocations|db).*'],
-    message: 'the local target uses only the allocation repository of the inventory.',
   },
 ]
 
@@ -67,11 +63,20 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', {allowNumber: true, allowBoolean: true}],
+      // govnet parses terminal output and refuses control characters in input: such regexes are deliberate.
+      'no-control-regex': 'off',
+      // An AbortSignal's reason is `any` by type; rejecting with it is how abort propagates.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', {allowThrowingAny: true, allowThrowingUnknown: true}],
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
       '@typescript-eslint/consistent-type-assertions': [
         'error',
         {assertionStyle: 'as', objectLiteralTypeAssertions: 'never'},
       ],
+      // noUncheckedIndexedAccess makes every regex group and checked index `T | undefined`; a `!` there is
+      // a deliberate, reviewed assertion, and the alternative (a branch that cannot run) reads worse.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // `() => void call()` shorthands are how Prettier-formatted callbacks read; the rule only reflows them.
+      '@typescript-eslint/no-confusing-void-expression': 'off',
       // oclif's command statics and repository classes are read through `this`: these two cost more than they catch.
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
@@ -96,28 +101,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      // Tests probe values the types say cannot be absent (that is what a failing test reports), await
+      // callbacks by contract, and add numbers read from untyped bench modules.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/restrict-plus-operands': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+      '@typescript-eslint/no-unnecessary-type-parameters': 'off',
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: {
-      globals: {
-        require: 'readonly',
-        module: 'writable',
-        process: 'readonly',
-        console: 'readonly',
-        __dirname: 'readonly',
-        Buffer: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        setInterval: 'readonly',
-        clearInterval: 'readonly',
-        URL: 'readonly',
-        performance: 'readonly',
-      },
-      sourceType: 'commonjs',
-    },
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: {sourceType: 'commonjs', globals: globals.node},
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: {sourceType: 'module', globals: globals.node},
   },
   prettier,
 )

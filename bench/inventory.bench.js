@@ -69,11 +69,11 @@ function coverageScript(countySql, verifiedSince) {
 
 async function run(lib) {
   const {Inventory} = lib.fromDist('src/inventory/db')
-  const {DivisionImporter, bundledPackage, packageSource} = lib.fromDist('src/inventory/division-import')
+  const {DivisionImporter, bundledPackage, packageSource} = lib.fromDist('src/import/divisions')
   const {COUNTY_COVERAGE_SQL, listDivisions} = lib.fromDist('src/inventory/divisions')
   const {computeCoverage, computeCoverageAllLevels} = lib.fromDist('src/coverage')
   const {importNodes, NodeRepository} = lib.fromDist('src/inventory/nodes')
-  const {readImportFile} = lib.fromDist('src/inventory/import-file')
+  const {readImportFile} = lib.fromDist('src/import/file')
   const {levelOf} = lib.fromDist('src/domain/divisions')
 
   const sqlite3 = lib.sqlite3Version()

@@ -282,17 +282,21 @@ async function serveAndScrape(dbPath, refresh, options) {
       return match && (await httpOk(match[1])) ? match[1] : undefined
     },
   )
+  let result
+  let code
   try {
     const scrapes = await scrapeSeries(serve.value, options)
     const memory = memoryOf(serve.child.pid)
     const body = await (await fetch(serve.value, {headers: {Accept: 'text/plain'}})).text()
     const refreshSeconds = Number(/^govnet_refresh_duration_seconds (\S+)$/m.exec(body)?.[1])
     const series = body.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length
-    return {...scrapes, memory, refreshSeconds, series}
+    result = {...scrapes, memory, refreshSeconds, series}
   } finally {
-    const code = await serve.stop()
-    if (code !== 0) throw new Error(`metrics serve exited ${code} on SIGTERM: ${serve.output()}`)
+    code = await serve.stop()
   }
+  // Checked after the finally block: a throw inside it would replace an error of the scrapes themselves.
+  if (code !== 0) throw new Error(`metrics serve exited ${code} on SIGTERM: ${serve.output()}`)
+  return result
 }
 
 async function nodeExporterScrape(textfileDir) {

@@ -17,7 +17,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {leadingTwoFields} from '../src/inventory/division-import'
+import {leadingTwoFields} from '../src/import/divisions'
 
 export const NODE_CSV_COLUMNS = [
   'id',

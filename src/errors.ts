@@ -56,3 +56,8 @@ export class FindingError extends GovnetError {
     this.name = 'FindingError'
   }
 }
+
+/** The message of anything thrown or rejected: an Error's message, or the value as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

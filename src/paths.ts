@@ -6,7 +6,8 @@ function findPackageRoot(start: string): string {
   let dir = start
   for (;;) {
     const manifest = path.join(dir, 'package.json')
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'govnet') return dir
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as {name?: unknown}).name === 'govnet')
+      return dir
     const parent = path.dirname(dir)
     if (parent === dir) throw new Error(`govnet package.json not found above ${start}`)
     dir = parent

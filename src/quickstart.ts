@@ -2,11 +2,11 @@ import path from 'node:path'
 
 import {computeCoverage, CoverageReport} from './coverage'
 import type {Inventory} from './inventory/db'
-import {bundledPackage, DivisionImporter, DivisionImportResult, packageSource} from './inventory/division-import'
-import {ImportFile, ImportResult, readImportFile} from './inventory/import-file'
-import {importNodes} from './inventory/nodes'
-import {importRegions} from './inventory/regions'
-import {importTenants} from './inventory/tenants'
+import {bundledPackage, DivisionImporter, DivisionImportResult, packageSource} from './import/divisions'
+import {ImportFile, ImportResult, readImportFile} from './import/file'
+import {importNodes} from './import/nodes'
+import {importRegions} from './import/regions'
+import {importTenants} from './import/tenants'
 import {samplesDir} from './paths'
 
 /** The samples quickstart loads, in order (nodes need the divisions; tenants are placed in the regions). */

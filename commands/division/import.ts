@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {actorFlag, GovnetCommand} from '../../src/cli/base'
 import {renderTable} from '../../src/cli/table'
-import {DivisionImporter, DivisionImportResult, fileSource, packageSource} from '../../src/inventory/division-import'
+import {DivisionImporter, DivisionImportResult, fileSource, packageSource} from '../../src/import/divisions'
 
 export default class DivisionImport extends GovnetCommand {
   static description =

@@ -11,8 +11,9 @@ export default class GradingShow extends GovnetCommand {
     level: Args.string({description: 'MLPS level, 1–5', required: true}),
   }
   static description =
-    'The baseline controls of one MLPS level: requirement, the clause it comes from, who enforces it and its parameters ' +
-    '(the numbers the provisioning stack and policy pack use).'
+    "The baseline controls of one MLPS level: requirement, the GB/T 22239-2019 clauses it comes from in that level's own chapter " +
+    '(number, heading and letters, e.g. 7.1.4.1 身份鉴别 a), b)), other references (laws, GB/T 39786-2021), who enforces it and ' +
+    'its parameters (the numbers the provisioning stack and policy pack use). --json carries each clause as number, heading and items.'
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> 3', '<%= config.bin %> <%= command.id %> 4 --json']
   static summary = 'Show the baseline controls of a grading level'

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
 import {parseFreshness} from '../../src/coverage'
+import {judgementDay} from '../../src/domain/calendar'
 import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
 import {startMetricsService} from '../../src/metrics'
 import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress, parseRefreshInterval} from '../../src/metrics/options'
@@ -25,6 +26,10 @@ export default class MetricsServe extends GovnetCommand {
       description: 'HOST:PORT to listen on; :PORT for every address, port 0 for any free port',
     }),
     refresh: Flags.string({default: DEFAULT_REFRESH, description: 'how often to re-read the inventory: 30s, 5m, 1h …'}),
+    today: Flags.string({
+      description:
+        'judge deadlines (overdue assessments, filing) as of this date, YYYY-MM-DD (default: the local date), to replay a date',
+    }),
   }
   static summary = 'Serve Prometheus metrics'
 
@@ -33,9 +38,10 @@ export default class MetricsServe extends GovnetCommand {
     const listen = parseListenAddress(flags.listen)
     const refreshMs = parseRefreshInterval(flags.refresh)
     const freshnessMs = parseFreshness(flags.fresh)
+    const today = flags.today === undefined ? undefined : judgementDay(flags.today)
     // Opened here for its errors (missing, not an inventory, too new); the refresh thread opens its own connection.
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const service = await startMetricsService(inventory.path, {listen, refreshMs, freshnessMs})
+    const service = await startMetricsService(inventory.path, {listen, refreshMs, freshnessMs, today})
     this.log(`serving ${service.url} from ${inventory.path}, refreshed every ${flags.refresh}`)
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', resolve)

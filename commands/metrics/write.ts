@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
 import {parseFreshness} from '../../src/coverage'
+import {judgementDay} from '../../src/domain/calendar'
 import {DEFAULT_FRESHNESS} from '../../src/domain/coverage'
 import {TextfileResult, writeMetricsTextfile} from '../../src/metrics'
 
@@ -23,14 +24,19 @@ export default class MetricsWrite extends GovnetCommand {
       default: DEFAULT_FRESHNESS,
       description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
     }),
+    today: Flags.string({
+      description:
+        'judge deadlines (overdue assessments, filing) as of this date, YYYY-MM-DD (default: the local date), to replay a date',
+    }),
   }
   static summary = 'Write the metrics to a file for node_exporter'
 
   async run(): Promise<TextfileResult> {
     const {args, flags} = await this.parse(MetricsWrite)
     const freshnessMs = parseFreshness(flags.fresh)
+    const today = flags.today === undefined ? undefined : judgementDay(flags.today)
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const result = await writeMetricsTextfile(inventory, args.file, {freshnessMs})
+    const result = await writeMetricsTextfile(inventory, args.file, {freshnessMs, today})
     if (!this.jsonEnabled()) this.log(`wrote ${result.samples} samples (${result.bytes} bytes) to ${result.file}`)
     return result
   }

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {actorFlag, GovnetCommand} from '../../src/cli/base'
 import {NODE_COLUMNS} from '../../src/domain/nodes'
-import {ImportResult, readImportFile} from '../../src/inventory/import-file'
-import {importNodes} from '../../src/inventory/nodes'
+import {ImportResult, readImportFile} from '../../src/import/file'
+import {importNodes} from '../../src/import/nodes'
 
 export default class NodeImport extends GovnetCommand {
   static description =

@@ -1,7 +1,7 @@
 import {GovnetCommand} from '../../src/cli/base'
 import {describeImport, importFlags} from '../../src/cli/import'
-import {ImportResult, readImportFile} from '../../src/inventory/import-file'
-import {importRegions} from '../../src/inventory/regions'
+import {ImportResult, readImportFile} from '../../src/import/file'
+import {importRegions} from '../../src/import/regions'
 
 export default class RegionImport extends GovnetCommand {
   static description =

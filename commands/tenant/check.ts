@@ -14,8 +14,9 @@ export default class TenantCheck extends GovnetCommand {
   static description =
     "Evaluate one tenant's record against the baseline controls of its MLPS level: each control is pass, fail, " +
     'not-applicable, enforced-by-stack (the provisioning stack and policy pack make it hold) or operator (not machine-checked), ' +
-    'with the reason. Filing is due from level 2 once a tenant is active; assessments every 365 days at level 3 and 183 days ' +
-    'at level 4. Then the provisioning pre-flight for --target (region exists and is rated for the level, room in its pools, ' +
+    'with the reason. From level 2 an active tenant is filed within 30 days of the later of its go-live (live_on) and grading ' +
+    '(graded_on) dates; assessments are due 12 calendar months after the last at level 3, 6 at level 4 (31 August + 6 months ' +
+    'is the last day of February). --today replays another date. Then the provisioning pre-flight for --target (region exists and is rated for the level, room in its pools, ' +
     'capacity for the quota, the baseline readable by the stack), the same one `tenant up` runs first; no engine is started. ' +
     'Exits 7 when any control or pre-flight check fails.'
   static enableJsonFlag = true

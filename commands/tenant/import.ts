@@ -1,8 +1,8 @@
 import {GovnetCommand} from '../../src/cli/base'
 import {describeImport, importFlags} from '../../src/cli/import'
 import {TENANT_COLUMNS} from '../../src/domain/tenants'
-import {ImportResult, readImportFile} from '../../src/inventory/import-file'
-import {importTenants} from '../../src/inventory/tenants'
+import {ImportResult, readImportFile} from '../../src/import/file'
+import {importTenants} from '../../src/import/tenants'
 
 export default class TenantImport extends GovnetCommand {
   static description =

@@ -212,11 +212,11 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
     host: hop.host,
     port: hop.port,
     username: hop.user,
-    sock: sock as ConnectConfig['sock'],
+    sock: sock,
     readyTimeout: options.connectTimeoutMs,
     keepaliveInterval: options.keepaliveIntervalMs,
     keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-    authHandler: authAttempts(options.credentials, hop.user) as ConnectConfig['authHandler'],
+    authHandler: authAttempts(options.credentials, hop.user),
     algorithms: ssh2Algorithms(
       options.algorithms ?? {},
       options.hostKeys.preferredAlgorithms(hop.host, hop.port),

@@ -215,6 +215,8 @@ async function auditNode(
         const failure = asSshError(error, name)
         if (attempts === 1 && failure.retryable && !signal.aborted) {
           await pause(options.retryBackoffMs, signal)
+          // The pause may have ended by an abort: read the signal again (the type checker cannot see it change).
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
           if (!signal.aborted) continue
         }
         outcome = {outcome: failure.code, reason: failure.message, hostKeySha256: failure.presentedKeySha256 ?? null}
@@ -279,7 +281,7 @@ function asSshError(error: unknown, name: string): SshError {
   if (isSshError(error)) return error
   return new SshError(
     'protocol',
-    `${name}: unexpected error in govnet (please report): ${(error as Error)?.message ?? String(error)}`,
+    `${name}: unexpected error in govnet (please report): ${error instanceof Error ? error.message : String(error)}`,
     {cause: error},
   )
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {actorFlag} from './base'
-import type {ImportResult} from '../inventory/import-file'
+import type {ImportResult} from '../import/file'
 
 /** The flags every `… import` command takes; `entity` is the plural noun, e.g. "tenants". */
 export function importFlags(entity: string) {

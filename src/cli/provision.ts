@@ -44,6 +44,10 @@ export function renderProvisionResult(result: ProvisionResult): string {
  * command's own statics). Engine output streams as it comes; with --json it goes to stderr so that stdout stays one JSON document.
  */
 export abstract class ProvisionCommand extends GovnetCommand {
+  // The same statics as every subclass declares, so that parsing through the base is typed.
+  static args = provisionArgs
+  static flags = provisionFlags
+
   protected abstract readonly operation: Operation
 
   async run(): Promise<ProvisionResult> {

@@ -4,7 +4,7 @@ import {RawRecord} from '../domain/fields'
 import {BaselineControl, ControlResult, LevelSummary} from '../domain/mlps'
 import {PreflightFinding} from '../domain/preflight'
 import {EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
-import {TenantCheckResult} from '../inventory/tenants'
+import {TenantCheckResult} from '../provision/check'
 import type {TenantReadiness} from '../provision/check'
 import type {TenantDetails} from '../provision/show'
 import {renderFields, renderTable} from './table'
@@ -30,6 +30,14 @@ export const tenantFieldFlags = {
   cidr: Flags.string({description: 'IPv4 network block, aligned (e.g. 10.20.0.0/16); empty to clear'}),
   'filing-number': Flags.string({description: 'filing (备案) number from public security; empty to clear'}),
   'assessed-on': Flags.string({description: 'date of the last grading assessment, YYYY-MM-DD; empty to clear'}),
+  'graded-on': Flags.string({
+    description:
+      'date the system was graded (定级), YYYY-MM-DD: opens the 30-day filing window of a system already running; empty to clear',
+  }),
+  'live-on': Flags.string({
+    description:
+      'date the system went live, YYYY-MM-DD: opens the 30-day filing window (set by `tenant up` when empty); empty to clear',
+  }),
   status: Flags.string({description: `${TENANT_STATUSES.join(' | ')} (default requested)`}),
   classified: Flags.boolean({
     description: 'the system is classified (涉密): always refused, classified systems belong on the 政务内网',
@@ -81,6 +89,8 @@ export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provi
     ['CIDR', tenant.cidr],
     ['filing number', tenant.filingNumber],
     ['last assessed', tenant.lastAssessedOn],
+    ['graded', tenant.gradedOn],
+    ['live since', tenant.liveOn],
     ['status', tenant.status],
     ['created', tenant.createdAt],
     ['updated', tenant.updatedAt],
@@ -154,7 +164,8 @@ export function renderControls(controls: readonly BaselineControl[]): string {
       renderFields([
         ['control', `${c.id} — ${c.title}`],
         ['requirement', c.requirement],
-        ['source', c.source],
+        ['GB/T 22239-2019', c.clauses.length > 0 ? c.clauses.map((clause) => clause.text).join('; ') : null],
+        ['references', c.references.length > 0 ? c.references.join('; ') : null],
         ['enforced by', c.enforcedBy],
         ['parameters', Object.keys(c.parameters).length > 0 ? JSON.stringify(c.parameters) : null],
       ]),

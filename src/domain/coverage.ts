@@ -48,8 +48,8 @@ export function totalOf(counts: Iterable<TownshipCounts>): TownshipCounts {
 }
 
 /** Per-county counts added up by code prefix to `level`: the county's ancestor at that level. */
-export function rollUp<C extends TownshipCounts & {county: string}>(
-  countyCounts: readonly C[],
+export function rollUp(
+  countyCounts: readonly (TownshipCounts & {county: string})[],
   level: CoverageLevel,
 ): Map<string, TownshipCounts> {
   const byCode = new Map<string, TownshipCounts>()

@@ -32,13 +32,13 @@ export function parseRecord<R>(
   row?: number,
 ): {record?: R; problems: FieldProblem[]} {
   const problems: FieldProblem[] = []
-  const record = {} as R
+  const record: Partial<R> = {}
   for (const field of Object.keys(schema) as (keyof R & string)[]) {
     const spec = schema[field]
     const value = raw[field]
     if (isAbsent(value)) {
       if (spec.required) problems.push({row, field, message: 'is required'})
-      else record[field] = spec.default as R[typeof field]
+      else record[field] = spec.default
       continue
     }
     try {
@@ -48,16 +48,17 @@ export function parseRecord<R>(
       problems.push({row, field, message: error.message})
     }
   }
-  return problems.length > 0 ? {problems} : {record, problems}
+  // Every field was either parsed or reported: without problems, the record is complete.
+  return problems.length > 0 ? {problems} : {record: record as R, problems}
 }
 
 /** Columns of an import file checked against a schema: unknown and missing required columns are errors. */
 export function checkColumns(
   columns: readonly string[],
-  schema: RecordSchema<unknown>,
+  schema: Readonly<Record<string, FieldSpec<unknown>>>,
   extra: readonly string[] = [],
 ): FieldProblem[] {
-  const known = new Set([...Object.keys(schema as object), ...extra])
+  const known = new Set([...Object.keys(schema), ...extra])
   const problems: FieldProblem[] = []
   const seen = new Set<string>()
   for (const column of columns) {
@@ -66,7 +67,7 @@ export function checkColumns(
     if (seen.has(column)) problems.push({field: column, message: 'column appears twice'})
     seen.add(column)
   }
-  for (const [field, spec] of Object.entries(schema as Record<string, FieldSpec<unknown>>)) {
+  for (const [field, spec] of Object.entries(schema)) {
     if (spec.required && !seen.has(field)) problems.push({field, message: 'required column is missing'})
   }
   return problems

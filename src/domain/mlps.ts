@@ -2,7 +2,10 @@
  * MLPS 2.0 (网络安全等级保护 2.0) grading levels and baseline controls, as data types.
  * The data itself lives in inventory/baselines; evaluation rules live next to these types.
  */
+import * as msg from '../messages/grading'
 import {levelNotHosted} from '../messages/tenants'
+import {addDays, addMonths} from './calendar'
+import {Clause, GBT_22239, parseClause} from './clauses'
 import type {TenantFields} from './tenants'
 
 export const MLPS_LEVELS = [1, 2, 3, 4, 5] as const
@@ -13,15 +16,23 @@ export type MlpsLevel = (typeof MLPS_LEVELS)[number]
 export const ENFORCERS = ['record', 'stack', 'operator'] as const
 export type EnforcedBy = (typeof ENFORCERS)[number]
 
+/** A control at one level: its parameters and where the requirement comes from at that level. */
+export interface BaselineLevelSpec {
+  /** The numbers the stack, the policy pack and the record checks read (e.g. {"minMonths": 6}). */
+  parameters: Record<string, unknown>
+  /** GB/T 22239-2019 clauses in the level's own chapter, "number heading letters": "7.1.4.1 身份鉴别 a), b)". */
+  clauses?: string[]
+  /** Other sources (laws, GB/T 39786-2021) and govnet design decisions, as text. */
+  references?: string[]
+}
+
 export interface BaselineControlSpec {
   id: string
   title: string
   requirement: string
-  /** The clause it comes from, e.g. "GB/T 22239-2019 8.1.4.3 d)". */
-  source: string
   enforcedBy: EnforcedBy
-  /** Levels the control applies to, each with its parameters (e.g. {"minDays": 180}). */
-  levels: Partial<Record<`${MlpsLevel}`, Record<string, unknown>>>
+  /** Levels the control applies to. */
+  levels: Partial<Record<`${MlpsLevel}`, BaselineLevelSpec>>
 }
 
 export interface BaselineDocument {
@@ -35,24 +46,46 @@ export interface BaselineControl {
   level: MlpsLevel
   title: string
   requirement: string
+  /** Every source in one line: the GB/T 22239-2019 clauses, then the references. */
   source: string
+  /** The GB/T 22239-2019 clauses of this level, with their headings. */
+  clauses: Clause[]
+  references: string[]
   enforcedBy: EnforcedBy
   parameters: Record<string, unknown>
 }
 
-/** Flatten a baseline document into one row per (level, control). */
+/** "GB/T 22239-2019 7.1.3.2 访问控制 a), 7.2.3.1 访问控制 a); 网络安全法 …": the sources of one level in one line. */
+export function sourceLine(clauses: readonly Clause[], references: readonly string[]): string {
+  const cited = clauses.length > 0 ? [`${GBT_22239} ${clauses.map((c) => c.text).join(', ')}`] : []
+  return [...cited, ...references].join('; ')
+}
+
+/**
+ * Flatten a baseline document into one row per (level, control). A clause that is not of the
+ * form "number heading letters" is refused with the control and level named.
+ */
 export function controlsByLevel(doc: BaselineDocument): BaselineControl[] {
   const rows: BaselineControl[] = []
   for (const spec of doc.controls) {
-    for (const [levelKey, parameters] of Object.entries(spec.levels)) {
+    for (const [levelKey, at] of Object.entries(spec.levels)) {
+      const level = Number(levelKey) as MlpsLevel
+      const clauses = (at.clauses ?? []).map((text) => {
+        const clause = parseClause(text)
+        if (!clause) throw msg.invalidClause(spec.id, level, text)
+        return clause
+      })
+      const references = at.references ?? []
       rows.push({
         id: spec.id,
-        level: Number(levelKey) as MlpsLevel,
+        level,
         title: spec.title,
         requirement: spec.requirement,
-        source: spec.source,
+        source: sourceLine(clauses, references),
+        clauses,
+        references,
         enforcedBy: spec.enforcedBy,
-        parameters: parameters ?? {},
+        parameters: at.parameters,
       })
     }
   }
@@ -107,7 +140,10 @@ export interface ControlResult {
 }
 
 /** What the record checks read from a tenant; a Tenant has all of it. */
-export type TenantFacts = Pick<TenantFields, 'mlpsLevel' | 'status' | 'filingNumber' | 'lastAssessedOn'>
+export type TenantFacts = Pick<
+  TenantFields,
+  'mlpsLevel' | 'status' | 'filingNumber' | 'lastAssessedOn' | 'gradedOn' | 'liveOn'
+>
 
 type RecordCheck = (
   tenant: TenantFacts,
@@ -119,47 +155,46 @@ type RecordCheck = (
 const LIVE: readonly TenantFacts['status'][] = ['active']
 
 /**
+ * When the filing window opens (公通字[2007]43号 art. 15): 30 days after going live for a new
+ * system, 30 days after grading for one already running when graded, i.e. at the later of the two
+ * dates the record has. Undefined when it has neither.
+ */
+export function filingWindowOpens(tenant: Pick<TenantFacts, 'gradedOn' | 'liveOn'>): string | undefined {
+  const dates = [tenant.gradedOn, tenant.liveOn].filter((d): d is string => d !== null)
+  return dates.length === 0 ? undefined : dates.sort().at(-1)
+}
+
+/**
  * Checks for the controls enforced by the record, keyed by control id. A control in the baseline
  * data with `enforcedBy: "record"` and no entry here fails loudly (a unit test keeps them in step).
+ * Reasons come from the catalog (src/messages/grading.ts).
  */
 export const RECORD_CHECKS: Readonly<Record<string, RecordCheck>> = {
-  filing(tenant, parameters) {
+  filing(tenant, parameters, today) {
     const withinDays = numberParameter(parameters, 'withinDays')
-    if (tenant.filingNumber) return {status: 'pass', reason: `filed as ${tenant.filingNumber}`}
-    if (!LIVE.includes(tenant.status)) {
-      return {
-        status: 'not-applicable',
-        reason: `not live yet (${tenant.status}): file within ${withinDays} days of going live`,
-      }
-    }
-    return {
-      status: 'fail',
-      reason: `no filing number: a level-${tenant.mlpsLevel} system is filed with public security within ${withinDays} days of going live`,
-    }
+    if (tenant.filingNumber) return {status: 'pass', reason: msg.filed(tenant.filingNumber)}
+    if (!LIVE.includes(tenant.status))
+      return {status: 'not-applicable', reason: msg.filingNotLive(tenant.status, withinDays)}
+    const opens = filingWindowOpens(tenant)
+    if (opens === undefined) return {status: 'fail', reason: msg.filingNoStartDate(tenant.mlpsLevel, withinDays)}
+    if (opens > today) return {status: 'fail', reason: msg.filingDateAfterToday(opens, today)}
+    const due = addDays(opens, withinDays)
+    return today > due
+      ? {status: 'fail', reason: msg.filingOverdue(tenant.mlpsLevel, withinDays, opens, due)}
+      : {status: 'pass', reason: msg.filingDue(opens, due)}
   },
 
   'assessment-interval'(tenant, parameters, today) {
-    const maxIntervalDays = numberParameter(parameters, 'maxIntervalDays')
+    const everyMonths = numberParameter(parameters, 'everyMonths')
     const assessed = tenant.lastAssessedOn
-    if (assessed && assessed > today) {
-      return {status: 'fail', reason: `last assessment ${assessed} is after today (${today}): correct the date`}
-    }
-    if (!LIVE.includes(tenant.status)) {
-      return {
-        status: 'not-applicable',
-        reason: `not live (${tenant.status}): assessment at least every ${maxIntervalDays} days once active`,
-      }
-    }
-    if (!assessed) {
-      return {
-        status: 'fail',
-        reason: `no assessment on record: a level-${tenant.mlpsLevel} system is assessed at least every ${maxIntervalDays} days`,
-      }
-    }
-    const due = addDays(assessed, maxIntervalDays)
+    if (assessed && assessed > today) return {status: 'fail', reason: msg.assessedAfterToday(assessed, today)}
+    if (!LIVE.includes(tenant.status))
+      return {status: 'not-applicable', reason: msg.assessmentNotLive(tenant.status, everyMonths)}
+    if (!assessed) return {status: 'fail', reason: msg.neverAssessed(tenant.mlpsLevel, everyMonths)}
+    const due = addMonths(assessed, everyMonths)
     return today > due
-      ? {status: 'fail', reason: `assessment overdue: last assessed ${assessed}, due by ${due}`}
-      : {status: 'pass', reason: `last assessed ${assessed}, next due by ${due}`}
+      ? {status: 'fail', reason: msg.assessmentOverdue(assessed, due)}
+      : {status: 'pass', reason: msg.assessmentDue(assessed, due)}
   },
 
   'shared-cloud-hosting'(tenant, parameters) {
@@ -171,15 +206,14 @@ export const RECORD_CHECKS: Readonly<Record<string, RecordCheck>> = {
 
 /**
  * Evaluate a tenant record against the controls of its level (controls of other levels are
- * ignored, so callers may pass the whole baseline). Pure: `today` is passed in, and only its UTC
- * calendar date counts. Results follow the order of `controls`.
+ * ignored, so callers may pass the whole baseline). Pure: `today` (YYYY-MM-DD) is the calendar
+ * date deadlines are judged on. Results follow the order of `controls`.
  */
 export function evaluateTenant(
   tenant: TenantFacts,
   controls: readonly BaselineControl[],
-  today: Date,
+  today: string,
 ): ControlResult[] {
-  const day = today.toISOString().slice(0, 10)
   const results: ControlResult[] = []
   for (const control of controls) {
     if (control.level !== tenant.mlpsLevel) continue
@@ -192,7 +226,7 @@ export function evaluateTenant(
       const check = RECORD_CHECKS[control.id]
       results.push(
         check
-          ? {...base, ...check(tenant, control.parameters, day)}
+          ? {...base, ...check(tenant, control.parameters, today)}
           : {...base, status: 'fail', reason: `govnet has no record check for control ${control.id}`},
       )
     }
@@ -215,12 +249,6 @@ function stackReason(control: BaselineControl): string {
 
 export function failedControls(results: readonly ControlResult[]): ControlResult[] {
   return results.filter((r) => r.status === 'fail')
-}
-
-/** `date` (YYYY-MM-DD) plus `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000
-  return new Date(t).toISOString().slice(0, 10)
 }
 
 function numberParameter(parameters: Record<string, unknown>, name: string): number {

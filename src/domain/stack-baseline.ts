@@ -1,4 +1,5 @@
 import * as msg from '../messages/provision'
+import {longestMonthSpanDays} from './calendar'
 import {BaselineControl} from './mlps'
 import {isZoneName, ZoneName} from './zones'
 
@@ -9,7 +10,7 @@ import {isZoneName, ZoneName} from './zones'
  *
  *   zones                 network-zoning            the security zones of the level
  *   ports, forbiddenSources  management-ports       management ports, and sources they never accept
- *   minDays               log-retention             minimum retention of network and audit logs
+ *   minMonths             log-retention             minimum retention of network and audit logs, in calendar months
  *   ingressSources        default-deny-ingress      "region-extranet-ranges": ingress only from those
  *   volumes, algorithm    encrypted-storage         volumes encrypted at rest, with which cipher
  *   keyHolder             tenant-held-keys          "tenant": the tenant holds the key (BYOK)
@@ -21,6 +22,9 @@ export interface StackBaseline {
   managementPorts: number[]
   /** Sources a management port never accepts (0.0.0.0/0, ::/0). */
   forbiddenSources: string[]
+  /** Minimum retention of network and audit logs in calendar months (6: Cybersecurity Law art. 21). */
+  logRetentionMonths: number
+  /** The same in days, for stores that count days: the longest those months can last (6 months → 184 days). */
   logRetentionDays: number
   /** Ingress from outside the tenant only from the region's extranet ranges. */
   extranetOnlyIngress: boolean
@@ -86,7 +90,7 @@ export function stackBaseline(level: number, controls: readonly BaselineControl[
     listOf(isString),
     'a list of address ranges',
   )
-  const minDays = required('minDays', 'log retention', isPositiveInteger, 'a whole number of days')
+  const minMonths = required('minMonths', 'log retention', isPositiveInteger, 'a whole number of months')
   const minPlatformLevel = required('minPlatformLevel', 'platform rating', isPositiveInteger, 'a level')
   const ingress = optional('ingressSources', isString, 'a source name')
   if (ingress !== undefined && ingress !== 'region-extranet-ranges') {
@@ -101,10 +105,11 @@ export function stackBaseline(level: number, controls: readonly BaselineControl[
   return {
     baseline: {
       level,
-      zones: [...new Set(zones!)],
-      managementPorts: [...new Set(ports!)].sort((a, b) => a - b),
+      zones: [...new Set(zones)],
+      managementPorts: [...new Set(ports)].sort((a, b) => a - b),
       forbiddenSources: forbidden!,
-      logRetentionDays: minDays!,
+      logRetentionMonths: minMonths!,
+      logRetentionDays: longestMonthSpanDays(minMonths!),
       extranetOnlyIngress: ingress === 'region-extranet-ranges',
       encryptedVolumes: volumes === true,
       encryptionAlgorithm: volumes === true ? (algorithm ?? null) : null,

@@ -41,6 +41,10 @@ export interface TenantFields {
   filingNumber: string | null
   /** Date (YYYY-MM-DD) of the last grading assessment (等级测评). */
   lastAssessedOn: string | null
+  /** Date (YYYY-MM-DD) the system was graded (定级): opens the filing window of a system already running. */
+  gradedOn: string | null
+  /** Date (YYYY-MM-DD) the system went live (投入运行): opens the filing window of a new system; set by `tenant up`. */
+  liveOn: string | null
   status: TenantStatus
 }
 
@@ -68,6 +72,8 @@ export interface TenantInput {
   cidr: string | undefined
   filing_number: string | undefined
   assessed_on: string | undefined
+  graded_on: string | undefined
+  live_on: string | undefined
   status: TenantStatus
   classified: false
 }
@@ -124,6 +130,8 @@ export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
   cidr: {required: false, parse: cidr},
   filing_number: {required: false, parse: filingNumber},
   assessed_on: {required: false, parse: isoDate},
+  graded_on: {required: false, parse: isoDate},
+  live_on: {required: false, parse: isoDate},
   status: {required: false, parse: oneOf(TENANT_STATUSES), default: 'requested'},
   classified: {required: false, parse: notClassified, default: false},
 }
@@ -146,6 +154,8 @@ function fromInput(input: TenantInput): TenantFields {
     cidr: input.cidr ?? null,
     filingNumber: input.filing_number ?? null,
     lastAssessedOn: input.assessed_on ?? null,
+    gradedOn: input.graded_on ?? null,
+    liveOn: input.live_on ?? null,
     status: input.status,
   }
 }
@@ -166,6 +176,8 @@ export function toInput(tenant: TenantFields): RawRecord {
     cidr: tenant.cidr,
     filing_number: tenant.filingNumber,
     assessed_on: tenant.lastAssessedOn,
+    graded_on: tenant.gradedOn,
+    live_on: tenant.liveOn,
     status: tenant.status,
   }
 }
@@ -201,6 +213,8 @@ const FIELDS: readonly (keyof TenantFields)[] = [
   'cidr',
   'filingNumber',
   'lastAssessedOn',
+  'gradedOn',
+  'liveOn',
   'status',
 ]
 
@@ -216,7 +230,9 @@ export function sameTenant(a: TenantFields, b: TenantFields): boolean {
 
 /** The writable fields of a tenant, without its timestamps (what the change log records). */
 export function tenantFields(tenant: TenantFields): TenantFields {
-  return Object.fromEntries(FIELDS.map((field) => [field, tenant[field]])) as unknown as TenantFields
+  const fields: Partial<Record<keyof TenantFields, unknown>> = {}
+  for (const field of FIELDS) fields[field] = tenant[field]
+  return fields as TenantFields
 }
 
 /** What a tenant's network block claims: in its region, until it is decommissioned. */

@@ -33,7 +33,7 @@ export function parseSince(value: string, now: Date): string {
 function validInstant(value: string, iso: string, date: string): string {
   const instant = new Date(iso)
   const [year, month, day] = date.split('-').map(Number)
-  const calendar = new Date(Date.UTC(year!, month! - 1, day!))
+  const calendar = new Date(Date.UTC(year!, month! - 1, day))
   const exists =
     calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month! - 1 && calendar.getUTCDate() === day
   if (Number.isNaN(instant.getTime()) || !exists) throw msg.invalidSince(value)

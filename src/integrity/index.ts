@@ -17,8 +17,8 @@ import {
 } from '../inventory/maintenance'
 import {GovnetError} from '../errors'
 
-/** The schema version from which the change log is chained (migration 004). */
-export const CHAINED_SCHEMA_VERSION = 4
+/** The schema version from which the change log is chained (migration 005). */
+export const CHAINED_SCHEMA_VERSION = 5
 
 /** `govnet changes verify`: the chain with the key from its file (missing key is a finding). */
 export function verifyChanges(inventory: Inventory, minRows = 0): VerifyResult {
@@ -80,7 +80,7 @@ export function checkInventory(file: string, open: () => Inventory): DbCheckResu
         check: 'schema',
         message: `schema version ${inventory.schemaVersion}, this govnet's is ${latest}`,
       })
-    // Before schema version 4 the log has no chain yet (the schema finding says so).
+    // Before schema version 5 the log has no chain yet (the schema finding says so).
     if (result.integrity.length === 0 && inventory.schemaVersion >= CHAINED_SCHEMA_VERSION) {
       result.changeLog = verifyChanges(inventory)
       const finding: ChainFinding | null = result.changeLog.finding

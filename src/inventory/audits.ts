@@ -78,7 +78,7 @@ export class AuditRepository {
       finishedAt: row.finished_at,
       outcome: row.outcome,
       reason: row.reason,
-      facts: row.facts === null ? null : JSON.parse(row.facts),
+      facts: row.facts === null ? null : (JSON.parse(row.facts) as unknown),
       hostKeySha256: row.host_key_sha256,
       durationMs: row.duration_ms,
     }))

@@ -1,32 +1,43 @@
 import {createHash} from 'node:crypto'
 
-import {BaselineControl, BaselineDocument, controlsByLevel, MlpsLevel} from '../domain/mlps'
+import type {Clause} from '../domain/clauses'
+import {BaselineControl, controlsByLevel, MlpsLevel} from '../domain/mlps'
 import {readBaselineDocuments} from '../baseline-files'
 import {baselinesDir} from '../paths'
 import type {Inventory} from './db'
+import {MetaRepository} from './meta'
 
 /**
  * Bring the baseline_controls table in line with the data files. Runs on every writable open and
  * costs one SELECT when nothing changed (the files' hash is kept in meta).
  */
+const BASELINES_HASH_KEY = 'baselines_sha256'
+
 export function syncBaselines(inventory: Inventory, dir: string = baselinesDir): void {
   const {text, documents} = readBaselineDocuments(dir)
   const hash = createHash('sha256').update(text).digest('hex')
   const db = inventory.db
-  const stored = db.prepare("SELECT value FROM meta WHERE key = 'baselines_sha256'").get() as
-    {value: string} | undefined
-  if (stored?.value === hash) return
+  const meta = new MetaRepository(inventory)
+  if (meta.get(BASELINES_HASH_KEY) === hash) return
   const insert = db.prepare(
-    'INSERT INTO baseline_controls (id, level, title, requirement, source, enforced_by, parameters) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO baseline_controls (id, level, title, requirement, source, clauses, refs, enforced_by, parameters) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   inventory.write(() => {
     db.prepare('DELETE FROM baseline_controls').run()
     for (const c of documents.flatMap(controlsByLevel)) {
-      insert.run(c.id, c.level, c.title, c.requirement, c.source, c.enforcedBy, JSON.stringify(c.parameters))
+      insert.run(
+        c.id,
+        c.level,
+        c.title,
+        c.requirement,
+        c.source,
+        JSON.stringify(c.clauses),
+        JSON.stringify(c.references),
+        c.enforcedBy,
+        JSON.stringify(c.parameters),
+      )
     }
-    db.prepare(
-      "INSERT INTO meta (key, value) VALUES ('baselines_sha256', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    ).run(hash)
+    meta.set(BASELINES_HASH_KEY, hash)
   })
 }
 
@@ -36,6 +47,8 @@ interface ControlRow {
   title: string
   requirement: string
   source: string
+  clauses: string
+  refs: string
   enforced_by: BaselineControl['enforcedBy']
   parameters: string
 }
@@ -56,6 +69,8 @@ export class BaselineRepository {
       title: r.title,
       requirement: r.requirement,
       source: r.source,
+      clauses: JSON.parse(r.clauses) as Clause[],
+      references: JSON.parse(r.refs) as string[],
       enforcedBy: r.enforced_by,
       parameters: JSON.parse(r.parameters) as Record<string, unknown>,
     }))

@@ -262,7 +262,7 @@ export function verifyChangeLog(
   return {...base, ok: finding === undefined, finding: finding ?? null}
 }
 
-/** Migration 004: chain the rows written before the log was chained, in id order. */
+/** Migration 005: chain the rows written before the log was chained, in id order. */
 export function chainExisting(db: Database.Database, key: Buffer): void {
   const rows = (db.prepare('SELECT * FROM changes ORDER BY id').all() as ChangeRow[]).map(toStored)
   const setHash = db.prepare('UPDATE changes SET hash = ? WHERE id = ?')

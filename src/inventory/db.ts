@@ -32,7 +32,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 15_000
 
 /** Steps in code that run right after a migration's SQL, in the same transaction. */
 const MIGRATION_STEPS: Record<number, (db: Database.Database, key: () => Buffer) => void> = {
-  4: (db, key) => {
+  5: (db, key) => {
     chainExisting(db, key())
   },
 }
@@ -117,6 +117,11 @@ export class Inventory {
   /** True inside write(): the change log may carry its tail from row to row. */
   get writing(): boolean {
     return this.writeDepth > 0
+  }
+
+  /** Inside a write transaction: check foreign keys at commit, not per statement (rows may name rows that come later). */
+  deferForeignKeyChecks(): void {
+    this.db.pragma('defer_foreign_keys = ON')
   }
 
   close(): void {

@@ -95,6 +95,8 @@ export class DivisionRepository {
   private readonly nodeCountInRange: Statement
   private readonly countyCoverage: Statement
   private readonly total: Statement
+  private readonly upsertRows: Statement
+  private readonly namesOfCodes: Statement
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
@@ -117,11 +119,41 @@ export class DivisionRepository {
       .pluck()
     this.countyCoverage = db.prepare(COUNTY_COVERAGE_SQL)
     this.total = db.prepare('SELECT count(*) FROM divisions').pluck()
+    // One statement per level over a JSON array of [code, name, parent] rows: the per-row work stays
+    // inside SQLite (json_each), the same shape as the sqlite3 shell's INSERT … SELECT after .import.
+    this.upsertRows = db.prepare(
+      `INSERT INTO divisions (code, name, level, parent_code, source, imported_at)
+       SELECT value ->> 0, value ->> 1, @level, value ->> 2, @source, @at FROM json_each(@rows) WHERE true
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, source = excluded.source, imported_at = excluded.imported_at
+       WHERE divisions.name <> excluded.name`,
+    )
+    this.namesOfCodes = db.prepare(
+      'SELECT d.code, d.name FROM json_each(@codes) AS j JOIN divisions AS d ON d.code = j.value',
+    )
+  }
+
+  /** The stored names of those of `codes` that exist (one query for a batch). */
+  namesOf(codes: readonly string[]): Map<string, string> {
+    const rows = this.namesOfCodes.all({codes: JSON.stringify(codes)}) as Array<{code: string; name: string}>
+    return new Map(rows.map((r) => [r.code, r.name]))
   }
 
   get(code: string): Division | undefined {
     const row = this.byCode.get(code) as DivisionRow | undefined
     return row && toDivision(row)
+  }
+
+  /**
+   * Insert or rename the divisions of one level, `[code, name, parent]` each; call inside the import's
+   * write transaction. Only a row whose name changed is touched, so the result counts created plus renamed.
+   */
+  upsertLevel(
+    level: DivisionLevel,
+    rows: ReadonlyArray<readonly [string, string, string | null]>,
+    source: string,
+    at: string,
+  ): number {
+    return this.upsertRows.run({level, source, at, rows: JSON.stringify(rows)}).changes
   }
 
   /** Level of every division above village level, for validating a bulk import without a query per row. */

@@ -43,7 +43,8 @@ export class MetricsQueries {
     )
     this.tenantCountsStatement = db.prepare(TENANT_COUNTS_SQL)
     this.tenantFactsStatement = db.prepare(
-      `SELECT mlps_level AS mlpsLevel, status, filing_number AS filingNumber, last_assessed_on AS lastAssessedOn
+      `SELECT mlps_level AS mlpsLevel, status, filing_number AS filingNumber, last_assessed_on AS lastAssessedOn,
+              graded_on AS gradedOn, live_on AS liveOn
        FROM tenants WHERE status <> 'decommissioned'`,
     )
   }

@@ -1,8 +1,7 @@
 import type {Statement} from 'better-sqlite3'
 
-import {FieldProblem} from '../errors'
-import {checkColumns, FieldError, isoDate, RawRecord} from '../domain/fields'
-import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
+import {localCalendarDate} from '../domain/calendar'
+import {RawRecord} from '../domain/fields'
 import {
   changedFields,
   HostedLevel,
@@ -13,16 +12,13 @@ import {
   REMOVABLE_STATUSES,
   sameTenant,
   Tenant,
-  TENANT_SCHEMA,
   TenantFields,
   tenantFields,
   TenantStatus,
 } from '../domain/tenants'
 import {inventoryMessages, tenantMessages as msg} from '../messages'
-import {BaselineRepository} from './baselines'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
-import type {ImportFile, ImportResult} from './import-file'
 
 export const TENANT_ENTITY = 'tenant'
 
@@ -46,6 +42,8 @@ interface TenantRow {
   cidr: string | null
   filing_number: string | null
   last_assessed_on: string | null
+  graded_on: string | null
+  live_on: string | null
   status: TenantStatus
   created_at: string
   updated_at: string
@@ -65,16 +63,18 @@ const toTenant = (row: TenantRow): Tenant => ({
   cidr: row.cidr,
   filingNumber: row.filing_number,
   lastAssessedOn: row.last_assessed_on,
+  gradedOn: row.graded_on,
+  liveOn: row.live_on,
   status: row.status,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 })
 
 const COLUMNS = `id, name, department_name, department_uscc, region, mlps_level, exposure, quota_vcpu, quota_ram_gib,
-  quota_storage_gib, cidr, filing_number, last_assessed_on, status, created_at, updated_at`
+  quota_storage_gib, cidr, filing_number, last_assessed_on, graded_on, live_on, status, created_at, updated_at`
 
 const VALUES = `@id, @name, @departmentName, @departmentUscc, @region, @mlpsLevel, @exposure, @quotaVcpu, @quotaRamGib,
-  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @status, @createdAt, @updatedAt`
+  @quotaStorageGib, @cidr, @filingNumber, @lastAssessedOn, @gradedOn, @liveOn, @status, @createdAt, @updatedAt`
 
 /** Result of `set`: the tenant as stored, and the fields that changed (none when the values were the same). */
 export interface TenantSetResult {
@@ -109,10 +109,10 @@ export class TenantRepository {
       `UPDATE tenants SET name = @name, department_name = @departmentName, department_uscc = @departmentUscc, region = @region,
          mlps_level = @mlpsLevel, exposure = @exposure, quota_vcpu = @quotaVcpu, quota_ram_gib = @quotaRamGib,
          quota_storage_gib = @quotaStorageGib, cidr = @cidr, filing_number = @filingNumber, last_assessed_on = @lastAssessedOn,
-         status = @status, updated_at = @updatedAt
+         graded_on = @gradedOn, live_on = @liveOn, status = @status, updated_at = @updatedAt
        WHERE id = @id`,
     )
-    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
+    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, live_on = ?, updated_at = ? WHERE id = ?')
     this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
     this.claims = db.prepare(
       "SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'",
@@ -172,15 +172,18 @@ export class TenantRepository {
 
   /**
    * Write back a status (the provisioning driver does this as it runs). Returns the tenant as
-   * stored; a status equal to the current one writes and logs nothing.
+   * stored; a status equal to the current one writes and logs nothing. The first time a tenant
+   * becomes active without a go-live date, today's local date is recorded as its go-live date
+   * (live_on), which opens its 30-day filing window.
    */
-  setStatus(id: string, status: TenantStatus): Tenant {
+  setStatus(id: string, status: TenantStatus, now: Date = new Date()): Tenant {
     return this.inventory.write(() => {
       const current = this.require(id)
       if (current.status === status) return current
       const updatedAt = nowIso()
-      this.updateStatus.run(status, updatedAt, id)
-      const next = {...current, status, updatedAt}
+      const liveOn = status === 'active' && current.liveOn === null ? localCalendarDate(now) : current.liveOn
+      this.updateStatus.run(status, liveOn, updatedAt, id)
+      const next = {...current, status, liveOn, updatedAt}
       this.changes.record(TENANT_ENTITY, id, 'update', tenantFields(current), tenantFields(next), updatedAt)
       return next
     })
@@ -249,121 +252,4 @@ export interface ImportPlan {
   creates: TenantFields[]
   updates: Array<{current: Tenant; next: TenantFields}>
   unchanged: number
-}
-
-/**
- * Import tenants from a CSV or JSON file, all or nothing: every problem of every row is reported
- * (exit 3), ids that exist already are a conflict (exit 5) unless `update`, and with `dryRun`
- * nothing is written. Unchanged rows write and log nothing.
- */
-export function importTenants(
-  inventory: Inventory,
-  file: ImportFile,
-  options: {update?: boolean; dryRun?: boolean} = {},
-): ImportResult {
-  const columnProblems = checkColumns(file.columns, TENANT_SCHEMA)
-  if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
-
-  const problems: FieldProblem[] = []
-  const valid: {row: number; tenant: TenantFields}[] = []
-  const firstRowOf = new Map<string, number>()
-  file.rows.forEach((raw, index) => {
-    const row = index + 1
-    const {tenant, problems: rowProblems} = parseTenant(raw, row)
-    problems.push(...rowProblems)
-    if (!tenant) return
-    const first = firstRowOf.get(tenant.id)
-    if (first !== undefined) {
-      problems.push({row, field: 'id', message: msg.duplicateId(tenant.id, first)})
-      return
-    }
-    firstRowOf.set(tenant.id, row)
-    valid.push({row, tenant})
-  })
-  const repository = new TenantRepository(inventory)
-  problems.push(...overlapProblems(valid, repository.networkClaims()))
-  if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems)
-
-  const update = options.update ?? false
-  const plan = options.dryRun
-    ? repository.planImport(file.file, valid, update)
-    : inventory.write(() => {
-        const planned = repository.planImport(file.file, valid, update)
-        repository.applyImport(planned)
-        return planned
-      })
-  return {
-    file: file.file,
-    dryRun: options.dryRun ?? false,
-    created: plan.creates.length,
-    updated: plan.updates.length,
-    unchanged: plan.unchanged,
-  }
-}
-
-/**
- * Blocks of the file's rows that overlap a block in the same region: of a stored tenant the file
- * does not replace, or of an earlier row.
- */
-function overlapProblems(
-  rows: ReadonlyArray<{row: number; tenant: TenantFields}>,
-  stored: readonly NetworkClaim[],
-): FieldProblem[] {
-  const inFile = new Set(rows.map((r) => r.tenant.id))
-  const claims = new NetworkClaims(stored.filter((claim) => !inFile.has(claim.id)))
-  const problems: FieldProblem[] = []
-  for (const {row, tenant} of rows) {
-    const problem = claims.problem(tenant, row)
-    if (problem) problems.push(problem)
-    else claims.add(tenant)
-  }
-  return problems
-}
-
-/** What `tenant check` reports: every control of the tenant's level with its status and why. */
-export interface TenantCheckResult {
-  tenant: string
-  level: HostedLevel
-  status: TenantStatus
-  /** The date the check was made for (YYYY-MM-DD). */
-  today: string
-  passed: boolean
-  /** Ids of the controls that failed. */
-  failed: string[]
-  results: ControlResult[]
-}
-
-/**
- * Evaluate one tenant's record against its level's baseline. `today` (YYYY-MM-DD) makes the
- * result reproducible; by default it is the machine's local calendar date.
- */
-export function checkTenant(inventory: Inventory, id: string, options: {today?: string} = {}): TenantCheckResult {
-  const today = options.today === undefined ? localCalendarDate(new Date()) : parseToday(options.today)
-  const tenant = new TenantRepository(inventory).require(id)
-  const controls = new BaselineRepository(inventory).controls(tenant.mlpsLevel)
-  const results = evaluateTenant(tenant, controls, new Date(`${today}T00:00:00Z`))
-  const failed = failedControls(results).map((r) => r.controlId)
-  return {
-    tenant: tenant.id,
-    level: tenant.mlpsLevel,
-    status: tenant.status,
-    today,
-    passed: failed.length === 0,
-    failed,
-    results,
-  }
-}
-
-function parseToday(value: string): string {
-  try {
-    return isoDate(value)
-  } catch (error) {
-    if (error instanceof FieldError) throw msg.invalidToday(value)
-    throw error
-  }
-}
-
-function localCalendarDate(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }

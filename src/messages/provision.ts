@@ -3,6 +3,7 @@ import {ExitCode, GovnetError} from '../errors'
 interface BaselineSummary {
   zones: readonly string[]
   managementPorts: readonly number[]
+  logRetentionMonths: number
   logRetentionDays: number
   encryptionAlgorithm: string | null
 }
@@ -33,7 +34,7 @@ export const preflightRating = (region: string, rating: number) => `region ${reg
 
 export const preflightBaseline = (level: number, baseline: BaselineSummary | undefined) =>
   baseline
-    ? `level ${level} baseline: zones ${baseline.zones.join(', ')}; management ports ${baseline.managementPorts.join(', ')}; logs kept ${baseline.logRetentionDays} days; encryption at rest ${baseline.encryptionAlgorithm ?? 'not required'}`
+    ? `level ${level} baseline: zones ${baseline.zones.join(', ')}; management ports ${baseline.managementPorts.join(', ')}; logs kept ${baseline.logRetentionMonths} months (at least ${baseline.logRetentionDays} days); encryption at rest ${baseline.encryptionAlgorithm ?? 'not required'}`
     : `level ${level} baseline read`
 
 export const noExtranetRanges = (region: string, level: number) =>
@@ -87,7 +88,7 @@ export const policyUnencryptedStorage = (level: number, missing: string) =>
   `level ${level} data must be encrypted at rest with a tenant-held key: ${missing}`
 
 export const policyLogRetention = (days: number, minDays: number) =>
-  `logs are kept ${days} days; the baseline requires at least ${minDays}`
+  `logs are kept ${days} days; the baseline requires at least ${minDays} (its retention in calendar months, at their longest)`
 
 export const policyAboveRating = (level: number, rating: number) =>
   `a level ${level} tenant is placed in a region rated for level ${rating}: a platform never hosts a system graded above its own rating`

@@ -18,7 +18,7 @@ export interface ComplianceCounts {
 export function countComplianceFailures(
   tenants: readonly TenantFacts[],
   controls: readonly BaselineControl[],
-  today: Date,
+  today: string,
 ): ComplianceCounts {
   const hosted = new Set<number>(HOSTED_LEVELS)
   // Only controls checked on the record can fail (stack and operator controls never do), so the

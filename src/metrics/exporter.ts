@@ -1,6 +1,7 @@
 import {OpenMetricsContentType, Registry, RegistryContentType} from 'prom-client'
 import {gzipSync} from 'node:zlib'
 
+import {errorText} from '../errors'
 import {metricsMessages as msg} from '../messages'
 import {ExporterState, registerGovnetMetrics} from './collectors'
 import type {MetricsSnapshot} from './snapshot'
@@ -97,8 +98,8 @@ export class MetricsExporter implements ExpositionSource {
     const schedule = () => {
       if (this.stopped) return
       this.timer = setTimeout(() => {
-        this.refresh().then(schedule, (error: Error) => {
-          this.log(msg.refreshFailed(error.message, this.state?.snapshot.takenAt))
+        this.refresh().then(schedule, (error: unknown) => {
+          this.log(msg.refreshFailed(errorText(error), this.state?.snapshot.takenAt))
           schedule()
         })
       }, intervalMs)

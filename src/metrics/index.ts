@@ -10,6 +10,8 @@ export interface ServeOptions {
   listen: ListenAddress
   refreshMs: number
   freshnessMs?: number
+  /** The day deadlines (overdue assessments, filing) are judged on, YYYY-MM-DD; default: each refresh's local date. */
+  today?: string
   /** Where refresh failures are logged (default stderr). */
   log?: (line: string) => void
 }
@@ -26,7 +28,11 @@ export interface MetricsService {
  * `refreshMs` until closed.
  */
 export async function startMetricsService(dbPath: string, options: ServeOptions): Promise<MetricsService> {
-  const refresher = await RefreshThread.start(dbPath, {freshnessMs: options.freshnessMs, log: options.log})
+  const refresher = await RefreshThread.start(dbPath, {
+    freshnessMs: options.freshnessMs,
+    today: options.today,
+    log: options.log,
+  })
   let server: MetricsServer
   try {
     server = await MetricsServer.listen(refresher, options.listen)
@@ -57,11 +63,10 @@ export interface TextfileResult {
 export async function writeMetricsTextfile(
   inventory: Inventory,
   file: string,
-  options: {freshnessMs?: number} = {},
+  options: {freshnessMs?: number; today?: string} = {},
 ): Promise<TextfileResult> {
-  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: options.freshnessMs}), undefined, [
-    'prometheus',
-  ])
+  const reader = snapshotReader(inventory, {freshnessMs: options.freshnessMs, today: options.today})
+  const exporter = new MetricsExporter(reader, undefined, ['prometheus'])
   await exporter.refresh()
   const {body} = exporter.exposition('prometheus')
   writeFileAtomically(file, body)

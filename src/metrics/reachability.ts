@@ -16,7 +16,8 @@ export const AUDIT_OUTCOMES: readonly string[] = ['ok', ...SSH_ERROR_CODES]
  * a replaced device), so the audit stopped. Everything else reached the device and failed later.
  * A Record over SshErrorCode, so a new code does not compile until it is placed here.
  */
-const RESULT_OF_SSH_ERROR: Record<SshErrorCode, AuditResult> = {
+const RESULT_OF_SSH_ERROR: Readonly<Record<SshErrorCode, AuditResult>> &
+  Readonly<Partial<Record<string, AuditResult>>> = {
   timeout: 'unreachable',
   refused: 'unreachable',
   unreachable: 'unreachable',
@@ -34,5 +35,5 @@ const RESULT_OF_SSH_ERROR: Record<SshErrorCode, AuditResult> = {
 export function auditResultOf(outcome: string | null): AuditResult {
   if (outcome === null) return 'never_audited'
   if (outcome === 'ok') return 'reachable'
-  return RESULT_OF_SSH_ERROR[outcome as SshErrorCode] ?? 'audit_failed'
+  return RESULT_OF_SSH_ERROR[outcome] ?? 'audit_failed'
 }

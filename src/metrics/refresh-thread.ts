@@ -1,5 +1,6 @@
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
 
+import {errorText} from '../errors'
 import {Inventory} from '../inventory/db'
 import {Exposition, ExpositionFormat, ExpositionSource, MetricsExporter} from './exporter'
 import {snapshotReader} from './snapshot'
@@ -16,6 +17,7 @@ interface RefreshWorkerData {
   govnetMetricsRefresh: true
   dbPath: string
   freshnessMs?: number
+  today?: string
 }
 
 type WorkerMessage =
@@ -55,9 +57,14 @@ export class RefreshThread implements ExpositionSource {
   /** Start the thread and wait for its first rendering; a failing first refresh is thrown. */
   static async start(
     dbPath: string,
-    options: {freshnessMs?: number; log?: (line: string) => void} = {},
+    options: {freshnessMs?: number; today?: string; log?: (line: string) => void} = {},
   ): Promise<RefreshThread> {
-    const data: RefreshWorkerData = {govnetMetricsRefresh: true, dbPath, freshnessMs: options.freshnessMs}
+    const data: RefreshWorkerData = {
+      govnetMetricsRefresh: true,
+      dbPath,
+      freshnessMs: options.freshnessMs,
+      today: options.today,
+    }
     const thread = new RefreshThread(
       new Worker(__filename, {workerData: data}),
       options.log ?? ((line) => process.stderr.write(`${line}\n`)),
@@ -88,8 +95,8 @@ export class RefreshThread implements ExpositionSource {
     const schedule = () => {
       if (this.stopped) return
       this.timer = setTimeout(() => {
-        this.refresh().then(schedule, (error: Error) => {
-          this.log(error.message)
+        this.refresh().then(schedule, (error: unknown) => {
+          this.log(errorText(error))
           schedule()
         })
       }, intervalMs)
@@ -149,8 +156,9 @@ export class RefreshThread implements ExpositionSource {
 function runRefreshWorker(data: RefreshWorkerData): void {
   const port = parentPort!
   const inventory = Inventory.open(data.dbPath, {readonly: true})
-  const exporter = new MetricsExporter(snapshotReader(inventory, {freshnessMs: data.freshnessMs}), (line) =>
-    port.postMessage({kind: 'log', line} satisfies WorkerMessage),
+  const exporter = new MetricsExporter(
+    snapshotReader(inventory, {freshnessMs: data.freshnessMs, today: data.today}),
+    (line) => port.postMessage({kind: 'log', line} satisfies WorkerMessage),
   )
   port.on('message', (message: 'refresh' | 'close') => {
     if (message === 'close') {
@@ -166,7 +174,7 @@ function runRefreshWorker(data: RefreshWorkerData): void {
         }
         port.postMessage({kind: 'refreshed', expositions} satisfies WorkerMessage)
       },
-      (error: Error) => port.postMessage({kind: 'failed', message: error.message} satisfies WorkerMessage),
+      (error: unknown) => port.postMessage({kind: 'failed', message: errorText(error)} satisfies WorkerMessage),
     )
   })
 }

@@ -1,4 +1,5 @@
 import {computeCoverageAllLevels} from '../coverage'
+import {localCalendarDate} from '../domain/calendar'
 import type {CoverageRow} from '../domain/coverage'
 import {BaselineRepository} from '../inventory/baselines'
 import {ChangeLog, verifyChangeLog} from '../inventory/changes'
@@ -70,6 +71,11 @@ export interface SnapshotOptions {
   freshnessMs?: number
   /** The clock, for tests. */
   now?: () => Date
+  /**
+   * The day deadlines are judged on (YYYY-MM-DD, already validated: see judgementDay), for replaying
+   * a date; by default the local calendar date of each snapshot.
+   */
+  today?: string
 }
 
 /**
@@ -93,7 +99,11 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
       coverage: coverageLines(inventory, now, options.freshnessMs),
       ...summarizeNodes(queries.nodeGroups()),
       tenants: queries.tenantCounts(),
-      ...countComplianceFailures(queries.tenantFactsInService(), baselines.controls(), now),
+      ...countComplianceFailures(
+        queries.tenantFactsInService(),
+        baselines.controls(),
+        options.today ?? localCalendarDate(now),
+      ),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),
       changeLog: {rows: changes.count(), verified, lastVerifiedAt},
     }

@@ -1,7 +1,5 @@
-import path from 'node:path'
-
-import type {GovTenantArgs} from '../../stacks/tenant/plan'
 import {preflight, PreflightResult, Target} from '../domain/preflight'
+import {TenantPlanInput} from '../domain/tenant-plan'
 import {Tenant} from '../domain/tenants'
 import {AllocationRepository} from '../inventory/allocations'
 import {BaselineRepository} from '../inventory/baselines'
@@ -9,22 +7,16 @@ import {Inventory} from '../inventory/db'
 import {RegionRepository} from '../inventory/regions'
 
 /**
- * The region and baseline pre-flight of a stored tenant (`tenant check` shows it next to the
- * record checks; preview and up refuse to start when it fails).
+ * The region and baseline pre-flight of a stored tenant, as `tenant check` shows it next to the
+ * record checks. preview and up run the same pre-flight once, inside planTenant (src/domain/tenant-plan.ts).
  */
 export function preflightTenant(inventory: Inventory, tenant: Tenant, target: Target = 'local'): PreflightResult {
-  return preflightOf(stackArgs(inventory, tenant, target))
+  const input = planInput(inventory, tenant, target)
+  return preflight(input.tenant, input.region, input.controls, {usage: input.usage, target})
 }
 
-/** The pre-flight of what the stack would be built from. */
-export function preflightOf(args: StackArgs): PreflightResult {
-  return preflight(args.tenant, args.region, args.controls, {usage: args.usage, target: args.target})
-}
-
-export type StackArgs = Omit<GovTenantArgs, 'region'> & {region: GovTenantArgs['region'] | undefined}
-
-/** What the program needs, read from the inventory before the engine starts. */
-export function stackArgs(inventory: Inventory, tenant: Tenant, target: Target): StackArgs {
+/** What a tenant's plan is made from, read from the inventory before the engine starts. */
+export function planInput(inventory: Inventory, tenant: Tenant, target: Target): TenantPlanInput {
   const region = new RegionRepository(inventory).get(tenant.region)
   return {
     tenant,
@@ -32,7 +24,5 @@ export function stackArgs(inventory: Inventory, tenant: Tenant, target: Target):
     controls: new BaselineRepository(inventory).controls(),
     usage: region ? new AllocationRepository(inventory).otherTenantsUsage(region.id, tenant.id) : undefined,
     target,
-    inventoryPath: path.resolve(inventory.path),
-    actor: inventory.actor,
   }
 }

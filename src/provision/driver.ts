@@ -1,15 +1,16 @@
 import {CommandError, LocalWorkspace, OutputMap, Stack} from '@pulumi/pulumi/automation'
 import path from 'node:path'
 
-import {GovTenantArgs, tenantProgram} from '../../stacks/tenant'
-import {failedFindings, Target} from '../domain/preflight'
+import {tenantProgram} from '../../stacks/tenant'
+import {Target} from '../domain/preflight'
+import {planTenant, TenantPlan} from '../domain/tenant-plan'
 import {TenantStatus} from '../domain/tenants'
 import {Inventory, nowIso} from '../inventory/db'
 import {Operation} from '../domain/provisioning'
 import {ProvisioningRecord, ProvisioningRepository} from '../inventory/provisioning'
 import {TenantRepository} from '../inventory/tenants'
 import * as msg from '../messages/provision'
-import {preflightOf, stackArgs} from './context'
+import {planInput} from './context'
 import {firstLine, locateEngine} from './engine'
 import {ensureState, passphraseEnv, PROJECT_NAME, provisionPaths, tenantWorkspace, writePolicyConfig} from './workspace'
 
@@ -35,6 +36,10 @@ export interface ProvisionResult {
   at: string
 }
 
+/** destroy and refresh work on the state alone: the engine never asks them for the program. */
+const programNotRun = (operation: Operation) => (): Promise<never> =>
+  Promise.reject(new Error(`tenant ${operation} does not run the tenant program`))
+
 /** The tenant's status after a successful operation (unchanged when undefined). */
 const STATUS_AFTER: Partial<Record<Operation, TenantStatus>> = {up: 'active', destroy: 'decommissioned'}
 /** Operations that run the program (and so the pre-flight and the policy pack). */
@@ -54,11 +59,20 @@ export async function provisionTenant(
 ): Promise<ProvisionResult> {
   const tenants = new TenantRepository(inventory)
   const tenant = tenants.require(request.tenantId)
-  const args = stackArgs(inventory, tenant, request.target)
-  if (RUNS_PROGRAM.includes(request.operation)) {
-    const check = preflightOf(args)
-    if (!check.ok) throw msg.preflightFailed(tenant.id, failedFindings(check))
-  }
+  const input = planInput(inventory, tenant, request.target)
+  // The one pre-flight of the operation: the program is built from its plan and never re-plans.
+  const plan: TenantPlan | undefined = RUNS_PROGRAM.includes(request.operation) ? planTenant(input) : undefined
+  const program =
+    plan && input.region
+      ? tenantProgram({
+          tenant,
+          region: input.region,
+          plan,
+          target: request.target,
+          inventoryPath: path.resolve(inventory.path),
+          actor: inventory.actor,
+        })
+      : programNotRun(request.operation)
   const engine = await locateEngine(env)
   const paths = provisionPaths(inventory.path)
   ensureState(paths)
@@ -69,8 +83,7 @@ export async function provisionTenant(
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
   }
   const stack = await LocalWorkspace.createOrSelectStack(
-    // destroy and refresh never run the program; preview and up passed the pre-flight, so the region exists.
-    {stackName: tenant.id, projectName: PROJECT_NAME, program: tenantProgram(args as GovTenantArgs)},
+    {stackName: tenant.id, projectName: PROJECT_NAME, program},
     {
       workDir: tenantWorkspace(paths, tenant.id),
       pulumiCommand: engine.command,
@@ -85,7 +98,7 @@ export async function provisionTenant(
     policyPacks: [paths.policyPack],
     policyPackConfigs: [
       writePolicyConfig(paths, tenant.id, {
-        'extranet-only-ingress': {extranetRanges: args.region?.extranetRanges ?? []},
+        'extranet-only-ingress': {extranetRanges: input.region?.extranetRanges ?? []},
       }),
     ],
   }
@@ -158,12 +171,25 @@ function plainOutputs(outputs: OutputMap): Record<string, unknown> {
 }
 
 /**
+ * The engine's output kept by a CommandError. @pulumi/pulumi declares the field private, so it is read
+ * by name and checked.
+ */
+function commandResultOf(error: CommandError): {stdout: string; stderr: string} {
+  const result: unknown = Reflect.get(error, 'commandResult')
+  const text = (key: string) => {
+    const value: unknown = typeof result === 'object' && result !== null ? Reflect.get(result, key) : undefined
+    return typeof value === 'string' ? value : ''
+  }
+  return {stdout: text('stdout'), stderr: text('stderr')}
+}
+
+/**
  * Why an engine run failed, on one line: each mandatory policy violation as
  * "<policy> (<resource>): <message>", then the engine's own error lines.
  */
 export function failureReason(error: unknown): string {
-  if (!(error instanceof CommandError)) return firstLine((error as Error).message ?? String(error))
-  const result = (error as unknown as {commandResult: {stdout: string; stderr: string}}).commandResult
+  if (!(error instanceof CommandError)) return firstLine(error instanceof Error ? error.message : String(error))
+  const result = commandResultOf(error)
   const text = `${result.stdout}\n${result.stderr}`
   const errors = text
     .split('\n')

@@ -31,7 +31,7 @@ import {readBaselineDocuments} from '../../src/baseline-files'
 import * as msg from '../../src/messages/provision'
 import {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE} from '../tenant/local/providers'
 import {ENCRYPTION_SPEC, PROJECT_TAG, tagValue} from '../tenant/openstack'
-import type {ControlSettings} from '../tenant/plan'
+import type {ControlSettings} from '../../src/domain/tenant-plan'
 
 export const OPENSTACK = {
   project: 'openstack:identity/project:Project',
@@ -56,20 +56,45 @@ function anyLevelManagementPorts(): number[] {
   return [...new Set(HOSTED_LEVELS.flatMap((level) => baselineFor(level)?.managementPorts ?? []))]
 }
 
+/*
+ * What the policies read of each resource's properties. The engine hands them untyped and, in a preview,
+ * possibly incomplete (unknown values are absent): every field the stack may not have set is optional.
+ */
 interface RuleSetProps {
   tenantId: string
   mlpsLevel: number
-  rules: SecurityRule[]
-  controls: ControlSettings
+  rules?: SecurityRule[]
+  controls?: Partial<ControlSettings>
+}
+interface ZoneSubnetProps {
+  tenantId: string
+  zone: string
+}
+interface OpenStackRuleProps {
+  direction: RuleView['direction']
+  protocol?: Protocol
+  portRangeMin?: number
+  portRangeMax?: number
+  remoteIpPrefix?: string
+  description?: string
+}
+interface TaggedProps {
+  tags?: string[]
+}
+interface KeyOrderProps {
+  type?: string
+}
+interface VolumeTypeProps {
+  extraSpecs?: Record<string, string>
 }
 
-function openstackRuleView(props: Record<string, any>): RuleView {
+function openstackRuleView(props: OpenStackRuleProps): RuleView {
   const zone = props.remoteIpPrefix ? undefined : peerZoneOf(props.description)
-  const from = props.portRangeMin as number | undefined
+  const from = props.portRangeMin
   return {
     direction: props.direction,
-    protocol: (props.protocol ?? 'any') as Protocol,
-    ports: from === undefined ? null : {from, to: (props.portRangeMax as number | undefined) ?? from},
+    protocol: props.protocol ?? 'any',
+    ports: from === undefined ? null : {from, to: props.portRangeMax ?? from},
     cidr: props.remoteIpPrefix,
     fromManagementZone: zone === 'management',
     fromTenantZone: zone !== undefined,
@@ -79,7 +104,7 @@ function openstackRuleView(props: Record<string, any>): RuleView {
 const sourceOf = (view: RuleView, description?: string) =>
   view.cidr ?? (peerZoneOf(description) ? `zone ${peerZoneOf(description)}` : 'any source')
 const ruleSource = (rule: SecurityRule) => ('zone' in rule.peer ? `zone ${rule.peer.zone}` : rule.peer.cidr)
-const levelOfProject = (props: Record<string, any>) => Number(tagValue(props.tags, PROJECT_TAG.level))
+const levelOfProject = (props: TaggedProps) => Number(tagValue(props.tags, PROJECT_TAG.level))
 
 /** A numeric control setting with the tenant's level, from a local rule set's controls or an OpenStack project's tags (0 when absent). */
 function recordedSetting(
@@ -87,10 +112,14 @@ function recordedSetting(
   control: 'logRetentionDays' | 'regionRating',
   tagKey: string,
 ): {level: number; value: number} | undefined {
-  if (args.type === RULE_SET_TYPE)
-    return {level: args.props.mlpsLevel, value: Number(args.props.controls?.[control] ?? 0)}
-  if (args.type === OPENSTACK.project)
-    return {level: levelOfProject(args.props), value: Number(tagValue(args.props.tags, tagKey) ?? 0)}
+  if (args.type === RULE_SET_TYPE) {
+    const props = args.props as RuleSetProps
+    return {level: props.mlpsLevel, value: props.controls?.[control] ?? 0}
+  }
+  if (args.type === OPENSTACK.project) {
+    const props = args.props as TaggedProps
+    return {level: levelOfProject(props), value: Number(tagValue(props.tags, tagKey) ?? 0)}
+  }
   return undefined
 }
 
@@ -110,9 +139,10 @@ export const noOpenManagementPorts: ResourceValidationPolicy = {
         if (exposed.length > 0) report(msg.policyManagementPortOpen(exposed, ruleSource(rule)))
       }
     } else if (args.type === OPENSTACK.secGroupRule) {
-      const view = openstackRuleView(args.props)
+      const props = args.props as OpenStackRuleProps
+      const view = openstackRuleView(props)
       const exposed = exposedManagementPorts(view, anyLevelManagementPorts())
-      if (exposed.length > 0) report(msg.policyManagementPortOpen(exposed, sourceOf(view, args.props.description)))
+      if (exposed.length > 0) report(msg.policyManagementPortOpen(exposed, sourceOf(view, props.description)))
     }
   },
 }
@@ -165,8 +195,9 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
       level: props.mlpsLevel,
       anchor: ruleSet,
       zones: ofType(ZONE_SUBNET_TYPE)
-        .filter((s) => s.props.tenantId === props.tenantId)
-        .map((s) => s.props.zone as string),
+        .map((s) => s.props as ZoneSubnetProps)
+        .filter((s) => s.tenantId === props.tenantId)
+        .map((s) => s.zone),
       ingress: (props.rules ?? [])
         .filter((r) => r.direction === 'ingress')
         .map((r) => ({view: viewOf(r), source: ruleSource(r)})),
@@ -179,20 +210,21 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
   // One Keystone project per stack: the cloud resources of the stack are the project's.
   for (const project of ofType(OPENSTACK.project)) {
     views.push({
-      level: levelOfProject(project.props),
+      level: levelOfProject(project.props as TaggedProps),
       anchor: project,
       zones: ofType(OPENSTACK.subnet)
-        .map((s) => tagValue(s.props.tags, 'zone'))
+        .map((s) => tagValue((s.props as TaggedProps).tags, 'zone'))
         .filter((z): z is string => z !== undefined),
       ingress: ofType(OPENSTACK.secGroupRule)
-        .filter((r) => r.props.direction === 'ingress')
-        .map((r) => {
-          const view = openstackRuleView(r.props)
-          return {view, source: sourceOf(view, r.props.description)}
+        .map((r) => r.props as OpenStackRuleProps)
+        .filter((props) => props.direction === 'ingress')
+        .map((props) => {
+          const view = openstackRuleView(props)
+          return {view, source: sourceOf(view, props.description)}
         }),
-      keyOrders: ofType(OPENSTACK.keyOrder).filter((o) => o.props.type === 'key'),
+      keyOrders: ofType(OPENSTACK.keyOrder).filter((o) => (o.props as KeyOrderProps).type === 'key'),
       encryptedVolumeTypes: ofType(OPENSTACK.volumeType).filter((v) =>
-        Boolean(v.props.extraSpecs?.[ENCRYPTION_SPEC.provider]),
+        Boolean((v.props as VolumeTypeProps).extraSpecs?.[ENCRYPTION_SPEC.provider]),
       ),
     })
   }
@@ -224,14 +256,14 @@ export const encryptedStorage: StackValidationPolicy = {
       if (!baseline) continue
       const gaps: string[] = []
       if (tenant.ruleSet) {
-        const recorded = tenant.ruleSet.controls ?? ({} as Partial<ControlSettings>)
+        const recorded: Partial<ControlSettings> = tenant.ruleSet.controls ?? {}
         if (
           baseline.encryptedVolumes &&
-          (recorded.encryptedVolumes !== true || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)
+          (!recorded.encryptedVolumes || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)
         ) {
           gaps.push(msg.STORAGE_GAPS.recordedEncryption(baseline.encryptionAlgorithm ?? ''))
         }
-        if (baseline.tenantHeldKey && recorded.tenantHeldKey !== true) gaps.push(msg.STORAGE_GAPS.recordedKey)
+        if (baseline.tenantHeldKey && !recorded.tenantHeldKey) gaps.push(msg.STORAGE_GAPS.recordedKey)
       } else {
         if (baseline.encryptedVolumes && tenant.encryptedVolumeTypes.length === 0)
           gaps.push(msg.STORAGE_GAPS.volumeType)
@@ -256,7 +288,7 @@ export const extranetOnlyIngress: StackValidationPolicy = {
     properties: {extranetRanges: {type: 'array', items: {type: 'string'}, default: []}},
   },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-    const config = args.getConfig<ExtranetOnlyIngressConfig>()
+    const config = args.getConfig<Partial<ExtranetOnlyIngressConfig>>()
     for (const tenant of tenantsOf(args.resources)) {
       if (!baselineFor(tenant.level)?.extranetOnlyIngress) continue
       const ranges = tenant.extranetRanges ?? config.extranetRanges ?? []

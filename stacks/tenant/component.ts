@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi'
 
 import {buildInventoryResources} from './local'
 import {buildOpenStackResources} from './openstack'
-import {GovTenantArgs, planTenant, TenantPlan} from './plan'
+import {GovTenantArgs} from './plan'
 
 export const GOV_TENANT_TYPE = 'govnet:tenant:GovTenant'
 
@@ -20,9 +20,9 @@ export interface RuleSetSummary {
 }
 
 /**
- * A government department's cloud tenant, built from its inventory record and its level's
- * baseline. The pre-flight runs first: a tenant that cannot be compliant throws before any
- * resource is registered.
+ * A government department's cloud tenant, built from its inventory record and the plan of its
+ * level's baseline (src/domain/tenant-plan.ts): the plan exists only when the pre-flight passed,
+ * so a tenant that cannot be compliant never reaches the component.
  */
 export class GovTenant extends pulumi.ComponentResource {
   /** Zone subnets as allocated. */
@@ -35,8 +35,8 @@ export class GovTenant extends pulumi.ComponentResource {
   public readonly keyOrderRef: pulumi.Output<string | undefined>
 
   constructor(name: string, args: GovTenantArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan: TenantPlan = planTenant(args)
     super(GOV_TENANT_TYPE, name, {}, opts)
+    const plan = args.plan
     const inventory = buildInventoryResources(this, name, args, plan)
     const cloud =
       args.target === 'openstack' ? buildOpenStackResources(this, name, args, plan, inventory.networks) : undefined

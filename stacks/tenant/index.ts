@@ -7,15 +7,15 @@ import {GovTenantArgs} from './plan'
 
 export {GOV_TENANT_TYPE, GovTenant} from './component'
 export type {QuotaOutput, RuleSetSummary} from './component'
-export {planTenant} from './plan'
-export type {ControlSettings, GovTenantArgs, OpenStackSettings, StackTenant, TenantPlan} from './plan'
+export type {GovTenantArgs, OpenStackSettings} from './plan'
 
+/** The inline program: the Automation API awaits its result, so it returns a promise of the outputs. */
 export function tenantProgram(args: GovTenantArgs) {
-  return async () => {
+  return () => {
     const tenant = new GovTenant(args.tenant.id, args)
     const common = {networks: tenant.networks, quota: tenant.quota, ruleSet: tenant.ruleSet}
-    return args.target === 'openstack'
-      ? {...common, projectId: tenant.projectId, keyOrderRef: tenant.keyOrderRef}
-      : common
+    return Promise.resolve(
+      args.target === 'openstack' ? {...common, projectId: tenant.projectId, keyOrderRef: tenant.keyOrderRef} : common,
+    )
   }
 }

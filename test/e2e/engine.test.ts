@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3'
 import {describe, expect, it} from 'vitest'
 
+import {longestMonthSpanDays} from '../../src/domain/calendar'
 import {contains, overlaps, parseCidr} from '../../src/domain/cidr'
 import {stackBaseline} from '../../src/domain/stack-baseline'
 import {ExitCode} from '../../src/errors'
@@ -168,18 +169,19 @@ describe.skipIf(skipWithoutEngine())('tenant up / preview / destroy on the local
  * design: both read the same baseline). What gets past it is an inventory whose copy of the
  * baseline has drifted from the baseline govnet ships (edited by hand, or written by another
  * version): the stack is rendered from the inventory's copy, the pack checks against the shipped
- * one. Here the level-2 log retention in the inventory is lowered to 90 days.
+ * one. Here the level-2 log retention in the inventory is lowered to 3 months (the stack keeps 92 days).
  */
 describe.skipIf(skipWithoutEngine())('tenant up refused by the MLPS policy pack, real engine', () => {
-  const DRIFTED_DAYS = 90
+  const DRIFTED_MONTHS = 3
+  const DRIFTED_DAYS = longestMonthSpanDays(DRIFTED_MONTHS)
   const inventory = useEngineInventory('govnet-engine-policy-', {'gz-drift': 2}, ({db}) => {
     const sqlite = new Database(db)
     try {
       const changed = sqlite
         .prepare(
-          "UPDATE baseline_controls SET parameters = json_set(parameters, '$.minDays', ?) WHERE id = 'log-retention' AND level = 2",
+          "UPDATE baseline_controls SET parameters = json_set(parameters, '$.minMonths', ?) WHERE id = 'log-retention' AND level = 2",
         )
-        .run(DRIFTED_DAYS).changes
+        .run(DRIFTED_MONTHS).changes
       expect(changed).toBe(1)
     } finally {
       sqlite.close()

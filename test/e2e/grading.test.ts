@@ -45,7 +45,7 @@ describe('grading list', () => {
 })
 
 describe('grading show', () => {
-  it('shows the controls of a level with requirement, source, enforcement and parameters', () => {
+  it('shows the controls of a level with requirement, clauses and their headings, enforcement and parameters', () => {
     const result = run('grading', 'show', '3', '--json')
     expect(result.code).toBe(0)
     const shown = json<{level: number; hostable: boolean; controls: BaselineControl[]}>(result)
@@ -53,10 +53,12 @@ describe('grading show', () => {
     expect(shown).toMatchObject({level: 3, hostable: true})
     for (const c of shown.controls) {
       expect(Object.keys(c).sort()).toEqual([
+        'clauses',
         'enforcedBy',
         'id',
         'level',
         'parameters',
+        'references',
         'requirement',
         'source',
         'title',
@@ -65,14 +67,26 @@ describe('grading show', () => {
     expect(shown.controls.find((c) => c.id === 'assessment-interval')).toMatchObject({
       level: 3,
       enforcedBy: 'record',
-      parameters: {maxIntervalDays: 365},
-      source: '公通字[2007]43号 art. 14',
+      parameters: {everyMonths: 12},
+      clauses: [{number: '7.1.9.9', heading: '等级测评', items: ['a'], text: '7.1.9.9 等级测评 a)'}],
+      source: expect.stringMatching(/^GB\/T 22239-2019 7\.1\.9\.9 等级测评 a\); 公通字\[2007\]43号 第十四条/),
     })
+    // The contract of a clause in --json: number, heading, the cited letters, and the text as cited.
+    for (const c of shown.controls)
+      for (const clause of c.clauses) {
+        expect(Object.keys(clause).sort()).toEqual(['heading', 'items', 'number', 'text'])
+        expect(clause.number.startsWith('7.'), `${c.id} ${clause.text}`).toBe(true)
+      }
 
     const text = run('grading', 'show', '4')
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(/^control\s+log-retention — Network logs kept at least 180 days$/m)
-    expect(text.stdout).toMatch(/^parameters\s+\{"minDays":180\}$/m)
+    expect(text.stdout).toMatch(/^control\s+log-retention — Network logs kept at least six months$/m)
+    expect(text.stdout).toMatch(/^parameters\s+\{"minMonths":6\}$/m)
+    expect(text.stdout).toMatch(
+      /^GB\/T 22239-2019\s+8\.1\.3\.5 安全审计 c\); 8\.1\.4\.3 安全审计 c\); 8\.1\.5\.4 集中管控 d\)$/m,
+    )
+    const level1 = run('grading', 'show', '1')
+    expect(level1.stdout).toMatch(/^GB\/T 22239-2019\s+5\.1\.3\.2 访问控制 a\), c\); 5\.2\.3\.1 访问控制$/m)
   })
 
   it('shows level 5 as not hosted', () => {

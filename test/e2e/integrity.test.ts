@@ -334,8 +334,8 @@ describe('db check, backup, restore', () => {
     expect(result.code).toBe(0)
     expect(json(result)).toMatchObject({
       ok: true,
-      schemaVersion: 4,
-      latestSchemaVersion: 4,
+      schemaVersion: 5,
+      latestSchemaVersion: 5,
       integrity: [],
       foreignKeys: [],
       changeLog: {ok: true, rows: 8},

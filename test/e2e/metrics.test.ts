@@ -3,10 +3,11 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {inventoryMessages, metricsMessages as msg} from '../../src/messages'
+import {inventoryMessages, metricsMessages as msg, tenantMessages} from '../../src/messages'
 import {TextfileResult} from '../../src/metrics'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
+import {expectError} from '../helpers/expect-error'
 import {seedMetricsInventory} from '../helpers/metrics-seed'
 import {startServe} from '../helpers/metrics-serve'
 import {promtoolCheckMetrics, runPrometheusTests} from '../helpers/prometheus'
@@ -44,6 +45,21 @@ describe('govnet metrics write', () => {
     )
     expect(Number.isNaN(Date.parse(written.takenAt))).toBe(false)
     expect(body.toString()).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
+  })
+
+  it('judges overdue assessments as of --today, to the calendar day, and refuses a date that does not exist', () => {
+    const overdueAt = (today: string) => {
+      const file = path.join(tmp.dir, `today-${today}.prom`)
+      expect(govnet(['metrics', 'write', file, '--db', dbPath, '--today', today]).code).toBe(0)
+      const line = readFileSync(file, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('govnet_tenants_assessment_overdue{mlps_level="4"}'))
+      return Number(line?.split(' ')[1])
+    }
+    // police-l4-overdue was assessed 2026-03-01: six calendar months later, 2026-09-01, is the last day.
+    expect([overdueAt('2026-04-01'), overdueAt('2026-09-01'), overdueAt('2026-09-02')]).toEqual([0, 0, 1])
+    const bad = govnet(['metrics', 'write', path.join(tmp.dir, 'bad.prom'), '--db', dbPath, '--today', '2026-02-29'])
+    expectError(bad, tenantMessages.invalidToday('2026-02-29'))
   })
 
   it('prints what it wrote without --json', () => {

@@ -10,7 +10,7 @@ import {
   toCsv,
 } from '../../scripts/generate-samples'
 import {NODE_COLUMNS} from '../../src/domain/nodes'
-import {readImportFile} from '../../src/inventory/import-file'
+import {readImportFile} from '../../src/import/file'
 import {repoRoot} from '../helpers/cli'
 
 const samplesFile = path.join(repoRoot, 'inventory', 'samples', 'nodes.csv')

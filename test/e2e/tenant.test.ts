@@ -7,13 +7,13 @@ import {Tenant} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
 import type {TenantReadiness} from '../../src/provision/check'
 import {samplesDir} from '../../src/paths'
-import {inventoryMessages, nodeMessages, tenantMessages} from '../../src/messages'
+import {gradingMessages, inventoryMessages, nodeMessages, tenantMessages} from '../../src/messages'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
 
 const HEADER =
-  'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified'
+  'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,graded_on,live_on,status,classified'
 const TENANT_KEYS = [
   'id',
   'name',
@@ -28,6 +28,8 @@ const TENANT_KEYS = [
   'cidr',
   'filingNumber',
   'lastAssessedOn',
+  'gradedOn',
+  'liveOn',
   'status',
   'createdAt',
   'updatedAt',
@@ -90,6 +92,8 @@ describe('tenant add / show / list', () => {
       cidr: '10.44.16.0/20',
       filingNumber: null,
       lastAssessedOn: null,
+      gradedOn: null,
+      liveOn: null,
       status: 'requested',
     })
     expect(json(run('tenant', 'show', 'gd-gat-zhengzhao', '--json'))).toEqual({...tenant, provisioning: null})
@@ -223,10 +227,10 @@ describe('tenant import', () => {
       'bad.csv',
       [
         HEADER,
-        `gz-ok,穗好办,广州市政务服务和数据管理局,11440100006939804T,gd-gz-1,2,both,8,32,100,,,,,`,
-        `gz-bad,坏,广州市公安局,${BAD_USCC},gd-gz-1,3,extranet,8,32,100,,,,,`,
-        `gz-secret,涉密,某单位,114400000069381373,gd-gz-1,3,extranet,8,32,100,,,,,yes`,
-        `gz-five,五级,某单位,114400000069381373,gd-gz-1,5,extranet,8,32,100,,,,,`,
+        `gz-ok,穗好办,广州市政务服务和数据管理局,11440100006939804T,gd-gz-1,2,both,8,32,100,,,,,,,`,
+        `gz-bad,坏,广州市公安局,${BAD_USCC},gd-gz-1,3,extranet,8,32,100,,,,,,,`,
+        `gz-secret,涉密,某单位,114400000069381373,gd-gz-1,3,extranet,8,32,100,,,,,,,yes`,
+        `gz-five,五级,某单位,114400000069381373,gd-gz-1,5,extranet,8,32,100,,,,,,,`,
       ].join('\r\n'),
     )
     const before = snapshot(db)
@@ -242,7 +246,10 @@ describe('tenant import', () => {
   })
 
   it('refuses an unknown column', () => {
-    const file = writeFile('cols.csv', `${HEADER},owner\nx,x,x,114400000069381373,gd-gz-1,1,extranet,1,1,1,,,,,,bob\n`)
+    const file = writeFile(
+      'cols.csv',
+      `${HEADER},owner\nx,x,x,114400000069381373,gd-gz-1,1,extranet,1,1,1,,,,,,,,bob\n`,
+    )
     const before = snapshot(db)
     expectError(
       run('tenant', 'import', '--file', file),
@@ -276,13 +283,17 @@ describe('tenant check', () => {
 
   it('reports each control and exits 7 when one fails, as text and as JSON', () => {
     addRegions()
-    addZhengzhao({status: 'active', 'assessed-on': '2025-11-25'})
+    addZhengzhao({status: 'active', 'assessed-on': '2025-11-25', 'live-on': '2026-10-01'})
+    // Replayed inside the filing window and before the assessment is due, nothing fails.
+    const earlier = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-10-31')
+    expect(earlier.code).toBe(0)
+    expect(earlier.stdout).toContain(gradingMessages.filingDue('2026-10-01', '2026-10-31'))
     const text = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-26')
     expect(text.code).toBe(7)
     expect(text.stdout).toMatch(
       /^assessment-interval\s+fail\s+assessment overdue: last assessed 2025-11-25, due by 2026-11-25$/m,
     )
-    expect(text.stdout).toMatch(/^filing\s+fail\s+no filing number/m)
+    expect(text.stdout).toContain(gradingMessages.filingOverdue(3, 30, '2026-10-01', '2026-10-31'))
     expect(text.stdout).toContain(
       'tenant gd-gat-zhengzhao (level 3) fails 2 control(s) on 2026-11-26: assessment-interval, filing',
     )

@@ -165,7 +165,7 @@ export class DeviceEmulator {
     if (this.options.delayMs) await delay(this.options.delayMs)
     if (platform === 'cisco-ios') {
       if (script === hangOn) return
-      channel.write(crlf(`${DIALECTS['cisco-ios'].refusal}`))
+      channel.write(crlf(DIALECTS['cisco-ios'].refusal))
       channel.exit(0)
       channel.end()
       return

@@ -26,10 +26,10 @@ export async function startServe(dbPath: string, extraArgs: readonly string[] = 
   )
   let stdout = ''
   let stderr = ''
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()
   })
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -46,7 +46,7 @@ export async function startServe(dbPath: string, extraArgs: readonly string[] = 
         resolve(match[1]!)
       }
     }
-    child.stdout!.on('data', check)
+    child.stdout.on('data', check)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`metrics serve exited with ${code} before serving:\n${stdout}\n${stderr}`))

@@ -82,6 +82,7 @@ export function mockedPulumi() {
   const settings = requireDist('@pulumi/pulumi/runtime/settings')
   const {GovTenant} = requireDist('./stacks/tenant')
   const {preflight} = requireDist('./src/domain/preflight')
+  const {planTenant} = requireDist('./src/domain/tenant-plan')
   const registered: RegisteredResource[] = []
   const plannedCidrs = new Map<string, string>()
   const ready = pulumi.runtime.setMocks(
@@ -106,6 +107,27 @@ export function mockedPulumi() {
   )
   const output = <T>(o: any): Promise<T> => new Promise((resolve) => o.apply(resolve))
 
+  /**
+   * The component as the driver makes it: the plan (the one pre-flight) first, which throws for a
+   * tenant that cannot be compliant, so nothing is registered for it.
+   */
+  function newTenant(
+    tenant: TenantFixture,
+    region: RegionFields,
+    controls: BaselineControl[],
+    target: 'local' | 'openstack' = 'local',
+  ) {
+    const plan = planTenant({tenant, region, controls, target})
+    return new GovTenant(tenant.id, {
+      tenant,
+      region,
+      plan,
+      target,
+      inventoryPath: '/nonexistent/govnet.db',
+      actor: 'test',
+    })
+  }
+
   /** Build one tenant's stack; returns its component's outputs and every resource registered for it. */
   async function build(
     tenant: TenantFixture,
@@ -116,14 +138,7 @@ export function mockedPulumi() {
     await ready
     const plan = preflight(tenant, region, controls, {target})
     for (const s of plan.subnets ?? []) plannedCidrs.set(`${tenant.id}/${s.zone}`, s.cidr)
-    const component = new GovTenant(tenant.id, {
-      tenant,
-      region,
-      controls,
-      target,
-      inventoryPath: '/nonexistent/govnet.db',
-      actor: 'test',
-    })
+    const component = newTenant(tenant, region, controls, target)
     const outputs = {
       networks: await output<Array<{zone: string; cidr: string}>>(component.networks),
       quota: await output<{vcpu: number; ramGib: number; storageGib: number}>(component.quota),
@@ -140,5 +155,5 @@ export function mockedPulumi() {
     await settings.waitForRPCs()
   }
 
-  return {GovTenant, registered, build, settle}
+  return {GovTenant, newTenant, registered, build, settle}
 }

@@ -162,8 +162,8 @@ export function startGovnet(
   let stderr = ''
   const watchers = new Set<() => void>()
   const notify = () => watchers.forEach((watch) => watch())
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => ((stdout += text), (all += text), notify()))
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => ((stderr += text), (all += text), notify()))
+  child.stdout.setEncoding('utf8').on('data', (text: string) => ((stdout += text), (all += text), notify()))
+  child.stderr.setEncoding('utf8').on('data', (text: string) => ((stderr += text), (all += text), notify()))
   const deadline = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), options.timeoutMs ?? 10 * 60_000)
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>(
     (resolve) =>

@@ -2,7 +2,7 @@ import path from 'node:path'
 
 import {levelOf, parentOf} from '../../src/domain/divisions'
 import {Inventory} from '../../src/inventory/db'
-import {readImportFile} from '../../src/inventory/import-file'
+import {readImportFile} from '../../src/import/file'
 import {fixtures, tempDir} from './cli'
 
 export const sampleDivisions = path.join(fixtures, 'divisions-sample.csv')

@@ -31,9 +31,14 @@ describe('baseline sync', () => {
   it('loads the shipped MLPS 2.0 baseline into baseline_controls on open', () => {
     const stored = new BaselineRepository(inventory).controls()
     expect(stored).toEqual(readBaselineDocuments().documents.flatMap(controlsByLevel))
+    // The clauses and references come back from their columns as they were read.
+    expect(stored.find((c) => c.id === 'filing' && c.level === 2)).toMatchObject({
+      clauses: [{number: '6.1.9.1', heading: '定级和备案', items: ['d'], text: '6.1.9.1 定级和备案 d)'}],
+      references: [expect.stringContaining('公通字[2007]43号 第十五条')],
+    })
     expect(
       new BaselineRepository(inventory).controls(4).find((c) => c.id === 'assessment-interval')?.parameters,
-    ).toEqual({maxIntervalDays: 183})
+    ).toEqual({everyMonths: 6})
     expect(isHostable(5, new BaselineRepository(inventory).controls(5))).toBe(false)
   })
 
@@ -52,16 +57,20 @@ describe('baseline sync', () => {
       ...shipped,
       controls: shipped.controls
         .filter((c) => c.id !== 'anti-malware')
-        .map((c) => (c.id === 'log-retention' ? {...c, levels: {...c.levels, '4': {minDays: 365}}} : c)),
+        .map((c) =>
+          c.id === 'log-retention'
+            ? {...c, levels: {...c.levels, '4': {...c.levels['4']!, parameters: {minMonths: 12}}}}
+            : c,
+        ),
     }
     writeFileSync(path.join(custom, 'mlps-2.0.json'), JSON.stringify(edited))
     syncBaselines(inventory, custom)
     const level4 = new BaselineRepository(inventory).controls(4)
-    expect(level4.find((c) => c.id === 'log-retention')?.parameters).toEqual({minDays: 365})
+    expect(level4.find((c) => c.id === 'log-retention')?.parameters).toEqual({minMonths: 12})
     expect(level4.find((c) => c.id === 'anti-malware')).toBeUndefined()
     syncBaselines(inventory)
     expect(new BaselineRepository(inventory).controls(4).find((c) => c.id === 'log-retention')?.parameters).toEqual({
-      minDays: 180,
+      minMonths: 6,
     })
   })
 

@@ -62,8 +62,8 @@ describe('two govnet processes writing at once', () => {
       [0, ''],
       [4, 'error: node no-such-node not found\n'],
     ])
-    expect(JSON.parse(results[0]!.stdout)).toMatchObject({created: perFile})
-    expect(JSON.parse(results[1]!.stdout)).toMatchObject({created: perFile})
+    expect(JSON.parse(results[0].stdout)).toMatchObject({created: perFile})
+    expect(JSON.parse(results[1].stdout)).toMatchObject({created: perFile})
     const after = Inventory.open(db, {readonly: true})
     try {
       const count = (sql: string) => after.db.prepare(sql).pluck().get()

@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {computeCoverage, computeCoverageAllLevels, parseFreshness} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
-import {DivisionImporter, fileSource} from '../../src/inventory/division-import'
+import {DivisionImporter, fileSource} from '../../src/import/divisions'
 import {COUNTY_COVERAGE_SQL} from '../../src/inventory/divisions'
 import {coverageMessages} from '../../src/messages'
 import {fixtures, tempDir} from '../helpers/cli'

@@ -47,7 +47,7 @@ beforeAll(async () => {
   inventory = Inventory.open(dbPath, {readonly: true})
   exporter = new MetricsExporter(snapshotReader(inventory, {now: () => METRICS_NOW}), () => {})
   await exporter.refresh()
-  metrics = (await exporter.registry().getMetricsAsJSON()) as Json
+  metrics = await exporter.registry().getMetricsAsJSON()
 })
 
 afterAll(() => {
@@ -259,7 +259,7 @@ describe('a failing refresh', () => {
     expect(failing.exposition('prometheus').body.toString()).toContain('govnet_refresh_success 0')
 
     expect((await failing.refresh()).succeeded).toBe(true)
-    json = (await failing.registry().getMetricsAsJSON()) as Json
+    json = await failing.registry().getMetricsAsJSON()
     expect(valueOf(json, 'govnet_coverage_covered_townships', nation)).toBe(5)
     expect(valueOf(json, 'govnet_refresh_success')).toBe(1)
     expect(valueOf(json, 'govnet_refresh_failures_total')).toBe(1)

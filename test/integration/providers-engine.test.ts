@@ -64,7 +64,7 @@ describe.runIf(engine !== undefined || process.env.CI)('under the real engine', 
       if (!engine) expect.fail('no Pulumi CLI: run scripts/pulumi-engine.sh (CI must build or reuse it)')
       const {LocalWorkspace, PulumiCommand} = requireDist('@pulumi/pulumi/automation')
       const {RuleSetRecord} = requireDist('./stacks/tenant/local/providers')
-      const {planTenant} = requireDist('./stacks/tenant')
+      const {planTenant} = requireDist('./src/domain/tenant-plan')
       const workspace = requireDist('./src/provision/workspace')
       const paths = workspace.provisionPaths(dbPath)
       workspace.ensureState(paths)
@@ -74,7 +74,6 @@ describe.runIf(engine !== undefined || process.env.CI)('under the real engine', 
         region: regionFixture(),
         controls: baselineControls(),
         target: 'local',
-        inventoryPath: dbPath,
       })
       const open = {
         id: 'service-in-any-22',
@@ -101,7 +100,7 @@ describe.runIf(engine !== undefined || process.env.CI)('under the real engine', 
         {stackName: 'alpha', projectName: workspace.PROJECT_NAME, program},
         {
           workDir: workspace.tenantWorkspace(paths, 'alpha'),
-          pulumiCommand: await PulumiCommand.get({root: path.dirname(engine!)}),
+          pulumiCommand: await PulumiCommand.get({root: path.dirname(engine)}),
           envVars: {
             ...workspace.passphraseEnv(paths, {}),
             PATH: `${engine}:${process.env.PATH}`,

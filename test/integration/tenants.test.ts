@@ -7,15 +7,17 @@ import {parseTenant, Tenant} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
-import {ImportFile, readImportFile} from '../../src/inventory/import-file'
-import {checkTenant, importTenants, TenantRepository} from '../../src/inventory/tenants'
+import {ImportFile, readImportFile} from '../../src/import/file'
+import {TenantRepository} from '../../src/inventory/tenants'
+import {checkTenant} from '../../src/provision/check'
+import {importTenants} from '../../src/import/tenants'
 import {samplesDir} from '../../src/paths'
-import {inventoryMessages, tenantMessages} from '../../src/messages'
+import {gradingMessages, inventoryMessages, tenantMessages} from '../../src/messages'
 import {tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 
 const HEADER =
-  'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified'
+  'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,graded_on,live_on,status,classified'
 const zhengzhao = {
   id: 'gd-gat-zhengzhao',
   name: '电子证照共享平台',
@@ -120,6 +122,7 @@ describe('TenantRepository', () => {
       },
     ])
     expect(thrown(() => tenants.add({...menhu, cidr: '10.44.20.0/24'}))).toEqual(overlap)
+    expect(snapshot(dbPath)).toBe(before)
     tenants.add(menhu)
     expect(thrown(() => tenants.set('gz-thq-menhu', {cidr: '10.44.20.0/24'}))).toEqual(overlap)
     expect(tenants.add({...menhu, id: 'bj-jxj-guanwang', region: 'bj-1', cidr: '10.44.20.0/24'}).cidr).toBe(
@@ -346,5 +349,30 @@ describe('checkTenant', () => {
       tenantMessages.invalidToday('2026-13-01'),
     )
     expect(thrown(() => checkTenant(inventory, 'nope'))).toEqual(tenantMessages.tenantNotFound('nope'))
+  })
+
+  it('opens the 30-day filing window when tenant up makes a tenant active, and judges it on --today', () => {
+    tenants.add({...zhengzhao, level: '2', status: 'provisioning'})
+    expect(tenants.get('gd-gat-zhengzhao')?.liveOn).toBeNull()
+    // The provisioning driver writes the status back; the first activation records the go-live date.
+    tenants.setStatus('gd-gat-zhengzhao', 'active', new Date(2026, 10, 1, 10, 0))
+    expect(tenants.get('gd-gat-zhengzhao')?.liveOn).toBe('2026-11-01')
+    const filing = (today: string) =>
+      checkTenant(inventory, 'gd-gat-zhengzhao', {today}).results.find((r) => r.controlId === 'filing')
+    expect(filing('2026-12-01')).toMatchObject({
+      status: 'pass',
+      reason: gradingMessages.filingDue('2026-11-01', '2026-12-01'),
+    })
+    expect(filing('2026-12-02')).toMatchObject({
+      status: 'fail',
+      reason: gradingMessages.filingOverdue(2, 30, '2026-11-01', '2026-12-01'),
+    })
+    // A later activation keeps the first go-live date; a grading date after it opens the window anew.
+    tenants.setStatus('gd-gat-zhengzhao', 'failed')
+    tenants.setStatus('gd-gat-zhengzhao', 'active', new Date(2027, 0, 5))
+    expect(tenants.get('gd-gat-zhengzhao')?.liveOn).toBe('2026-11-01')
+    tenants.set('gd-gat-zhengzhao', {graded_on: '2026-12-10'})
+    expect(filing('2027-01-09')?.status).toBe('pass')
+    expect(filing('2027-01-10')?.status).toBe('fail')
   })
 })

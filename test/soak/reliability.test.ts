@@ -194,9 +194,9 @@ describe('soak', () => {
   })
 
   it(`SIGKILL of the change-log migration over ${MIGRATION_ROWS} rows, ${KILLS} times: unchanged or complete, db check clean`, async () => {
-    // An inventory at schema version 3 (before the chain) with MIGRATION_ROWS change rows.
+    // An inventory at schema version 4 (before the chain) with MIGRATION_ROWS change rows.
     const base = path.join(dir, 'migration-base', 'govnet.db')
-    const old = Inventory.open(base, {create: true, migrations: loadMigrations().slice(0, 3)})
+    const old = Inventory.open(base, {create: true, migrations: loadMigrations().slice(0, 4)})
     const insert = old.db.prepare(
       "INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, 'legacy', 'node', ?, 'create', NULL, ?)",
     )
@@ -210,7 +210,7 @@ describe('soak', () => {
     const started = Date.now()
     expect((await run([runJs, 'init', '--db', timing]).done).code).toBe(0)
     const duration = Date.now() - started
-    expect(count(timing, 'PRAGMA user_version')).toBe(4)
+    expect(count(timing, 'PRAGMA user_version')).toBe(5)
     const startup = await startupMs(timing)
     const deadline = deadlineOf()
     const outcomes = {unchanged: 0, complete: 0}
@@ -226,20 +226,20 @@ describe('soak', () => {
       const version = count(db, 'PRAGMA user_version')
       const rows = count(db, 'SELECT count(*) FROM changes')
       expect(rows).toBe(MIGRATION_ROWS)
-      if (version === 3) {
+      if (version === 4) {
         outcomes.unchanged++
       } else {
-        expect(version).toBe(4)
+        expect(version).toBe(5)
         expect(count(db, 'SELECT count(*) FROM changes WHERE hash IS NULL')).toBe(0)
         outcomes.complete++
       }
       const check = dbCheck(db)
-      // A version-3 inventory is a finding for db check only in its schema line; everything else is clean.
+      // A version-4 inventory is a finding for db check only in its schema line; everything else is clean.
       expect(
         check.findings.filter((f) => f.check !== 'schema'),
         `trial ${trial}`,
       ).toEqual([])
-      if (version === 4) expect(check.ok).toBe(true)
+      if (version === 5) expect(check.ok).toBe(true)
     }
     expect(outcomes.unchanged + outcomes.complete).toBe(KILLS)
     figures.migrationKills = {

@@ -98,25 +98,37 @@ describe('countComplianceFailures', () => {
     title: id,
     requirement: id,
     source: 'test',
+    clauses: [],
+    references: [],
     enforcedBy: 'record',
     parameters,
   })
   const controls: BaselineControl[] = [
     control('filing', 3, {withinDays: 30}),
-    control(ASSESSMENT_CONTROL_ID, 3, {maxIntervalDays: 365}),
-    control(ASSESSMENT_CONTROL_ID, 4, {maxIntervalDays: 183}),
+    control(ASSESSMENT_CONTROL_ID, 3, {everyMonths: 12}),
+    control(ASSESSMENT_CONTROL_ID, 4, {everyMonths: 6}),
     control('shared-cloud-hosting', 5, {hostable: false}),
     {...control('bastion', 3, {}), enforcedBy: 'stack'},
   ]
-  const today = new Date('2026-11-25T00:00:00Z')
+  const today = '2026-11-25'
+  const dates = {gradedOn: null, liveOn: '2026-01-01'}
 
   it('counts each failing control per level and the overdue assessments, zero for the rest', () => {
     const counts = countComplianceFailures(
       [
-        {mlpsLevel: 3, status: 'active', filingNumber: null, lastAssessedOn: '2024-01-01'},
-        {mlpsLevel: 3, status: 'active', filingNumber: 'F-1', lastAssessedOn: '2026-01-01'},
-        {mlpsLevel: 4, status: 'active', filingNumber: 'F-2', lastAssessedOn: '2026-01-01'},
-        {mlpsLevel: 3, status: 'requested', filingNumber: null, lastAssessedOn: null},
+        {mlpsLevel: 3, status: 'active', filingNumber: null, lastAssessedOn: '2024-01-01', ...dates},
+        {mlpsLevel: 3, status: 'active', filingNumber: 'F-1', lastAssessedOn: '2026-01-01', ...dates},
+        {mlpsLevel: 4, status: 'active', filingNumber: 'F-2', lastAssessedOn: '2026-01-01', ...dates},
+        {mlpsLevel: 3, status: 'requested', filingNumber: null, lastAssessedOn: null, ...dates},
+        // Live for 10 days, not filed yet: inside the 30-day window, so not a failure.
+        {
+          mlpsLevel: 3,
+          status: 'active',
+          filingNumber: null,
+          lastAssessedOn: '2026-11-15',
+          gradedOn: null,
+          liveOn: '2026-11-15',
+        },
       ],
       controls,
       today,

@@ -165,13 +165,13 @@ describe('log-retention', () => {
   it('local: logs kept 90 days', async () => {
     const resources = await stack(2, 'local')
     ruleSetOf(resources).controls.logRetentionDays = 90
-    expect(violations(policies.logRetention, resources)).toEqual([msg.policyLogRetention(90, 180)])
+    expect(violations(policies.logRetention, resources)).toEqual([msg.policyLogRetention(90, 184)])
   })
 
   it('openstack: the project records 30 days', async () => {
     const resources = await stack(4, 'openstack')
     setTag(projectOf(resources), 'log-retention-days', '30')
-    expect(violations(policies.logRetention, resources)).toEqual([msg.policyLogRetention(30, 180)])
+    expect(violations(policies.logRetention, resources)).toEqual([msg.policyLogRetention(30, 184)])
   })
 })
 

@@ -104,7 +104,8 @@ describe('the stack reading of the baseline', () => {
       zones: ['service', 'management'],
       managementPorts: [22, 23, 161, 2375, 3389, 5900, 5985, 5986, 6443],
       forbiddenSources: ['0.0.0.0/0', '::/0'],
-      logRetentionDays: 180,
+      logRetentionMonths: 6,
+      logRetentionDays: 184,
       extranetOnlyIngress: false,
       encryptedVolumes: false,
       encryptionAlgorithm: null,
@@ -127,10 +128,10 @@ describe('the stack reading of the baseline', () => {
       msg.baselineMissingParameter(3, 'zones', 'security zones'),
     ])
     const bad: BaselineControl[] = controls.map((c) =>
-      c.id === 'log-retention' && c.level === 3 ? {...c, parameters: {minDays: '180'}} : c,
+      c.id === 'log-retention' && c.level === 3 ? {...c, parameters: {minMonths: '6'}} : c,
     )
     expect(stackBaseline(3, bad).problems).toEqual([
-      msg.baselineBadParameter(3, 'log-retention', 'minDays', 'a whole number of days'),
+      msg.baselineBadParameter(3, 'log-retention', 'minMonths', 'a whole number of months'),
     ])
     expect(
       stackBaseline(

@@ -95,7 +95,7 @@ describe('known_hosts', () => {
 
   it('the policy: pins win, unknown keys are refused unless --accept-new records them, changed keys never', () => {
     const file = path.join(dir, 'known_hosts')
-    writeFileSync(file, `${line('10.0.0.1', key)}`) // no trailing newline, as hand-edited files often are
+    writeFileSync(file, line('10.0.0.1', key)) // no trailing newline, as hand-edited files often are
     const strict = new HostKeyPolicy(KnownHosts.load(file), false)
     const codeOf = (fn: () => unknown) => {
       try {

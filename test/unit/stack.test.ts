@@ -12,7 +12,7 @@ import * as tenantMsg from '../../src/messages/tenants'
 import * as msg from '../../src/messages/provision'
 import {baselineControls, mockedPulumi, regionFixture, tenantFixture, TenantFixture} from '../helpers/provision'
 
-const {GovTenant, registered, build: buildStack, settle} = mockedPulumi()
+const {newTenant, registered, build: buildStack, settle} = mockedPulumi()
 let controls: BaselineControl[]
 
 beforeAll(() => {
@@ -168,7 +168,7 @@ describe('a tenant that cannot be compliant is refused before anything is regist
   const attempt =
     (tenant: TenantFixture, region = regionFixture(), target: 'local' | 'openstack' = 'local') =>
     () =>
-      new GovTenant(tenant.id, {tenant, region, controls, target, inventoryPath: '/nonexistent/govnet.db'})
+      newTenant(tenant, region, controls, target)
 
   const refusal = (tenant: string, problem: string) => msg.preflightFailed(tenant, [problem]).message
 

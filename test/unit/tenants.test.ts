@@ -37,7 +37,7 @@ const problems = (raw: RawRecord, rowNumber?: number) => parseTenant(raw, rowNum
 describe('tenant schema', () => {
   it('has the import columns of the contract, in order', () => {
     expect(TENANT_COLUMNS.join(',')).toBe(
-      'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,status,classified',
+      'id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib,cidr,filing_number,assessed_on,graded_on,live_on,status,classified',
     )
   })
 
@@ -57,6 +57,8 @@ describe('tenant schema', () => {
         cidr: '10.44.16.0/20',
         filingNumber: '44000043001-23001',
         lastAssessedOn: '2026-03-18',
+        gradedOn: null,
+        liveOn: null,
         status: 'active',
       },
       problems: [],

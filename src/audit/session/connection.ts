@@ -59,11 +59,11 @@ export function openChannel(
       timedOut = true
       reject(new SshError('command-timeout', `the device did not open ${what} within ${timeoutMs} ms`))
     }, timeoutMs)
-    const opened = (error: Error | undefined, channel: ClientChannel) => {
+    const opened = (error: Error | undefined, channel: ClientChannel | undefined) => {
       clearTimeout(timer)
       if (timedOut) channel?.close()
       else if (error) reject(channelOpenError(error, what, watch))
-      else resolve(channel)
+      else resolve(channel!)
     }
     try {
       open(opened)

@@ -42,7 +42,7 @@ export function parseComwareInterfaceBrief(output: string): FactsDraft {
     else if (/^Interface\s+Link\s+Speed\b/.test(line)) table = 'bridge'
     else if (table === 'route') {
       const row = ROUTE_ROW.exec(line)
-      if (row) interfaces.push(comwareInterface(row[1]!, row[2]!, row[3]!, row[5]))
+      if (row) interfaces.push(comwareInterface(row[1]!, row[2]!, row[3], row[5]))
     } else if (table === 'bridge') {
       const row = BRIDGE_ROW.exec(line)
       if (row) interfaces.push(comwareInterface(row[1]!, row[2]!, undefined, row[7]))

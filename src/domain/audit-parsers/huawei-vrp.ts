@@ -43,7 +43,8 @@ function vrpInterfaces(output: string, withDescription: boolean): FactsDraft {
     }
     const row = inTable ? ROW.exec(line) : null
     if (!row) continue
-    const [, name, phy, protocol, rest] = row as unknown as [string, string, string, string, string | undefined]
+    // ROW's four groups always take part in a match; the description group may not.
+    const [, name, phy, protocol, rest] = row as RegExpExecArray & [string, string, string, string, string | undefined]
     const description = withDescription ? rest?.trim() : undefined
     interfaces.push({
       name,

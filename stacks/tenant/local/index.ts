@@ -7,7 +7,8 @@
  */
 import * as pulumi from '@pulumi/pulumi'
 
-import {GovTenantArgs, TenantPlan} from '../plan'
+import {TenantPlan} from '../../../src/domain/tenant-plan'
+import {GovTenantArgs} from '../plan'
 import {QuotaReservation, RuleSetRecord, ZoneSubnet} from './providers'
 
 export interface InventoryResources {

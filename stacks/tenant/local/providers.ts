@@ -3,13 +3,17 @@
  *
  * The engine serializes each provider object (with its methods' closures) and runs it in a
  * separate process. So the methods capture nothing but OPERATIONS, the absolute path of the
- * compiled operations module, and `require` it when called: no database handle, no class, no ESM.
+ * compiled ledger module, and `require` it when called: no database handle, no class, no ESM.
  */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/require-await --
+   The provider methods are serialized by the engine: each must `require` the ledger by path at call
+   time (untyped by nature), and return a promise, as the ResourceProvider interface declares. */
 import * as pulumi from '@pulumi/pulumi'
 
-import type {QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from './operations'
+import type {QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from '../../../src/domain/ledger'
 
-const OPERATIONS: string = require.resolve('./operations')
+/** The ledger's compiled module (src/provision/ledger.ts), required by path inside the provider process. */
+const OPERATIONS: string = require.resolve('../../../src/provision/ledger')
 
 /** Module of the dynamic resources' type tokens: `pulumi-nodejs:dynamic/govnet:<Type>`. */
 export const DYNAMIC_MODULE = 'govnet'

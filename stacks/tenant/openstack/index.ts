@@ -11,7 +11,8 @@ import * as pulumi from '@pulumi/pulumi'
 
 import {describeRule, SecurityRule} from '../../../src/domain/rules'
 import {ZoneName} from '../../../src/domain/zones'
-import {GovTenantArgs, TenantPlan} from '../plan'
+import {TenantPlan} from '../../../src/domain/tenant-plan'
+import {GovTenantArgs} from '../plan'
 
 /** Keystone tags (no '/' or ',' allowed) that carry what the policy pack checks on a project. */
 export const PROJECT_TAG = {

@@ -1,4 +1,3 @@
-import type {Statement} from 'better-sqlite3'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -7,10 +6,11 @@ import {RawRecord, RecordSchema, checkColumns, parseRecord, text} from '../domai
 import {divisionCode} from '../domain/nodes'
 import {FieldProblem} from '../errors'
 import {divisionMessages, inventoryMessages} from '../messages'
-import {ChangeLog} from './changes'
-import {Inventory, nowIso} from './db'
-import {DivisionRepository} from './divisions'
-import {readImportFile} from './import-file'
+import {ChangeLog} from '../inventory/changes'
+import {Inventory, nowIso} from '../inventory/db'
+import {DivisionRepository} from '../inventory/divisions'
+import {MetaRepository} from '../inventory/meta'
+import {readImportFile} from './file'
 
 /** Rows to import and where they come from. */
 export interface DivisionSource {
@@ -204,68 +204,46 @@ function validate(
  */
 export class DivisionImporter {
   private readonly divisions: DivisionRepository
+  private readonly meta: MetaRepository
   private readonly changeLog: ChangeLog
-  private readonly upsert: Statement
-  private readonly countAtLevel: Statement
-  private readonly namesOf: Statement
-  private readonly readMeta: Statement
-  private readonly writeMeta: Statement
 
   constructor(private readonly inventory: Inventory) {
-    const db = inventory.db
     this.divisions = new DivisionRepository(inventory)
+    this.meta = new MetaRepository(inventory)
     this.changeLog = new ChangeLog(inventory)
-    // One statement per level over a JSON array of [code, name, parent] rows: the per-row work stays
-    // inside SQLite (json_each), the same shape as the sqlite3 shell's INSERT … SELECT after .import.
-    this.upsert = db.prepare(
-      `INSERT INTO divisions (code, name, level, parent_code, source, imported_at)
-       SELECT value ->> 0, value ->> 1, @level, value ->> 2, @source, @at FROM json_each(@rows) WHERE true
-       ON CONFLICT (code) DO UPDATE SET name = excluded.name, source = excluded.source, imported_at = excluded.imported_at
-       WHERE divisions.name <> excluded.name`,
-    )
-    this.countAtLevel = db.prepare('SELECT count(*) FROM divisions WHERE level = ?').pluck()
-    // The stored names of a batch's codes, read before the upsert: what the change log records as `before`.
-    this.namesOf = db.prepare(
-      'SELECT d.code, d.name FROM json_each(@rows) AS j JOIN divisions AS d ON d.code = j.value ->> 0',
-    )
-    this.readMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
-    this.writeMeta = db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
-    )
   }
 
   /** True when the bundled package at this version has been imported into this inventory already. */
   hasPackageImport(version: string): boolean {
-    return this.readMeta.get(PACKAGE_META_KEY) === version && this.divisions.count() > 0
+    return this.meta.get(PACKAGE_META_KEY) === version && this.divisions.count() > 0
   }
 
   import(source: DivisionSource): DivisionImportResult {
     const byLevel = validate(source, () => this.divisions.levelsByCode())
-    const {upsert, countAtLevel, namesOf, changeLog} = this
+    const {divisions} = this
     const at = nowIso()
     return this.inventory.write(() => {
       const levels: LevelImportCounts[] = []
       for (const [level, rows] of byLevel) {
         if (rows.length === 0) continue
-        const before = countAtLevel.get(level) as number
+        const before = divisions.countAtLevel(level)
         let changed = 0
         for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
-          const slice = rows.slice(start, start + UPSERT_BATCH)
-          const batch = JSON.stringify(slice)
-          const stored = new Map(
-            (namesOf.all({rows: batch}) as Array<{code: string; name: string}>).map((r) => [r.code, r.name]),
-          )
-          changed += upsert.run({level, source: source.id, at, rows: batch}).changes
+          const batch = rows.slice(start, start + UPSERT_BATCH)
+          // The stored names, read before the upsert: the change log's `before` of a renamed division.
+          const stored = divisions.namesOf(batch.map(([code]) => code))
+          changed += divisions.upsertLevel(level, batch, source.id, at)
           // Each added or renamed division in the log, with its record before and after.
-          for (const [code, name, parent] of slice) {
+          for (const [code, name, parent] of batch) {
             const was = stored.get(code)
             if (was === name) continue
             const after = {code, name, level, parentCode: parent, source: source.id}
-            if (was === undefined) changeLog.record('division', code, 'create', null, after, at)
-            else changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
+            if (was === undefined) this.changeLog.record('division', code, 'create', null, after, at)
+            else
+              this.changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
           }
         }
-        const created = (countAtLevel.get(level) as number) - before
+        const created = divisions.countAtLevel(level) - before
         levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
       }
       const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
@@ -278,7 +256,7 @@ export class DivisionImporter {
         levels,
       }
       if (result.created + result.renamed > 0) {
-        changeLog.record(
+        this.changeLog.record(
           'division',
           source.id,
           'import',
@@ -288,7 +266,7 @@ export class DivisionImporter {
         )
       }
       if (source.packageVersion !== undefined) {
-        this.writeMeta.run(PACKAGE_META_KEY, source.packageVersion)
+        this.meta.set(PACKAGE_META_KEY, source.packageVersion)
       }
       return result
     })

@@ -45,7 +45,9 @@ export function readImportFile(file: string, explicit?: ImportFormat): ImportFil
 function readCsv(file: string, text: string): ImportFile {
   let records: string[][]
   try {
-    records = parseCsv(text, {relax_column_count: false, skip_empty_lines: true}) as string[][]
+    // Without `columns`, csv-parse returns each record as an array of its fields.
+    const parsed: unknown = parseCsv(text, {relax_column_count: false, skip_empty_lines: true})
+    records = parsed as string[][]
   } catch (error) {
     const e = error as Error & {lines?: number}
     throw msg.unreadableFile(
@@ -73,7 +75,7 @@ function readJson(file: string, text: string): ImportFile {
   }
   if (!Array.isArray(data)) throw msg.unreadableFile(file, 'JSON must be an array of objects')
   const columns = new Set<string>()
-  data.forEach((item, index) => {
+  data.forEach((item: unknown, index) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw msg.unreadableFile(file, `JSON item ${index + 1} is not an object`)
     }

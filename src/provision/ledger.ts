@@ -1,49 +1,15 @@
 /**
- * What the inventory dynamic providers do, run inside the engine's provider process. The provider
- * objects (providers.ts) are serialized by the engine; they only `require` this compiled module by
+ * The inventory as the IPAM and capacity ledger of every target: what the dynamic providers of
+ * stacks/tenant/local do, run inside the engine's provider process. The provider objects
+ * (stacks/tenant/local/providers.ts) are serialized by the engine; they only `require` this compiled module by
  * its absolute path, so no database handle or class is ever captured in a closure. Each call opens
  * the inventory named by the resource's `inventoryPath` input and closes it before returning.
  */
 import type * as pulumi from '@pulumi/pulumi'
 
-import {ZoneName} from '../../../src/domain/zones'
-import {AllocationRepository} from '../../../src/inventory/allocations'
-import {Inventory} from '../../../src/inventory/db'
-
-/** Inputs every inventory resource carries. `actor` goes to the change log and never causes a diff. */
-export interface InventoryInputs {
-  inventoryPath: string
-  actor: string
-  tenantId: string
-}
-
-export interface ZoneSubnetInputs extends InventoryInputs {
-  regionId: string
-  zone: ZoneName
-  prefix: number
-  /** The tenant's own block, or null to carve from the region's pools. */
-  within: string | null
-}
-
-export interface ZoneSubnetOutputs extends ZoneSubnetInputs {
-  cidr: string
-}
-
-export interface QuotaInputs extends InventoryInputs {
-  regionId: string
-  vcpu: number
-  ramGib: number
-  storageGib: number
-}
-
-export interface RuleSetInputs<Rule = unknown, Controls = unknown> extends InventoryInputs {
-  mlpsLevel: number
-  defaultAction: 'deny'
-  rules: Rule[]
-  controls: Controls
-  /** Zone subnets as allocated, so the record names the addresses the rules apply to. */
-  zoneSubnets: Array<{zone: string; cidr: string}>
-}
+import type {InventoryInputs, QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from '../domain/ledger'
+import {AllocationRepository} from '../inventory/allocations'
+import {Inventory} from '../inventory/db'
 
 function withInventory<T>(inputs: InventoryInputs, fn: (repository: AllocationRepository) => T): T {
   const inventory = Inventory.open(inputs.inventoryPath, {actor: inputs.actor})
