@@ -9,6 +9,7 @@ import * as msg from '../messages/regions'
 import {AllocationRepository} from './allocations'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 export const REGION_ENTITY = 'region'
 
@@ -121,7 +122,9 @@ export class RegionRepository {
          external_network = @external_network, updated_at = @updated_at WHERE id = @id`,
     )
     this.deleteById = db.prepare('DELETE FROM regions WHERE id = ?')
-    this.tenantsIn = db.prepare("SELECT id FROM tenants WHERE region = ? AND status <> 'decommissioned' ORDER BY id")
+    this.tenantsIn = db.prepare(
+      `SELECT id FROM tenants WHERE region = ? AND ${notDecommissionedSql('status')} ORDER BY id`,
+    )
     this.changes = new ChangeLog(inventory)
     this.allocations = new AllocationRepository(inventory)
   }

@@ -19,6 +19,7 @@ import {
 import {inventoryMessages, tenantMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 export const TENANT_ENTITY = 'tenant'
 
@@ -115,7 +116,7 @@ export class TenantRepository {
     this.updateStatus = db.prepare('UPDATE tenants SET status = ?, live_on = ?, updated_at = ? WHERE id = ?')
     this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
     this.claims = db.prepare(
-      "SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'",
+      `SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND ${notDecommissionedSql('status')}`,
     )
     this.changes = new ChangeLog(inventory)
   }

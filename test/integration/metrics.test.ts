@@ -77,6 +77,35 @@ describe('metrics snapshot of a seeded inventory', () => {
     ).toBe(3)
   })
 
+  it('breaks the national and provincial lines down by township kind, all four kinds present, zero included', () => {
+    const coverage = computeCoverageAllLevels(inventory, {now: METRICS_NOW})
+    const lines = [coverage.national, ...coverage.province]
+    for (const name of [
+      'govnet_coverage_kind_townships',
+      'govnet_coverage_kind_covered_townships',
+      'govnet_coverage_kind_verified_townships',
+    ])
+      expect(seriesCount(metrics, name)).toBe(lines.length * 4)
+    for (const line of lines)
+      for (const kind of line.byKind) {
+        const labels = {level: line.level, code: line.code ?? '', name: line.name, kind: kind.kind}
+        expect(valueOf(metrics, 'govnet_coverage_kind_townships', labels)).toBe(kind.townships)
+        expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', labels)).toBe(kind.covered)
+        expect(valueOf(metrics, 'govnet_coverage_kind_verified_townships', labels)).toBe(kind.verified)
+      }
+    const nation = {level: 'nation', code: '', name: '全国'}
+    // the seeded township nodes all sit in streets (Beijing 110101001…, Dongguan 441900003…)
+    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...nation, kind: 'street'})).toBe(10)
+    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...nation, kind: 'town'})).toBe(0)
+    expect(valueOf(metrics, 'govnet_coverage_kind_townships', {...nation, kind: 'town'})).toBe(203)
+  })
+
+  it('names the NBS grouping codes in govnet_division_grouping_info', () => {
+    expect(metrics.find((m) => m.name === 'govnet_division_grouping_info')?.values).toEqual([
+      {labels: {level: 'prefecture', code: '1101', name: '市辖区'}, value: 1},
+    ])
+  })
+
   it('counts nodes by tier, status and platform, with every known combination present', () => {
     expect(valueOf(metrics, 'govnet_nodes', {tier: 'township', status: 'active', platform: 'linux'})).toBe(10)
     expect(valueOf(metrics, 'govnet_nodes', {tier: 'provincial', status: 'active', platform: 'huawei-vrp'})).toBe(1)
@@ -218,6 +247,8 @@ describe('a failing refresh', () => {
           verified: 2,
           ratio: 0.4,
           verifiedRatio: 0.2,
+          grouping: false,
+          byKind: [],
         },
       ],
       nodes: [],
