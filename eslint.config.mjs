@@ -60,7 +60,7 @@ export default tseslint.config(
     extends: [tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: {
-        projectService: {allowDefaultProject: ['vitest.config.mts', 'scripts/*.ts']},
+        projectService: {allowDefaultProject: ['vitest.config.mts', 'vitest.soak.config.mts', 'scripts/*.ts']},
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -100,7 +100,7 @@ export default tseslint.config(
   },
   {
     // Tests: assertions on parsed JSON and rows are their point; the unsafe-* family would demand a cast on each.
-    files: ['test/**/*.ts', 'vitest.config.mts'],
+    files: ['test/**/*.ts', 'vitest.config.mts', 'vitest.soak.config.mts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

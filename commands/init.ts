@@ -12,7 +12,7 @@ export default class Init extends GovnetCommand {
 
   async run(): Promise<InitResult> {
     const {flags} = await this.parse(Init)
-    const inventory = this.openInventory(flags.db, {create: true})
+    const inventory = this.openInventory(flags.db, {adoptEmpty: true, create: true})
     const result = initInventory(inventory)
     if (!this.jsonEnabled()) this.log(`inventory ${result.path} at schema version ${result.schemaVersion}`)
     return result

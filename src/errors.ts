@@ -46,6 +46,17 @@ export function formatProblem(p: FieldProblem): string {
   return p.row === undefined ? `${p.field}: ${p.message}` : `row ${p.row}, ${p.field}: ${p.message}`
 }
 
+/** A check that ran and found something (exit 7): with --json, the command's whole result is printed, not an error object. */
+export class FindingError extends GovnetError {
+  constructor(
+    error: GovnetError,
+    readonly result: unknown,
+  ) {
+    super(error.message, error.exit, error.details)
+    this.name = 'FindingError'
+  }
+}
+
 /** The message of anything thrown or rejected: an Error's message, or the value as text. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

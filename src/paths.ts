@@ -33,6 +33,9 @@ export const migrationsDir = path.join(packageRoot, 'inventory', 'migrations')
 export const baselinesDir = path.join(packageRoot, 'inventory', 'baselines')
 export const samplesDir = path.join(packageRoot, 'inventory', 'samples')
 
+/** The directory next to the inventory where govnet keeps its own files (change-log key, provisioning state). */
+export const GOVNET_DIR = '.govnet'
+
 /** Default inventory file, relative to the working directory. */
 export const DEFAULT_DB_FILE = 'govnet.db'
 

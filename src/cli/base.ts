@@ -1,8 +1,8 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 import {userInfo} from 'node:os'
 
-import {ExitCode, GovnetError} from '../errors'
-import {Inventory, OpenOptions} from '../inventory/db'
+import {ExitCode, FindingError, GovnetError} from '../errors'
+import {Inventory, OpenOptions, translate} from '../inventory/db'
 import {resolveDbPath} from '../paths'
 import {FlagValueError} from './flags'
 
@@ -41,6 +41,7 @@ export abstract class GovnetCommand extends Command {
   protected openInventory(dbFlag: string | undefined, options: OpenOptions = {}): Inventory {
     const inventory = Inventory.open(resolveDbPath(dbFlag), options)
     this.opened.push(inventory)
+    for (const warning of inventory.warnings) process.stderr.write(`${warning}\n`)
     return inventory
   }
 
@@ -60,6 +61,12 @@ export abstract class GovnetCommand extends Command {
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
     if (error instanceof GovnetError) return this.failWith(error)
     if (error instanceof FlagValueError) return this.failWith(error.error)
+    // A damaged page met after opening (SQLITE_CORRUPT, SQLITE_NOTADB) is the same exit 6 as at opening.
+    const opened = this.opened[0]
+    if (opened) {
+      const translated = translate(error, opened.path)
+      if (translated instanceof GovnetError) return this.failWith(translated)
+    }
     // oclif's own errors (flag parsing, help, exit) keep oclif's handling.
     if ('oclif' in error && (error as {oclif?: unknown}).oclif) return super.catch(error)
     const detail = process.env.GOVNET_DEBUG ? `\n${error.stack}` : ' (set GOVNET_DEBUG=1 for the stack)'
@@ -68,7 +75,11 @@ export abstract class GovnetCommand extends Command {
 
   private failWith(error: GovnetError): never {
     if (this.jsonEnabled()) {
-      this.logJson({error: {message: error.message, exit: error.exit, details: error.details}})
+      this.logJson(
+        error instanceof FindingError
+          ? error.result
+          : {error: {message: error.message, exit: error.exit, details: error.details}},
+      )
     } else {
       for (const line of error.details) process.stderr.write(`  ${line}\n`)
       process.stderr.write(`error: ${error.message}\n`)

@@ -229,7 +229,19 @@ export class DivisionImporter {
         const before = divisions.countAtLevel(level)
         let changed = 0
         for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
-          changed += divisions.upsertLevel(level, rows.slice(start, start + UPSERT_BATCH), source.id, at)
+          const batch = rows.slice(start, start + UPSERT_BATCH)
+          // The stored names, read before the upsert: the change log's `before` of a renamed division.
+          const stored = divisions.namesOf(batch.map(([code]) => code))
+          changed += divisions.upsertLevel(level, batch, source.id, at)
+          // Each added or renamed division in the log, with its record before and after.
+          for (const [code, name, parent] of batch) {
+            const was = stored.get(code)
+            if (was === name) continue
+            const after = {code, name, level, parentCode: parent, source: source.id}
+            if (was === undefined) this.changeLog.record('division', code, 'create', null, after, at)
+            else
+              this.changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
+          }
         }
         const created = divisions.countAtLevel(level) - before
         levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})

@@ -1,12 +1,27 @@
+import type Database from 'better-sqlite3'
 import type {Statement} from 'better-sqlite3'
 
+import {
+  ChainFinding,
+  GENESIS,
+  StoredHead,
+  StoredRow,
+  headMac,
+  keyFingerprint,
+  rowHash,
+  sameHash,
+  verifyChain,
+} from '../domain/change-chain'
 import type {ChangeAction} from '../domain/changes'
+import {integrityMessages as msg} from '../messages'
 import {Inventory, nowIso} from './db'
 
 export interface Change {
   id: number
   at: string
   actor: string
+  /** The OS account that ran govnet (the actor is what --actor said). Null on rows older than the chain. */
+  osUser: string | null
   entity: string
   entityId: string
   action: ChangeAction
@@ -26,20 +41,73 @@ interface ChangeRow {
   id: number
   at: string
   actor: string
+  os_user: string | null
   entity: string
   entity_id: string
   action: ChangeAction
   before: string | null
   after: string | null
+  hash: string | null
 }
 
-/** The change log: every create, update and delete records time, actor, entity, id and before/after. */
+export const KEY_FINGERPRINT_META = 'changelog_key_fingerprint'
+
+/** Where the chain ends, as read at the start of a write transaction and carried through it. */
+interface Tail {
+  rows: number
+  lastId: number
+  lastHash: string
+}
+
+function toStored(row: ChangeRow): StoredRow {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    osUser: row.os_user,
+    entity: row.entity,
+    entityId: row.entity_id,
+    action: row.action,
+    before: row.before,
+    after: row.after,
+    hash: row.hash,
+  }
+}
+
+function readHead(db: Database.Database): StoredHead | undefined {
+  const row = db.prepare('SELECT rows, last_id, last_hash, mac FROM change_head WHERE id = 1').get() as
+    {rows: number; last_id: number; last_hash: string; mac: string} | undefined
+  return row && {rows: row.rows, lastId: row.last_id, lastHash: row.last_hash, mac: row.mac}
+}
+
+function readFingerprint(db: Database.Database): string | undefined {
+  return db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(KEY_FINGERPRINT_META) as string | undefined
+}
+
+/** True when the log has rows already chained, so that a missing key must not be replaced by a new one. */
+export function hasChainedRows(db: Database.Database): boolean {
+  return readHead(db) !== undefined || readFingerprint(db) !== undefined
+}
+
+/**
+ * The change log: every create, update and delete records time, actor, OS user, entity, id and
+ * before/after, chained with HMAC-SM3 (src/domain/change-chain.ts). A write refuses to extend a
+ * chain whose head does not match its last row or whose key is not the one it was written with.
+ */
 export class ChangeLog {
   private readonly insert: Statement
+  private readonly last: Statement
+  private readonly upsertHead: Statement
 
   constructor(private readonly inventory: Inventory) {
-    this.insert = inventory.db.prepare(
-      'INSERT INTO changes (at, actor, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    const db = inventory.db
+    this.insert = db.prepare(
+      'INSERT INTO changes (id, at, actor, os_user, entity, entity_id, action, before, after, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.last = db.prepare('SELECT id, hash FROM changes ORDER BY id DESC LIMIT 1')
+    this.upsertHead = db.prepare(
+      `INSERT INTO change_head (id, rows, last_id, last_hash, mac) VALUES (1, @rows, @lastId, @lastHash, @mac)
+       ON CONFLICT (id) DO UPDATE SET rows = excluded.rows, last_id = excluded.last_id, last_hash = excluded.last_hash, mac = excluded.mac`,
     )
   }
 
@@ -52,15 +120,65 @@ export class ChangeLog {
     after: unknown,
     at: string = nowIso(),
   ): void {
-    this.insert.run(
+    if (!this.inventory.db.inTransaction) {
+      this.inventory.write(() => {
+        this.record(entity, entityId, action, before, after, at)
+      })
+      return
+    }
+    const key = this.inventory.changeKey()
+    const tail = this.tail(key)
+    const row = {
+      id: tail.lastId + 1,
       at,
-      this.inventory.actor,
+      actor: this.inventory.actor,
+      osUser: this.inventory.osUser,
       entity,
       entityId,
       action,
-      before === undefined || before === null ? null : JSON.stringify(before),
-      after === undefined || after === null ? null : JSON.stringify(after),
-    )
+      before: before === undefined || before === null ? null : JSON.stringify(before),
+      after: after === undefined || after === null ? null : JSON.stringify(after),
+    }
+    const hash = rowHash(key, tail.lastHash, row)
+    this.insert.run(row.id, row.at, row.actor, row.osUser, entity, entityId, action, row.before, row.after, hash)
+    tail.rows += 1
+    tail.lastId = row.id
+    tail.lastHash = hash
+    const head = {rows: tail.rows, lastId: tail.lastId, lastHash: tail.lastHash}
+    this.upsertHead.run({...head, mac: headMac(key, head)})
+  }
+
+  /** The chain's end, checked against the head once per write transaction. */
+  private tail(key: Buffer): Tail {
+    const inventory = this.inventory
+    const cached = inventory.chainTail as Tail | undefined
+    if (cached) return cached
+    const db = inventory.db
+    const fingerprint = readFingerprint(db)
+    if (fingerprint === undefined) {
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(KEY_FINGERPRINT_META, keyFingerprint(key))
+    } else if (!sameHash(fingerprint, keyFingerprint(key))) {
+      throw msg.keyWrongForWrite(inventory.path, inventory.keyFile)
+    }
+    const last = this.last.get() as {id: number; hash: string | null} | undefined
+    const head = readHead(db)
+    let tail: Tail
+    if (!head) {
+      if (last) throw msg.chainHeadMismatch(inventory.path)
+      tail = {rows: 0, lastId: 0, lastHash: GENESIS}
+    } else {
+      if (
+        !last ||
+        last.hash === null ||
+        head.lastId !== last.id ||
+        !sameHash(head.lastHash, last.hash) ||
+        !sameHash(head.mac, headMac(key, head))
+      )
+        throw msg.chainHeadMismatch(inventory.path)
+      tail = {rows: head.rows, lastId: head.lastId, lastHash: head.lastHash}
+    }
+    if (inventory.writing) inventory.chainTail = tail
+    return tail
   }
 
   list(filter: ChangeFilter = {}): Change[] {
@@ -85,6 +203,7 @@ export class ChangeLog {
       id: row.id,
       at: row.at,
       actor: row.actor,
+      osUser: row.os_user,
       entity: row.entity,
       entityId: row.entity_id,
       action: row.action,
@@ -98,4 +217,72 @@ export class ChangeLog {
     const row = this.inventory.db.prepare('SELECT max(at) AS at FROM changes').get() as {at: string | null}
     return row.at ?? undefined
   }
+
+  /** Rows in the log (the chain head's count, as metrics export it). */
+  count(): number {
+    return this.inventory.db.prepare('SELECT count(*) FROM changes').pluck().get() as number
+  }
+}
+
+export interface VerifyResult {
+  path: string
+  keyFile: string
+  rows: number
+  /** The chain head as recorded: what Prometheus should keep as evidence of the log's length. */
+  head: {rows: number; lastId: number} | null
+  ok: boolean
+  finding: ChainFinding | null
+}
+
+/** Check the whole chain with `key` (undefined: the key file is missing). Reads only. */
+export function verifyChangeLog(
+  inventory: Inventory,
+  key: Buffer | undefined,
+  keyFile: string,
+  minRows = 0,
+): VerifyResult {
+  const db = inventory.db
+  const head = readHead(db)
+  const rows = (db.prepare('SELECT * FROM changes ORDER BY id').all() as ChangeRow[]).map(toStored)
+  const base = {
+    path: inventory.path,
+    keyFile,
+    rows: rows.length,
+    head: head ? {rows: head.rows, lastId: head.lastId} : null,
+  }
+  let finding: ChainFinding | undefined
+  if (!key) {
+    finding =
+      rows.length === 0 && !head
+        ? undefined
+        : {kind: 'key-missing', message: `the change-log key ${keyFile} is missing: the chain cannot be checked`}
+  } else {
+    finding = verifyChain(key, rows, head, readFingerprint(db), minRows)
+  }
+  return {...base, ok: finding === undefined, finding: finding ?? null}
+}
+
+/** Migration 005: chain the rows written before the log was chained, in id order. */
+export function chainExisting(db: Database.Database, key: Buffer): void {
+  const rows = (db.prepare('SELECT * FROM changes ORDER BY id').all() as ChangeRow[]).map(toStored)
+  const setHash = db.prepare('UPDATE changes SET hash = ? WHERE id = ?')
+  let prev = GENESIS
+  let lastId = 0
+  for (const row of rows) {
+    prev = rowHash(key, prev, row)
+    setHash.run(prev, row.id)
+    lastId = row.id
+  }
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    KEY_FINGERPRINT_META,
+    keyFingerprint(key),
+  )
+  if (rows.length === 0) return
+  const head = {rows: rows.length, lastId, lastHash: prev}
+  db.prepare('INSERT INTO change_head (id, rows, last_id, last_hash, mac) VALUES (1, ?, ?, ?, ?)').run(
+    head.rows,
+    head.lastId,
+    head.lastHash,
+    headMac(key, head),
+  )
 }

@@ -103,6 +103,7 @@ export class DivisionRepository {
   private readonly townshipKindsInRange: Statement
   private readonly total: Statement
   private readonly upsertRows: Statement
+  private readonly namesOfCodes: Statement
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
@@ -144,6 +145,15 @@ export class DivisionRepository {
        ON CONFLICT (code) DO UPDATE SET name = excluded.name, source = excluded.source, imported_at = excluded.imported_at
        WHERE divisions.name <> excluded.name`,
     )
+    this.namesOfCodes = db.prepare(
+      'SELECT d.code, d.name FROM json_each(@codes) AS j JOIN divisions AS d ON d.code = j.value',
+    )
+  }
+
+  /** The stored names of those of `codes` that exist (one query for a batch). */
+  namesOf(codes: readonly string[]): Map<string, string> {
+    const rows = this.namesOfCodes.all({codes: JSON.stringify(codes)}) as Array<{code: string; name: string}>
+    return new Map(rows.map((r) => [r.code, r.name]))
   }
 
   get(code: string): Division | undefined {

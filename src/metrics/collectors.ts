@@ -133,6 +133,17 @@ export function registerGovnetMetrics(registry: Registry<RegistryContentType>, s
     yield [{}, s.snapshot.lastChangeAt ? unixSeconds(s.snapshot.lastChangeAt) : 0]
   })
 
+  stateGauge(registry, m.CHANGELOG_ROWS, state, function* (s) {
+    yield [{}, s.snapshot.changeLog.rows]
+  })
+  stateGauge(registry, m.CHANGELOG_CHAIN_OK, state, function* (s) {
+    if (s.snapshot.changeLog.verified !== null) yield [{}, s.snapshot.changeLog.verified ? 1 : 0]
+  })
+  stateGauge(registry, m.CHANGELOG_LAST_VERIFIED_TIMESTAMP, state, function* (s) {
+    const at = s.snapshot.changeLog.lastVerifiedAt
+    yield [{}, at ? unixSeconds(at) : 0]
+  })
+
   stateGauge(registry, m.REFRESH_DURATION, state, function* (s) {
     yield [{}, s.refresh.lastDurationSeconds]
   })

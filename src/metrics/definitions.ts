@@ -117,6 +117,24 @@ export const INVENTORY_LAST_CHANGE_TIMESTAMP = {
   labelNames: [],
 } satisfies MetricDefinition
 
+export const CHANGELOG_ROWS = {
+  name: 'govnet_changelog_rows',
+  help: 'Rows in the inventory change log; keep its maximum outside the machine as evidence of how far the log had grown (changes verify --min-rows).',
+  labelNames: [],
+} satisfies MetricDefinition
+
+export const CHANGELOG_CHAIN_OK = {
+  name: 'govnet_changelog_chain_ok',
+  help: 'Whether the change log HMAC-SM3 chain verified at the last refresh (1) or has a finding (0); absent when this user cannot read the key.',
+  labelNames: [],
+} satisfies MetricDefinition
+
+export const CHANGELOG_LAST_VERIFIED_TIMESTAMP = {
+  name: 'govnet_changelog_last_verified_timestamp_seconds',
+  help: 'Unix time at which the change log chain last verified (0 when it has not since the exporter started).',
+  labelNames: [],
+} satisfies MetricDefinition
+
 export const REFRESH_DURATION = {
   name: 'govnet_refresh_duration_seconds',
   help: 'Time the last refresh of the metrics snapshot from the inventory took, successful or not.',

@@ -3,7 +3,8 @@ import {localCalendarDate} from '../domain/calendar'
 import type {CoverageRow} from '../domain/coverage'
 import {isInService} from '../domain/nodes'
 import {BaselineRepository} from '../inventory/baselines'
-import {ChangeLog} from '../inventory/changes'
+import {ChangeLog, verifyChangeLog} from '../inventory/changes'
+import {readKey} from '../inventory/changelog-key'
 import type {Inventory} from '../inventory/db'
 import {MetricsQueries, NodeGroup, TenantCount} from '../inventory/metrics-queries'
 import {countComplianceFailures} from './compliance'
@@ -55,6 +56,15 @@ export interface MetricsSnapshot {
   controlFailures: ControlFailureCount[]
   overdueAssessments: OverdueAssessmentCount[]
   lastChangeAt?: Date
+  changeLog: ChangeLogState
+}
+
+export interface ChangeLogState {
+  rows: number
+  /** The chain verified in this snapshot; null when this user cannot read the key. */
+  verified: boolean | null
+  /** The last snapshot of this reader in which the chain verified. */
+  lastVerifiedAt?: Date
 }
 
 export interface SnapshotOptions {
@@ -78,10 +88,13 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
   const baselines = new BaselineRepository(inventory)
   const changes = new ChangeLog(inventory)
   const clock = options.now ?? (() => new Date())
+  let lastVerifiedAt: Date | undefined
   // One read transaction: every number of a snapshot comes from the same state of the inventory,
   // even while another process writes to it.
   const read = inventory.db.transaction((now: Date): MetricsSnapshot => {
     const lastChangeAt = changes.lastChangeAt()
+    const verified = verifyForMetrics(inventory)
+    if (verified) lastVerifiedAt = now
     return {
       takenAt: now,
       coverage: coverageLines(inventory, now, options.freshnessMs),
@@ -93,9 +106,22 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
         options.today ?? localCalendarDate(now),
       ),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),
+      changeLog: {rows: changes.count(), verified, lastVerifiedAt},
     }
   })
   return () => read.deferred(clock())
+}
+
+/** The whole chain, when this user can read the key (a monitoring account may not: then null). */
+function verifyForMetrics(inventory: Inventory): boolean | null {
+  let key: Buffer | undefined
+  try {
+    key = readKey(inventory.keyFile)
+  } catch {
+    return null
+  }
+  if (!key) return null
+  return verifyChangeLog(inventory, key, inventory.keyFile).ok
 }
 
 function coverageLines(inventory: Inventory, now: Date, freshnessMs: number | undefined): CoverageRow[] {

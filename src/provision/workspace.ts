@@ -15,7 +15,7 @@ import {
 import path from 'node:path'
 
 import * as msg from '../messages/provision'
-import {packageRoot} from '../paths'
+import {GOVNET_DIR, packageRoot} from '../paths'
 
 /**
  * Where provisioning keeps its files, next to the inventory (<db dir>/.govnet/):
@@ -28,7 +28,6 @@ import {packageRoot} from '../paths'
  *                          dynamic-provider plugin finds @pulumi/pulumi from there
  *   policy-config/<tenant>.json  the policy pack's config for the tenant (its region's extranet ranges)
  */
-export const GOVNET_DIR = '.govnet'
 export const PROJECT_NAME = 'govnet-tenants'
 
 export interface ProvisionPaths {

@@ -1,3 +1,4 @@
+import {userInfo} from 'node:os'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Change} from '../../src/inventory/changes'
@@ -47,7 +48,19 @@ describe('changes list', () => {
       ['node', 'gz-core', 'create', 'alice'],
     ])
     const update = changes[2]!
-    expect(Object.keys(update).sort()).toEqual(['action', 'actor', 'after', 'at', 'before', 'entity', 'entityId', 'id'])
+    expect(Object.keys(update).sort()).toEqual([
+      'action',
+      'actor',
+      'after',
+      'at',
+      'before',
+      'entity',
+      'entityId',
+      'id',
+      'osUser',
+    ])
+    // --actor is what the user says; the OS account that ran govnet is recorded beside it.
+    expect(changes.every((c) => c.osUser === userInfo().username)).toBe(true)
     expect(update.before).toMatchObject({id: 'gz-core', status: 'planned'})
     expect(update.after).toMatchObject({id: 'gz-core', status: 'active'})
     expect(changes[0]!.after).toBeNull()

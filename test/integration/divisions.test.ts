@@ -35,7 +35,7 @@ describe('division import', () => {
     return file
   }
 
-  it('imports a code,name file with levels and parents from the codes, and logs one change', () => {
+  it('imports a code,name file with levels and parents from the codes, and logs each division and the import', () => {
     const result = new DivisionImporter(inventory).import(fileSource(sample))
     expect(result.levels).toEqual([
       {level: 'province', rows: 4, created: 4, renamed: 0, unchanged: 0},
@@ -48,7 +48,12 @@ describe('division import', () => {
     expect(divisions.get('441900')).toEqual({code: '441900', name: '东莞市', level: 'county', parentCode: '4419'})
     expect(divisions.get('441900003')?.parentCode).toBe('441900')
     const changes = new ChangeLog(inventory).list({entity: 'division'})
-    expect(changes).toHaveLength(1)
+    expect(changes).toHaveLength(651)
+    expect(changes.find((c) => c.entityId === '441900')).toMatchObject({
+      action: 'create',
+      before: null,
+      after: {code: '441900', name: '东莞市', level: 'county', parentCode: '4419', source: sample},
+    })
     expect(changes[0]).toMatchObject({
       entityId: sample,
       action: 'import',
@@ -77,10 +82,22 @@ describe('division import', () => {
     expect(divisions.get('441900999')?.parentCode).toBe('441900')
     expect(divisions.get('11')?.name).toBe('北京市')
     expect(divisions.count()).toBe(651)
-    expect(new ChangeLog(inventory).list({entity: 'division'})[0]).toMatchObject({
-      entityId: newer,
-      after: {created: 1, renamed: 1, unchanged: 2},
-    })
+    const logged = new ChangeLog(inventory).list({entity: 'division', limit: 3})
+    expect(logged[0]).toMatchObject({entityId: newer, after: {created: 1, renamed: 1, unchanged: 2}})
+    // Renamed: the name before and after; added: the new record.
+    expect(
+      logged
+        .slice(1)
+        .map((c) => [
+          c.entityId,
+          c.action,
+          (c.before as {name?: string} | null)?.name ?? null,
+          (c.after as {name: string}).name,
+        ]),
+    ).toEqual([
+      ['441900999', 'create', null, '新设街道'],
+      ['441900', 'update', '东莞市', '东莞市（新）'],
+    ])
   })
 
   it('reads a file with a byte-order mark, CRLF line ends and quoted names', () => {

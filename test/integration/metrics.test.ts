@@ -162,6 +162,12 @@ describe('metrics snapshot of a seeded inventory', () => {
     expect(valueOf(metrics, 'govnet_refresh_duration_seconds')).toBeGreaterThan(0)
   })
 
+  it('exports the change log length, its chain verified and when (evidence kept outside the machine)', () => {
+    expect(valueOf(metrics, 'govnet_changelog_rows')).toBe(1)
+    expect(valueOf(metrics, 'govnet_changelog_chain_ok')).toBe(1)
+    expect(valueOf(metrics, 'govnet_changelog_last_verified_timestamp_seconds')).toBe(METRICS_NOW.getTime() / 1000)
+  })
+
   it('renders a text exposition that promtool check metrics accepts', async () => {
     const text = exporter.exposition('prometheus').body.toString('utf8')
     const result = promtoolCheckMetrics(text)
@@ -251,6 +257,7 @@ describe('a failing refresh', () => {
       tenants: [],
       controlFailures: [],
       overdueAssessments: [],
+      changeLog: {rows: 0, verified: null},
     }
     const reads: Array<() => MetricsSnapshot> = [
       () => good,
