@@ -2,19 +2,22 @@ import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../src/cli/base'
 import {computeCoverage, CoverageReport, parseFreshness} from '../src/coverage'
-import {coverageCsv, coverageTable} from '../src/cli/coverage'
+import {coverageCsv, coverageKindTable, coverageLegend, coverageTable} from '../src/cli/coverage'
 import {COVERAGE_LEVELS, DEFAULT_FRESHNESS, percent} from '../src/domain/coverage'
+import {TOWNSHIP_KINDS} from '../src/domain/divisions'
 import {coverageMessages} from '../src/messages'
 
 export default class Coverage extends GovnetCommand {
   static description =
     'For each division at the chosen level: its townships, how many are covered (at least one active node), how many are verified ' +
-    '(an active node whose last SSH audit succeeded within --fresh) and the ratios, then the national line (or the --under division).'
+    '(an active node whose last SSH audit succeeded within --fresh) and the ratios, then the national line (or the --under division), ' +
+    'and that line by township kind: streets (街道), towns (镇), townships (乡) and other units. --kind counts one kind only.'
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --level county --under 4419',
     '<%= config.bin %> <%= command.id %> --level prefecture --fresh 7d --format csv > coverage.csv',
+    '<%= config.bin %> <%= command.id %> --kind street --level prefecture --under 44',
   ]
   static flags = {
     format: Flags.option({
@@ -26,6 +29,10 @@ export default class Coverage extends GovnetCommand {
       default: DEFAULT_FRESHNESS,
       description: 'how recent a successful audit must be to verify a township: 90m, 24h, 7d …',
     }),
+    kind: Flags.option({
+      description: 'only townships of this kind: street (街道), town (镇), township (乡/苏木) or other',
+      options: TOWNSHIP_KINDS,
+    })(),
     level: Flags.option({default: 'province', description: 'level of the rows', options: COVERAGE_LEVELS})(),
     under: Flags.string({description: 'only divisions below this code (a division above --level)'}),
   }
@@ -35,13 +42,21 @@ export default class Coverage extends GovnetCommand {
     const {flags} = await this.parse(Coverage)
     const freshnessMs = parseFreshness(flags.fresh)
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const report = computeCoverage(inventory, {level: flags.level, under: flags.under, freshnessMs})
+    const report = computeCoverage(inventory, {level: flags.level, under: flags.under, kind: flags.kind, freshnessMs})
     if (this.jsonEnabled()) return report
     if (flags.format === 'json') this.log(JSON.stringify(report, null, 2))
     else if (flags.format === 'csv') this.log(coverageCsv(report))
-    else if (report.total.townships === 0) this.log(coverageMessages.noTownships())
+    else if (report.total.townships === 0)
+      this.log(
+        report.kind === null
+          ? coverageMessages.noTownships()
+          : coverageMessages.noTownshipsOfKind(report.kind, report.total.name),
+      )
     else {
       this.log(coverageTable(report))
+      const legend = coverageLegend(report)
+      if (legend !== undefined) this.log(legend)
+      if (report.kind === null) this.log(`\n${coverageKindTable(report)}`)
       this.log(
         `\ncoverage ${percent(report.total.ratio)}, verified ${percent(report.total.verifiedRatio)} (audits since ${report.verifiedSince})`,
       )

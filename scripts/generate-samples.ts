@@ -11,12 +11,15 @@
  * province, an aggregation node in every prefecture and in every county (placeholder counties such
  * as 441900 Dongguan included); township access nodes for every township of Beijing, Zhejiang,
  * Guangdong, Hainan and Gansu and for about one township in seven elsewhere. Uplinks form a tree:
- * township → county → prefecture → provincial → national. Management addresses are in 10.0.0.0/8
+ * township → county → prefecture → provincial → national. NBS grouping codes (市辖区 and 县 of the
+ * municipalities, 省直辖县级行政区划) are not prefectures: they get no prefecture node, and their
+ * counties uplink to the provincial core. Management addresses are in 10.0.0.0/8
  * and are inventory data only: nothing connects to them.
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {isGroupingDivision, townshipKind, TownshipKind} from '../src/domain/divisions'
 import {leadingTwoFields} from '../src/import/divisions'
 
 export const NODE_CSV_COLUMNS = [
@@ -100,9 +103,16 @@ const ACCESS_LINKS: ReadonlyArray<[string, number]> = [
   ['link:fiber', 35],
   ['link:ipsec', 15],
 ]
-const TOWNSHIP_KIND_TAG: Record<string, string> = {'0': 'street', '1': 'town', '2': 'township', '3': 'township'}
+/** The tag of a township access node: its kind, other units tagged `unit`. */
+const TOWNSHIP_KIND_TAG: Record<TownshipKind, string> = {
+  street: 'street',
+  town: 'town',
+  township: 'township',
+  other: 'unit',
+}
 
-const GENERIC_PREFECTURE = /^(市辖区|县|省直辖县级行政区划|自治区直辖县级行政区划)$/
+/** An NBS grouping code (市辖区, 县, 省直辖县级行政区划): no prefecture, so no 市级汇聚 node; its counties uplink to the province. */
+const isGrouping = (name: string) => isGroupingDivision({level: 'prefecture', name})
 
 function sshPort(platform: string): number {
   return platform === 'linux' ? 2222 : 22
@@ -112,10 +122,7 @@ export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
   const provinceName = new Map(divisions.provinces)
   // A generic prefecture name ("市辖区") reads as the province's ("北京市东城区", not "市辖区东城区").
   const prefectureName = new Map(
-    divisions.prefectures.map(([code, name]) => [
-      code,
-      GENERIC_PREFECTURE.test(name) ? provinceName.get(code.slice(0, 2))! : name,
-    ]),
+    divisions.prefectures.map(([code, name]) => [code, isGrouping(name) ? provinceName.get(code.slice(0, 2))! : name]),
   )
   const countyName = new Map(divisions.counties)
   const rows: NodeRow[] = []
@@ -156,11 +163,13 @@ export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
     })
   }
 
+  const groupings = new Set(divisions.prefectures.filter(([, name]) => isGrouping(name)).map(([code]) => code))
   for (const [code, name] of divisions.prefectures) {
+    if (groupings.has(code)) continue
     const platform = pick(`platform:${code}`, BACKBONE_PLATFORMS)
     rows.push({
       id: `pref-${code}`,
-      name: `${GENERIC_PREFECTURE.test(name) ? `${provinceName.get(code.slice(0, 2))}${name}` : name}政务外网市级汇聚`,
+      name: `${name}政务外网市级汇聚`,
       division: code,
       tier: 'prefecture',
       role: 'aggregation',
@@ -185,7 +194,7 @@ export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
       mgmt_address: `10.${Number(code.slice(0, 2))}.${Number(code.slice(2, 4))}.${100 + Number(code.slice(4, 6))}`,
       ssh_port: sshPort(platform),
       platform,
-      uplink: `pref-${code.slice(0, 4)}`,
+      uplink: groupings.has(code.slice(0, 4)) ? `prov-${code.slice(0, 2)}` : `pref-${code.slice(0, 4)}`,
       bandwidth_mbps: 1_000,
       status: pick(`status:${code}`, BACKBONE_STATUSES),
       tags: 'backbone',
@@ -217,7 +226,7 @@ export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
         [1000, 10],
       ]),
       status: pick(`status:${code}`, ACCESS_STATUSES),
-      tags: [TOWNSHIP_KIND_TAG[code[6]!] ?? 'unit', pick(`link:${code}`, ACCESS_LINKS)].join(';'),
+      tags: [TOWNSHIP_KIND_TAG[townshipKind(code)!], pick(`link:${code}`, ACCESS_LINKS)].join(';'),
     })
   }
   return rows

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {GovnetCommand} from '../../src/cli/base'
+import {divisionFields} from '../../src/cli/divisions'
 import {renderFields} from '../../src/cli/table'
 import {DivisionDetail, showDivision} from '../../src/inventory/divisions'
 
@@ -9,7 +10,8 @@ export default class DivisionShow extends GovnetCommand {
     code: Args.string({description: 'division code (2, 4, 6, 9 or 12 digits)', required: true}),
   }
   static description =
-    'One division with its parent chain, the number of direct children, townships and extranet nodes below it.'
+    'One division with its parent chain, the number of direct children, townships (by kind: streets, towns, townships, other) and ' +
+    "extranet nodes below it; whether it is an NBS grouping code (市辖区, 县, 省直辖县级行政区划) rather than a prefecture; a township's kind."
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %> 441900', '<%= config.bin %> <%= command.id %> 44 --json']
   static summary = 'Show a division'
@@ -19,19 +21,7 @@ export default class DivisionShow extends GovnetCommand {
     const inventory = this.openInventory(flags.db, {readonly: true})
     const division = showDivision(inventory, args.code)
     if (!this.jsonEnabled()) {
-      this.log(
-        renderFields([
-          ['code', division.code],
-          ['name', division.name],
-          ['level', division.level],
-          ['parents', division.ancestors.map((a) => `${a.code} ${a.name}`).join(' › ')],
-          ['children', division.children],
-          ['townships', division.townships],
-          ['nodes', division.nodes],
-          ['source', division.source],
-          ['imported at', division.importedAt],
-        ]),
-      )
+      this.log(renderFields(divisionFields(division)))
     }
     return division
   }

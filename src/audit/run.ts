@@ -12,6 +12,7 @@ import {HostKeyPolicy} from './known-hosts'
 import {pause, runPool} from './pool'
 import {runProfile as defaultRunProfile} from './profiles'
 import type {NodeFacts} from '../domain/audit-facts'
+import {isDecommissioned} from '../domain/lifecycle'
 import type {Platform} from '../domain/nodes'
 import type {RunProfile} from './profiles'
 
@@ -135,7 +136,7 @@ export async function auditInventory(
     const missing = ids.filter((id) => !found.has(id) && !nodes.get(id))
     if (missing.length > 0) throw msg.nodesNotFound(missing)
   }
-  const auditable = selected.filter((node) => node.status !== 'decommissioned')
+  const auditable = selected.filter((node) => !isDecommissioned(node.status))
   const access = new NodeAccessRepository(inventory).forNodes(auditable.map((node) => node.id))
   const audits = new AuditRepository(inventory)
   const summary = await runAudit(
@@ -143,7 +144,7 @@ export async function auditInventory(
     {...options, platform: selection.platform === 'auto' ? 'auto' : undefined, record: (audit) => audits.record(audit)},
   )
   const skipped = selected
-    .filter((node) => node.status === 'decommissioned')
+    .filter((node) => isDecommissioned(node.status))
     .map((node) => ({nodeId: node.id, status: node.status}))
   return {...summary, skipped}
 }

@@ -1,17 +1,17 @@
 import {
-  COVERAGE_LEVELS,
+  CountyKindCounts,
   CoverageLevel,
   CoverageRow,
   coverageRow,
   DEFAULT_FRESHNESS_MS,
-  NO_TOWNSHIPS,
+  EMPTY_TALLY,
   rollUp,
-  totalOf,
+  tallyOf,
 } from '../domain/coverage'
-import {codeProblem, DIVISION_LEVELS} from '../domain/divisions'
+import {codeProblem, DIVISION_LEVELS, TOWNSHIP_KINDS, TownshipKind} from '../domain/divisions'
 import {parseDuration} from '../domain/time'
 import type {Inventory} from '../inventory/db'
-import {CountyTownshipCounts, DivisionRepository} from '../inventory/divisions'
+import {DivisionRepository} from '../inventory/divisions'
 import {coverageMessages} from '../messages'
 
 export interface CoverageOptions {
@@ -19,6 +19,8 @@ export interface CoverageOptions {
   level?: CoverageLevel
   /** Only divisions below this code, which must be above `level`; the total line is then this division's. */
   under?: string
+  /** Only townships of this kind (streets, towns, townships or other units); all kinds when absent. */
+  kind?: TownshipKind
   /** How recent a successful audit must be for a covered township to count as verified (default 24 h). */
   freshnessMs?: number
   now?: Date
@@ -27,6 +29,8 @@ export interface CoverageOptions {
 export interface CoverageReport {
   level: CoverageLevel
   under: string | null
+  /** The township kind the report is limited to; null: every kind, each row broken down by kind. */
+  kind: TownshipKind | null
   freshnessMs: number
   /** Audits that succeeded at or after this instant verify coverage. */
   verifiedSince: string
@@ -73,14 +77,15 @@ function verifiedSince(options: {freshnessMs?: number; now?: Date}): string {
 
 function rowsAt(
   divisions: DivisionRepository,
-  counts: readonly CountyTownshipCounts[],
+  counts: readonly CountyKindCounts[],
   level: CoverageLevel,
-  under?: string,
+  under: string | undefined,
+  kinds: readonly TownshipKind[],
 ): CoverageRow[] {
   const byCode = rollUp(counts, level)
   return divisions
     .atLevel(level, under)
-    .map((division) => coverageRow(division, byCode.get(division.code) ?? NO_TOWNSHIPS))
+    .map((division) => coverageRow(division, byCode.get(division.code) ?? EMPTY_TALLY, kinds))
 }
 
 /**
@@ -92,14 +97,16 @@ export function computeCoverage(inventory: Inventory, options: CoverageOptions =
   const divisions = divisionsOf(inventory)
   const under = options.under === undefined ? undefined : requireUnder(divisions, options.under, level)
   const since = verifiedSince(options)
-  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: since})
+  const counts = divisions.countyTownshipCounts({under: under?.code, kind: options.kind, verifiedSince: since})
+  const kinds = options.kind === undefined ? TOWNSHIP_KINDS : [options.kind]
   return {
     level,
     under: under?.code ?? null,
+    kind: options.kind ?? null,
     freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
     verifiedSince: since,
-    rows: rowsAt(divisions, counts, level, under?.code),
-    total: coverageRow(under ?? NATION, totalOf(counts)),
+    rows: rowsAt(divisions, counts, level, under?.code, kinds),
+    total: coverageRow(under ?? NATION, tallyOf(counts), kinds),
   }
 }
 
@@ -111,13 +118,13 @@ export function computeCoverageAllLevels(
   const divisions = divisionsOf(inventory)
   const since = verifiedSince(options)
   const counts = divisions.countyTownshipCounts({verifiedSince: since})
-  const [province, prefecture, county] = COVERAGE_LEVELS.map((level) => rowsAt(divisions, counts, level))
+  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, undefined, TOWNSHIP_KINDS)
   return {
     verifiedSince: since,
-    national: coverageRow(NATION, totalOf(counts)),
-    province: province!,
-    prefecture: prefecture!,
-    county: county!,
+    national: coverageRow(NATION, tallyOf(counts)),
+    province: at('province'),
+    prefecture: at('prefecture'),
+    county: at('county'),
   }
 }
 

@@ -38,3 +38,6 @@ export interface FactsDraft {
 }
 
 export type OutputParser = (output: string) => FactsDraft
+
+/** The outcome an audit records when it reached the node and read its facts; otherwise it records an SshError code. */
+export const AUDIT_OK = 'ok' as const

@@ -47,16 +47,56 @@ export function codeProblem(code: string): string | undefined {
 }
 
 /**
- * Township segment (digits 7–9) category, from the NBS coding rules:
- * 001–099 street (街道), 100–199 town (镇), 200–399 township (乡), 400–599 other units (farms, development zones).
+ * Township kinds (乡级单位), from the township segment (digits 7–9) of the NBS coding rules:
+ * 001–099 street (街道), 100–199 town (镇), 200–399 township (乡, 民族乡, 苏木), and other units
+ * (400–599: farms, development zones …). Every segment outside the three ranges counts as other, so
+ * the kinds are always these four (e.g. 350527000 金门县, a segment of 000).
  */
-export type TownshipKind = 'street' | 'town' | 'township' | 'other'
+export const TOWNSHIP_KINDS = ['street', 'town', 'township', 'other'] as const
+export type TownshipKind = (typeof TOWNSHIP_KINDS)[number]
 
+/** The kind of every segment outside TOWNSHIP_KIND_SEGMENTS. */
+export const OTHER_KIND = 'other' satisfies TownshipKind
+
+/** The segment ranges (inclusive) of the kinds that have one; any other segment is OTHER_KIND. */
+export const TOWNSHIP_KIND_SEGMENTS: ReadonlyArray<{
+  kind: Exclude<TownshipKind, typeof OTHER_KIND>
+  first: number
+  last: number
+}> = [
+  {kind: 'street', first: 1, last: 99},
+  {kind: 'town', first: 100, last: 199},
+  {kind: 'township', first: 200, last: 399},
+]
+
+/** The kind's name as the NBS tables write it, for human output. */
+export const TOWNSHIP_KIND_NAMES: Readonly<Record<TownshipKind, string>> = {
+  street: '街道',
+  town: '镇',
+  township: '乡',
+  other: '其他',
+}
+
+/** The kind of a township code, or undefined when the code is not a township's (9 digits). */
 export function townshipKind(code: string): TownshipKind | undefined {
   if (levelOf(code) !== 'township') return undefined
-  const n = Number(code.slice(6, 9))
-  if (n < 100) return 'street'
-  if (n < 200) return 'town'
-  if (n < 400) return 'township'
-  return 'other'
+  const segment = Number(code.slice(6, 9))
+  return TOWNSHIP_KIND_SEGMENTS.find((range) => segment >= range.first && segment <= range.last)?.kind ?? OTHER_KIND
+}
+
+const GROUPING_NAME = /^(市辖区|县)$/
+const DIRECTLY_ADMINISTERED = /直辖县级行政区划$/
+
+/**
+ * NBS grouping codes (统计用区划代码 that group counties without being a prefecture): the
+ * 省直辖县级行政区划 / 自治区直辖县级行政区划 of a province (4190, 4290, 4690, 6590), and the 市辖区
+ * and 县 groupings of the municipalities (1101, 1201, 3101, 5001, 5002; older editions also have a
+ * 市辖区 under many prefectures). Told by the NBS name, so a new edition's groupings are found without
+ * a list of codes: a prefecture or county named exactly 市辖区 or 县, or a prefecture whose name
+ * ends in 直辖县级行政区划.
+ */
+export function isGroupingDivision(division: {level: string; name: string}): boolean {
+  if (division.level === 'prefecture')
+    return GROUPING_NAME.test(division.name) || DIRECTLY_ADMINISTERED.test(division.name)
+  return division.level === 'county' && GROUPING_NAME.test(division.name)
 }

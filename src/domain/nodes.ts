@@ -9,6 +9,7 @@ import {nodeMessages as msg} from '../messages'
 import {addressProblem, normalizeAddress} from './address'
 import {codeProblem, DivisionLevel} from './divisions'
 import {describe, FieldError, integer, oneOf, RawRecord, RecordSchema, slug, text} from './fields'
+import {DECOMMISSIONED} from './lifecycle'
 import {defaultTierForLevel, Tier, tierProblem, TIERS} from './tiers'
 
 export const ROLES = ['core', 'aggregation', 'access'] as const
@@ -17,8 +18,21 @@ export type Role = (typeof ROLES)[number]
 export const PLATFORMS = ['huawei-vrp', 'h3c-comware', 'cisco-ios', 'linux'] as const
 export type Platform = (typeof PLATFORMS)[number]
 
-export const NODE_STATUSES = ['planned', 'active', 'degraded', 'decommissioned'] as const
+export const NODE_STATUSES = ['planned', 'active', 'degraded', DECOMMISSIONED] as const
 export type NodeStatus = (typeof NODE_STATUSES)[number]
+
+/**
+ * Statuses of a node **in service**: installed and meant to answer, so its audits mean something
+ * (the audit metrics count these nodes). Planned nodes are not installed yet, decommissioned ones
+ * are gone. Not the same as covering a township: a degraded node is in service but does not count
+ * toward coverage (COVERING_STATUSES in src/domain/coverage.ts).
+ */
+export const IN_SERVICE_STATUSES = ['active', 'degraded'] as const satisfies readonly NodeStatus[]
+
+/** True when a node of this status is in service (IN_SERVICE_STATUSES). */
+export function isInService(status: string): boolean {
+  return (IN_SERVICE_STATUSES as readonly string[]).includes(status)
+}
 
 export const DEFAULT_SSH_PORT = 22
 export const DEFAULT_NODE_STATUS: NodeStatus = 'planned'

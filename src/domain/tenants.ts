@@ -2,6 +2,7 @@ import {FieldProblem} from '../errors'
 import * as msg from '../messages/tenants'
 import {BlockSet, CidrError, formatCidr, parseCidr} from './cidr'
 import {boolean, FieldError, integer, isoDate, oneOf, parseRecord, RawRecord, RecordSchema, slug, text} from './fields'
+import {DECOMMISSIONED, isDecommissioned} from './lifecycle'
 import {normalizeUscc, usccProblem} from './uscc'
 
 /**
@@ -12,7 +13,7 @@ import {normalizeUscc, usccProblem} from './uscc'
 export const EXPOSURES = ['extranet', 'internet', 'both'] as const
 export type Exposure = (typeof EXPOSURES)[number]
 
-export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', 'decommissioned'] as const
+export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', DECOMMISSIONED] as const
 export type TenantStatus = (typeof TENANT_STATUSES)[number]
 
 /** MLPS levels a shared government cloud hosts. Level 5 is refused, and so is anything classified (涉密). */
@@ -20,7 +21,7 @@ export const HOSTED_LEVELS = [1, 2, 3, 4] as const
 export type HostedLevel = (typeof HOSTED_LEVELS)[number]
 
 /** Statuses in which a tenant has no resources left, so its record may be removed. */
-export const REMOVABLE_STATUSES: readonly TenantStatus[] = ['requested', 'decommissioned']
+export const REMOVABLE_STATUSES: readonly TenantStatus[] = ['requested', DECOMMISSIONED]
 
 /** A tenant as written: everything but the timestamps the inventory keeps. */
 export interface TenantFields {
@@ -250,7 +251,7 @@ export class NetworkClaims {
   }
 
   add(claim: NetworkClaim): void {
-    if (!claim.cidr || claim.status === 'decommissioned') return
+    if (!claim.cidr || isDecommissioned(claim.status)) return
     let blocks = this.byRegion.get(claim.region)
     if (!blocks) this.byRegion.set(claim.region, (blocks = new BlockSet()))
     blocks.add(parseCidr(claim.cidr), claim)
@@ -258,7 +259,7 @@ export class NetworkClaims {
 
   /** The claim in the tenant's region whose block overlaps the tenant's, or undefined. */
   overlapping(tenant: NetworkClaim): NetworkClaim | undefined {
-    if (!tenant.cidr || tenant.status === 'decommissioned') return undefined
+    if (!tenant.cidr || isDecommissioned(tenant.status)) return undefined
     return this.byRegion.get(tenant.region)?.overlapping(parseCidr(tenant.cidr))
   }
 

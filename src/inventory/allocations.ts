@@ -9,6 +9,7 @@ import * as provisionMessages from '../messages/provision'
 import * as regionMessages from '../messages/regions'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 /**
  * What the local target's dynamic providers hold in the inventory for each tenant: one subnet per
@@ -207,7 +208,7 @@ export class AllocationRepository {
     this.highestLevel = db
       .prepare<{region: string}, number>(
         `SELECT coalesce(max(mlps_level), 0) AS level FROM tenants
-       WHERE status <> 'decommissioned' AND (region = @region OR id IN (SELECT tenant_id FROM quota_reservations WHERE region_id = @region))`,
+       WHERE ${notDecommissionedSql('status')} AND (region = @region OR id IN (SELECT tenant_id FROM quota_reservations WHERE region_id = @region))`,
       )
       .pluck()
     this.holders = db

@@ -1,8 +1,19 @@
 import type {Statement} from 'better-sqlite3'
 
-import {DIVISION_LEVELS, DivisionLevel, codeProblem, levelOf} from '../domain/divisions'
+import type {CountyKindCounts} from '../domain/coverage'
+import {
+  DIVISION_LEVELS,
+  DivisionLevel,
+  codeProblem,
+  isGroupingDivision,
+  levelOf,
+  TOWNSHIP_KINDS,
+  TownshipKind,
+  townshipKind,
+} from '../domain/divisions'
 import {divisionMessages} from '../messages'
 import type {Inventory} from './db'
+import {coversTownshipSql, townshipKindSql, verifiesTownshipSql} from './sql-rules'
 
 export interface Division {
   code: string
@@ -13,6 +24,10 @@ export interface Division {
 
 /** `division show`: one division with where it sits and what is below it. */
 export interface DivisionDetail extends Division {
+  /** True for an NBS grouping code (市辖区, 县, 省直辖县级行政区划), which groups counties without being a prefecture. */
+  grouping: boolean
+  /** A township's kind (street, town, township, other); null above and below the township level. */
+  townshipKind: TownshipKind | null
   source: string
   importedAt: string
   /** Ancestors from the province down to the parent. */
@@ -21,25 +36,10 @@ export interface DivisionDetail extends Division {
   children: number
   /** Townships in the subtree (the coverage denominator); null for a township or a village. */
   townships: number | null
+  /** The same townships by kind, every kind present; null for a township or a village. */
+  townshipsByKind: Record<TownshipKind, number> | null
   /** Extranet nodes placed in the division or anywhere below it. */
   nodes: number
-}
-
-export interface DivisionFilter {
-  /** Only divisions at this level. */
-  level?: DivisionLevel
-  /** Only divisions strictly below this code. */
-  under?: string
-}
-
-/** Township counts of one county (or placeholder county such as 441900): the unit the coverage roll-up adds up. */
-export interface CountyTownshipCounts {
-  county: string
-  townships: number
-  /** Townships with at least one active node. */
-  covered: number
-  /** Covered townships where an active node's last audit succeeded at or after the freshness cutoff. */
-  verified: number
 }
 
 interface DivisionRow {
@@ -68,21 +68,25 @@ export function subtreeRange(code: string): {low: string; high: string} {
 const WHOLE_COUNTRY = subtreeRange('')
 
 /**
- * The hot query of the coverage report: township counts grouped by county code prefix, in one pass
- * over the township rows of the (level, code) index with two index probes into nodes per township.
- * A township counts as covered when an active node sits in it, as verified when such a node's last
- * audit succeeded at or after the cutoff (ISO text compares in time order).
+ * The hot query of the coverage report: township counts grouped by county code prefix and township
+ * kind, in one pass over the township rows of the (level, code) index with two index probes into
+ * nodes per township. Covered and verified are the rules of src/domain/coverage.ts (coversTownship,
+ * verifiesTownship) and the kind is townshipKind (src/domain/divisions.ts), all as SQL from
+ * src/inventory/sql-rules.ts. With `ofKind`, only the townships of the kind in @kind are counted.
  */
-export const COUNTY_COVERAGE_SQL = `
+export function countyCoverageSql(options: {ofKind: boolean}): string {
+  return `
   SELECT substr(t.code, 1, 6) AS county,
+         ${townshipKindSql('t.code')} AS kind,
          count(*) AS townships,
-         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code AND n.status = 'active')) AS covered,
-         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code AND n.status = 'active'
-                       AND n.last_audit_outcome = 'ok' AND n.last_audit_at >= @verifiedSince)) AS verified
+         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code AND ${coversTownshipSql('n')})) AS covered,
+         sum(EXISTS (SELECT 1 FROM nodes n WHERE n.division_code = t.code
+                       AND ${verifiesTownshipSql('n', '@verifiedSince')})) AS verified
     FROM divisions t
-   WHERE t.level = 'township' AND t.code >= @low AND t.code < @high
-   GROUP BY 1
-   ORDER BY 1`
+   WHERE t.level = 'township' AND t.code >= @low AND t.code < @high${options.ofKind ? ' AND kind = @kind' : ''}
+   GROUP BY 1, 2
+   ORDER BY 1, 2`
+}
 
 /** Divisions: lookups, listings and the per-county township counts behind coverage. Writes live in division-import.ts. */
 export class DivisionRepository {
@@ -94,6 +98,9 @@ export class DivisionRepository {
   private readonly countAtLevelInRange: Statement
   private readonly nodeCountInRange: Statement
   private readonly countyCoverage: Statement
+  private readonly countyCoverageOfKind: Statement
+  private readonly townshipsOfKindInRange: Statement
+  private readonly townshipKindsInRange: Statement
   private readonly total: Statement
   private readonly upsertRows: Statement
 
@@ -116,7 +123,18 @@ export class DivisionRepository {
     this.nodeCountInRange = db
       .prepare('SELECT count(*) FROM nodes WHERE division_code >= @low AND division_code < @high')
       .pluck()
-    this.countyCoverage = db.prepare(COUNTY_COVERAGE_SQL)
+    this.countyCoverage = db.prepare(countyCoverageSql({ofKind: false}))
+    this.countyCoverageOfKind = db.prepare(countyCoverageSql({ofKind: true}))
+    this.townshipsOfKindInRange = db.prepare(
+      `SELECT code, name, level, parent_code FROM divisions
+        WHERE level = 'township' AND code >= @low AND code < @high AND ${townshipKindSql('code')} = @kind ORDER BY code`,
+    )
+    this.townshipKindsInRange = db
+      .prepare(
+        `SELECT ${townshipKindSql('code')} AS kind, count(*) AS n FROM divisions
+          WHERE level = 'township' AND code >= @low AND code < @high GROUP BY 1`,
+      )
+      .raw()
     this.total = db.prepare('SELECT count(*) FROM divisions').pluck()
     // One statement per level over a JSON array of [code, name, parent] rows: the per-row work stays
     // inside SQLite (json_each), the same shape as the sqlite3 shell's INSERT … SELECT after .import.
@@ -173,6 +191,22 @@ export class DivisionRepository {
       .map(toDivision)
   }
 
+  /** Townships of `kind`, in code order, in the whole inventory or below `under`. */
+  townshipsOfKind(kind: TownshipKind, under?: string): Division[] {
+    const range = under === undefined ? WHOLE_COUNTRY : subtreeRange(under)
+    return (this.townshipsOfKindInRange.all({kind, ...range}) as DivisionRow[]).map(toDivision)
+  }
+
+  /** Townships by kind in the subtree of `code` (or the whole inventory), every kind present. */
+  townshipCountsByKind(code?: string): Record<TownshipKind, number> {
+    const range = code === undefined ? WHOLE_COUNTRY : subtreeRange(code)
+    const found = new Map(this.townshipKindsInRange.all(range) as [TownshipKind, number][])
+    return Object.fromEntries(TOWNSHIP_KINDS.map((kind) => [kind, found.get(kind) ?? 0])) as Record<
+      TownshipKind,
+      number
+    >
+  }
+
   /** Number of divisions at `level` strictly below `under` (or in the whole inventory). */
   countAtLevel(level: DivisionLevel, under?: string): number {
     const range = under === undefined ? WHOLE_COUNTRY : subtreeRange(under)
@@ -194,22 +228,31 @@ export class DivisionRepository {
     const aboveTownship = DIVISION_LEVELS.indexOf(level) < DIVISION_LEVELS.indexOf('township')
     return {
       ...toDivision(row),
+      grouping: isGroupingDivision(row),
+      townshipKind: townshipKind(row.code) ?? null,
       source: row.source,
       importedAt: row.imported_at,
       ancestors,
       children: this.childCount.get(code) as number,
       townships: aboveTownship ? this.countAtLevel('township', code) : null,
+      townshipsByKind: aboveTownship ? this.townshipCountsByKind(code) : null,
       nodes: this.nodeCountInRange.get(subtreeRange(code)) as number,
     }
   }
 
   /**
-   * Township, covered and verified counts per county, for the whole country or the subtree of
-   * `under`. Placeholder counties (441900 Dongguan, 620201 Jiayuguan …) are counties like any other.
+   * Township, covered and verified counts per county and township kind, for the whole country or
+   * the subtree of `under`, optionally of one kind only. Placeholder counties (441900 Dongguan,
+   * 620201 Jiayuguan …) are counties like any other.
    */
-  countyTownshipCounts(options: {under?: string; verifiedSince: string}): CountyTownshipCounts[] {
+  countyTownshipCounts(options: {under?: string; kind?: TownshipKind; verifiedSince: string}): CountyKindCounts[] {
     const range = options.under === undefined ? WHOLE_COUNTRY : subtreeRange(options.under)
-    return this.countyCoverage.all({...range, verifiedSince: options.verifiedSince}) as CountyTownshipCounts[]
+    const params = {...range, verifiedSince: options.verifiedSince}
+    return (
+      options.kind === undefined
+        ? this.countyCoverage.all(params)
+        : this.countyCoverageOfKind.all({...params, kind: options.kind})
+    ) as CountyKindCounts[]
   }
 }
 
@@ -229,12 +272,23 @@ export function requireDivision(divisions: DivisionRepository, field: string, co
 
 /**
  * `division list`: without filters the provinces; with `parent` its children, or its descendants
- * at `level`; with `level` alone every division at that level.
+ * at `level`; with `level` alone every division at that level. `kind` lists the townships of that
+ * kind (below `parent`, or everywhere): it implies the township level and goes with no other.
  */
-export function listDivisions(inventory: Inventory, filter: {level?: DivisionLevel; parent?: string}): Division[] {
+export function listDivisions(
+  inventory: Inventory,
+  filter: {level?: DivisionLevel; parent?: string; kind?: TownshipKind},
+): Division[] {
   const divisions = new DivisionRepository(inventory)
-  if (filter.parent === undefined) return divisions.atLevel(filter.level ?? 'province')
-  const parent = requireDivision(divisions, '--parent', filter.parent)
+  const parent = filter.parent === undefined ? undefined : requireDivision(divisions, '--parent', filter.parent)
+  if (filter.kind !== undefined) {
+    if (filter.level !== undefined && filter.level !== 'township')
+      throw divisionMessages.kindNeedsTownships(filter.level)
+    if (parent && DIVISION_LEVELS.indexOf(parent.level) >= DIVISION_LEVELS.indexOf('township'))
+      throw divisionMessages.kindParentTooLow(parent.code, parent.level)
+    return divisions.townshipsOfKind(filter.kind, parent?.code)
+  }
+  if (parent === undefined) return divisions.atLevel(filter.level ?? 'province')
   if (filter.level === undefined) return divisions.children(parent.code)
   if (DIVISION_LEVELS.indexOf(filter.level) <= DIVISION_LEVELS.indexOf(parent.level)) {
     throw divisionMessages.levelNotBelowParent(parent.code, parent.level, filter.level)

@@ -2,6 +2,7 @@ import type {Statement} from 'better-sqlite3'
 
 import type {TenantFacts} from '../domain/mlps'
 import type {Inventory} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 /** Nodes sharing tier, status, platform and latest audit outcome. */
 export interface NodeGroup {
@@ -45,7 +46,7 @@ export class MetricsQueries {
     this.tenantFactsStatement = db.prepare<[], TenantFacts>(
       `SELECT mlps_level AS mlpsLevel, status, filing_number AS filingNumber, last_assessed_on AS lastAssessedOn,
               graded_on AS gradedOn, live_on AS liveOn
-       FROM tenants WHERE status <> 'decommissioned'`,
+       FROM tenants WHERE ${notDecommissionedSql('status')}`,
     )
   }
 
@@ -58,7 +59,7 @@ export class MetricsQueries {
   }
 
   /** What the baseline evaluation reads, for every tenant that is not decommissioned. */
-  tenantFactsInService(): TenantFacts[] {
+  tenantFactsNotDecommissioned(): TenantFacts[] {
     return this.tenantFactsStatement.all()
   }
 }

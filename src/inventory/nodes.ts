@@ -1,6 +1,6 @@
 import type {Statement} from 'better-sqlite3'
 
-import {codeProblem} from '../domain/divisions'
+import {codeLength, codeProblem, TownshipKind} from '../domain/divisions'
 import {parseRecord, RawRecord} from '../domain/fields'
 import {
   buildNode,
@@ -21,6 +21,7 @@ import {inventoryMessages, nodeMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
 import {DivisionRepository} from './divisions'
+import {townshipKindSql} from './sql-rules'
 
 export interface NodeFilter {
   /** Division code: nodes in that division or below it. */
@@ -29,6 +30,8 @@ export interface NodeFilter {
   status?: NodeStatus
   platform?: Platform
   tag?: string
+  /** Only nodes placed in a township of this kind (street, town, township, other). */
+  kind?: TownshipKind
   ids?: readonly string[]
 }
 
@@ -175,6 +178,12 @@ export class NodeRepository {
       if (filter[column] === undefined) continue
       where.push(`n.${column} = @${column}`)
       params[column] = filter[column]
+    }
+    if (filter.kind !== undefined) {
+      where.push(
+        `length(n.division_code) = ${codeLength('township')} AND ${townshipKindSql('n.division_code')} = @kind`,
+      )
+      params.kind = filter.kind
     }
     if (filter.tag !== undefined) {
       where.push('n.id IN (SELECT node_id FROM node_tags WHERE tag = @tag)')

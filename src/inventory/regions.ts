@@ -9,6 +9,7 @@ import * as msg from '../messages/regions'
 import {AllocationRepository} from './allocations'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 export const REGION_ENTITY = 'region'
 
@@ -123,7 +124,9 @@ export class RegionRepository {
     )
     this.deleteById = db.prepare<[string]>('DELETE FROM regions WHERE id = ?')
     this.tenantsIn = db
-      .prepare<[string], string>("SELECT id FROM tenants WHERE region = ? AND status <> 'decommissioned' ORDER BY id")
+      .prepare<[string], string>(
+        `SELECT id FROM tenants WHERE region = ? AND ${notDecommissionedSql('status')} ORDER BY id`,
+      )
       .pluck()
     this.changes = new ChangeLog(inventory)
     this.allocations = new AllocationRepository(inventory)

@@ -19,6 +19,7 @@ import {
 import {inventoryMessages, tenantMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {notDecommissionedSql} from './sql-rules'
 
 export const TENANT_ENTITY = 'tenant'
 
@@ -124,7 +125,7 @@ export class TenantRepository {
     )
     this.deleteById = db.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
     this.claims = db.prepare<[], NetworkClaim>(
-      "SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND status <> 'decommissioned'",
+      `SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND ${notDecommissionedSql('status')}`,
     )
     this.changes = new ChangeLog(inventory)
   }

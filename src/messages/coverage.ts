@@ -17,3 +17,7 @@ export const underNotAboveLevel = (code: string, underLevel: string, level: stri
 /** Shown instead of an empty report. */
 export const noTownships = () =>
   'no townships in the inventory yet: run `govnet division import` (or `govnet quickstart`)'
+
+/** Shown instead of an empty report limited by --kind. */
+export const noTownshipsOfKind = (kind: string, where: string) =>
+  `no townships of kind ${kind} in ${where}: see \`govnet division show\` for the kinds there`

@@ -27,3 +27,17 @@ export const parentMissing = (code: string, parent: string) =>
   `parent ${parent} of ${code} is neither in the file nor in the inventory: add it to the file`
 
 export const duplicateCode = (firstRow: number) => `appears twice (first on row ${firstRow})`
+
+/** `division list --kind K --level L` with L other than township: kinds are kinds of townships. */
+export const kindNeedsTownships = (level: string) =>
+  new GovnetError(
+    `--kind: township kinds apply to townships, not to the ${level} level; use --level township or drop --level`,
+    ExitCode.invalid,
+  )
+
+/** `division list --kind K --parent P` where P is a township or a village: nothing below it has a kind. */
+export const kindParentTooLow = (parent: string, parentLevel: string) =>
+  new GovnetError(
+    `--kind: ${parent} is a ${parentLevel}, so no township lies below it; give a county or a higher division as --parent`,
+    ExitCode.invalid,
+  )

@@ -5,7 +5,7 @@ import {HOSTED_LEVELS, TENANT_STATUSES} from '../domain/tenants'
 import {TIERS} from '../domain/tiers'
 import * as m from './definitions'
 import {AUDIT_OUTCOMES, AUDIT_RESULTS, auditResultOf, NEVER_AUDITED_OUTCOME} from './reachability'
-import type {CoverageRow} from '../domain/coverage'
+import type {CoverageRow, KindCoverage} from '../domain/coverage'
 import type {MetricsSnapshot} from './snapshot'
 
 export interface RefreshStatus {
@@ -59,6 +59,17 @@ function* coverageValues(
   for (const row of state.snapshot.coverage) yield [divisionLabels(row), value(row)]
 }
 
+/** Every kind of every line at KIND_COVERAGE_LEVELS: coverage rows carry all four kinds, zero included. */
+function* kindCoverageValues(
+  state: ExporterState,
+  value: (kind: KindCoverage) => number,
+): Iterable<[Record<string, string>, number]> {
+  for (const row of state.snapshot.coverage) {
+    if (!m.KIND_COVERAGE_LEVELS.includes(row.level)) continue
+    for (const kind of row.byKind) yield [{...divisionLabels(row), kind: kind.kind}, value(kind)]
+  }
+}
+
 /**
  * Register every govnet metric on `registry`. Values are read from `state()` inside collect(), so a
  * scrape serializes the current snapshot and never touches the inventory.
@@ -69,6 +80,13 @@ export function registerGovnetMetrics(registry: Registry<RegistryContentType>, s
   stateGauge(registry, m.COVERAGE_VERIFIED_TOWNSHIPS, state, (s) => coverageValues(s, (row) => row.verified))
   stateGauge(registry, m.COVERAGE_RATIO, state, (s) => coverageValues(s, (row) => row.ratio))
   stateGauge(registry, m.COVERAGE_VERIFIED_RATIO, state, (s) => coverageValues(s, (row) => row.verifiedRatio))
+
+  stateGauge(registry, m.COVERAGE_KIND_TOWNSHIPS, state, (s) => kindCoverageValues(s, (k) => k.townships))
+  stateGauge(registry, m.COVERAGE_KIND_COVERED_TOWNSHIPS, state, (s) => kindCoverageValues(s, (k) => k.covered))
+  stateGauge(registry, m.COVERAGE_KIND_VERIFIED_TOWNSHIPS, state, (s) => kindCoverageValues(s, (k) => k.verified))
+  stateGauge(registry, m.DIVISION_GROUPING_INFO, state, function* (s) {
+    for (const row of s.snapshot.coverage) if (row.grouping) yield [divisionLabels(row), 1]
+  })
 
   stateGauge(registry, m.NODES, state, function* (s) {
     for (const tier of TIERS)

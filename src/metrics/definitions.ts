@@ -40,6 +40,35 @@ export const COVERAGE_VERIFIED_RATIO = {
   labelNames: DIVISION_LABELS,
 } satisfies MetricDefinition
 
+const KIND_LABELS = [...DIVISION_LABELS, 'kind'] as const
+
+/** The levels whose coverage lines are also broken down by township kind: 4 kinds × 32 lines keeps the series bounded. */
+export const KIND_COVERAGE_LEVELS: readonly string[] = ['nation', 'province']
+
+export const COVERAGE_KIND_TOWNSHIPS = {
+  name: 'govnet_coverage_kind_townships',
+  help: 'Townships of one kind (street 街道, town 镇, township 乡, other) in the nation or a province.',
+  labelNames: KIND_LABELS,
+} satisfies MetricDefinition
+
+export const COVERAGE_KIND_COVERED_TOWNSHIPS = {
+  name: 'govnet_coverage_kind_covered_townships',
+  help: 'Townships of one kind in the nation or a province with at least one active extranet node.',
+  labelNames: KIND_LABELS,
+} satisfies MetricDefinition
+
+export const COVERAGE_KIND_VERIFIED_TOWNSHIPS = {
+  name: 'govnet_coverage_kind_verified_townships',
+  help: 'Covered townships of one kind in the nation or a province whose active node passed an SSH audit within the freshness window.',
+  labelNames: KIND_LABELS,
+} satisfies MetricDefinition
+
+export const DIVISION_GROUPING_INFO = {
+  name: 'govnet_division_grouping_info',
+  help: 'Always 1, for each NBS grouping code (市辖区, 县, 省直辖县级行政区划) whose coverage lines are not a real prefecture or county.',
+  labelNames: DIVISION_LABELS,
+} satisfies MetricDefinition
+
 export const NODES = {
   name: 'govnet_nodes',
   help: 'Extranet nodes in the inventory by tier, status and platform.',

@@ -1,3 +1,4 @@
+import {AUDIT_OK} from '../domain/audit-facts'
 import {SSH_ERROR_CODES, SshErrorCode} from '../ssh-errors'
 
 /** What the latest SSH audit of a node says about it, as the govnet_audit_nodes `result` label. */
@@ -8,7 +9,7 @@ export type AuditResult = (typeof AUDIT_RESULTS)[number]
 export const NEVER_AUDITED_OUTCOME = 'never'
 
 /** Every outcome an audit records: 'ok', then each SshError code. */
-export const AUDIT_OUTCOMES: readonly string[] = ['ok', ...SSH_ERROR_CODES]
+export const AUDIT_OUTCOMES: readonly string[] = [AUDIT_OK, ...SSH_ERROR_CODES]
 
 /**
  * Each SshError code's meaning for reachability. Unreachable: the SSH service could not be reached at
@@ -34,6 +35,6 @@ const RESULT_OF_SSH_ERROR: Readonly<Record<SshErrorCode, AuditResult>> &
 /** Classify nodes.last_audit_outcome (null: never audited). An outcome this govnet does not know counts as audit_failed. */
 export function auditResultOf(outcome: string | null): AuditResult {
   if (outcome === null) return 'never_audited'
-  if (outcome === 'ok') return 'reachable'
+  if (outcome === AUDIT_OK) return 'reachable'
   return RESULT_OF_SSH_ERROR[outcome] ?? 'audit_failed'
 }

@@ -1,6 +1,7 @@
 import {computeCoverageAllLevels} from '../coverage'
 import {localCalendarDate} from '../domain/calendar'
 import type {CoverageRow} from '../domain/coverage'
+import {isInService} from '../domain/nodes'
 import {BaselineRepository} from '../inventory/baselines'
 import {ChangeLog} from '../inventory/changes'
 import type {Inventory} from '../inventory/db'
@@ -87,7 +88,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
       ...summarizeNodes(queries.nodeGroups()),
       tenants: queries.tenantCounts(),
       ...countComplianceFailures(
-        queries.tenantFactsInService(),
+        queries.tenantFactsNotDecommissioned(),
         baselines.controls(),
         options.today ?? localCalendarDate(now),
       ),
@@ -102,10 +103,10 @@ function coverageLines(inventory: Inventory, now: Date, freshnessMs: number | un
   return [all.national, ...all.province, ...all.prefecture, ...all.county]
 }
 
-/** Audit results only mean something for nodes in service: planned nodes are not installed yet and decommissioned ones are gone. */
-const IN_SERVICE: ReadonlySet<string> = new Set(['active', 'degraded'])
-
-/** Node counts, audit outcomes of nodes in service, and the last audit per tier, from one grouped scan of the nodes. */
+/**
+ * Node counts, audit outcomes of nodes in service (active or degraded: isInService; audit results only
+ * mean something for installed nodes), and the last audit per tier, from one grouped scan of the nodes.
+ */
 export function summarizeNodes(
   groups: readonly NodeGroup[],
 ): Pick<MetricsSnapshot, 'nodes' | 'auditOutcomes' | 'lastAudits'> {
@@ -117,7 +118,7 @@ export function summarizeNodes(
     const counted = nodes.get(nodeKey) ?? {tier: group.tier, status: group.status, platform: group.platform, nodes: 0}
     counted.nodes += group.nodes
     nodes.set(nodeKey, counted)
-    if (IN_SERVICE.has(group.status)) {
+    if (isInService(group.status)) {
       const outcomeKey = `${group.tier}\u0000${group.outcome ?? ''}`
       const outcome = outcomes.get(outcomeKey) ?? {tier: group.tier, outcome: group.outcome, nodes: 0}
       outcome.nodes += group.nodes

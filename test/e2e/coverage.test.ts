@@ -56,29 +56,48 @@ describe('govnet coverage', () => {
     const result = govnet(['coverage', '--db', db, '--level', 'county', '--under', '4419', '--json'])
     expect(result.code).toBe(0)
     const report = json(result)
-    expect(Object.keys(report).sort()).toEqual(['freshnessMs', 'level', 'rows', 'total', 'under', 'verifiedSince'])
-    expect(report).toMatchObject({level: 'county', under: '4419', freshnessMs: 86_400_000})
+    expect(Object.keys(report).sort()).toEqual([
+      'freshnessMs',
+      'kind',
+      'level',
+      'rows',
+      'total',
+      'under',
+      'verifiedSince',
+    ])
+    expect(report).toMatchObject({level: 'county', under: '4419', kind: null, freshnessMs: 86_400_000})
+    // Dongguan's 36 townships: 4 streets (two covered, one verified), 28 towns, 4 other units
+    const byKind = [
+      {kind: 'street', townships: 4, covered: 2, verified: 1, ratio: 0.5, verifiedRatio: 0.25},
+      {kind: 'town', townships: 28, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+      {kind: 'township', townships: 0, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+      {kind: 'other', townships: 4, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+    ]
     expect(report.rows).toEqual([
       {
         code: '441900',
         name: '东莞市',
         level: 'county',
+        grouping: false,
         townships: 36,
         covered: 2,
         verified: 1,
         ratio: 2 / 36,
         verifiedRatio: 1 / 36,
+        byKind,
       },
     ])
     expect(report.total).toEqual({
       code: '4419',
       name: '东莞市',
       level: 'prefecture',
+      grouping: false,
       townships: 36,
       covered: 2,
       verified: 1,
       ratio: 2 / 36,
       verifiedRatio: 1 / 36,
+      byKind,
     })
     const formatJson = json(
       govnet(['coverage', '--db', db, '--level', 'county', '--under', '4419', '--format', 'json']),
@@ -101,11 +120,48 @@ describe('govnet coverage', () => {
       '7d',
     ])
     expect(result.code).toBe(0)
-    expect(result.stdout.trimEnd().split('\n')).toEqual([
-      'code,name,level,townships,covered,verified,ratio,verified_ratio',
-      '6202,嘉峪关市,prefecture,5,1,1,0.2,0.2',
-      '62,甘肃省,province,5,1,1,0.2,0.2',
+    const kinds = ['street', 'town', 'township', 'other'].flatMap((k) => [
+      `${k}_townships`,
+      `${k}_covered`,
+      `${k}_verified`,
     ])
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      `code,name,level,townships,covered,verified,ratio,verified_ratio,grouping,${kinds.join(',')}`,
+      '6202,嘉峪关市,prefecture,5,1,1,0.2,0.2,false,2,1,1,3,0,0,0,0,0,0,0,0',
+      '62,甘肃省,province,5,1,1,0.2,0.2,false,2,1,1,3,0,0,0,0,0,0,0,0',
+    ])
+    const streets = govnet([
+      'coverage',
+      '--db',
+      db,
+      '--level',
+      'county',
+      '--under',
+      '4419',
+      '--kind',
+      'street',
+      '--format',
+      'csv',
+    ])
+    expect(streets.stdout.trimEnd().split('\n')).toEqual([
+      'code,name,level,townships,covered,verified,ratio,verified_ratio,grouping,street_townships,street_covered,street_verified',
+      '441900,东莞市,county,4,2,1,0.5,0.25,false,4,2,1',
+      '4419,东莞市,prefecture,4,2,1,0.5,0.25,false,4,2,1',
+    ])
+  })
+
+  it('prints the total line by township kind, and marks grouping codes in the table', () => {
+    const result = govnet(['coverage', '--db', db])
+    expect(result.stdout).toMatch(/^KIND\s+TOWNSHIPS\s+COVERED\s+VERIFIED\s+COVERAGE\s+VERIFIED%$/m)
+    expect(result.stdout).toMatch(/^street 街道\s+377\s+3\s+2\s+0\.8%\s+0\.5%$/m)
+    expect(result.stdout).toMatch(/^town 镇\s+203\s+0\s+0\s+0\.0%\s+0\.0%$/m)
+    const prefectures = govnet(['coverage', '--db', db, '--level', 'prefecture', '--under', '11'])
+    expect(prefectures.stdout).toMatch(/^1101\s+市辖区 \[grouping\]\s+349\s+/m)
+    expect(prefectures.stdout).toContain('[grouping]: an NBS grouping code')
+    const townships = govnet(['coverage', '--db', db, '--kind', 'township', '--under', '62', '--level', 'prefecture'])
+    expect(townships.stdout.trim()).toBe(coverageMessages.noTownshipsOfKind('township', '甘肃省'))
+    const bad = govnet(['coverage', '--db', db, '--kind', 'village'])
+    expect(bad.code).toBe(2)
   })
 
   it('refuses bad --under, --fresh and --level values with one line naming the flag, changing nothing', () => {

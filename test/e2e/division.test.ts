@@ -71,13 +71,16 @@ describe('govnet division', () => {
         'ancestors',
         'children',
         'code',
+        'grouping',
         'importedAt',
         'level',
         'name',
         'nodes',
         'parentCode',
         'source',
+        'townshipKind',
         'townships',
+        'townshipsByKind',
       ].sort(),
     )
     expect(shown).toMatchObject({
@@ -91,10 +94,40 @@ describe('govnet division', () => {
         {code: '4419', name: '东莞市', level: 'prefecture', parentCode: '44'},
       ],
       children: 36,
+      grouping: false,
+      townshipKind: null,
       townships: 36,
+      townshipsByKind: {street: 4, town: 28, township: 0, other: 4},
       nodes: 0,
     })
     expect(govnet(['division', 'show', '4419', '--db', db]).stdout).toMatch(/^parents\s+44 广东省$/m)
+  })
+
+  it("shows a township's kind, the townships below by kind, and a grouping code as such", () => {
+    const township = govnet(['division', 'show', '441900101', '--db', db])
+    expect(township.stdout).toMatch(/^kind\s+town 镇$/m)
+    expect(json(govnet(['division', 'show', '441900101', '--db', db, '--json']))).toMatchObject({
+      townshipKind: 'town',
+      townshipsByKind: null,
+    })
+    expect(govnet(['division', 'show', '4419', '--db', db]).stdout).toMatch(
+      /^by kind\s+street 街道 4, town 镇 28, township 乡 0, other 其他 4$/m,
+    )
+    const grouping = govnet(['division', 'show', '1101', '--db', db])
+    expect(grouping.stdout).toMatch(/^level\s+prefecture \(NBS grouping code, not a real prefecture\)$/m)
+    expect(json(govnet(['division', 'show', '1101', '--db', db, '--json']))).toMatchObject({grouping: true})
+  })
+
+  it('lists the townships of one kind, and refuses --kind with another level', () => {
+    const towns = json<{code: string}[]>(
+      govnet(['division', 'list', '--parent', '4419', '--kind', 'town', '--db', db, '--json']),
+    )
+    expect(towns).toHaveLength(28)
+    expect(towns.every((d) => /^4419001\d\d$/.test(d.code))).toBe(true)
+    expectError(
+      govnet(['division', 'list', '--kind', 'town', '--level', 'county', '--db', db]),
+      divisionMessages.kindNeedsTownships('county'),
+    )
   })
 
   it('exits 4 for an unknown division and 3 for a malformed code', () => {

@@ -9,6 +9,7 @@ import {
   readPackageDivisions,
   toCsv,
 } from '../../scripts/generate-samples'
+import {isGroupingDivision, townshipKind} from '../../src/domain/divisions'
 import {NODE_COLUMNS} from '../../src/domain/nodes'
 import {readImportFile} from '../../src/import/file'
 import {repoRoot} from '../helpers/cli'
@@ -18,6 +19,10 @@ const samplesFile = path.join(repoRoot, 'inventory', 'samples', 'nodes.csv')
 describe('sample extranet (inventory/samples/nodes.csv)', () => {
   const divisions = readPackageDivisions()
   const rows = generateSampleNodes(divisions)
+  /** The NBS grouping codes of the package, told by their names. */
+  const groupingCodes = new Set(
+    divisions.prefectures.filter(([, name]) => isGroupingDivision({level: 'prefecture', name})).map(([code]) => code),
+  )
 
   it('is exactly what scripts/generate-samples.ts generates', () => {
     expect(readFileSync(samplesFile, 'utf8')).toBe(toCsv(rows))
@@ -32,7 +37,8 @@ describe('sample extranet (inventory/samples/nodes.csv)', () => {
     const byTier = (tier: string) => rows.filter((r) => r.tier === tier)
     expect(byTier('national').map((r) => r.division)).toEqual(['11', '11'])
     expect(byTier('provincial')).toHaveLength(31)
-    expect(byTier('prefecture')).toHaveLength(342)
+    // every prefecture but the nine NBS grouping codes (市辖区, 县, 省直辖县级行政区划), which are not prefectures
+    expect(byTier('prefecture')).toHaveLength(342 - 9)
     expect(byTier('county')).toHaveLength(2978)
     const townships = byTier('township')
     expect(townships.length).toBeGreaterThan(8000)
@@ -45,7 +51,22 @@ describe('sample extranet (inventory/samples/nodes.csv)', () => {
     }
   })
 
-  it('links uplinks into one tree: township → county → prefecture → provincial → national', () => {
+  it('puts no node in a grouping code at prefecture tier, and uplinks their counties to the province', () => {
+    expect([...groupingCodes]).toEqual(['1101', '1201', '3101', '4190', '4290', '4690', '5001', '5002', '6590'])
+    expect(rows.filter((r) => r.tier === 'prefecture' && groupingCodes.has(String(r.division)))).toEqual([])
+    expect(rows.some((r) => String(r.name).includes('市辖区政务外网市级汇聚'))).toBe(false)
+    const counties = rows.filter((r) => r.tier === 'county' && groupingCodes.has(String(r.division).slice(0, 4)))
+    expect(counties.length).toBeGreaterThan(100)
+    expect(counties.every((r) => r.uplink === `prov-${String(r.division).slice(0, 2)}`)).toBe(true)
+  })
+
+  it('tags each township access node with its township kind', () => {
+    const kindTag: Record<string, string> = {street: 'street', town: 'town', township: 'township', other: 'unit'}
+    for (const row of rows.filter((r) => r.tier === 'township'))
+      expect(String(row.tags).split(';')).toContain(kindTag[townshipKind(String(row.division))!])
+  })
+
+  it('links uplinks into one tree: township → county → prefecture (or the province) → provincial → national', () => {
     const byId = new Map(rows.map((r) => [String(r.id), r]))
     const expectedUplinkTier: Record<string, string> = {
       township: 'county',
@@ -60,7 +81,8 @@ describe('sample extranet (inventory/samples/nodes.csv)', () => {
       }
       const uplink = byId.get(String(row.uplink))
       expect(uplink, `${row.id} → ${row.uplink}`).toBeDefined()
-      expect(uplink!.tier).toBe(expectedUplinkTier[String(row.tier)] ?? 'national')
+      const underGrouping = row.tier === 'county' && groupingCodes.has(String(row.division).slice(0, 4))
+      expect(uplink!.tier).toBe(underGrouping ? 'provincial' : (expectedUplinkTier[String(row.tier)] ?? 'national'))
       expect(String(row.division).startsWith(String(uplink!.division)) || row.tier === 'provincial').toBe(true)
     }
   })

@@ -66,9 +66,7 @@ describe('govnet quickstart', () => {
       ['region', 0, 0],
       ['tenant', 0, 0],
     ])
-    expect(
-      report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && !s.dryRun),
-    ).toBe(true)
+    expect(report.samples.every((s: {unchanged: number; dryRun: boolean}) => s.unchanged > 0 && !s.dryRun)).toBe(true)
     expect(report.coverage).toMatchObject({
       level: 'province',
       under: null,

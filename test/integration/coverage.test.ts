@@ -4,7 +4,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {computeCoverage, computeCoverageAllLevels, parseFreshness} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
 import {DivisionImporter, fileSource} from '../../src/import/divisions'
-import {COUNTY_COVERAGE_SQL} from '../../src/inventory/divisions'
+import type {CoverageRow} from '../../src/domain/coverage'
+import {countyCoverageSql} from '../../src/inventory/divisions'
 import {coverageMessages} from '../../src/messages'
 import {fixtures, tempDir} from '../helpers/cli'
 
@@ -32,6 +33,9 @@ function addNodes(inventory: Inventory, nodes: TestNode[]): void {
     }
   })
 }
+
+/** A coverage row without the township-kind breakdown and the grouping flag (checked on their own below). */
+const withoutKinds = ({byKind: _byKind, grouping: _grouping, ...row}: CoverageRow) => row
 
 describe('township coverage', () => {
   let cleanup: () => void
@@ -67,7 +71,8 @@ describe('township coverage', () => {
     const report = computeCoverage(inventory, {now: NOW})
     expect(report.level).toBe('province')
     expect(report.verifiedSince).toBe(hoursAgo(24))
-    expect(report.rows).toEqual([
+    expect(report.kind).toBeNull()
+    expect(report.rows.map(withoutKinds)).toEqual([
       {
         code: '11',
         name: '北京市',
@@ -109,7 +114,7 @@ describe('township coverage', () => {
         verifiedRatio: 0.2,
       },
     ])
-    expect(report.total).toEqual({
+    expect(withoutKinds(report.total)).toEqual({
       code: null,
       name: '全国',
       level: 'nation',
@@ -158,6 +163,51 @@ describe('township coverage', () => {
     expect(all.county.reduce((n, r) => n + r.townships, 0)).toBe(609)
   })
 
+  it('breaks every line down by township kind, the kinds adding up to the line', () => {
+    const all = computeCoverageAllLevels(inventory, {now: NOW})
+    for (const row of [all.national, ...all.province, ...all.prefecture, ...all.county]) {
+      expect(row.byKind.map((k) => k.kind)).toEqual(['street', 'town', 'township', 'other'])
+      for (const field of ['townships', 'covered', 'verified'] as const)
+        expect(row.byKind.reduce((n, k) => n + k[field], 0)).toBe(row[field])
+    }
+    // the fixture's 609 townships: 377 streets, 203 towns, 15 townships, 14 other units; every covering node is in a street
+    expect(all.national.byKind).toEqual([
+      {kind: 'street', townships: 377, covered: 5, verified: 2, ratio: 5 / 377, verifiedRatio: 2 / 377},
+      {kind: 'town', townships: 203, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+      {kind: 'township', townships: 15, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+      {kind: 'other', townships: 14, covered: 0, verified: 0, ratio: 0, verifiedRatio: 0},
+    ])
+    expect(all.province.find((r) => r.code === '11')!.byKind[0]).toMatchObject({
+      kind: 'street',
+      covered: 3,
+      verified: 1,
+    })
+  })
+
+  it('counts one kind only with --kind, at every level and on the total line', () => {
+    const streets = computeCoverage(inventory, {kind: 'street', now: NOW})
+    expect(streets.kind).toBe('street')
+    expect(streets.total).toMatchObject({townships: 377, covered: 5, verified: 2})
+    expect(streets.total.byKind.map((k) => k.kind)).toEqual(['street'])
+    const towns = computeCoverage(inventory, {kind: 'town', level: 'county', under: '44', now: NOW})
+    expect(towns.total).toMatchObject({code: '44', covered: 0})
+    expect(towns.rows).toHaveLength(13) // every county, with or without towns
+    const all = computeCoverage(inventory, {level: 'county', under: '44', now: NOW})
+    for (const row of towns.rows) {
+      const town = all.rows.find((r) => r.code === row.code)!.byKind.find((k) => k.kind === 'town')!
+      expect({townships: row.townships, covered: row.covered}).toEqual({
+        townships: town.townships,
+        covered: town.covered,
+      })
+    }
+  })
+
+  it('marks NBS grouping codes (1101 市辖区) on their lines', () => {
+    const prefectures = computeCoverage(inventory, {level: 'prefecture', now: NOW})
+    expect(prefectures.rows.filter((r) => r.grouping).map((r) => r.code)).toEqual(['1101'])
+    expect(prefectures.total.grouping).toBe(false)
+  })
+
   it('refuses an --under that is malformed, unknown, or not above the level', () => {
     const fails = (options: Parameters<typeof computeCoverage>[1], error: Error) =>
       expect(() => computeCoverage(inventory, options)).toThrow(
@@ -180,11 +230,11 @@ describe('township coverage', () => {
     }
   })
 
-  it('keeps the hot query on its indexes (EXPLAIN QUERY PLAN)', () => {
+  it.each([false, true])('keeps the hot query on its indexes (EXPLAIN QUERY PLAN, ofKind %s)', (ofKind) => {
     const plan = (
       inventory.db
-        .prepare(`EXPLAIN QUERY PLAN ${COUNTY_COVERAGE_SQL}`)
-        .all({low: '', high: ':', verifiedSince: ''}) as {detail: string}[]
+        .prepare(`EXPLAIN QUERY PLAN ${countyCoverageSql({ofKind})}`)
+        .all({low: '', high: ':', verifiedSince: '', ...(ofKind ? {kind: 'street'} : {})}) as {detail: string}[]
     ).map((row) => row.detail)
     expect(plan).toContain('SEARCH t USING COVERING INDEX divisions_level (level=? AND code>? AND code<?)')
     expect(

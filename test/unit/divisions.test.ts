@@ -1,6 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
-import {ancestorAt, codeProblem, levelOf, parentOf, townshipKind} from '../../src/domain/divisions'
+import {
+  ancestorAt,
+  codeProblem,
+  isGroupingDivision,
+  levelOf,
+  parentOf,
+  TOWNSHIP_KINDS,
+  townshipKind,
+} from '../../src/domain/divisions'
 import {defaultTierForLevel, tierProblem} from '../../src/domain/tiers'
 
 describe('division codes', () => {
@@ -41,6 +49,38 @@ describe('division codes', () => {
     expect(townshipKind('130102200')).toBe('township')
     expect(townshipKind('130102400')).toBe('other')
     expect(townshipKind('130102')).toBeUndefined()
+  })
+
+  it('gives every segment one of the four kinds, at the NBS range boundaries', () => {
+    const kindOf = (segment: number) => townshipKind(`440101${String(segment).padStart(3, '0')}`)
+    expect([1, 99, 100, 199, 200, 399, 400, 599].map(kindOf)).toEqual([
+      'street',
+      'street',
+      'town',
+      'town',
+      'township',
+      'township',
+      'other',
+      'other',
+    ])
+    expect(kindOf(0)).toBe('other') // 350527000 金门县: no street segment
+    expect(kindOf(999)).toBe('other')
+    expect(new Set(Array.from({length: 1000}, (_, segment) => kindOf(segment)))).toEqual(new Set(TOWNSHIP_KINDS))
+    expect(townshipKind('440101001001')).toBeUndefined() // a village
+  })
+
+  it('tells NBS grouping codes by their names, not by a list of codes', () => {
+    const grouping = (level: string, name: string) => isGroupingDivision({level, name})
+    expect(grouping('prefecture', '市辖区')).toBe(true)
+    expect(grouping('prefecture', '县')).toBe(true)
+    expect(grouping('prefecture', '省直辖县级行政区划')).toBe(true)
+    expect(grouping('prefecture', '自治区直辖县级行政区划')).toBe(true)
+    expect(grouping('county', '市辖区')).toBe(true) // older editions' groupings under a prefecture
+    expect(grouping('prefecture', '东莞市')).toBe(false)
+    expect(grouping('county', '东莞市')).toBe(false) // a placeholder county is a real unit
+    expect(grouping('county', '长兴县')).toBe(false)
+    expect(grouping('province', '北京市')).toBe(false)
+    expect(grouping('township', '县')).toBe(false)
   })
 })
 
