@@ -22,6 +22,8 @@ const path = require('node:path')
 
 const {cli, median, repoRoot, spawnChecked, table, tempDir} = require('./lib')
 
+/** The engine's version: package.json's @pulumi/pulumi (its one home). */
+const PULUMI_VERSION = require('../package.json').dependencies['@pulumi/pulumi']
 const LEVEL = 3
 const REPEAT = 3
 /** Tenants in the sequential and the parallel runs; GOVNET_BENCH_TENANTS=N for a quick run. */
@@ -219,7 +221,7 @@ function report(results) {
       ])
     })
   }
-  return `Level-${LEVEL} tenants on the local target (8 resources per stack), real Pulumi engine v3.248.0 built by
+  return `Level-${LEVEL} tenants on the local target (8 resources per stack), real Pulumi engine v${PULUMI_VERSION} built by
 scripts/pulumi-engine.sh (minimal Node.js language host), local file backend next to the inventory, MLPS
 policy pack attached to \`up\`. Every operation is a whole \`govnet tenant … --json\` process. One tenant:
 median of ${REPEAT} tenants (range). ${MANY} tenants: ${MANY} stacks one after the other, or ${PARALLEL} govnet

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {userInfo} from 'node:os'
 
-import {parseJump} from '../src/domain/node-access'
+import {isLoginName, parseJump} from '../src/domain/node-access'
 import {resolveCredentials} from '../src/audit/credentials'
 import {HostKeyPolicy, KnownHosts} from '../src/audit/known-hosts'
 import {auditInventory, InventoryAuditSummary, RETRY_BACKOFF_MS} from '../src/audit/run'
@@ -52,6 +52,7 @@ export default class Audit extends GovnetCommand {
       flags['node-deadline'] === undefined ? undefined : parseDurationMs('--node-deadline', flags['node-deadline'])
     const jump = flags.jump === undefined ? undefined : parseJump(flags.jump)
     if (flags.jump !== undefined && !jump) throw msg.invalidJump(flags.jump)
+    if (flags.user !== undefined && !isLoginName(flags.user)) throw msg.invalidUser(flags.user)
     const credentials = resolveCredentials({
       agent: flags.agent,
       identityFile: flags.identity,

@@ -15,6 +15,20 @@ function findPackageRoot(start: string): string {
 }
 
 export const packageRoot = findPackageRoot(__dirname)
+
+/**
+ * The exact version package.json pins for a dependency ('@pulumi/pulumi' → '1.2.3'): the one home
+ * of that version, which scripts/pulumi-engine.sh and the tests read as well.
+ */
+export function dependencyVersion(name: string, root: string = packageRoot): string {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, unknown>
+  }
+  const version = manifest.dependencies?.[name]
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version))
+    throw new Error(`${path.join(root, 'package.json')} pins no exact version of ${name} (got ${String(version)})`)
+  return version
+}
 export const migrationsDir = path.join(packageRoot, 'inventory', 'migrations')
 export const baselinesDir = path.join(packageRoot, 'inventory', 'baselines')
 export const samplesDir = path.join(packageRoot, 'inventory', 'samples')

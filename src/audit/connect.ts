@@ -2,6 +2,7 @@ import {Client} from 'ssh2'
 import type {ClientChannel, ConnectConfig} from 'ssh2'
 import type {Duplex} from 'node:stream'
 
+import {shownPrompt} from '../domain/ssh-prompts'
 import {auditMessages as msg} from '../messages'
 import {AlgorithmOverrides, ALGORITHM_CATEGORIES, AlgorithmCategory, ssh2Algorithms} from '../domain/ssh-algorithms'
 import {authAttempts, authMethods, Credentials} from './credentials'
@@ -208,6 +209,8 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
   const name = describeHop(hop)
   const seen: HopObservations = {sawBanner: false, offered: {}}
   const client = new Client()
+  // Set once the promise below exists: a prompt that is not a password prompt fails the login at once.
+  let refusePrompt: (error: SshError) => void = () => {}
   const config: ConnectConfig = {
     host: hop.host,
     port: hop.port,
@@ -216,7 +219,9 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
     readyTimeout: options.connectTimeoutMs,
     keepaliveInterval: options.keepaliveIntervalMs,
     keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-    authHandler: authAttempts(options.credentials, hop.user),
+    authHandler: authAttempts(options.credentials, hop.user, (prompt, reason) => {
+      refusePrompt(msg.promptRefused(name, hop.user, shownPrompt(prompt), reason))
+    }),
     algorithms: ssh2Algorithms(
       options.algorithms ?? {},
       options.hostKeys.preferredAlgorithms(hop.host, hop.port),
@@ -258,6 +263,9 @@ function connectHop(hop: Hop, options: ConnectOptions, sock?: Duplex): Promise<R
     }
     const onAbort = () => settle(options.signal!.reason as SshError)
     options.signal?.addEventListener('abort', onAbort, {once: true})
+    refusePrompt = (error) => {
+      settle(error)
+    }
     client
       .on('ready', () => settle())
       .on('error', (error) => {

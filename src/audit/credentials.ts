@@ -3,7 +3,9 @@ import {inspect} from 'node:util'
 import {utils as sshUtils} from 'ssh2'
 import type {AuthenticationType} from 'ssh2'
 
+import {judgePrompt, KeyboardInteractivePrompt, PromptVerdict} from '../domain/ssh-prompts'
 import {auditMessages as msg} from '../messages'
+import {checkPrivateKeyFile} from './file-modes'
 
 /**
  * A secret value that cannot leak by accident: it prints, inspects and serialises as `[redacted]`.
@@ -76,11 +78,14 @@ function readIdentity(
   env: NodeJS.ProcessEnv,
 ): {file: string; key: Buffer; passphrase?: Secret} {
   let key: Buffer
+  let mode: number
   try {
+    mode = statSync(file).mode
     key = readFileSync(file)
   } catch (error) {
     throw msg.unreadableCredential('--identity', file, (error as NodeJS.ErrnoException).code ?? 'unreadable')
   }
+  checkPrivateKeyFile(file, mode)
   let passphrase: Secret | undefined
   if (passphraseEnv) {
     const value = env[passphraseEnv]
@@ -117,8 +122,16 @@ export function authMethods(credentials: Credentials): AuthenticationType[] {
   return methods
 }
 
-/** ssh2 authentication attempts for `username`, one per method of `authMethods`. */
-export function authAttempts(credentials: Credentials, username: string) {
+/** Called instead of answering when keyboard-interactive asks something that is not the password. */
+export type RefusedPrompt = (prompt: string, reason: Exclude<PromptVerdict, {answer: true}>['reason']) => void
+
+/**
+ * ssh2 authentication attempts for `username`, one per method of `authMethods`. Keyboard-interactive
+ * answers with the password only when every prompt of the round asks for it (judgePrompt); otherwise
+ * nothing is answered and `refused` is told the first prompt that is not a password prompt, so that the
+ * caller fails the login naming it.
+ */
+export function authAttempts(credentials: Credentials, username: string, refused: RefusedPrompt) {
   return authMethods(credentials).map((type) => {
     switch (type) {
       case 'publickey':
@@ -136,14 +149,23 @@ export function authAttempts(credentials: Credentials, username: string) {
         return {
           type: 'keyboard-interactive' as const,
           username,
-          // Every prompt gets the password: devices ask "Password:" and nothing else before the session.
           prompt: (
             _name: string,
             _instructions: string,
             _lang: string,
-            prompts: unknown[],
+            prompts: KeyboardInteractivePrompt[],
             finish: (answers: string[]) => void,
-          ) => finish(prompts.map(() => credentials.password!.reveal())),
+          ) => {
+            for (const prompt of prompts) {
+              const verdict = judgePrompt(prompt)
+              if (!verdict.answer) {
+                refused(prompt.prompt, verdict.reason)
+                return
+              }
+            }
+            // Also an empty round (OpenSSH ends with one): answered with no answers.
+            finish(prompts.map(() => credentials.password!.reveal()))
+          },
         }
     }
   })

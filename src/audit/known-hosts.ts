@@ -2,7 +2,9 @@ import {createHash, createHmac, timingSafeEqual} from 'node:crypto'
 import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {GovnetError} from '../errors'
 import {auditMessages as msg} from '../messages'
+import {checkKnownHostsFile} from './file-modes'
 
 /**
  * OpenSSH known_hosts, read and checked the way `ssh` does with StrictHostKeyChecking: plain and
@@ -58,9 +60,18 @@ export class KnownHosts {
     private readonly lines: KnownHostLine[],
   ) {}
 
-  /** Read a known_hosts file; a missing file is an empty one (every host is then unknown). */
+  /**
+   * Read a known_hosts file; a missing file is an empty one (every host is then unknown). A file that
+   * others can write (or in a folder they can write) is refused: see checkKnownHostsFile.
+   */
   static load(file: string): KnownHosts {
     if (!existsSync(file)) return new KnownHosts(file, [])
+    try {
+      checkKnownHostsFile(file)
+    } catch (error) {
+      if (error instanceof GovnetError) throw error
+      throw msg.knownHostsUnreadable(file, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
+    }
     try {
       return new KnownHosts(file, parseKnownHosts(readFileSync(file, 'utf8')))
     } catch (error) {

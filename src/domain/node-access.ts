@@ -1,5 +1,6 @@
 import {addressProblem, normalizeAddress} from './address'
 import {FieldError, integer, RecordSchema, text} from './fields'
+import {redactLoginName, redactUserinfo} from '../messages/redact'
 import {auditMessages as msg} from '../messages'
 import {algorithmOverrideProblem, AlgorithmCategory, AlgorithmOverrides} from './ssh-algorithms'
 
@@ -42,6 +43,11 @@ export interface JumpHost {
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/
 const JUMP = /^([^@\s]+)@(\[[^\]]+\]|[^:\s]+)(?::(\d{1,5}))?$/
 
+/** A login name govnet sends as the SSH user: letters, digits, _ . @ -, up to 64 characters. */
+export function isLoginName(value: string): boolean {
+  return USER.test(value)
+}
+
 /** `user@host[:port]`, an IPv6 host in brackets. Undefined when the text is not one. */
 export function parseJump(value: string): JumpHost | undefined {
   const match = JUMP.exec(value.trim())
@@ -55,13 +61,14 @@ export function parseJump(value: string): JumpHost | undefined {
 
 const loginUser = (value: unknown): string => {
   const user = text({max: 64})(value)
-  if (!USER.test(user)) throw new FieldError(`"${user}" is not a login name (letters, digits, _ . @ -; up to 64)`)
+  if (!USER.test(user))
+    throw new FieldError(`"${redactLoginName(user)}" is not a login name (letters, digits, _ . @ -; up to 64)`)
   return user
 }
 
 const jumpHost = (value: unknown): string => {
   const jump = text({max: 300})(value)
-  if (!parseJump(jump)) throw new FieldError(`"${jump}" is not user@host[:port]`)
+  if (!parseJump(jump)) throw new FieldError(`"${redactUserinfo(jump)}" is not user@host[:port]`)
   return jump
 }
 

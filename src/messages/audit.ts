@@ -1,4 +1,5 @@
 import {SshError} from '../ssh-errors'
+import {redactLoginName, redactUserinfo} from './redact'
 import {ExitCode, GovnetError} from '../errors'
 
 /**
@@ -42,6 +43,21 @@ export const connectionReset = (hop: string) =>
 
 export const authFailed = (hop: string, user: string, methods: readonly string[]) =>
   new SshError('auth', `${hop}: authentication as ${user} failed (tried ${methods.join(', ') || 'no method'})`, {hop})
+
+const PROMPT_REFUSALS = {
+  echoed: 'it is echoed, so it does not ask for a secret',
+  'not-a-password': 'it does not ask for a password',
+  'new-password': 'it asks for a new password (expired?): change it by hand first',
+} as const
+
+/** Keyboard-interactive asked something govnet does not answer with the password; `prompt` is already quoted. */
+export const promptRefused = (hop: string, user: string, prompt: string, reason: keyof typeof PROMPT_REFUSALS) =>
+  new SshError(
+    'auth',
+    `${hop}: authentication as ${user} stopped at the keyboard-interactive prompt ${prompt}: ${PROMPT_REFUSALS[reason]}; ` +
+      'govnet answers only password prompts and sent nothing',
+    {hop},
+  )
 
 export const agentFailed = (hop: string, reason: string) =>
   new SshError('auth', `${hop}: ssh-agent failed: ${reason}`, {hop})
@@ -131,6 +147,35 @@ export const credentialsFileTooOpen = (file: string, mode: number) =>
     ExitCode.invalid,
   )
 
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0')
+
+export const identityTooOpen = (file: string, mode: number) =>
+  new GovnetError(
+    `--identity ${file}: mode ${octal(mode)} lets others ${mode & 0o022 ? 'change' : 'read'} the private key; ` +
+      `run \`chmod 600 ${file}\` (ssh refuses such a key too: UNPROTECTED PRIVATE KEY FILE)`,
+    ExitCode.invalid,
+  )
+
+export const knownHostsTooOpen = (file: string, mode: number) =>
+  new GovnetError(
+    `--known-hosts ${file}: mode ${octal(mode)} lets others add host keys to it; run \`chmod 600 ${file}\` ` +
+      "(govnet refuses a known_hosts that others can write, as OpenSSH's StrictModes does)",
+    ExitCode.invalid,
+  )
+
+export const knownHostsFolderTooOpen = (file: string, dir: string, mode: number) =>
+  new GovnetError(
+    `--known-hosts ${file}: its folder ${dir} (mode ${octal(mode)}) lets others replace the file; ` +
+      `run \`chmod go-w ${dir}\` or keep known_hosts in a folder of your own`,
+    ExitCode.invalid,
+  )
+
+export const trustFileNotOwned = (flag: string, file: string, uid: number) =>
+  new GovnetError(
+    `${flag} ${file}: owned by uid ${uid}, neither you nor root; govnet trusts only a file you or root own`,
+    ExitCode.invalid,
+  )
+
 export const credentialsFileEmpty = (file: string) =>
   new GovnetError(`--password-file ${file}: the first line is empty; it must hold the password`, ExitCode.invalid)
 
@@ -152,9 +197,19 @@ export const noCredentials = () =>
 export const invalidDuration = (flag: string, value: string) =>
   new GovnetError(`${flag}: "${value}" is not a duration like 500ms, 10s or 2m`, ExitCode.invalid)
 
+/** `value` is shown with any password of a `user:password` removed. */
+export const invalidUser = (value: string) =>
+  new GovnetError(
+    `--user: "${redactLoginName(value)}" is not a login name (letters, digits, _ . @ -; up to 64; ` +
+      'no password: give it with --password-env or --password-file)',
+    ExitCode.invalid,
+  )
+
+/** `value` is shown with any password of a `user:password@host` removed. */
 export const invalidJump = (value: string) =>
   new GovnetError(
-    `--jump: "${value}" is not user@host[:port] (host: an IPv4 or IPv6 address or a host name)`,
+    `--jump: "${redactUserinfo(value)}" is not user@host[:port] (host: an IPv4 or IPv6 address or a host name; ` +
+      'no password: give it with --password-env or --password-file)',
     ExitCode.invalid,
   )
 

@@ -12,13 +12,19 @@ export interface ServeOptions {
   freshnessMs?: number
   /** The day deadlines (overdue assessments, filing) are judged on, YYYY-MM-DD; default: each refresh's local date. */
   today?: string
-  /** Where refresh failures are logged (default stderr). */
+  /** exporter-toolkit's web configuration file (TLS, basic auth, headers), re-read on each request. */
+  webConfigFile?: string
+  /** Connections served at once. */
+  maxConnections?: number
+  /** Where refresh failures and a web config that breaks are logged (default stderr). */
   log?: (line: string) => void
 }
 
 export interface MetricsService {
   /** The metrics URL, with the port actually bound. */
   url: string
+  /** Whether it is served over TLS. */
+  tls: boolean
   close(): Promise<void>
 }
 
@@ -35,7 +41,11 @@ export async function startMetricsService(dbPath: string, options: ServeOptions)
   })
   let server: MetricsServer
   try {
-    server = await MetricsServer.listen(refresher, options.listen)
+    server = await MetricsServer.listen(refresher, options.listen, {
+      webConfigFile: options.webConfigFile,
+      maxConnections: options.maxConnections,
+      log: options.log,
+    })
   } catch (error) {
     await refresher.stop()
     throw error
@@ -43,6 +53,7 @@ export async function startMetricsService(dbPath: string, options: ServeOptions)
   refresher.startRefreshing(options.refreshMs)
   return {
     url: server.url,
+    tls: server.tls,
     async close() {
       await server.close()
       await refresher.stop()

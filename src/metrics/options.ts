@@ -41,3 +41,9 @@ export function parseRefreshInterval(value: string): number {
   if (ms === undefined || ms < MIN_REFRESH_MS || ms > MAX_REFRESH_MS) throw msg.invalidRefresh(value)
   return ms
 }
+
+/** --max-connections: 1 to 10,000 connections served at once. */
+export function parseMaxConnections(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) throw msg.invalidMaxConnections(value)
+  return value
+}

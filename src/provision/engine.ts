@@ -4,11 +4,15 @@ import {homedir} from 'node:os'
 import path from 'node:path'
 
 import * as msg from '../messages/provision'
+import {dependencyVersion} from '../paths'
 
-/** The Pulumi CLI version that matches the @pulumi/pulumi SDK govnet is built with. */
-export const PULUMI_VERSION = '3.248.0'
+/** The Pulumi CLI version that matches the @pulumi/pulumi SDK govnet is built with: package.json's dependency. */
+export const PULUMI_VERSION = dependencyVersion('@pulumi/pulumi')
 
-/** Where scripts/pulumi-engine.sh builds the CLI: GOVNET_PULUMI_HOME/bin, by default ~/.cache/govnet/pulumi-v3.248.0/bin. */
+/**
+ * Where scripts/pulumi-engine.sh builds the CLI: GOVNET_PULUMI_HOME/bin, by default
+ * ~/.cache/govnet/pulumi-v<PULUMI_VERSION>/bin.
+ */
 export function engineCacheBin(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(
     env.GOVNET_PULUMI_HOME || path.join(homedir(), '.cache', 'govnet', `pulumi-v${PULUMI_VERSION}`),

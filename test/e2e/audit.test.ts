@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -190,6 +190,31 @@ describe.skipIf(!sshd.available)('govnet audit (the CLI as a process, against a 
     const before = snapshot(db)
     expectError(govnet(['audit', ...sshArgs, '--timeout', 'soon']), msg.invalidDuration('--timeout', 'soon'))
     expectError(govnet(['audit', ...sshArgs, '--jump', 'bastion']), msg.invalidJump('bastion'))
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('refuses a known_hosts that others can write before touching any node (exit 3)', () => {
+    const before = snapshot(db)
+    const open = path.join(tmp.dir, 'known_hosts_open')
+    copyFileSync(knownHosts, open)
+    chmodSync(open, 0o666)
+    const args = sshArgs.map((arg) => (arg === knownHosts ? open : arg))
+    expectError(govnet(['audit', ...args]), msg.knownHostsTooOpen(open, 0o666))
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('never echoes a password given inside --jump or --user, in the audit or in node access set', () => {
+    const before = snapshot(db)
+    const secret = 'Hunter2-in-flag'
+    const jump = govnet(['audit', ...sshArgs, '--jump', `ops:${secret}@bastion.example:2222:x`])
+    expectError(jump, msg.invalidJump(`ops:${secret}@bastion.example:2222:x`))
+    expect(jump.stderr).toContain('"ops:***@bastion.example:2222:x"')
+    const user = govnet(['audit', ...sshArgs.slice(0, -2), '--user', `ops:${secret}`])
+    expectError(user, msg.invalidUser(`ops:${secret}`))
+    const access = govnet(['node', 'access', 'set', 'dg-up-2', '--db', db, '--jump', `ssh://ops:${secret}@bastion`])
+    expect(access.code).toBe(3)
+    expect(access.stderr).toContain('"ssh://ops:***@bastion" is not user@host[:port]')
+    for (const result of [jump, user, access]) expect(`${result.stdout}${result.stderr}`).not.toContain(secret)
     expectError(govnet(['audit', ...sshArgs, '--node', 'nope', '--node', 'dg-up']), msg.nodesNotFound(['nope']))
     expectError(govnet(['audit', '--db', db, '--no-agent']), msg.noCredentials())
     expect(snapshot(db)).toBe(before)

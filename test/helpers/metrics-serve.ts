@@ -40,7 +40,7 @@ export async function startServe(dbPath: string, extraArgs: readonly string[] = 
       30_000,
     )
     const check = () => {
-      const match = /(http:\/\/\S+\/metrics)/.exec(stdout)
+      const match = /(https?:\/\/\S+\/metrics)/.exec(stdout)
       if (match) {
         clearTimeout(timer)
         resolve(match[1]!)

@@ -46,7 +46,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
+      server.close(() => {
+        resolve(port)
+      })
     })
   })
 }
@@ -81,14 +83,29 @@ export interface PrometheusServer {
   log: () => string
   /** An instant query through the HTTP API; returns the result vector. */
   query(promql: string): Promise<Array<{metric: Record<string, string>; value: [number, string]}>>
+  /** The active targets of the HTTP API: job, health (up/down/unknown) and last scrape error. */
+  targets(): Promise<Array<{job: string; health: string; lastError: string}>>
   stop(): Promise<void>
+}
+
+/** One scrape job: its name, targets (host:port) and extra lines of its scrape config (scheme, tls_config, basic_auth …), indented 4. */
+export interface ScrapeJob {
+  name: string
+  targets: readonly string[]
+  extra?: readonly string[]
 }
 
 /**
  * Start a real Prometheus on 127.0.0.1 with its own config and storage under `dir`, scraping
- * `targets` (host:port) as job "govnet" every second, and wait until it is ready.
+ * `targets` (host:port) as job "govnet" every second (or the given jobs), and wait until it is ready.
  */
-export async function startPrometheus(dir: string, targets: readonly string[]): Promise<PrometheusServer> {
+export async function startPrometheus(
+  dir: string,
+  targets: readonly string[] | readonly ScrapeJob[],
+): Promise<PrometheusServer> {
+  const jobs: readonly ScrapeJob[] = targets.every((t) => typeof t === 'string')
+    ? [{name: 'govnet', targets: targets}]
+    : targets
   requireBinary(PROMETHEUS)
   const config = path.join(dir, 'prometheus.yml')
   const storage = path.join(dir, 'data')
@@ -101,9 +118,12 @@ export async function startPrometheus(dir: string, targets: readonly string[]): 
       '  scrape_timeout: 1s',
       '  evaluation_interval: 1s',
       'scrape_configs:',
-      '  - job_name: govnet',
-      '    static_configs:',
-      `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+      ...jobs.flatMap((job) => [
+        `  - job_name: ${job.name}`,
+        ...(job.extra ?? []).map((line) => `    ${line}`),
+        '    static_configs:',
+        `      - targets: [${job.targets.map((t) => `'${t}'`).join(', ')}]`,
+      ]),
       '',
     ].join('\n'),
   )
@@ -123,7 +143,11 @@ export async function startPrometheus(dir: string, targets: readonly string[]): 
   child.stderr?.on('data', (chunk: Buffer) => {
     log += chunk.toString()
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve()
+    }),
+  )
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
@@ -156,6 +180,13 @@ export async function startPrometheus(dir: string, targets: readonly string[]): 
       const body = (await res.json()) as {status: string; error?: string; data: {resultType: string; result: any[]}}
       if (body.status !== 'success') throw new Error(`query ${promql} failed: ${body.error}`)
       return body.data.result
+    },
+    async targets() {
+      const res = await fetch(`${url}/api/v1/targets?state=active`)
+      const body = (await res.json()) as {
+        data: {activeTargets: Array<{labels: Record<string, string>; health: string; lastError: string}>}
+      }
+      return body.data.activeTargets.map((t) => ({job: t.labels.job!, health: t.health, lastError: t.lastError}))
     },
     stop,
   }

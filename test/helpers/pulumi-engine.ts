@@ -2,8 +2,9 @@
  * The real Pulumi engine for the end-to-end provisioning tests (test/e2e/engine*.test.ts).
  *
  * Where the engine comes from, in order:
- *   1. GOVNET_PULUMI_BIN (what .ci/run exports after `scripts/pulumi-engine.sh`): must hold pulumi v3.248.0;
- *   2. scripts/pulumi-engine.sh, when it will not build (a pulumi v3.248.0 on PATH, or its cache is
+ *   1. GOVNET_PULUMI_BIN (what .ci/run exports after `scripts/pulumi-engine.sh`): must hold pulumi
+ *      v<PULUMI_VERSION> (package.json's @pulumi/pulumi, read by src/provision/engine.ts);
+ *   2. scripts/pulumi-engine.sh, when it will not build (a pulumi of that version on PATH, or its cache is
  *      complete: ~1 s), or when a build is allowed (CI=true, or GOVNET_PULUMI_BUILD=1: ~3.5 min the first time).
  * With CI=true (or GOVNET_PULUMI_BIN set) a missing engine FAILS every test of the suite, never a
  * skip; otherwise the suite is skipped with a message that says how to get the engine.
@@ -16,9 +17,11 @@ import path from 'node:path'
 
 import {afterAll, beforeAll} from 'vitest'
 
+import {PULUMI_VERSION as SDK_VERSION} from '../../src/provision/engine'
 import {govnet, repoRoot, tempDir} from './cli'
 
-export const PULUMI_VERSION = 'v3.248.0'
+/** What `pulumi version` prints for the engine that matches the SDK. */
+export const PULUMI_VERSION = `v${SDK_VERSION}`
 const ENGINE_SCRIPT = path.join(repoRoot, 'scripts', 'pulumi-engine.sh')
 /** The first build compiles the CLI from the Go module proxy: ~3.5 min on 2 idle cores, ~8 loaded. */
 const BUILD_TIMEOUT_MS = 20 * 60_000
@@ -80,10 +83,8 @@ function locate(): TestEngine {
       ? {available: true, bin}
       : {available: false, reason: `scripts/pulumi-engine.sh printed ${bin}, which holds no pulumi ${PULUMI_VERSION}`}
   } catch (error) {
-    const stderr = String((error as {stderr?: unknown}).stderr ?? '')
-      .trim()
-      .split('\n')
-      .pop()
+    const printed = (error as {stderr?: unknown}).stderr
+    const stderr = (typeof printed === 'string' ? printed : '').trim().split('\n').pop()
     return {available: false, reason: `scripts/pulumi-engine.sh failed: ${stderr || (error as Error).message}`}
   }
 }
@@ -352,7 +353,7 @@ export function useEngineInventory(
   tenants: Record<string, number>,
   prepare?: (inventory: EngineInventory) => void,
 ): EngineInventory {
-  const inventory = {} as EngineInventory
+  const inventory: EngineInventory = {dir: '', db: '', bin: '', env: {}}
   let cleanup: (() => void) | undefined
   beforeAll(() => {
     const bin = requireEngine()

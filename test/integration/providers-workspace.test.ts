@@ -20,7 +20,7 @@ import {promisify} from 'node:util'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import * as msg from '../../src/messages/provision'
-import {findEngineBin, locateEngine} from '../../src/provision/engine'
+import {PULUMI_VERSION, findEngineBin, locateEngine} from '../../src/provision/engine'
 import {passphraseEnv, provisionPaths, tenantWorkspace} from '../../src/provision/workspace'
 import {repoRoot, tempDir} from '../helpers/cli'
 import {requireDist} from '../helpers/provision'
@@ -115,7 +115,7 @@ describe('finding the Pulumi CLI', () => {
   const nowhere = () => ({PATH: path.join(dir, 'empty'), GOVNET_PULUMI_HOME: path.join(dir, 'no-cache')})
 
   it('looks in GOVNET_PULUMI_BIN, then PATH, then the engine script cache', () => {
-    const bin = fakeEngine('echo v3.248.0')
+    const bin = fakeEngine(`echo v${PULUMI_VERSION}`)
     expect(findEngineBin({...nowhere(), GOVNET_PULUMI_BIN: bin})).toBe(bin)
     expect(findEngineBin({...nowhere(), PATH: `${path.join(dir, 'empty')}:${bin}`})).toBe(bin)
     expect(findEngineBin({...nowhere(), GOVNET_PULUMI_HOME: path.join(dir, 'engine')})).toBe(bin)

@@ -104,7 +104,7 @@ describe('credentials', () => {
 
   it('refuses an identity file that is not a private key', () => {
     const file = path.join(dir, 'not-a-key')
-    writeFileSync(file, 'hello')
+    writeFileSync(file, 'hello', {mode: 0o600})
     expect(() => resolveCredentials({agent: false, identityFile: file}, {})).toThrow(
       /--identity .*not a usable private key/,
     )
