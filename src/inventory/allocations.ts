@@ -61,7 +61,8 @@ export interface RuleSetRecord<Rule = unknown, Controls = unknown> {
 
 interface AllocationRow {
   tenant_id: string
-  zone: string
+  /** No CHECK on the column: allocateSubnet, its only writer, takes a ZoneName. */
+  zone: ZoneName
   region_id: string
   cidr: string
   allocated_at: string
@@ -77,6 +78,20 @@ interface ReservationRow {
   updated_at: string
 }
 
+interface RegionCapacityRow {
+  pools: string
+  capacity_vcpu: number
+  capacity_ram_gib: number
+  capacity_storage_gib: number
+}
+
+/** What quota_reservations hold in a region, summed (0 when nothing): an aggregate, so always one row. */
+interface ReservedRow {
+  vcpu: number
+  ram_gib: number
+  storage_gib: number
+}
+
 interface RuleSetRow {
   tenant_id: string
   mlps_level: number
@@ -88,7 +103,7 @@ interface RuleSetRow {
 
 const allocationFromRow = (r: AllocationRow): SubnetAllocation => ({
   tenantId: r.tenant_id,
-  zone: r.zone as ZoneName,
+  zone: r.zone,
   regionId: r.region_id,
   cidr: r.cidr,
   allocatedAt: r.allocated_at,
@@ -104,110 +119,135 @@ const reservationFromRow = (r: ReservationRow): QuotaReservation => ({
   updatedAt: r.updated_at,
 })
 
+const ruleSetFromRow = <Rule, Controls>(row: RuleSetRow): RuleSetRecord<Rule, Controls> => ({
+  tenantId: row.tenant_id,
+  mlpsLevel: row.mlps_level,
+  defaultAction: row.default_action,
+  rules: JSON.parse(row.rules) as Rule[],
+  controls: JSON.parse(row.controls) as Controls,
+  recordedAt: row.recorded_at,
+})
+
+const regionCapacityFromRow = (
+  row: RegionCapacityRow,
+): Pick<RegionFields, 'pools' | 'capacityVcpu' | 'capacityRamGib' | 'capacityStorageGib'> => ({
+  pools: JSON.parse(row.pools) as string[],
+  capacityVcpu: row.capacity_vcpu,
+  capacityRamGib: row.capacity_ram_gib,
+  capacityStorageGib: row.capacity_storage_gib,
+})
+
 const allocationId = (tenantId: string, zone: string) => `${tenantId}/${zone}`
 
+/** The subnet insert's named parameters: the allocation and its address range in integers. */
+type SubnetParams = SubnetAllocation & {first: number; last: number}
+/** The rule-set upsert's named parameters: the record with rules and controls in JSON. */
+type RuleSetParams = Omit<RuleSetRecord, 'rules' | 'controls'> & {rules: string; controls: string}
+
 export class AllocationRepository {
-  private readonly regionById: Statement
-  private readonly subnetsOfTenant: Statement
-  private readonly subnetOfZone: Statement
-  private readonly subnetsOfRegion: Statement
-  private readonly insertSubnet: Statement
-  private readonly deleteSubnet: Statement
-  private readonly reservationOfTenant: Statement
-  private readonly reservedByOthers: Statement
-  private readonly upsertReservation: Statement
-  private readonly deleteReservation: Statement
-  private readonly ruleSetOfTenant: Statement
-  private readonly upsertRuleSet: Statement
-  private readonly deleteRuleSetRow: Statement
-  private readonly highestLevel: Statement
-  private readonly holders: Statement
+  private readonly regionById: Statement<[string], RegionCapacityRow>
+  private readonly subnetsOfTenant: Statement<[string], AllocationRow>
+  private readonly subnetOfZone: Statement<[string, string], AllocationRow>
+  private readonly subnetsOfRegion: Statement<[string], AllocationRow>
+  private readonly insertSubnet: Statement<[SubnetParams]>
+  private readonly deleteSubnet: Statement<[string, string, string]>
+  private readonly reservationOfTenant: Statement<[string], ReservationRow>
+  private readonly reservedByOthers: Statement<[{region: string; tenant: string | null}], ReservedRow>
+  private readonly upsertReservation: Statement<[QuotaRequest & {at: string}]>
+  private readonly deleteReservation: Statement<[string]>
+  private readonly ruleSetOfTenant: Statement<[string], RuleSetRow>
+  private readonly upsertRuleSet: Statement<[RuleSetParams]>
+  private readonly deleteRuleSetRow: Statement<[string]>
+  private readonly highestLevel: Statement<[{region: string}], number>
+  private readonly holders: Statement<[{region: string}], string>
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
-    this.regionById = db.prepare(
+    this.regionById = db.prepare<[string], RegionCapacityRow>(
       'SELECT pools, capacity_vcpu, capacity_ram_gib, capacity_storage_gib FROM regions WHERE id = ?',
     )
-    this.subnetsOfTenant = db.prepare('SELECT * FROM network_allocations WHERE tenant_id = ? ORDER BY first_address')
-    this.subnetOfZone = db.prepare('SELECT * FROM network_allocations WHERE tenant_id = ? AND zone = ?')
-    this.subnetsOfRegion = db.prepare('SELECT * FROM network_allocations WHERE region_id = ? ORDER BY first_address')
-    this.insertSubnet = db.prepare(
+    this.subnetsOfTenant = db.prepare<[string], AllocationRow>(
+      'SELECT * FROM network_allocations WHERE tenant_id = ? ORDER BY first_address',
+    )
+    this.subnetOfZone = db.prepare<[string, string], AllocationRow>(
+      'SELECT * FROM network_allocations WHERE tenant_id = ? AND zone = ?',
+    )
+    this.subnetsOfRegion = db.prepare<[string], AllocationRow>(
+      'SELECT * FROM network_allocations WHERE region_id = ? ORDER BY first_address',
+    )
+    this.insertSubnet = db.prepare<SubnetParams>(
       `INSERT INTO network_allocations (tenant_id, zone, region_id, cidr, first_address, last_address, allocated_at)
        VALUES (@tenantId, @zone, @regionId, @cidr, @first, @last, @allocatedAt)`,
     )
-    this.deleteSubnet = db.prepare('DELETE FROM network_allocations WHERE tenant_id = ? AND zone = ? AND cidr = ?')
-    this.reservationOfTenant = db.prepare('SELECT * FROM quota_reservations WHERE tenant_id = ?')
-    this.reservedByOthers = db.prepare(
+    this.deleteSubnet = db.prepare<[string, string, string]>(
+      'DELETE FROM network_allocations WHERE tenant_id = ? AND zone = ? AND cidr = ?',
+    )
+    this.reservationOfTenant = db.prepare<[string], ReservationRow>(
+      'SELECT * FROM quota_reservations WHERE tenant_id = ?',
+    )
+    this.reservedByOthers = db.prepare<{region: string; tenant: string | null}, ReservedRow>(
       `SELECT coalesce(sum(vcpu), 0) AS vcpu, coalesce(sum(ram_gib), 0) AS ram_gib, coalesce(sum(storage_gib), 0) AS storage_gib
        FROM quota_reservations WHERE region_id = @region AND tenant_id IS NOT @tenant`,
     )
-    this.upsertReservation = db.prepare(
+    this.upsertReservation = db.prepare<QuotaRequest & {at: string}>(
       `INSERT INTO quota_reservations (tenant_id, region_id, vcpu, ram_gib, storage_gib, reserved_at, updated_at)
        VALUES (@tenantId, @regionId, @vcpu, @ramGib, @storageGib, @at, @at)
        ON CONFLICT (tenant_id) DO UPDATE SET region_id = excluded.region_id, vcpu = excluded.vcpu, ram_gib = excluded.ram_gib,
          storage_gib = excluded.storage_gib, updated_at = excluded.updated_at`,
     )
-    this.deleteReservation = db.prepare('DELETE FROM quota_reservations WHERE tenant_id = ?')
-    this.ruleSetOfTenant = db.prepare('SELECT * FROM tenant_rule_sets WHERE tenant_id = ?')
-    this.upsertRuleSet = db.prepare(
+    this.deleteReservation = db.prepare<[string]>('DELETE FROM quota_reservations WHERE tenant_id = ?')
+    this.ruleSetOfTenant = db.prepare<[string], RuleSetRow>('SELECT * FROM tenant_rule_sets WHERE tenant_id = ?')
+    this.upsertRuleSet = db.prepare<RuleSetParams>(
       `INSERT INTO tenant_rule_sets (tenant_id, mlps_level, default_action, rules, controls, recorded_at)
        VALUES (@tenantId, @mlpsLevel, @defaultAction, @rules, @controls, @recordedAt)
        ON CONFLICT (tenant_id) DO UPDATE SET mlps_level = excluded.mlps_level, default_action = excluded.default_action,
          rules = excluded.rules, controls = excluded.controls, recorded_at = excluded.recorded_at`,
     )
-    this.deleteRuleSetRow = db.prepare('DELETE FROM tenant_rule_sets WHERE tenant_id = ?')
-    this.highestLevel = db.prepare(
-      `SELECT coalesce(max(mlps_level), 0) AS level FROM tenants
+    this.deleteRuleSetRow = db.prepare<[string]>('DELETE FROM tenant_rule_sets WHERE tenant_id = ?')
+    this.highestLevel = db
+      .prepare<{region: string}, number>(
+        `SELECT coalesce(max(mlps_level), 0) AS level FROM tenants
        WHERE ${notDecommissionedSql('status')} AND (region = @region OR id IN (SELECT tenant_id FROM quota_reservations WHERE region_id = @region))`,
-    )
-    this.holders = db.prepare(
-      `SELECT tenant_id FROM network_allocations WHERE region_id = @region UNION SELECT tenant_id FROM quota_reservations WHERE region_id = @region
+      )
+      .pluck()
+    this.holders = db
+      .prepare<{region: string}, string>(
+        `SELECT tenant_id FROM network_allocations WHERE region_id = @region UNION SELECT tenant_id FROM quota_reservations WHERE region_id = @region
        ORDER BY 1`,
-    )
+      )
+      .pluck()
     this.changes = new ChangeLog(inventory)
   }
 
   // ---- Reads ----
 
   subnetsOf(tenantId: string): SubnetAllocation[] {
-    return (this.subnetsOfTenant.all(tenantId) as AllocationRow[]).map(allocationFromRow)
+    return this.subnetsOfTenant.all(tenantId).map(allocationFromRow)
   }
 
   subnetsIn(regionId: string): SubnetAllocation[] {
-    return (this.subnetsOfRegion.all(regionId) as AllocationRow[]).map(allocationFromRow)
+    return this.subnetsOfRegion.all(regionId).map(allocationFromRow)
   }
 
   reservationOf(tenantId: string): QuotaReservation | undefined {
-    const row = this.reservationOfTenant.get(tenantId) as ReservationRow | undefined
+    const row = this.reservationOfTenant.get(tenantId)
     return row ? reservationFromRow(row) : undefined
   }
 
   ruleSetOf<Rule = unknown, Controls = unknown>(tenantId: string): RuleSetRecord<Rule, Controls> | undefined {
-    const row = this.ruleSetOfTenant.get(tenantId) as RuleSetRow | undefined
-    if (!row) return undefined
-    return {
-      tenantId: row.tenant_id,
-      mlpsLevel: row.mlps_level,
-      defaultAction: row.default_action,
-      rules: JSON.parse(row.rules) as Rule[],
-      controls: JSON.parse(row.controls) as Controls,
-      recordedAt: row.recorded_at,
-    }
+    const row = this.ruleSetOfTenant.get(tenantId)
+    return row ? ruleSetFromRow<Rule, Controls>(row) : undefined
   }
 
   /** Tenants holding subnets or quota in the region. */
   tenantsHoldingIn(regionId: string): string[] {
-    return (this.holders.all({region: regionId}) as {tenant_id: string}[]).map((r) => r.tenant_id)
+    return this.holders.all({region: regionId})
   }
 
   /** What the region's other tenants hold, for the pre-flight of `tenantId`. */
   otherTenantsUsage(regionId: string, tenantId: string): OtherTenantsUsage {
-    const reserved = this.reservedByOthers.get({region: regionId, tenant: tenantId}) as {
-      vcpu: number
-      ram_gib: number
-      storage_gib: number
-    }
+    const reserved = this.reservedByOthers.get({region: regionId, tenant: tenantId})!
     return {
       reservedVcpu: reserved.vcpu,
       reservedRamGib: reserved.ram_gib,
@@ -219,17 +259,13 @@ export class AllocationRepository {
   }
 
   regionUsage(regionId: string): RegionUsage {
-    const reserved = this.reservedByOthers.get({region: regionId, tenant: null}) as {
-      vcpu: number
-      ram_gib: number
-      storage_gib: number
-    }
+    const reserved = this.reservedByOthers.get({region: regionId, tenant: null})!
     return {
       reservedVcpu: reserved.vcpu,
       reservedRamGib: reserved.ram_gib,
       reservedStorageGib: reserved.storage_gib,
       allocations: this.subnetsIn(regionId).map((a) => a.cidr),
-      highestTenantLevel: (this.highestLevel.get({region: regionId}) as {level: number}).level,
+      highestTenantLevel: this.highestLevel.get({region: regionId})!,
     }
   }
 
@@ -241,7 +277,7 @@ export class AllocationRepository {
    */
   allocateSubnet(request: SubnetRequest): SubnetAllocation {
     return this.inventory.write(() => {
-      const held = this.subnetOfZone.get(request.tenantId, request.zone) as AllocationRow | undefined
+      const held = this.subnetOfZone.get(request.tenantId, request.zone)
       if (held) {
         if (held.region_id === request.regionId && parseCidr(held.cidr).prefix === request.prefix)
           return allocationFromRow(held)
@@ -290,7 +326,7 @@ export class AllocationRepository {
   /** Release a subnet; false when it was not held (already released). */
   releaseSubnet(tenantId: string, zone: string, cidr: string): boolean {
     return this.inventory.write(() => {
-      const held = this.subnetOfZone.get(tenantId, zone) as AllocationRow | undefined
+      const held = this.subnetOfZone.get(tenantId, zone)
       if (!held || held.cidr !== cidr) return false
       this.deleteSubnet.run(tenantId, zone, cidr)
       this.changes.record(ALLOCATION_ENTITY, allocationId(tenantId, zone), 'delete', allocationFromRow(held), null)
@@ -302,11 +338,7 @@ export class AllocationRepository {
   reserveQuota(request: QuotaRequest): QuotaReservation {
     return this.inventory.write(() => {
       const region = this.region(request.regionId)
-      const others = this.reservedByOthers.get({region: request.regionId, tenant: request.tenantId}) as {
-        vcpu: number
-        ram_gib: number
-        storage_gib: number
-      }
+      const others = this.reservedByOthers.get({region: request.regionId, tenant: request.tenantId})!
       const shortfall = quotaShortfall(request, region, {
         vcpu: others.vcpu,
         ramGib: others.ram_gib,
@@ -382,14 +414,8 @@ export class AllocationRepository {
   }
 
   private region(id: string): Pick<RegionFields, 'pools' | 'capacityVcpu' | 'capacityRamGib' | 'capacityStorageGib'> {
-    const row = this.regionById.get(id) as
-      {pools: string; capacity_vcpu: number; capacity_ram_gib: number; capacity_storage_gib: number} | undefined
+    const row = this.regionById.get(id)
     if (!row) throw regionMessages.regionNotFound(id)
-    return {
-      pools: JSON.parse(row.pools) as string[],
-      capacityVcpu: row.capacity_vcpu,
-      capacityRamGib: row.capacity_ram_gib,
-      capacityStorageGib: row.capacity_storage_gib,
-    }
+    return regionCapacityFromRow(row)
   }
 }

@@ -43,7 +43,8 @@ export function syncBaselines(inventory: Inventory, dir: string = baselinesDir):
 
 interface ControlRow {
   id: string
-  level: number
+  /** The CHECK constraint of baseline_controls.level holds it to the MLPS levels. */
+  level: MlpsLevel
   title: string
   requirement: string
   source: string
@@ -53,26 +54,28 @@ interface ControlRow {
   parameters: string
 }
 
+const fromRow = (r: ControlRow): BaselineControl => ({
+  id: r.id,
+  level: r.level,
+  title: r.title,
+  requirement: r.requirement,
+  source: r.source,
+  clauses: JSON.parse(r.clauses) as Clause[],
+  references: JSON.parse(r.refs) as string[],
+  enforcedBy: r.enforced_by,
+  parameters: JSON.parse(r.parameters) as Record<string, unknown>,
+})
+
 export class BaselineRepository {
   constructor(private readonly inventory: Inventory) {}
 
   /** Controls that apply at `level`, or at every level when omitted. */
   controls(level?: MlpsLevel): BaselineControl[] {
-    const rows = (
+    const db = this.inventory.db
+    const rows =
       level === undefined
-        ? this.inventory.db.prepare('SELECT * FROM baseline_controls ORDER BY level, id').all()
-        : this.inventory.db.prepare('SELECT * FROM baseline_controls WHERE level = ? ORDER BY id').all(level)
-    ) as ControlRow[]
-    return rows.map((r) => ({
-      id: r.id,
-      level: r.level as MlpsLevel,
-      title: r.title,
-      requirement: r.requirement,
-      source: r.source,
-      clauses: JSON.parse(r.clauses) as Clause[],
-      references: JSON.parse(r.refs) as string[],
-      enforcedBy: r.enforced_by,
-      parameters: JSON.parse(r.parameters) as Record<string, unknown>,
-    }))
+        ? db.prepare<[], ControlRow>('SELECT * FROM baseline_controls ORDER BY level, id').all()
+        : db.prepare<[MlpsLevel], ControlRow>('SELECT * FROM baseline_controls WHERE level = ? ORDER BY id').all(level)
+    return rows.map(fromRow)
   }
 }

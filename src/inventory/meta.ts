@@ -4,12 +4,12 @@ import type {Inventory} from './db'
 
 /** The `meta` table: one text value per key (imported package versions, the baselines' hash). */
 export class MetaRepository {
-  private readonly read: Statement<[string], string | undefined>
+  private readonly read: Statement<[string], string>
   private readonly write: Statement<[string, string]>
 
   constructor(inventory: Inventory) {
     const db = inventory.db
-    this.read = db.prepare<[string], string | undefined>('SELECT value FROM meta WHERE key = ?').pluck()
+    this.read = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck()
     this.write = db.prepare<[string, string]>(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
     )

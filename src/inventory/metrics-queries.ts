@@ -32,18 +32,18 @@ export const TENANT_COUNTS_SQL =
  * from the same grouped rows.
  */
 export class MetricsQueries {
-  private readonly nodeGroupsStatement: Statement
-  private readonly tenantCountsStatement: Statement
-  private readonly tenantFactsStatement: Statement
+  private readonly nodeGroupsStatement: Statement<[], NodeGroup>
+  private readonly tenantCountsStatement: Statement<[], TenantCount>
+  private readonly tenantFactsStatement: Statement<[], TenantFacts>
 
   constructor(inventory: Inventory) {
     const db = inventory.db
-    this.nodeGroupsStatement = db.prepare(
+    this.nodeGroupsStatement = db.prepare<[], NodeGroup>(
       `SELECT tier, status, platform, last_audit_outcome AS outcome, count(*) AS nodes, max(last_audit_at) AS lastAuditAt
        FROM nodes GROUP BY tier, status, platform, last_audit_outcome`,
     )
-    this.tenantCountsStatement = db.prepare(TENANT_COUNTS_SQL)
-    this.tenantFactsStatement = db.prepare(
+    this.tenantCountsStatement = db.prepare<[], TenantCount>(TENANT_COUNTS_SQL)
+    this.tenantFactsStatement = db.prepare<[], TenantFacts>(
       `SELECT mlps_level AS mlpsLevel, status, filing_number AS filingNumber, last_assessed_on AS lastAssessedOn,
               graded_on AS gradedOn, live_on AS liveOn
        FROM tenants WHERE ${notDecommissionedSql('status')}`,
@@ -51,15 +51,15 @@ export class MetricsQueries {
   }
 
   nodeGroups(): NodeGroup[] {
-    return this.nodeGroupsStatement.all() as NodeGroup[]
+    return this.nodeGroupsStatement.all()
   }
 
   tenantCounts(): TenantCount[] {
-    return this.tenantCountsStatement.all() as TenantCount[]
+    return this.tenantCountsStatement.all()
   }
 
   /** What the baseline evaluation reads, for every tenant that is not decommissioned. */
   tenantFactsNotDecommissioned(): TenantFacts[] {
-    return this.tenantFactsStatement.all() as TenantFacts[]
+    return this.tenantFactsStatement.all()
   }
 }

@@ -43,6 +43,9 @@ const toFields = (access: NodeAccess | undefined): Record<keyof NodeAccessFields
   host_key_sha256: access?.hostKeySha256 ?? null,
 })
 
+/** The upsert's named parameters: the settings by column name, the node and the time. */
+type UpsertParams = Record<keyof NodeAccessFields, string | number | null> & {node_id: string; updated_at: string}
+
 export interface NodeAccessChange {
   /** The settings after the change; null when none is left (the row was removed). */
   access: NodeAccess | null
@@ -52,31 +55,34 @@ export interface NodeAccessChange {
 
 /** The `node_access` table: per-node SSH settings. Every change is logged as entity `node_access`. */
 export class NodeAccessRepository {
-  private readonly byId: Statement
-  private readonly byIds: Statement
-  private readonly nodeExists: Statement
-  private readonly upsert: Statement
-  private readonly remove: Statement
+  private readonly byId: Statement<[string], NodeAccessRow>
+  /** Rows for the ids in a JSON array. */
+  private readonly byIds: Statement<[string], NodeAccessRow>
+  private readonly nodeExists: Statement<[string], 1>
+  private readonly upsert: Statement<[UpsertParams]>
+  private readonly remove: Statement<[string]>
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
-    this.byId = db.prepare('SELECT * FROM node_access WHERE node_id = ?')
-    this.byIds = db.prepare('SELECT * FROM node_access WHERE node_id IN (SELECT value FROM json_each(?))')
-    this.nodeExists = db.prepare('SELECT 1 FROM nodes WHERE id = ?').pluck()
-    this.upsert = db.prepare(
+    this.byId = db.prepare<[string], NodeAccessRow>('SELECT * FROM node_access WHERE node_id = ?')
+    this.byIds = db.prepare<[string], NodeAccessRow>(
+      'SELECT * FROM node_access WHERE node_id IN (SELECT value FROM json_each(?))',
+    )
+    this.nodeExists = db.prepare<[string], 1>('SELECT 1 FROM nodes WHERE id = ?').pluck()
+    this.upsert = db.prepare<UpsertParams>(
       `INSERT INTO node_access (node_id, user, jump, kex, host_key_algorithms, ciphers, macs, keepalive_s, host_key_sha256, updated_at)
        VALUES (@node_id, @user, @jump, @kex, @host_key_algorithms, @ciphers, @macs, @keepalive_s, @host_key_sha256, @updated_at)
        ON CONFLICT (node_id) DO UPDATE SET user = excluded.user, jump = excluded.jump, kex = excluded.kex,
          host_key_algorithms = excluded.host_key_algorithms, ciphers = excluded.ciphers, macs = excluded.macs,
          keepalive_s = excluded.keepalive_s, host_key_sha256 = excluded.host_key_sha256, updated_at = excluded.updated_at`,
     )
-    this.remove = db.prepare('DELETE FROM node_access WHERE node_id = ?')
+    this.remove = db.prepare<[string]>('DELETE FROM node_access WHERE node_id = ?')
     this.changes = new ChangeLog(inventory)
   }
 
   get(nodeId: string): NodeAccess | undefined {
-    const row = this.byId.get(nodeId) as NodeAccessRow | undefined
+    const row = this.byId.get(nodeId)
     return row && toAccess(row)
   }
 
@@ -87,7 +93,7 @@ export class NodeAccessRepository {
 
   /** The settings of many nodes in one query (an audit run's selection). */
   forNodes(nodeIds: readonly string[]): Map<string, NodeAccess> {
-    const rows = this.byIds.all(JSON.stringify(nodeIds)) as NodeAccessRow[]
+    const rows = this.byIds.all(JSON.stringify(nodeIds))
     return new Map(rows.map((row) => [row.node_id, toAccess(row)]))
   }
 

@@ -89,52 +89,82 @@ const toNode = (row: NodeRow): ExtranetNode => ({
   updatedAt: row.updated_at,
 })
 
+/** The editable fields, in the column order the insert and the update share. */
+type EditableParams = [
+  name: string,
+  divisionCode: string,
+  tier: Tier,
+  role: ExtranetNode['role'],
+  mgmtAddress: string,
+  sshPort: number,
+  platform: Platform,
+  uplinkId: string | null,
+  bandwidthMbps: number | null,
+  status: NodeStatus,
+]
+
+/** The insert's positional parameters, in its column order. */
+type NodeInsertParams = [
+  id: string,
+  ...editable: EditableParams,
+  lastAuditAt: string | null,
+  lastAuditOutcome: string | null,
+  lastSeenAt: string | null,
+  createdAt: string,
+  updatedAt: string,
+]
+
+/** The update's positional parameters: the editable fields, updated_at, then the id. */
+type NodeUpdateParams = [...editable: EditableParams, updatedAt: string, id: string]
+
 /** The `nodes` and `node_tags` tables. Every write runs in one inventory transaction and records its change. */
 export class NodeRepository {
-  private readonly byId: Statement
-  private readonly uplinkOfId: Statement
-  private readonly dependentsOf: Statement
-  private readonly allUplinks: Statement
-  private readonly insertNode: Statement
-  private readonly updateNode: Statement
-  private readonly deleteNode: Statement
-  private readonly insertTag: Statement
-  private readonly deleteTags: Statement
-  private readonly listStatements = new Map<string, Statement>()
+  private readonly byId: Statement<[string], NodeRow>
+  /** The uplink of a node: undefined when no node has that id, null when it has none. */
+  private readonly uplinkOfId: Statement<[string], string | null>
+  private readonly dependentsOf: Statement<[string], string>
+  /** Raw rows: [id, uplink_id]. */
+  private readonly allUplinks: Statement<[], [string, string | null]>
+  private readonly insertNode: Statement<NodeInsertParams>
+  private readonly updateNode: Statement<NodeUpdateParams>
+  private readonly deleteNode: Statement<[string]>
+  private readonly insertTag: Statement<[string, string]>
+  private readonly deleteTags: Statement<[string]>
+  private readonly listStatements = new Map<string, Statement<[Record<string, string>], NodeRow>>()
   private readonly divisions: DivisionRepository
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
-    this.byId = db.prepare(`${SELECT_NODES} WHERE n.id = ?`)
-    this.uplinkOfId = db.prepare('SELECT uplink_id FROM nodes WHERE id = ?').pluck()
-    this.dependentsOf = db.prepare('SELECT id FROM nodes WHERE uplink_id = ? ORDER BY id').pluck()
-    this.allUplinks = db.prepare('SELECT id, uplink_id FROM nodes').raw()
-    this.insertNode = db.prepare(
+    this.byId = db.prepare<[string], NodeRow>(`${SELECT_NODES} WHERE n.id = ?`)
+    this.uplinkOfId = db.prepare<[string], string | null>('SELECT uplink_id FROM nodes WHERE id = ?').pluck()
+    this.dependentsOf = db.prepare<[string], string>('SELECT id FROM nodes WHERE uplink_id = ? ORDER BY id').pluck()
+    this.allUplinks = db.prepare<[], [string, string | null]>('SELECT id, uplink_id FROM nodes').raw()
+    this.insertNode = db.prepare<NodeInsertParams>(
       `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, ssh_port, platform, uplink_id, bandwidth_mbps, status,
          last_audit_at, last_audit_outcome, last_seen_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    this.updateNode = db.prepare(
+    this.updateNode = db.prepare<NodeUpdateParams>(
       `UPDATE nodes SET name = ?, division_code = ?, tier = ?, role = ?, mgmt_address = ?, ssh_port = ?, platform = ?,
          uplink_id = ?, bandwidth_mbps = ?, status = ?, updated_at = ? WHERE id = ?`,
     )
-    this.deleteNode = db.prepare('DELETE FROM nodes WHERE id = ?')
-    this.insertTag = db.prepare('INSERT INTO node_tags (node_id, tag) VALUES (?, ?)')
-    this.deleteTags = db.prepare('DELETE FROM node_tags WHERE node_id = ?')
+    this.deleteNode = db.prepare<[string]>('DELETE FROM nodes WHERE id = ?')
+    this.insertTag = db.prepare<[string, string]>('INSERT INTO node_tags (node_id, tag) VALUES (?, ?)')
+    this.deleteTags = db.prepare<[string]>('DELETE FROM node_tags WHERE node_id = ?')
     this.divisions = new DivisionRepository(inventory)
     this.changes = new ChangeLog(inventory)
   }
 
   get(id: string): ExtranetNode | undefined {
-    const row = this.byId.get(id) as NodeRow | undefined
+    const row = this.byId.get(id)
     return row && toNode(row)
   }
 
   /** Nodes matching every given filter, ordered by id. `under` must name a division in the inventory. */
   list(filter: NodeFilter = {}): ExtranetNode[] {
     const where: string[] = []
-    const params: Record<string, unknown> = {}
+    const params: Record<string, string> = {}
     if (filter.under !== undefined) {
       const problem = codeProblem(filter.under)
       if (problem) throw msg.invalidUnder(problem)
@@ -166,20 +196,20 @@ export class NodeRepository {
     const sql = `${SELECT_NODES}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY n.id`
     let statement = this.listStatements.get(sql)
     if (!statement) {
-      statement = this.inventory.db.prepare(sql)
+      statement = this.inventory.db.prepare<Record<string, string>, NodeRow>(sql)
       this.listStatements.set(sql, statement)
     }
-    return (statement.all(params) as NodeRow[]).map(toNode)
+    return statement.all(params).map(toNode)
   }
 
   /** Ids of the nodes whose uplink is `id`. */
   dependents(id: string): string[] {
-    return this.dependentsOf.all(id) as string[]
+    return this.dependentsOf.all(id)
   }
 
   /** Every node's uplink, in one query: the existing side of an import's uplink checks. */
   uplinks(): Map<string, string | null> {
-    return new Map(this.allUplinks.all() as [string, string | null][])
+    return new Map(this.allUplinks.all())
   }
 
   /** Add one node from raw fields (flags or a JSON object). Exit 3 on invalid fields, 5 when the id exists. */
@@ -297,8 +327,7 @@ export class NodeRepository {
     ) {
       uplinkProblems.push({field: 'uplink', message: msg.unknownUplinkNode(fields.uplink)})
     } else {
-      const uplinkOf = (id: string) =>
-        id === fields.id ? fields.uplink : (this.uplinkOfId.get(id) as string | null | undefined)
+      const uplinkOf = (id: string) => (id === fields.id ? fields.uplink : this.uplinkOfId.get(id))
       uplinkProblems.push(...findUplinkCycles([fields.id], uplinkOf).map((cycle) => uplinkCycleProblem(cycle)))
     }
     const all = [...placed.problems, ...uplinkProblems]

@@ -43,14 +43,17 @@ const fromRow = (row: Row): ProvisioningRecord => ({
   outputs: JSON.parse(row.outputs) as Record<string, unknown>,
 })
 
+/** The upsert's named parameters: the record with its outputs in JSON. */
+type Params = Omit<ProvisioningRecord, 'outputs'> & {outputs: string}
+
 export class ProvisioningRepository {
-  private readonly byTenant: Statement
-  private readonly upsert: Statement
+  private readonly byTenant: Statement<[string], Row>
+  private readonly upsert: Statement<[Params]>
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
-    this.byTenant = inventory.db.prepare('SELECT * FROM tenant_provisioning WHERE tenant_id = ?')
-    this.upsert = inventory.db.prepare(
+    this.byTenant = inventory.db.prepare<[string], Row>('SELECT * FROM tenant_provisioning WHERE tenant_id = ?')
+    this.upsert = inventory.db.prepare<Params>(
       `INSERT INTO tenant_provisioning (tenant_id, target, stack, last_operation, last_operation_at, outcome, reason, outputs)
        VALUES (@tenantId, @target, @stack, @lastOperation, @lastOperationAt, @outcome, @reason, @outputs)
        ON CONFLICT (tenant_id) DO UPDATE SET target = excluded.target, stack = excluded.stack, last_operation = excluded.last_operation,
@@ -60,7 +63,7 @@ export class ProvisioningRepository {
   }
 
   get(tenantId: string): ProvisioningRecord | undefined {
-    const row = this.byTenant.get(tenantId) as Row | undefined
+    const row = this.byTenant.get(tenantId)
     return row ? fromRow(row) : undefined
   }
 

@@ -21,7 +21,8 @@ interface RegionRow {
   capacity_vcpu: number
   capacity_ram_gib: number
   capacity_storage_gib: number
-  max_mlps_level: number
+  /** The column's CHECK holds it to the hosted levels. */
+  max_mlps_level: HostedLevel
   external_network: string | null
   created_at: string
   updated_at: string
@@ -36,7 +37,7 @@ function fromRow(row: RegionRow): Region {
     capacityVcpu: row.capacity_vcpu,
     capacityRamGib: row.capacity_ram_gib,
     capacityStorageGib: row.capacity_storage_gib,
-    maxMlpsLevel: row.max_mlps_level as HostedLevel,
+    maxMlpsLevel: row.max_mlps_level,
     externalNetwork: row.external_network,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -95,42 +96,44 @@ export interface RegionWithUsage extends Region {
 }
 
 export class RegionRepository {
-  private readonly byId: Statement
-  private readonly all: Statement
-  private readonly insert: Statement
-  private readonly update: Statement
-  private readonly deleteById: Statement
-  private readonly tenantsIn: Statement
+  private readonly byId: Statement<[string], RegionRow>
+  private readonly all: Statement<[], RegionRow>
+  private readonly insert: Statement<[RegionRow]>
+  private readonly update: Statement<[RegionRow]>
+  private readonly deleteById: Statement<[string]>
+  private readonly tenantsIn: Statement<[string], string>
   private readonly changes: ChangeLog
   private readonly allocations: AllocationRepository
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
-    this.byId = db.prepare('SELECT * FROM regions WHERE id = ?')
-    this.all = db.prepare('SELECT * FROM regions ORDER BY id')
+    this.byId = db.prepare<[string], RegionRow>('SELECT * FROM regions WHERE id = ?')
+    this.all = db.prepare<[], RegionRow>('SELECT * FROM regions ORDER BY id')
     const columns =
       'id, name, pools, extranet_ranges, capacity_vcpu, capacity_ram_gib, capacity_storage_gib, max_mlps_level, external_network, created_at, updated_at'
-    this.insert = db.prepare(
+    this.insert = db.prepare<RegionRow>(
       `INSERT INTO regions (${columns}) VALUES (${columns
         .split(', ')
         .map((c) => `@${c}`)
         .join(', ')})`,
     )
-    this.update = db.prepare(
+    this.update = db.prepare<RegionRow>(
       `UPDATE regions SET name = @name, pools = @pools, extranet_ranges = @extranet_ranges, capacity_vcpu = @capacity_vcpu,
          capacity_ram_gib = @capacity_ram_gib, capacity_storage_gib = @capacity_storage_gib, max_mlps_level = @max_mlps_level,
          external_network = @external_network, updated_at = @updated_at WHERE id = @id`,
     )
-    this.deleteById = db.prepare('DELETE FROM regions WHERE id = ?')
-    this.tenantsIn = db.prepare(
-      `SELECT id FROM tenants WHERE region = ? AND ${notDecommissionedSql('status')} ORDER BY id`,
-    )
+    this.deleteById = db.prepare<[string]>('DELETE FROM regions WHERE id = ?')
+    this.tenantsIn = db
+      .prepare<[string], string>(
+        `SELECT id FROM tenants WHERE region = ? AND ${notDecommissionedSql('status')} ORDER BY id`,
+      )
+      .pluck()
     this.changes = new ChangeLog(inventory)
     this.allocations = new AllocationRepository(inventory)
   }
 
   get(id: string): Region | undefined {
-    const row = this.byId.get(id) as RegionRow | undefined
+    const row = this.byId.get(id)
     return row ? fromRow(row) : undefined
   }
 
@@ -141,7 +144,7 @@ export class RegionRepository {
   }
 
   list(): Region[] {
-    return (this.all.all() as RegionRow[]).map(fromRow)
+    return this.all.all().map(fromRow)
   }
 
   /** A region with what its tenants hold (for `region show` and `region list --json`). */
@@ -151,7 +154,7 @@ export class RegionRepository {
 
   /** Tenants placed in the region (decommissioned ones aside). */
   tenantIds(id: string): string[] {
-    return (this.tenantsIn.all(id) as {id: string}[]).map((r) => r.id)
+    return this.tenantsIn.all(id)
   }
 
   add(input: RawRecord): Region {

@@ -83,46 +83,55 @@ export interface TenantSetResult {
   changed: (keyof TenantFields)[]
 }
 
+/** The list query's named parameters: null matches every value. */
+interface ListParams {
+  level: HostedLevel | null
+  status: TenantStatus | null
+  region: string | null
+}
+
 /**
  * Cloud tenants. Every write validates through the tenant schema (src/domain/tenants.ts), runs in
  * one transaction and records its change in the same transaction.
  */
 export class TenantRepository {
-  private readonly byId: Statement
-  private readonly filtered: Statement
-  private readonly insert: Statement
-  private readonly update: Statement
-  private readonly updateStatus: Statement
-  private readonly deleteById: Statement
-  private readonly claims: Statement
+  private readonly byId: Statement<[string], TenantRow>
+  private readonly filtered: Statement<[ListParams], TenantRow>
+  private readonly insert: Statement<[Tenant]>
+  private readonly update: Statement<[Tenant]>
+  private readonly updateStatus: Statement<[status: TenantStatus, liveOn: string | null, updatedAt: string, id: string]>
+  private readonly deleteById: Statement<[string]>
+  private readonly claims: Statement<[], NetworkClaim>
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM tenants WHERE id = ?`)
-    this.filtered = db.prepare(
+    this.byId = db.prepare<[string], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE id = ?`)
+    this.filtered = db.prepare<ListParams, TenantRow>(
       `SELECT ${COLUMNS} FROM tenants
        WHERE (@level IS NULL OR mlps_level = @level) AND (@status IS NULL OR status = @status) AND (@region IS NULL OR region = @region)
        ORDER BY id`,
     )
-    this.insert = db.prepare(`INSERT INTO tenants (${COLUMNS}) VALUES (${VALUES})`)
-    this.update = db.prepare(
+    this.insert = db.prepare<Tenant>(`INSERT INTO tenants (${COLUMNS}) VALUES (${VALUES})`)
+    this.update = db.prepare<Tenant>(
       `UPDATE tenants SET name = @name, department_name = @departmentName, department_uscc = @departmentUscc, region = @region,
          mlps_level = @mlpsLevel, exposure = @exposure, quota_vcpu = @quotaVcpu, quota_ram_gib = @quotaRamGib,
          quota_storage_gib = @quotaStorageGib, cidr = @cidr, filing_number = @filingNumber, last_assessed_on = @lastAssessedOn,
          graded_on = @gradedOn, live_on = @liveOn, status = @status, updated_at = @updatedAt
        WHERE id = @id`,
     )
-    this.updateStatus = db.prepare('UPDATE tenants SET status = ?, live_on = ?, updated_at = ? WHERE id = ?')
-    this.deleteById = db.prepare('DELETE FROM tenants WHERE id = ?')
-    this.claims = db.prepare(
+    this.updateStatus = db.prepare<[TenantStatus, string | null, string, string]>(
+      'UPDATE tenants SET status = ?, live_on = ?, updated_at = ? WHERE id = ?',
+    )
+    this.deleteById = db.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
+    this.claims = db.prepare<[], NetworkClaim>(
       `SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND ${notDecommissionedSql('status')}`,
     )
     this.changes = new ChangeLog(inventory)
   }
 
   get(id: string): Tenant | undefined {
-    const row = this.byId.get(id) as TenantRow | undefined
+    const row = this.byId.get(id)
     return row && toTenant(row)
   }
 
@@ -138,13 +147,13 @@ export class TenantRepository {
       level: filter.level ?? null,
       status: filter.status ?? null,
       region: filter.region ?? null,
-    }) as TenantRow[]
+    })
     return rows.map(toTenant)
   }
 
   /** The network blocks tenants hold, to keep a new block from overlapping one in the same region. */
   networkClaims(): NetworkClaim[] {
-    return this.claims.all() as NetworkClaim[]
+    return this.claims.all()
   }
 
   /** Validate and create one tenant from its input fields (import column names). */
