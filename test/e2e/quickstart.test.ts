@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {inventoryMessages} from '../../src/messages'
+import {integrityMessages} from '../../src/messages'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {fileBytes, snapshot} from '../helpers/db'
 import {expectError} from '../helpers/expect-error'
@@ -83,7 +83,8 @@ describe('govnet quickstart', () => {
     const before = fileBytes(notDb)
     expectError(
       govnet(['quickstart', '--db', notDb]),
-      inventoryMessages.notAnInventory(notDb, 'not an SQLite database'),
+      // Issue 11: SQLITE_NOTADB is exit 6 with the way out (db check, restore), like any damaged inventory.
+      integrityMessages.inventoryDamaged(notDb, 'not an SQLite database'),
     )
     expect(fileBytes(notDb).equals(before)).toBe(true)
   })
