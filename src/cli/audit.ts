@@ -5,6 +5,7 @@ import path from 'node:path'
 import type {NodeAccess} from '../domain/node-access'
 import type {InventoryAuditSummary, NodeAuditResult} from '../audit/run'
 import {durationFlag, SSH_TIMEOUT_RULE} from './flags'
+import {Progress} from './progress'
 import {renderFields, renderTable} from './table'
 
 export const DEFAULT_KNOWN_HOSTS = path.join(homedir(), '.ssh', 'known_hosts')
@@ -113,45 +114,35 @@ export function resultLine(result: NodeAuditResult): string {
 }
 
 /**
- * Progress on stderr: a one-line bar redrawn in place on a terminal, one line per node otherwise.
+ * The audit's progress on stderr (src/cli/progress.ts): a bar with count, rate, elapsed time and ETA
+ * on a terminal; otherwise one line per finished node and a status line every few seconds.
  * `stop()` must run in a `finally`: it ends the bar's line also when the run fails.
  */
 export class AuditProgress {
-  private done = 0
   private failed = 0
-  private drawn = false
+  private readonly progress: Progress
 
   constructor(
-    private readonly total: number,
+    total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly quiet = false,
-  ) {}
+    quiet = false,
+  ) {
+    this.progress = new Progress({label: 'audit', unit: 'nodes', total, stream, quiet})
+  }
 
+  /** On a terminal only failures get a line above the bar; in logs every node does. */
   onResult(result: NodeAuditResult): void {
-    this.done++
     if (result.outcome !== 'ok') this.failed++
-    if (this.quiet) return
-    if (!this.stream.isTTY) {
-      this.stream.write(`${resultLine(result)}\n`)
-      return
-    }
-    const width = 30
-    const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width)
-    this.stream.write(
-      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total}  failed ${this.failed}\u001b[K`,
-    )
-    this.drawn = true
+    if (!this.stream.isTTY || result.outcome !== 'ok') this.progress.line(resultLine(result))
+    this.progress.tick(1, `failed ${this.failed}`)
   }
 
   note(line: string): void {
-    if (this.drawn) this.stream.write('\n')
-    this.drawn = false
-    this.stream.write(`${line}\n`)
+    this.progress.line(line)
   }
 
   stop(): void {
-    if (this.drawn) this.stream.write('\n')
-    this.drawn = false
+    this.progress.stop()
   }
 }
 

@@ -172,25 +172,33 @@ describe('audit progress on stderr', () => {
     return {written, stream: {isTTY, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream}
   }
 
-  it('redraws one bar line on a terminal and ends it on stop', () => {
+  it('draws a bar with count, rate, elapsed and ETA on a terminal, prints failures above it, and ends it once', () => {
     const {written, stream: tty} = stream(true)
     const progress = new AuditProgress(4, tty)
     progress.onResult(result('a', 'ok'))
     progress.onResult(result('b', 'refused'))
-    expect(written.at(-1)).toBe(`\r[${'#'.repeat(15)}${'.'.repeat(15)}] 2/4  failed 1\u001b[K`)
     progress.stop()
-    expect(written.at(-1)).toBe('\n')
+    const text = written.join('')
+    expect(text).toContain(resultLine(result('b', 'refused')))
+    expect(text).not.toContain(resultLine(result('a', 'ok')))
+    expect(text).toMatch(/audit \[[#.]{30}\] 2\/4 nodes \| [\d.]+ nodes\/s \| elapsed \d+s \| ETA \S+ \| failed 1/)
+    const afterStop = written.length
     progress.stop()
-    expect(written.filter((w) => w === '\n')).toHaveLength(1)
+    expect(written).toHaveLength(afterStop)
   })
 
-  it('prints one plain line per node otherwise', () => {
+  it('prints one plain line per node otherwise, and a status line at the end', () => {
     const {written, stream: pipe} = stream(false)
     const progress = new AuditProgress(2, pipe)
     progress.onResult(result('a', 'ok'))
     progress.onResult(result('b', 'refused'))
     progress.stop()
-    expect(written).toEqual([`${resultLine(result('a', 'ok'))}\n`, `${resultLine(result('b', 'refused'))}\n`])
+    expect(written.slice(0, 2)).toEqual([
+      `${resultLine(result('a', 'ok'))}\n`,
+      `${resultLine(result('b', 'refused'))}\n`,
+    ])
+    expect(written[2]).toMatch(/^audit: 2\/2 nodes \(100%\), [\d.]+ nodes\/s, elapsed \d+s, ETA 0s, failed 1\n$/)
+    expect(written).toHaveLength(3)
     expect(resultLine(result('a', 'ok'))).toBe('ok   a audit@10.0.0.1:22 1000ms linux')
   })
 })
