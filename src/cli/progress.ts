@@ -69,6 +69,7 @@ export class Progress {
   private done = 0
   private extra = ''
   private lastPlainAt: number
+  private plainLinesWritten = 0
   private stopped = false
 
   constructor(private readonly options: ProgressOptions) {
@@ -105,6 +106,7 @@ export class Progress {
     const at = this.now()
     if (at - this.lastPlainAt >= (this.options.plainIntervalMs ?? 5000) && this.done < this.options.total) {
       this.lastPlainAt = at
+      this.plainLinesWritten++
       this.stream.write(`${this.statusLine()}\n`)
     }
   }
@@ -129,7 +131,11 @@ export class Progress {
     return statusLine(this.options.label, this.options.unit, this.figures(), this.extra)
   }
 
-  /** Ends the bar (or prints the final status line). Safe to call more than once. */
+  /**
+   * Ends the bar. Off a terminal, prints the final status line only when the run was long enough to
+   * print one before: a short run's summary says it all, and a log reader needs the end only of what
+   * it saw begin. Safe to call more than once.
+   */
   stop(): void {
     if (this.stopped) return
     this.stopped = true
@@ -139,7 +145,7 @@ export class Progress {
       this.bar.stop()
       return
     }
-    this.stream.write(`${this.statusLine()}\n`)
+    if (this.plainLinesWritten > 0) this.stream.write(`${this.statusLine()}\n`)
   }
 
   /** cli-progress draws elapsed time and ETA itself (and redraws them on its timer); rate and detail are ours. */

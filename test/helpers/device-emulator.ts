@@ -13,6 +13,19 @@ import type {Platform} from '../../src/domain/nodes'
  * slowness, log lines in the middle of output, refused commands, a dropped connection, a hang.
  */
 
+/**
+ * A fresh ed25519 host key that ssh2 can read back. ssh2 1.17's keygen strips the leading zero bytes
+ * of the public key, so about 1 key in 256 it makes is "Malformed" to its own parser
+ * (mscdex/ssh2#1390, #1513): draw again in that case, a bounded number of times.
+ */
+function parseableHostKey(): string {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519')
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair.private
+  }
+  throw new Error('ssh2 made 16 unreadable ed25519 host keys in a row')
+}
+
 export interface DeviceEmulatorOptions {
   platform: Platform
   hostname: string
@@ -105,8 +118,7 @@ export class DeviceEmulator {
   private readonly connections = new Set<Connection>()
 
   private constructor(private readonly options: DeviceEmulatorOptions) {
-    const hostKey = utils.generateKeyPairSync('ed25519').private
-    this.server = new Server({hostKeys: [hostKey]}, (connection) => this.accept(connection))
+    this.server = new Server({hostKeys: [parseableHostKey()]}, (connection) => this.accept(connection))
   }
 
   static async start(options: DeviceEmulatorOptions): Promise<DeviceEmulator> {

@@ -59,6 +59,18 @@ describe('Progress', () => {
     expect(written.at(-1)).toBe('import nodes: 100/100 rows (100%), 20.0 rows/s, elapsed 5s, ETA 0s\n')
   })
 
+  it('prints no status line off a terminal when the run ends within one interval', () => {
+    let clock = 0
+    const {written, stream} = fakeStream(false)
+    const progress = new Progress({label: 'audit', unit: 'nodes', total: 2, stream, plainIntervalMs: 1000, now: () => clock})
+    progress.line('ok   dg-up')
+    clock += 400
+    progress.tick()
+    progress.tick()
+    progress.stop()
+    expect(written).toEqual(['ok   dg-up\n'])
+  })
+
   it('prints nothing when quiet', () => {
     const {written, stream} = fakeStream(true)
     const progress = new Progress({label: 'audit', unit: 'nodes', total: 2, stream, quiet: true})
