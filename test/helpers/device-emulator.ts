@@ -21,7 +21,8 @@ import type {Platform} from '../../src/domain/nodes'
 function parseableHostKey(): string {
   for (let attempt = 0; attempt < 16; attempt++) {
     const pair = utils.generateKeyPairSync('ed25519')
-    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair.private
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error))
+      return pair.private
   }
   throw new Error('ssh2 made 16 unreadable ed25519 host keys in a row')
 }

@@ -62,7 +62,14 @@ describe('Progress', () => {
   it('prints no status line off a terminal when the run ends within one interval', () => {
     let clock = 0
     const {written, stream} = fakeStream(false)
-    const progress = new Progress({label: 'audit', unit: 'nodes', total: 2, stream, plainIntervalMs: 1000, now: () => clock})
+    const progress = new Progress({
+      label: 'audit',
+      unit: 'nodes',
+      total: 2,
+      stream,
+      plainIntervalMs: 1000,
+      now: () => clock,
+    })
     progress.line('ok   dg-up')
     clock += 400
     progress.tick()
