@@ -19,6 +19,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {writeCsv} from '../src/cli/csv'
 import {isGroupingDivision, townshipKind, TownshipKind} from '../src/domain/divisions'
 import {leadingTwoFields} from '../src/import/divisions'
 
@@ -232,17 +233,12 @@ export function generateSampleNodes(divisions: SampleDivisions): NodeRow[] {
   return rows
 }
 
-function csvField(value: string | number): string {
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
+/** The file, through govnet's CSV writer (the format `node import` reads and `node export` writes). */
 export function toCsv(rows: readonly NodeRow[]): string {
-  return (
-    [NODE_CSV_COLUMNS.join(','), ...rows.map((row) => NODE_CSV_COLUMNS.map((c) => csvField(row[c])).join(','))].join(
-      '\n',
-    ) + '\n'
-  )
+  return `${writeCsv(
+    NODE_CSV_COLUMNS,
+    rows.map((row) => NODE_CSV_COLUMNS.map((c) => row[c])),
+  )}\n`
 }
 
 /** The package's divisions above village level, read with the same reader as `division import`. */

@@ -1,3 +1,4 @@
+import {CsvCell, writeCsv} from './csv'
 import {Column, renderTable} from './table'
 import {CoverageRow, KindCoverage, percent, TownshipCounts} from '../domain/coverage'
 import {TOWNSHIP_KIND_NAMES} from '../domain/divisions'
@@ -45,13 +46,8 @@ export function coverageLegend(report: CoverageReport): string | undefined {
     : undefined
 }
 
-function csvField(value: string | number | boolean): string {
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
 /**
- * RFC 4180 CSV with a header; the total line comes last (level "nation", or the --under division's
+ * CSV (src/cli/csv.ts: formula-safe) with a header; the total line comes last (level "nation", or the --under division's
  * level). After the columns of every report: `grouping`, then townships, covered and verified of each
  * township kind reported (all four, or the --kind one), e.g. `street_townships,street_covered,street_verified`.
  */
@@ -69,20 +65,17 @@ export function coverageCsv(report: CoverageReport): string {
     'grouping',
     ...kinds.flatMap((kind) => [`${kind}_townships`, `${kind}_covered`, `${kind}_verified`]),
   ]
-  const line = (r: CoverageRow) =>
-    [
-      r.code ?? '',
-      r.name,
-      r.level,
-      r.townships,
-      r.covered,
-      r.verified,
-      r.ratio,
-      r.verifiedRatio,
-      r.grouping,
-      ...r.byKind.flatMap((k) => [k.townships, k.covered, k.verified]),
-    ]
-      .map(csvField)
-      .join(',')
-  return [header.join(','), ...report.rows.map(line), line(report.total)].join('\n')
+  const line = (r: CoverageRow): CsvCell[] => [
+    r.code ?? '',
+    r.name,
+    r.level,
+    r.townships,
+    r.covered,
+    r.verified,
+    r.ratio,
+    r.verifiedRatio,
+    r.grouping,
+    ...r.byKind.flatMap((k) => [k.townships, k.covered, k.verified]),
+  ]
+  return writeCsv(header, [...report.rows.map(line), line(report.total)])
 }

@@ -187,7 +187,7 @@ describe('audit progress on stderr', () => {
     expect(written).toHaveLength(afterStop)
   })
 
-  it('prints one plain line per node otherwise, and a status line at the end', () => {
+  it('prints one plain line per node otherwise, and no status line after a run too short to have printed one', () => {
     const {written, stream: pipe} = stream(false)
     const progress = new AuditProgress(2, pipe)
     progress.onResult(result('a', 'ok'))
@@ -197,8 +197,7 @@ describe('audit progress on stderr', () => {
       `${resultLine(result('a', 'ok'))}\n`,
       `${resultLine(result('b', 'refused'))}\n`,
     ])
-    expect(written[2]).toMatch(/^audit: 2\/2 nodes \(100%\), [\d.]+ nodes\/s, elapsed \d+s, ETA 0s, failed 1\n$/)
-    expect(written).toHaveLength(3)
+    expect(written).toHaveLength(2)
     expect(resultLine(result('a', 'ok'))).toBe('ok   a audit@10.0.0.1:22 1000ms linux')
   })
 })
