@@ -1,6 +1,6 @@
 import {stringify} from 'csv-stringify/sync'
 
-import {isFormulaLike, neutraliseCell} from '../domain/csv-cells'
+import {neutraliseCell} from '../domain/csv-cells'
 
 /** A CSV cell: text (neutralised when formula-like), a number or boolean govnet computed, or empty. */
 export type CsvCell = string | number | boolean | null | undefined
@@ -16,7 +16,10 @@ export function writeCsv(header: readonly string[], rows: ReadonlyArray<readonly
   return stringify([header, ...rows], {
     eof: false,
     cast: {
-      string: (value) => (isFormulaLike(value) ? {value: neutraliseCell(value), quoted: true} : value),
+      string: (value) => {
+        const cell = neutraliseCell(value)
+        return cell === value ? value : {value: cell, quoted: true}
+      },
       boolean: (value) => String(value),
     },
   })

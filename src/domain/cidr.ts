@@ -67,6 +67,44 @@ export function overlaps(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   return a.network < end(b) && b.network < end(a)
 }
 
+/** Blocks in address order, the wider first where two start at the same address (indexes into `blocks`). */
+function addressOrder(blocks: readonly Ipv4Cidr[]): number[] {
+  return blocks
+    .map((_, i) => i)
+    .sort((i, j) => blocks[i]!.network - blocks[j]!.network || blocks[i]!.prefix - blocks[j]!.prefix)
+}
+
+/**
+ * Two of `blocks` that overlap (indexes, the earlier first), or undefined when they are all
+ * disjoint. One sort and one sweep, O(n log n): walking in address order, a block overlaps an
+ * earlier one exactly when it starts before the farthest end seen so far.
+ */
+export function findOverlap(blocks: readonly Ipv4Cidr[]): [number, number] | undefined {
+  let farthest: number | undefined
+  for (const i of addressOrder(blocks)) {
+    if (farthest !== undefined && blocks[i]!.network < end(blocks[farthest]!)) {
+      return farthest < i ? [farthest, i] : [i, farthest]
+    }
+    if (farthest === undefined || end(blocks[i]!) > end(blocks[farthest]!)) farthest = i
+  }
+  return undefined
+}
+
+/** How many addresses the blocks cover together (an address inside several blocks counts once). O(n log n). */
+export function unionSize(blocks: readonly Ipv4Cidr[]): number {
+  let total = 0
+  let covered = 0 // everything below this address is counted
+  for (const i of addressOrder(blocks)) {
+    const block = blocks[i]!
+    const from = Math.max(block.network, covered)
+    if (end(block) > from) {
+      total += end(block) - from
+      covered = end(block)
+    }
+  }
+  return total
+}
+
 /**
  * The first block of `prefix` inside `pool` that overlaps none of `taken`, or undefined when the
  * pool has no room. Skips past each overlapping block, so the loop runs at most once per taken

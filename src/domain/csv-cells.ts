@@ -10,8 +10,10 @@
  * not text and are written as they are: a negative number is a number to a spreadsheet, not a
  * formula. Text that only looks like a number ("-1" typed as a name) is text and is neutralised.
  *
- * restoreCell is the inverse, for a reader of such a file: a cell that begins with a single quote
- * followed by one of the characters above is read without the quote.
+ * restoreCell is the exact inverse, for a reader of such a file (the importers): a cell that
+ * begins with a single quote followed by a formula trigger is read without the quote. So that it
+ * stays exact for text that itself begins with quotes and then a trigger ("'=x", which a reader
+ * would otherwise take for the neutralised "=x"), such text gets one more quote as well.
  */
 
 /** First characters that make a spreadsheet evaluate a cell. */
@@ -24,12 +26,17 @@ export function isFormulaLike(text: string): boolean {
   return text.length > 0 && FORMULA_TRIGGERS.has(text[0]!)
 }
 
+/** Whether neutraliseCell puts a quote in front: formula-like once any leading quotes are set aside. */
+function needsQuote(text: string): boolean {
+  return isFormulaLike(text.replace(/^'+/, ''))
+}
+
 /** The cell as written: prefixed with a single quote when it would be taken for a formula. */
 export function neutraliseCell(text: string): string {
-  return isFormulaLike(text) ? `${QUOTE}${text}` : text
+  return needsQuote(text) ? `${QUOTE}${text}` : text
 }
 
 /** The text a neutralised cell stands for: neutraliseCell's inverse (other cells are returned as they are). */
 export function restoreCell(cell: string): string {
-  return cell.startsWith(QUOTE) && isFormulaLike(cell.slice(1)) ? cell.slice(1) : cell
+  return cell.startsWith(QUOTE) && needsQuote(cell.slice(1)) ? cell.slice(1) : cell
 }

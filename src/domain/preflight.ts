@@ -1,7 +1,7 @@
 import * as msg from '../messages/provision'
 import * as tenantsMessages from '../messages/tenants'
 import {BaselineControl} from './mlps'
-import {quotaShortfall, RegionFields} from './regions'
+import {extranetRangesProblem, quotaShortfall, RegionFields} from './regions'
 import {StackBaseline, stackBaseline} from './stack-baseline'
 import {HOSTED_LEVELS, TenantFields} from './tenants'
 import {CidrError} from './cidr'
@@ -113,9 +113,14 @@ export function preflight(
     msg.preflightRating(region.id, region.maxMlpsLevel),
   )
   const needsRanges = read.baseline?.extranetOnlyIngress === true || tenant.exposure === 'extranet'
+  const rangesProblem = extranetRangesProblem(region.extranetRanges)
   record(
     'extranet-ranges',
-    needsRanges && region.extranetRanges.length === 0 ? msg.noExtranetRanges(region.id, tenant.mlpsLevel) : undefined,
+    !needsRanges
+      ? undefined
+      : region.extranetRanges.length === 0
+        ? msg.noExtranetRanges(region.id, tenant.mlpsLevel)
+        : rangesProblem && msg.extranetRangesTooWide(region.id, tenant.mlpsLevel, rangesProblem),
     msg.preflightExtranetRanges(region.extranetRanges),
   )
   if (target === 'openstack') {

@@ -1,6 +1,6 @@
 import {FieldProblem} from '../errors'
 import * as msg from '../messages/regions'
-import {CidrError, contains, formatCidr, overlaps, parseCidr} from './cidr'
+import {blockSize, BlockSet, CidrError, contains, findOverlap, formatCidr, Ipv4Cidr, parseCidr, unionSize} from './cidr'
 import {FieldError, integer, parseRecord, RawRecord, RecordSchema, slug, text} from './fields'
 import {HOSTED_LEVELS, HostedLevel} from './tenants'
 
@@ -60,26 +60,39 @@ function cidrList(options: {disjoint: boolean}): (value: unknown) => string[] {
       })
     const blocks = [...new Set(parsed)]
     if (options.disjoint) {
-      for (const [i, a] of blocks.entries()) {
-        const b = blocks.slice(i + 1).find((other) => overlaps(parseCidr(a), parseCidr(other)))
-        if (b) throw new FieldError(msg.poolsOverlap(a, b))
-      }
+      const pair = findOverlap(blocks.map(parseCidr))
+      if (pair) throw new FieldError(msg.poolsOverlap(blocks[pair[0]]!, blocks[pair[1]]!))
     }
     return blocks
   }
 }
 
 /**
- * The shortest prefix an extranet range may have. The extranet's blocks are at most a /8 (10.0.0.0/8);
- * anything wider covers much of the Internet, and a level-3 tenant's "ingress only from the extranet"
- * would then admit it (0.0.0.0/0 would pass both the pre-flight and the policy pack).
+ * The widest extranet range, and the limit on all of a region's extranet ranges together. The
+ * extranet's blocks are at most a /8 (10.0.0.0/8); anything wider covers much of the Internet, and
+ * a level-3 tenant's "ingress only from the extranet" would then admit it (0.0.0.0/0 would pass
+ * both the pre-flight and the policy pack). The union counts, not each range: the 256 /8s are all
+ * of IPv4 too.
  */
 export const MIN_EXTRANET_PREFIX = 8
+/** The most addresses a region's extranet ranges may cover together: one /MIN_EXTRANET_PREFIX (16,777,216). */
+export const MAX_EXTRANET_ADDRESSES = blockSize(MIN_EXTRANET_PREFIX)
+
+/** Why a region's extranet ranges (canonical CIDRs) open too much, or undefined when they are within the limit. */
+export function extranetRangesProblem(ranges: readonly string[]): string | undefined {
+  const blocks = ranges.map(parseCidr)
+  const tooWide = blocks.findIndex((block) => block.prefix < MIN_EXTRANET_PREFIX)
+  if (tooWide >= 0) return msg.extranetRangeTooWide(ranges[tooWide]!, MIN_EXTRANET_PREFIX)
+  const covered = unionSize(blocks)
+  return covered > MAX_EXTRANET_ADDRESSES
+    ? msg.extranetRangesTooMany(ranges.length, covered, MIN_EXTRANET_PREFIX, MAX_EXTRANET_ADDRESSES)
+    : undefined
+}
 
 function extranetRanges(value: unknown): string[] {
   const ranges = cidrList({disjoint: false})(value)
-  const tooWide = ranges.find((range) => parseCidr(range).prefix < MIN_EXTRANET_PREFIX)
-  if (tooWide) throw new FieldError(msg.extranetRangeTooWide(tooWide, MIN_EXTRANET_PREFIX))
+  const problem = extranetRangesProblem(ranges)
+  if (problem) throw new FieldError(problem)
   return ranges
 }
 
@@ -169,8 +182,14 @@ export function regionChangeProblems(next: RegionFields, usage: RegionUsage): Fi
   if (next.maxMlpsLevel < usage.highestTenantLevel) {
     problems.push({field: 'max_level', message: msg.ratingBelowTenants(next.maxMlpsLevel, usage.highestTenantLevel)})
   }
-  const pools = next.pools.map(parseCidr)
-  const orphan = usage.allocations.find((cidr) => !pools.some((pool) => contains(pool, parseCidr(cidr))))
+  const pools = new BlockSet<Ipv4Cidr>()
+  for (const pool of next.pools.map(parseCidr).sort((a, b) => a.network - b.network)) pools.add(pool, pool)
+  // Pools are disjoint: the one pool that overlaps an allocation either contains it or none does.
+  const orphan = usage.allocations.find((cidr) => {
+    const block = parseCidr(cidr)
+    const pool = pools.overlapping(block)
+    return pool === undefined || !contains(pool, block)
+  })
   if (orphan) problems.push({field: 'pools', message: msg.poolStillAllocated(orphan)})
   return problems
 }

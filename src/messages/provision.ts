@@ -40,6 +40,9 @@ export const preflightBaseline = (level: number, baseline: BaselineSummary | und
 export const noExtranetRanges = (region: string, level: number) =>
   `region ${region} declares no extranet ranges, and a level ${level} tenant accepts ingress only from them: \`govnet region set ${region} --extranet-ranges …\``
 
+export const extranetRangesTooWide = (region: string, level: number, problem: string) =>
+  `region ${region}'s extranet ranges open too much for a level ${level} tenant, which accepts ingress only from them: ${problem}; \`govnet region set ${region} --extranet-ranges …\``
+
 export const preflightExtranetRanges = (ranges: readonly string[]) =>
   ranges.length > 0 ? `ingress from the extranet ranges ${ranges.join(', ')}` : 'no extranet ranges (none needed)'
 

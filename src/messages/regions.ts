@@ -7,6 +7,9 @@ export const poolsOverlap = (a: string, b: string) => `${a} overlaps ${b}: pools
 export const extranetRangeTooWide = (range: string, minPrefix: number) =>
   `${range} is wider than /${minPrefix}: extranet ranges are the extranet's own blocks (e.g. 59.255.0.0/16, 10.44.0.0/16), never the Internet`
 
+export const extranetRangesTooMany = (count: number, covered: number, minPrefix: number, limit: number) =>
+  `the ${count} ranges cover ${covered.toLocaleString('en-US')} addresses together, more than one /${minPrefix} (${limit.toLocaleString('en-US')}): list only the extranet's own blocks (e.g. 59.255.0.0/16, 10.44.0.0/16), never the Internet`
+
 export const noPools = () => 'give at least one address pool, e.g. 10.20.0.0/16'
 
 export const ratingNotHosted = (level: number) =>

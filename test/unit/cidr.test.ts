@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {
@@ -6,11 +7,13 @@ import {
   carve,
   CidrError,
   contains,
+  findOverlap,
   formatCidr,
   overlaps,
   parseCidr,
   parseIpv4,
   split,
+  unionSize,
 } from '../../src/domain/cidr'
 
 const c = parseCidr
@@ -152,5 +155,60 @@ describe('BlockSet', () => {
       }
     }
     expect(kept.length).toBeGreaterThan(10)
+  })
+})
+
+describe('findOverlap and unionSize (sort and sweep)', () => {
+  /** Blocks inside 10.0.0.0/16 (prefixes /16 to /32), so that a bitmap of 65,536 addresses can check the union. */
+  const BASE = 10 * 2 ** 24
+  const smallBlock = fc
+    .tuple(fc.integer({min: 16, max: 32}), fc.integer({min: 0, max: 2 ** 16 - 1}))
+    .map(([prefix, offset]) => {
+      const size = 2 ** (32 - prefix)
+      return {network: BASE + offset - (offset % size), prefix}
+    })
+  const naiveOverlap = (blocks: {network: number; prefix: number}[]) =>
+    blocks.some((a, i) => blocks.slice(i + 1).some((b) => overlaps(a, b)))
+
+  it('finds an overlap exactly when the pairwise check does, and the pair it names overlaps (property)', () => {
+    fc.assert(
+      fc.property(fc.array(smallBlock, {maxLength: 60}), (blocks) => {
+        const pair = findOverlap(blocks)
+        expect(pair !== undefined).toBe(naiveOverlap(blocks))
+        if (pair) {
+          expect(pair[0]).toBeLessThan(pair[1])
+          expect(overlaps(blocks[pair[0]]!, blocks[pair[1]]!)).toBe(true)
+        }
+      }),
+      {numRuns: 1000},
+    )
+  })
+
+  it('names the two blocks in the order given', () => {
+    expect(findOverlap([c('10.1.0.0/16'), c('192.168.0.0/24'), c('10.0.0.0/8')])).toEqual([0, 2])
+    expect(findOverlap([c('10.0.0.0/8'), c('10.20.0.0/16')])).toEqual([0, 1])
+    expect(findOverlap([c('10.0.0.0/24'), c('10.0.1.0/24'), c('10.0.0.0/24')])).toEqual([0, 2])
+    expect(findOverlap([c('10.0.0.0/24'), c('10.0.1.0/24')])).toBeUndefined()
+    expect(findOverlap([])).toBeUndefined()
+  })
+
+  it('counts every address of the union once (property, against a bitmap)', () => {
+    fc.assert(
+      fc.property(fc.array(smallBlock, {maxLength: 40}), (blocks) => {
+        const bitmap = new Uint8Array(2 ** 16)
+        for (const block of blocks)
+          bitmap.fill(1, block.network - BASE, block.network - BASE + 2 ** (32 - block.prefix))
+        expect(unionSize(blocks)).toBe(bitmap.reduce((sum, bit) => sum + bit, 0))
+      }),
+      {numRuns: 300},
+    )
+  })
+
+  it('counts the 256 /8s as all of IPv4, and /0 as 2^32', () => {
+    const all8 = Array.from({length: 256}, (_, i) => c(`${i}.0.0.0/8`))
+    expect(unionSize(all8)).toBe(2 ** 32)
+    expect(unionSize([c('0.0.0.0/0'), c('10.0.0.0/8')])).toBe(2 ** 32)
+    expect(unionSize([c('10.0.0.0/8'), c('10.20.0.0/16'), c('59.255.0.0/16')])).toBe(2 ** 24 + 2 ** 16)
+    expect(unionSize([])).toBe(0)
   })
 })

@@ -1,4 +1,5 @@
 import {parse} from 'csv-parse/sync'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {writeCsv} from '../../src/cli/csv'
@@ -10,7 +11,7 @@ describe('formula-safe CSV cells', () => {
       expect(FORMULA_TRIGGERS.has(trigger)).toBe(true)
       expect(neutraliseCell(`${trigger}1+1`)).toBe(`'${trigger}1+1`)
     }
-    for (const safe of ['', '广州', 'a=1', ' =1', "'=1", '10.0.0.1', '2026-12-02']) {
+    for (const safe of ['', '广州', 'a=1', ' =1', "'1", '10.0.0.1', '2026-12-02']) {
       expect(isFormulaLike(safe)).toBe(false)
       expect(neutraliseCell(safe)).toBe(safe)
     }
@@ -21,6 +22,22 @@ describe('formula-safe CSV cells', () => {
       expect(restoreCell(neutraliseCell(text))).toBe(text)
     }
     expect(restoreCell("'abc")).toBe("'abc")
+  })
+
+  it('gives text that begins with quotes and then a trigger one more quote, so that restoreCell stays exact', () => {
+    expect(neutraliseCell("'=1")).toBe("''=1")
+    expect(restoreCell("''=1")).toBe("'=1")
+    expect(restoreCell("'=1")).toBe('=1')
+  })
+
+  it('restoreCell(neutraliseCell(text)) is text for any text (property)', () => {
+    const quoteHeavy = fc.stringMatching(/^['=+\-@\t\r＝a 广]{0,8}$/)
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), quoteHeavy), (text) => {
+        expect(restoreCell(neutraliseCell(text))).toBe(text)
+      }),
+      {numRuns: 2000},
+    )
   })
 })
 

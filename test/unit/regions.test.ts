@@ -1,8 +1,18 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {BaselineControl} from '../../src/domain/mlps'
 import {preflight, PREFLIGHT_CHECKS} from '../../src/domain/preflight'
-import {mergeRegion, parseRegion, quotaShortfall, regionChangeProblems} from '../../src/domain/regions'
+import {formatCidr, overlaps, parseCidr} from '../../src/domain/cidr'
+import {
+  extranetRangesProblem,
+  MAX_EXTRANET_ADDRESSES,
+  MIN_EXTRANET_PREFIX,
+  mergeRegion,
+  parseRegion,
+  quotaShortfall,
+  regionChangeProblems,
+} from '../../src/domain/regions'
 import {stackBaseline} from '../../src/domain/stack-baseline'
 import * as msg from '../../src/messages/provision'
 import * as regionMsg from '../../src/messages/regions'
@@ -96,6 +106,107 @@ describe('region records', () => {
   })
 })
 
+/** Random aligned blocks inside 10.0.0.0/12, so that random sets often overlap and often do not. */
+const poolBlock = fc
+  .tuple(fc.integer({min: 12, max: 28}), fc.integer({min: 0, max: 2 ** 20 - 1}))
+  .map(([prefix, offset]) => {
+    const size = 2 ** (32 - prefix)
+    return formatCidr({network: 10 * 2 ** 24 + offset - (offset % size), prefix})
+  })
+
+describe('pool checks (sort and sweep)', () => {
+  const pairwiseOverlap = (pools: string[]) =>
+    pools.some((a, i) => pools.slice(i + 1).some((b) => overlaps(parseCidr(a), parseCidr(b))))
+
+  it('refuses a pool set exactly when the pairwise check finds an overlap, naming two pools that overlap (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(poolBlock, {minLength: 1, maxLength: 50}), (pools) => {
+        const {region, problems} = parseRegion({...raw, pools})
+        expect(region === undefined).toBe(pairwiseOverlap(pools))
+        if (!region) {
+          expect(problems).toHaveLength(1)
+          expect(problems[0]!.field).toBe('pools')
+          const [, a, b] = /^(\S+) overlaps (\S+):/.exec(problems[0]!.message)!
+          expect(problems[0]!.message).toBe(regionMsg.poolsOverlap(a!, b!))
+          expect(pools.indexOf(a!)).toBeLessThan(pools.indexOf(b!))
+          expect(overlaps(parseCidr(a!), parseCidr(b!))).toBe(true)
+        }
+      }),
+      {numRuns: 500},
+    )
+  })
+
+  it('finds an allocation outside every pool as a scan over the pools does (property)', () => {
+    const disjointPools = fc
+      .uniqueArray(poolBlock, {minLength: 1, maxLength: 30})
+      .map((pools) => pools.filter((p, i) => !pools.slice(0, i).some((q) => overlaps(parseCidr(p), parseCidr(q)))))
+    fc.assert(
+      fc.property(disjointPools, fc.array(poolBlock, {maxLength: 20}), (pools, allocations) => {
+        const next = {...parseRegion(raw).region!, pools}
+        const usage = {reservedVcpu: 0, reservedRamGib: 0, reservedStorageGib: 0, allocations, highestTenantLevel: 0}
+        const orphan = allocations.find(
+          (a) => !pools.some((p) => parseCidr(a).prefix >= parseCidr(p).prefix && overlaps(parseCidr(a), parseCidr(p))),
+        )
+        expect(regionChangeProblems(next, usage)).toEqual(
+          orphan ? [{field: 'pools', message: regionMsg.poolStillAllocated(orphan)}] : [],
+        )
+      }),
+      {numRuns: 300},
+    )
+  })
+})
+
+describe('the extranet range limit judges the union', () => {
+  const all8 = Array.from({length: 256}, (_, i) => `${i}.0.0.0/8`)
+
+  it('is one /8 of addresses, defined once', () => {
+    expect(MIN_EXTRANET_PREFIX).toBe(8)
+    expect(MAX_EXTRANET_ADDRESSES).toBe(16_777_216)
+  })
+
+  it('refuses the 256 /8s (all of IPv4), naming the field, the size and the fix', () => {
+    expect(parseRegion({...raw, extranet_ranges: all8}).problems).toEqual([
+      {
+        field: 'extranet_ranges',
+        message: regionMsg.extranetRangesTooMany(256, 2 ** 32, MIN_EXTRANET_PREFIX, MAX_EXTRANET_ADDRESSES),
+        row: undefined,
+      },
+    ])
+    expect(parseRegion({...raw, extranet_ranges: '10.0.0.0/8 11.0.0.0/9'}).problems[0]?.message).toBe(
+      regionMsg.extranetRangesTooMany(2, 2 ** 24 + 2 ** 23, 8, MAX_EXTRANET_ADDRESSES),
+    )
+  })
+
+  it('accepts ranges whose union is at most one /8, however many there are', () => {
+    expect(extranetRangesProblem(['10.0.0.0/8'])).toBeUndefined()
+    expect(extranetRangesProblem(['10.0.0.0/8', '10.44.0.0/16', '10.0.0.0/9'])).toBeUndefined()
+    const halves = Array.from({length: 256}, (_, i) => `${i}.0.0.0/16`)
+    expect(extranetRangesProblem(halves)).toBeUndefined()
+    expect(extranetRangesProblem(['0.0.0.0/0'])).toBe(regionMsg.extranetRangeTooWide('0.0.0.0/0', 8))
+  })
+
+  it('holds for any set of ranges (property)', () => {
+    const range = fc
+      .tuple(fc.integer({min: 8, max: 32}), fc.integer({min: 0, max: 2 ** 32 - 1}))
+      .map(([prefix, address]) => {
+        const size = 2 ** (32 - prefix)
+        return formatCidr({network: address - (address % size), prefix})
+      })
+    fc.assert(
+      fc.property(fc.array(range, {maxLength: 40}), (ranges) => {
+        // Aligned blocks are nested or disjoint: the union is the sum over the blocks inside no other.
+        const blocks = [...new Set(ranges)].map(parseCidr)
+        const outer = blocks.filter((b) => !blocks.some((o) => o.prefix < b.prefix && overlaps(o, b)))
+        const union = outer.reduce((sum, b) => sum + 2 ** (32 - b.prefix), 0)
+        expect(parseRegion({...raw, extranet_ranges: ranges}).region !== undefined).toBe(
+          union <= MAX_EXTRANET_ADDRESSES,
+        )
+      }),
+      {numRuns: 500},
+    )
+  })
+})
+
 describe('the stack reading of the baseline', () => {
   const controls = baselineControls()
 
@@ -186,6 +297,15 @@ describe('pre-flight', () => {
     expect(preflight(tenantFixture(2, {exposure: 'internet'}), regionFixture({extranetRanges: []}), controls).ok).toBe(
       true,
     )
+  })
+
+  it('refuses a level-3 tenant behind a region whose extranet ranges together open all of IPv4', () => {
+    const wide = regionFixture({extranetRanges: Array.from({length: 256}, (_, i) => `${i}.0.0.0/8`)})
+    const problem = regionMsg.extranetRangesTooMany(256, 2 ** 32, MIN_EXTRANET_PREFIX, MAX_EXTRANET_ADDRESSES)
+    expect(preflight(tenantFixture(3), wide, controls).findings.filter((f) => !f.ok)).toEqual([
+      {check: 'extranet-ranges', ok: false, message: msg.extranetRangesTooWide('gz-1', 3, problem)},
+    ])
+    expect(preflight(tenantFixture(2, {exposure: 'internet'}), wide, controls).ok).toBe(true)
   })
 
   it('stops at a system govnet never hosts', () => {
