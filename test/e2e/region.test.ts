@@ -3,6 +3,7 @@ import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {formatProblem} from '../../src/errors'
+import {MAX_EXTRANET_ADDRESSES, MIN_EXTRANET_PREFIX} from '../../src/domain/regions'
 import {inventoryMessages} from '../../src/messages'
 import * as regionMsg from '../../src/messages/regions'
 import {samplesDir} from '../../src/paths'
@@ -242,5 +243,55 @@ describe('govnet region import', () => {
     expect(result.stderr).toContain(`  row 3, max_level: ${regionMsg.ratingNotHosted(5)}`)
     expect(result.stderr).toContain(`error: ${file}: 3 problem(s) in 2 row(s); nothing was written`)
     expect(snapshot(db)).toBe(before)
+  })
+})
+
+describe('many pools and wide extranet ranges (issue 10)', () => {
+  const base = {id: 'big-1', name: '大资源池', vcpu: 100, ram_gib: 400, storage_gib: 10_000, max_level: 3}
+  /** 20,000 disjoint /24 pools inside 10.0.0.0/8, out of address order. */
+  const pools = Array.from({length: 20_000}, (_, i) => `10.${(i * 7) % 256}.${Math.floor(i / 256) % 256}.0/24`)
+
+  it('validates and imports a region with 20,000 pools, and names the two pools of one overlap among them', () => {
+    expect(new Set(pools).size).toBe(20_000)
+    const file = path.join(path.dirname(db), 'big.json')
+    writeFileSync(file, JSON.stringify([{...base, pools}]))
+    expect(json(run('region', 'import', '--file', file, '--json'))).toMatchObject({created: 1})
+    expect(json(run('region', 'show', 'big-1', '--json')).pools).toHaveLength(20_000)
+
+    const clash = [...pools.slice(0, 12_345), '10.99.3.0/26', ...pools.slice(12_345)]
+    expect(clash).toContain('10.99.3.0/24')
+    writeFileSync(file, JSON.stringify([{...base, pools: clash}]))
+    const before = snapshot(db)
+    expectError(
+      run('region', 'import', '--file', file, '--update'),
+      inventoryMessages.invalidImport(file, [
+        {row: 1, field: 'pools', message: regionMsg.poolsOverlap('10.99.3.0/24', '10.99.3.0/26')},
+      ]),
+    )
+    expect(snapshot(db)).toBe(before)
+  })
+
+  it('refuses a region whose extranet ranges are all 256 /8s, naming the field and the fix', () => {
+    const all8 = Array.from({length: 256}, (_, i) => `${i}.0.0.0/8`)
+    const before = snapshot(db)
+    const problem = regionMsg.extranetRangesTooMany(256, 2 ** 32, MIN_EXTRANET_PREFIX, MAX_EXTRANET_ADDRESSES)
+    expectError(
+      run(...ADD.map((arg) => (arg === '59.255.0.0/16' ? all8.join(',') : arg))),
+      inventoryMessages.invalidRecord('region', [{field: 'extranet_ranges', message: problem}]),
+    )
+    expect(problem).toContain('list only the extranet')
+    const file = path.join(path.dirname(db), 'wide.json')
+    writeFileSync(file, JSON.stringify([{...base, pools: ['10.20.0.0/16'], extranet_ranges: all8}]))
+    expectError(
+      run('region', 'import', '--file', file),
+      inventoryMessages.invalidImport(file, [{row: 1, field: 'extranet_ranges', message: problem}]),
+    )
+    expect(snapshot(db)).toBe(before)
+    expect(run(...ADD).code).toBe(0)
+    expectError(
+      run('region', 'set', 'gz-1', '--extranet-ranges', all8.join(' ')),
+      inventoryMessages.invalidRecord('region', [{field: 'extranet_ranges', message: problem}]),
+    )
+    expect(json(run('region', 'show', 'gz-1', '--json')).extranetRanges).toEqual(['59.255.0.0/16'])
   })
 })
