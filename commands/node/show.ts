@@ -21,9 +21,10 @@ export default class NodeShow extends GovnetCommand {
   async run(): Promise<ExtranetNode> {
     const {args, flags} = await this.parse(NodeShow)
     const inventory = this.openInventory(flags.db, {readonly: true})
-    const node = new NodeRepository(inventory).get(args.id)
+    const repository = new NodeRepository(inventory)
+    const node = repository.get(args.id)
     if (!node) throw nodeMessages.nodeNotFound(args.id)
-    if (!this.jsonEnabled()) this.log(renderNode(node))
+    if (!this.jsonEnabled()) this.log(renderNode(node, repository.sharingAddressWith(node.id)))
     return node
   }
 }

@@ -11,10 +11,14 @@ export default class TenantList extends GovnetCommand {
   static examples = [
     '<%= config.bin %> <%= command.id %> --level 3',
     '<%= config.bin %> <%= command.id %> --status active --region gd-gz-1 --json',
+    '<%= config.bin %> <%= command.id %> --search 数据局',
   ]
   static flags = {
     level: Flags.option({description: 'only tenants of this MLPS level', options: HOSTED_LEVELS.map(String)})(),
     region: Flags.string({description: 'only tenants in this cloud region'}),
+    search: Flags.string({
+      description: 'only tenants whose id, name or department contains this text (A–Z in any case)',
+    }),
     status: Flags.option({description: 'only tenants with this status', options: TENANT_STATUSES})(),
   }
   static summary = 'List cloud tenants'
@@ -25,6 +29,7 @@ export default class TenantList extends GovnetCommand {
     const tenants = new TenantRepository(inventory).list({
       level: flags.level === undefined ? undefined : (Number(flags.level) as Tenant['mlpsLevel']),
       region: flags.region,
+      search: flags.search,
       status: flags.status,
     })
     if (!this.jsonEnabled()) this.log(renderTenantTable(tenants))

@@ -3,6 +3,8 @@ import {Flags} from '@oclif/core'
 import {RawRecord} from '../domain/fields'
 import {ExtranetNode, NODE_STATUSES, PLATFORMS, ROLES} from '../domain/nodes'
 import {TIERS} from '../domain/tiers'
+import {isDecommissioned} from '../domain/lifecycle'
+import {sharedAddressWith} from '../messages/nodes'
 import {renderFields, renderTable} from './table'
 
 /**
@@ -42,7 +44,8 @@ export function nodeFieldsFromFlags(flags: NodeFieldFlagValues): RawRecord {
   return raw
 }
 
-export function renderNodeTable(nodes: readonly ExtranetNode[]): string {
+/** The table of `node list`; an address in `shared` (used by several nodes not decommissioned) is marked on those nodes. */
+export function renderNodeTable(nodes: readonly ExtranetNode[], shared: ReadonlySet<string> = new Set()): string {
   return renderTable<ExtranetNode>(
     [
       {header: 'ID', value: (n) => n.id},
@@ -52,13 +55,22 @@ export function renderNodeTable(nodes: readonly ExtranetNode[]): string {
       {header: 'ROLE', value: (n) => n.role},
       {header: 'STATUS', value: (n) => n.status},
       {header: 'PLATFORM', value: (n) => n.platform},
-      {header: 'ADDRESS', value: (n) => n.mgmtAddress},
+      {
+        header: 'ADDRESS',
+        value: (n) => (isSharedAddress(n, shared) ? `${n.mgmtAddress} (shared)` : n.mgmtAddress),
+      },
     ],
     nodes,
   )
 }
 
-export function renderNode(node: ExtranetNode): string {
+/** Whether `node list` marks the node's address as shared: the address is in `shared` and the node is not decommissioned. */
+export function isSharedAddress(node: ExtranetNode, shared: ReadonlySet<string>): boolean {
+  return !isDecommissioned(node.status) && shared.has(node.mgmtAddress)
+}
+
+/** Every field of one node; `sharingAddressWith` are the other nodes (not decommissioned) on its management address. */
+export function renderNode(node: ExtranetNode, sharingAddressWith: readonly string[] = []): string {
   return renderFields([
     ['id', node.id],
     ['name', node.name],
@@ -66,6 +78,7 @@ export function renderNode(node: ExtranetNode): string {
     ['tier', node.tier],
     ['role', node.role],
     ['mgmt address', node.mgmtAddress],
+    ['address shared with', sharedAddressWith(sharingAddressWith)],
     ['ssh port', node.sshPort],
     ['platform', node.platform],
     ['uplink', node.uplinkId],

@@ -80,9 +80,12 @@ export interface NodeFields {
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N}._:/=-]{0,62}$/u
 
+/** What separates tags in one CSV cell (`node import` reads it, `node export` writes it). */
+export const TAG_SEPARATOR = ';'
+
 /** Tags: a JSON array of strings or one string with tags separated by ';'. Sorted and de-duplicated. */
 export function tags(value: unknown): string[] {
-  const items = typeof value === 'string' ? value.split(';') : Array.isArray(value) ? value : undefined
+  const items = typeof value === 'string' ? value.split(TAG_SEPARATOR) : Array.isArray(value) ? value : undefined
   if (!items) throw new FieldError(`must be a list of tags or a ';'-separated string, got ${describe(value)}`)
   const found = new Set<string>()
   for (const item of items) {

@@ -117,6 +117,9 @@ export const REGION_SCHEMA: RecordSchema<RegionInput> = {
   external_network: {required: false, parse: text({max: 100})},
 }
 
+/** Import columns and JSON keys (also what `region export` writes), in the order of the schema. */
+export const REGION_COLUMNS = Object.keys(REGION_SCHEMA) as (keyof RegionInput)[]
+
 function fromInput(input: RegionInput): RegionFields {
   return {
     id: input.id,

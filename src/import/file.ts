@@ -2,6 +2,7 @@ import {parse as parseCsv} from 'csv-parse/sync'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {restoreCell} from '../domain/csv-cells'
 import {RawRecord} from '../domain/fields'
 import {inventoryMessages as msg} from '../messages'
 
@@ -60,7 +61,8 @@ function readCsv(file: string, text: string): ImportFile {
   const columns = header.map((c) => c.trim())
   const rows = data.map((values) => {
     const row: RawRecord = {}
-    columns.forEach((c, i) => (row[c] = values[i]))
+    // A cell govnet's CSV writer neutralised ('=…) reads back as the text it stands for (src/domain/csv-cells.ts).
+    columns.forEach((c, i) => (row[c] = values[i] === undefined ? undefined : restoreCell(values[i])))
     return row
   })
   return {file, columns, rows}

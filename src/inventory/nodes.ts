@@ -21,7 +21,7 @@ import {inventoryMessages, nodeMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
 import {DivisionRepository} from './divisions'
-import {townshipKindSql} from './sql-rules'
+import {notDecommissionedSql, searchPattern, searchSql, townshipKindSql} from './sql-rules'
 
 export interface NodeFilter {
   /** Division code: nodes in that division or below it. */
@@ -33,7 +33,18 @@ export interface NodeFilter {
   /** Only nodes placed in a township of this kind (street, town, township, other). */
   kind?: TownshipKind
   ids?: readonly string[]
+  /** Text that the id, the name or the management address contains (matchesSearch in src/domain/search.ts). */
+  search?: string
+  /** Only nodes (not decommissioned) whose management address another such node uses too. */
+  sharedAddress?: boolean
 }
+
+/** The columns `node list --search` looks in. */
+const SEARCHED_COLUMNS = ['n.id', 'n.name', 'n.mgmt_address'] as const
+
+/** Management addresses that more than one node not decommissioned uses. */
+const SHARED_ADDRESSES_SQL = `SELECT mgmt_address FROM nodes WHERE ${notDecommissionedSql('status')}
+  GROUP BY mgmt_address HAVING count(*) > 1`
 
 export interface NodeSetResult {
   node: ExtranetNode
@@ -130,6 +141,8 @@ export class NodeRepository {
   private readonly deleteNode: Statement<[string]>
   private readonly insertTag: Statement<[string, string]>
   private readonly deleteTags: Statement<[string]>
+  private readonly sharedAddressList: Statement<[], string>
+  private readonly addressPeers: Statement<[string], string>
   private readonly listStatements = new Map<string, Statement<[Record<string, string>], NodeRow>>()
   private readonly divisions: DivisionRepository
   private readonly changes: ChangeLog
@@ -152,6 +165,13 @@ export class NodeRepository {
     this.deleteNode = db.prepare<[string]>('DELETE FROM nodes WHERE id = ?')
     this.insertTag = db.prepare<[string, string]>('INSERT INTO node_tags (node_id, tag) VALUES (?, ?)')
     this.deleteTags = db.prepare<[string]>('DELETE FROM node_tags WHERE node_id = ?')
+    this.sharedAddressList = db.prepare<[], string>(SHARED_ADDRESSES_SQL).pluck()
+    this.addressPeers = db
+      .prepare<[string], string>(
+        `SELECT other.id FROM nodes n JOIN nodes other ON other.mgmt_address = n.mgmt_address AND other.id <> n.id
+         WHERE n.id = ? AND ${notDecommissionedSql('n.status')} AND ${notDecommissionedSql('other.status')} ORDER BY other.id`,
+      )
+      .pluck()
     this.divisions = new DivisionRepository(inventory)
     this.changes = new ChangeLog(inventory)
   }
@@ -189,6 +209,13 @@ export class NodeRepository {
       where.push('n.id IN (SELECT node_id FROM node_tags WHERE tag = @tag)')
       params.tag = filter.tag
     }
+    if (filter.search !== undefined) {
+      where.push(searchSql(SEARCHED_COLUMNS, '@search'))
+      params.search = searchPattern(filter.search)
+    }
+    if (filter.sharedAddress === true) {
+      where.push(`${notDecommissionedSql('n.status')} AND n.mgmt_address IN (${SHARED_ADDRESSES_SQL})`)
+    }
     if (filter.ids !== undefined) {
       where.push('n.id IN (SELECT value FROM json_each(@ids))')
       params.ids = JSON.stringify(filter.ids)
@@ -200,6 +227,20 @@ export class NodeRepository {
       this.listStatements.set(sql, statement)
     }
     return statement.all(params).map(toNode)
+  }
+
+  /**
+   * Management addresses used by more than one node that is not decommissioned (govnet flags them in
+   * `node list` and `node show` rather than refusing them: devices behind one NAT or console server
+   * share an address on different ports).
+   */
+  sharedAddresses(): Set<string> {
+    return new Set(this.sharedAddressList.all())
+  }
+
+  /** The other nodes (not decommissioned) that use the management address of node `id`, when it is not decommissioned. */
+  sharingAddressWith(id: string): string[] {
+    return this.addressPeers.all(id)
   }
 
   /** Ids of the nodes whose uplink is `id`. */

@@ -26,6 +26,20 @@ export function notDecommissionedSql(statusColumn: string): string {
   return `${statusColumn} <> ${sqlText(DECOMMISSIONED)}`
 }
 
+/**
+ * matchesSearch (src/domain/search.ts) as SQL: whether one of `columns` contains the text, with
+ * `param` bound to searchPattern(text). LIKE ignores the case of A–Z only, as the predicate does;
+ * the text's own `%`, `_` and `\` are escaped, so they match themselves.
+ */
+export function searchSql(columns: readonly string[], param: string): string {
+  return `(${columns.map((column) => `${column} LIKE ${param} ESCAPE '\\'`).join(' OR ')})`
+}
+
+/** The LIKE pattern for searchSql: the text anywhere, its wildcards escaped. */
+export function searchPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
 /** coversTownship for the node row aliased `node`. */
 export function coversTownshipSql(node: string): string {
   return sqlOneOf(`${node}.status`, COVERING_STATUSES)

@@ -19,7 +19,7 @@ import {
 import {inventoryMessages, tenantMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
-import {notDecommissionedSql} from './sql-rules'
+import {notDecommissionedSql, searchPattern, searchSql} from './sql-rules'
 
 export const TENANT_ENTITY = 'tenant'
 
@@ -27,6 +27,8 @@ export interface TenantFilter {
   level?: HostedLevel
   status?: TenantStatus
   region?: string
+  /** Text that the id, the name or the department name contains (matchesSearch in src/domain/search.ts). */
+  search?: string
 }
 
 interface TenantRow {
@@ -88,6 +90,7 @@ interface ListParams {
   level: HostedLevel | null
   status: TenantStatus | null
   region: string | null
+  search: string | null
 }
 
 /**
@@ -110,6 +113,7 @@ export class TenantRepository {
     this.filtered = db.prepare<ListParams, TenantRow>(
       `SELECT ${COLUMNS} FROM tenants
        WHERE (@level IS NULL OR mlps_level = @level) AND (@status IS NULL OR status = @status) AND (@region IS NULL OR region = @region)
+         AND (@search IS NULL OR ${searchSql(['id', 'name', 'department_name'], '@search')})
        ORDER BY id`,
     )
     this.insert = db.prepare<Tenant>(`INSERT INTO tenants (${COLUMNS}) VALUES (${VALUES})`)
@@ -147,6 +151,7 @@ export class TenantRepository {
       level: filter.level ?? null,
       status: filter.status ?? null,
       region: filter.region ?? null,
+      search: filter.search === undefined ? null : searchPattern(filter.search),
     })
     return rows.map(toTenant)
   }

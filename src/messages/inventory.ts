@@ -51,3 +51,12 @@ export const invalidSince = (value: string) =>
     `--since: "${value}" is neither an ISO date/time nor a duration like 90m, 24h or 7d`,
     ExitCode.invalid,
   )
+
+export const exportJsonWithoutOut = () =>
+  new GovnetError(
+    '--json reports on an export written to a file: pass --out FILE, or --format json to print the records themselves',
+    ExitCode.invalid,
+  )
+
+export const unwritableFile = (file: string, reason: string) =>
+  new GovnetError(`cannot write ${file}: ${reason}`, ExitCode.invalid)

@@ -54,6 +54,14 @@ export const underNotFound = (code: string) =>
 
 export const invalidUnder = (problem: string) => new GovnetError(`--under: ${problem}`, ExitCode.invalid)
 
+/** The note under `node list` when some of the listed nodes share a management address. */
+export const sharedAddressesListed = (count: number) =>
+  `${count} node(s) marked (shared) use a management address that another node not decommissioned uses too: check them, \`govnet node list --shared-address\` lists them all`
+
+/** `node show`: the other nodes on the same management address. */
+export const sharedAddressWith = (ids: readonly string[]) =>
+  ids.length === 0 ? null : `${summarize(ids)} (check that the address is right)`
+
 function summarize(ids: readonly string[], max = 5): string {
   return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`
 }

@@ -25,6 +25,8 @@ export function govnet(
     env: {...process.env, GOVNET_DB: '', GOVNET_ACTOR: 'test', NO_COLOR: '1', ...options.env},
     input: options.input,
     encoding: 'utf8',
+    // A national `node list --json` or `node export` is tens of MB; the default 1 MB would fail with ENOBUFS.
+    maxBuffer: 256 * 1024 * 1024,
     timeout: 120_000,
   })
   if (result.error) throw result.error

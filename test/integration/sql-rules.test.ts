@@ -1,14 +1,18 @@
 import Database from 'better-sqlite3'
+import fc from 'fast-check'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {coversTownship, verifiesTownship} from '../../src/domain/coverage'
 import {TOWNSHIP_KINDS, townshipKind} from '../../src/domain/divisions'
 import {isDecommissioned} from '../../src/domain/lifecycle'
 import {NODE_STATUSES} from '../../src/domain/nodes'
+import {matchesSearch} from '../../src/domain/search'
 import {TENANT_STATUSES} from '../../src/domain/tenants'
 import {
   coversTownshipSql,
   notDecommissionedSql,
+  searchPattern,
+  searchSql,
   sqlOneOf,
   sqlText,
   townshipKindSql,
@@ -99,5 +103,33 @@ describe('SQL fragments agree with the domain predicates', () => {
     expect(sqlOneOf('n.status', ['active', 'degraded'])).toBe("n.status IN ('active', 'degraded')")
     expect(sqlText("it's")).toBe("'it''s'")
     expect(() => sqlOneOf('n.status', [])).toThrow('no values')
+  })
+})
+
+describe('searchSql agrees with matchesSearch', () => {
+  let db: Database.Database
+  beforeAll(() => {
+    db = new Database(':memory:')
+  })
+  afterAll(() => db.close())
+
+  /** Strings over letters with and without case, LIKE's wildcards and escape, and Chinese. */
+  const text = (maxLength: number) => fc.stringMatching(new RegExp(`^[aAbBzZ%_\\\\'.İıÄä东莞 ]{0,${maxLength}}$`))
+
+  it('selects a row exactly when the predicate accepts it (property)', () => {
+    const sql = db.prepare(`SELECT ${searchSql(['a', 'b'], '@search')} AS hit FROM (SELECT @a AS a, @b AS b)`).pluck()
+    fc.assert(
+      fc.property(text(8), fc.oneof(text(8), fc.constant(null)), text(3), (a, b, search) => {
+        const hit = sql.get({a, b, search: searchPattern(search)}) === 1
+        expect(hit).toBe(matchesSearch([a, b], search))
+      }),
+      {numRuns: 3000},
+    )
+  })
+
+  it('ignores the case of A–Z only and takes wildcards literally', () => {
+    expect(matchesSearch(['Dongguan 东莞'], 'DONGGUAN')).toBe(true)
+    expect(matchesSearch(['Ä'], 'ä')).toBe(false)
+    expect(searchPattern('10%_\\')).toBe('%10\\%\\_\\\\%')
   })
 })
