@@ -107,26 +107,64 @@ export function computeCoverageAllLevels(
   inventory: Inventory,
   options: {freshnessMs?: number; now?: Date} = {},
 ): CoverageAllLevels {
+  const {verifiedSince, total, province, prefecture, county} = computeCoverageTree(inventory, options)
+  return {verifiedSince, national: total, province, prefecture, county}
+}
+
+/**
+ * The coverage tree of the nation or of one subtree: its line and every province, prefecture and county line below
+ * it, from a single township pass (the HTML report's numbers).
+ */
+export interface CoverageTree {
+  under: string | null
+  freshnessMs: number
+  verifiedSince: string
+  /** The national line, or the line of the `under` division. */
+  total: CoverageRow
+  province: CoverageRow[]
+  prefecture: CoverageRow[]
+  county: CoverageRow[]
+}
+
+/**
+ * Coverage at every level below the nation or below `under`, which must be a province or a prefecture
+ * (the tree ends at counties). Every line is the one `govnet coverage` prints for that division.
+ */
+export function computeCoverageTree(
+  inventory: Inventory,
+  options: {under?: string; freshnessMs?: number; now?: Date} = {},
+): CoverageTree {
   const divisions = divisionsOf(inventory)
+  const under =
+    options.under === undefined
+      ? undefined
+      : requireUnder(divisions, options.under, 'county', coverageMessages.treeUnderTooLow)
   const since = verifiedSince(options)
-  const counts = divisions.countyTownshipCounts({verifiedSince: since})
-  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, undefined, TOWNSHIP_KINDS)
+  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: since})
+  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, under?.code, TOWNSHIP_KINDS)
   return {
+    under: under?.code ?? null,
+    freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
     verifiedSince: since,
-    national: coverageRow(NATION, tallyOf(counts)),
+    total: coverageRow(under ?? NATION, tallyOf(counts)),
     province: at('province'),
     prefecture: at('prefecture'),
     county: at('county'),
   }
 }
 
-function requireUnder(divisions: DivisionRepository, code: string, level: CoverageLevel) {
+function requireUnder(
+  divisions: DivisionRepository,
+  code: string,
+  level: CoverageLevel,
+  notAbove: (code: string, underLevel: string, level: string) => Error = coverageMessages.underNotAboveLevel,
+) {
   const problem = codeProblem(code)
   if (problem) throw coverageMessages.invalidUnder(problem)
   const division = divisions.get(code)
   if (!division) throw coverageMessages.underNotInInventory(code)
   if (DIVISION_LEVELS.indexOf(division.level) >= DIVISION_LEVELS.indexOf(level)) {
-    throw coverageMessages.underNotAboveLevel(code, division.level, level)
+    throw notAbove(code, division.level, level)
   }
   return division
 }
