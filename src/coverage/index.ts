@@ -67,6 +67,16 @@ function verifiedSince(options: {freshnessMs?: number; now?: Date}): string {
   return new Date(now.getTime() - (options.freshnessMs ?? DEFAULT_FRESHNESS_MS)).toISOString()
 }
 
+/** The freshness window of coverage read at `now`: a covered township is verified by an `ok` audit at or after verifiedSince. */
+export interface CoverageWindow {
+  freshnessMs: number
+  verifiedSince: string
+}
+
+export function coverageWindow(options: {freshnessMs?: number; now?: Date}): CoverageWindow {
+  return {freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS, verifiedSince: verifiedSince(options)}
+}
+
 function rowsAt(
   divisions: DivisionRepository,
   counts: readonly CountyKindCounts[],
@@ -115,10 +125,8 @@ export function computeCoverageAllLevels(
  * The coverage tree of the nation or of one subtree: its line and every province, prefecture and county line below
  * it, from a single township pass (the HTML report's numbers).
  */
-export interface CoverageTree {
+export interface CoverageTree extends CoverageWindow {
   under: string | null
-  freshnessMs: number
-  verifiedSince: string
   /** The national line, or the line of the `under` division. */
   total: CoverageRow
   province: CoverageRow[]
@@ -139,13 +147,12 @@ export function computeCoverageTree(
     options.under === undefined
       ? undefined
       : requireUnder(divisions, options.under, 'county', coverageMessages.treeUnderTooLow)
-  const since = verifiedSince(options)
-  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: since})
+  const window = coverageWindow(options)
+  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: window.verifiedSince})
   const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, under?.code, TOWNSHIP_KINDS)
   return {
     under: under?.code ?? null,
-    freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
-    verifiedSince: since,
+    ...window,
     total: coverageRow(under ?? NATION, tallyOf(counts)),
     province: at('province'),
     prefecture: at('prefecture'),
@@ -167,4 +174,22 @@ function requireUnder(
     throw notAbove(code, division.level, level)
   }
   return division
+}
+
+/**
+ * A tree from its lines laid out flat, the total line first, then the lines of each level (how the
+ * metrics snapshot keeps them): the tree `computeCoverageTree` read, without reading again.
+ */
+export function coverageTreeOf(lines: readonly CoverageRow[], window: CoverageWindow): CoverageTree {
+  const [total, ...below] = lines
+  if (!total) throw new Error('coverage lines without a total line')
+  const at = (level: CoverageLevel) => below.filter((line) => line.level === level)
+  return {
+    under: total.code,
+    ...window,
+    total,
+    province: at('province'),
+    prefecture: at('prefecture'),
+    county: at('county'),
+  }
 }

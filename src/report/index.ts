@@ -1,4 +1,4 @@
-import {computeCoverageTree} from '../coverage'
+import {computeCoverageTree, CoverageTree} from '../coverage'
 import type {CoverageRow} from '../domain/coverage'
 import type {Inventory} from '../inventory/db'
 import {coverageMessages} from '../messages'
@@ -27,11 +27,16 @@ export interface CoverageReportFile {
   total: CoverageRow
 }
 
+/** The coverage report page (HTML) of a coverage tree read at `asOf`. */
+export function renderCoverageReport(tree: CoverageTree, asOf: Date): string {
+  return renderCoveragePage(coveragePageData(tree, asOf))
+}
+
 /** The coverage report page of the inventory as it is now (or at `now`), and the tree it shows. */
 export function coverageReportPage(inventory: Inventory, options: CoverageReportOptions = {}) {
   const asOf = options.now ?? new Date()
   const tree = computeCoverageTree(inventory, {under: options.under, freshnessMs: options.freshnessMs, now: asOf})
-  return {html: renderCoveragePage(coveragePageData(tree, asOf)), tree, asOf}
+  return {html: renderCoverageReport(tree, asOf), tree, asOf}
 }
 
 /** `govnet report coverage --out FILE`: the page, replacing FILE atomically. */
