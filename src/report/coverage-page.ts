@@ -93,6 +93,16 @@ function kindCard(data: CoveragePageData, i: number): string {
 </div>`
 }
 
+/** Where the counties are: in how many provinces and prefectures (the levels the tree has). */
+function divisionsNote(data: CoveragePageData): string {
+  const {province, prefecture} = data.divisions
+  const parts = [
+    province > 0 ? `${count(province)} 省级 provinces` : '',
+    prefecture > 0 ? `${count(prefecture)} 地级 prefectures` : '',
+  ].filter((part) => part !== '')
+  return parts.length > 0 ? `in ${parts.join(' · ')}` : '区县 counties in the report'
+}
+
 /** The page for `data` (coveragePageData). */
 export function renderCoveragePage(data: CoveragePageData): string {
   const {echarts, script, style} = pageAssets()
@@ -133,7 +143,7 @@ export function renderCoveragePage(data: CoveragePageData): string {
 ${figure('townships', '乡级单位', 'Townships', townships, undefined, '街道、镇、乡及其他乡级单位 · streets, towns, townships, other units')}
 ${figure('covered', '已覆盖', 'Covered', covered, coverage, '至少一个在用节点 · at least one active node')}
 ${figure('verified', '已核验', 'Verified', verified, verifiedCoverage, `${escapeHtml(data.freshness)} 内审计成功 · SSH audit ok within ${escapeHtml(data.freshness)}`)}
-${figure('divisions', '行政区划', 'Divisions', data.divisions.county, undefined, `${count(data.divisions.province)} 省级 provinces · ${count(data.divisions.prefecture)} 地级 prefectures · ${count(data.divisions.county)} 县级 counties`)}
+${figure('divisions', '县级单位', 'Counties', data.divisions.county, undefined, divisionsNote(data))}
 </section>
 <section class="kinds" aria-label="by township kind">
 ${data.kinds.map((_, i) => kindCard(data, i)).join('\n')}
