@@ -9,7 +9,8 @@ import {DEFAULT_MAX_CONNECTIONS} from '../../src/metrics/server'
 
 export default class MetricsServe extends GovnetCommand {
   static description =
-    'Serves /metrics (Prometheus text format, or OpenMetrics when the scraper asks for it) and /healthz from a read-only ' +
+    'Serves /metrics (Prometheus text format, or OpenMetrics when the scraper asks for it), /healthz and the coverage ' +
+    'report of `govnet report coverage` at /report/coverage.html from a read-only ' +
     'connection. The inventory is read once per --refresh interval, never per scrape; when a refresh fails the last good ' +
     'values stay, with govnet_refresh_success 0. With --web.config.file (the web configuration format of every Prometheus ' +
     'exporter) it serves over TLS, with client certificates and/or basic auth; the file is re-read on every request. ' +

@@ -67,6 +67,16 @@ function verifiedSince(options: {freshnessMs?: number; now?: Date}): string {
   return new Date(now.getTime() - (options.freshnessMs ?? DEFAULT_FRESHNESS_MS)).toISOString()
 }
 
+/** The freshness window of coverage read at `now`: a covered township is verified by an `ok` audit at or after verifiedSince. */
+export interface CoverageWindow {
+  freshnessMs: number
+  verifiedSince: string
+}
+
+export function coverageWindow(options: {freshnessMs?: number; now?: Date}): CoverageWindow {
+  return {freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS, verifiedSince: verifiedSince(options)}
+}
+
 function rowsAt(
   divisions: DivisionRepository,
   counts: readonly CountyKindCounts[],
@@ -107,26 +117,79 @@ export function computeCoverageAllLevels(
   inventory: Inventory,
   options: {freshnessMs?: number; now?: Date} = {},
 ): CoverageAllLevels {
+  const {verifiedSince, total, province, prefecture, county} = computeCoverageTree(inventory, options)
+  return {verifiedSince, national: total, province, prefecture, county}
+}
+
+/**
+ * The coverage tree of the nation or of one subtree: its line and every province, prefecture and county line below
+ * it, from a single township pass (the HTML report's numbers).
+ */
+export interface CoverageTree extends CoverageWindow {
+  under: string | null
+  /** The national line, or the line of the `under` division. */
+  total: CoverageRow
+  province: CoverageRow[]
+  prefecture: CoverageRow[]
+  county: CoverageRow[]
+}
+
+/**
+ * Coverage at every level below the nation or below `under`, which must be a province or a prefecture
+ * (the tree ends at counties). Every line is the one `govnet coverage` prints for that division.
+ */
+export function computeCoverageTree(
+  inventory: Inventory,
+  options: {under?: string; freshnessMs?: number; now?: Date} = {},
+): CoverageTree {
   const divisions = divisionsOf(inventory)
-  const since = verifiedSince(options)
-  const counts = divisions.countyTownshipCounts({verifiedSince: since})
-  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, undefined, TOWNSHIP_KINDS)
+  const under =
+    options.under === undefined
+      ? undefined
+      : requireUnder(divisions, options.under, 'county', coverageMessages.treeUnderTooLow)
+  const window = coverageWindow(options)
+  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: window.verifiedSince})
+  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, under?.code, TOWNSHIP_KINDS)
   return {
-    verifiedSince: since,
-    national: coverageRow(NATION, tallyOf(counts)),
+    under: under?.code ?? null,
+    ...window,
+    total: coverageRow(under ?? NATION, tallyOf(counts)),
     province: at('province'),
     prefecture: at('prefecture'),
     county: at('county'),
   }
 }
 
-function requireUnder(divisions: DivisionRepository, code: string, level: CoverageLevel) {
+function requireUnder(
+  divisions: DivisionRepository,
+  code: string,
+  level: CoverageLevel,
+  notAbove: (code: string, underLevel: string, level: string) => Error = coverageMessages.underNotAboveLevel,
+) {
   const problem = codeProblem(code)
   if (problem) throw coverageMessages.invalidUnder(problem)
   const division = divisions.get(code)
   if (!division) throw coverageMessages.underNotInInventory(code)
   if (DIVISION_LEVELS.indexOf(division.level) >= DIVISION_LEVELS.indexOf(level)) {
-    throw coverageMessages.underNotAboveLevel(code, division.level, level)
+    throw notAbove(code, division.level, level)
   }
   return division
+}
+
+/**
+ * A tree from its lines laid out flat, the total line first, then the lines of each level (how the
+ * metrics snapshot keeps them): the tree `computeCoverageTree` read, without reading again.
+ */
+export function coverageTreeOf(lines: readonly CoverageRow[], window: CoverageWindow): CoverageTree {
+  const [total, ...below] = lines
+  if (!total) throw new Error('coverage lines without a total line')
+  const at = (level: CoverageLevel) => below.filter((line) => line.level === level)
+  return {
+    under: total.code,
+    ...window,
+    total,
+    province: at('province'),
+    prefecture: at('prefecture'),
+    county: at('county'),
+  }
 }

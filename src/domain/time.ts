@@ -10,6 +10,22 @@ export function parseDuration(value: string): number | undefined {
   const match = DURATION.exec(value.trim())
   return match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : undefined
 }
+
+/**
+ * A duration as govnet's flags write it, in the largest unit that divides it exactly, days from two
+ * days on (parseDuration reads it back): 86400000 → `24h`, 5400000 → `90m`, 604800000 → `7d`.
+ */
+export function formatDuration(ms: number): string {
+  const units: ReadonlyArray<[keyof typeof UNIT_MS, number]> = [
+    ['d', 2 * UNIT_MS.d],
+    ['h', UNIT_MS.h],
+    ['m', UNIT_MS.m],
+    ['s', UNIT_MS.s],
+  ]
+  const [unit] = units.find(([unit, from]) => ms >= from && ms % UNIT_MS[unit] === 0) ?? ['ms']
+  return `${ms / UNIT_MS[unit]}${unit}`
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?$/
 

@@ -14,6 +14,13 @@ export const underNotAboveLevel = (code: string, underLevel: string, level: stri
     ExitCode.invalid,
   )
 
+/** The coverage report drills down to counties: its --under is a province or a prefecture. */
+export const treeUnderTooLow = (code: string, underLevel: string, level: string) =>
+  new GovnetError(
+    `--under: ${code} is a ${underLevel}; the report drills down to the ${level} level: give a province or a prefecture`,
+    ExitCode.invalid,
+  )
+
 /** Shown instead of an empty report. */
 export const noTownships = () =>
   'no townships in the inventory yet: run `govnet division import` (or `govnet quickstart`)'
@@ -21,3 +28,9 @@ export const noTownships = () =>
 /** Shown instead of an empty report limited by --kind. */
 export const noTownshipsOfKind = (kind: string, where: string) =>
   `no townships of kind ${kind} in ${where}: see \`govnet division show\` for the kinds there`
+
+export const cannotWriteReport = (file: string, reason: string) =>
+  new GovnetError(
+    `--out: cannot write the report to ${file}: ${reason}; the previous file, if any, is unchanged`,
+    ExitCode.invalid,
+  )

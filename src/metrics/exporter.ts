@@ -1,8 +1,10 @@
 import {OpenMetricsContentType, Registry, RegistryContentType} from 'prom-client'
 import {gzipSync} from 'node:zlib'
 
+import {coverageTreeOf} from '../coverage'
 import {errorText} from '../errors'
 import {metricsMessages as msg} from '../messages'
+import {renderCoverageReport} from '../report'
 import {ExporterState, registerGovnetMetrics} from './collectors'
 import type {MetricsSnapshot} from './snapshot'
 
@@ -19,7 +21,11 @@ export interface Exposition {
 /** Where the HTTP server gets what it sends: the latest rendering in each format. */
 export interface ExpositionSource {
   exposition(format: ExpositionFormat): Exposition
+  /** The coverage report page (HTML) of the latest refresh, when this source renders one. */
+  coverageReport?(): Exposition | Promise<Exposition>
 }
+
+const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
 
 export interface RefreshOutcome {
   succeeded: boolean
@@ -38,6 +44,7 @@ export class MetricsExporter implements ExpositionSource {
   private state?: ExporterState
   private readonly registries: Record<ExpositionFormat, Registry<RegistryContentType>>
   private expositions?: Partial<Record<ExpositionFormat, Exposition>>
+  private report?: {takenAt: Date; page: Exposition}
   private timer?: NodeJS.Timeout
   private stopped = false
 
@@ -118,6 +125,22 @@ export class MetricsExporter implements ExpositionSource {
     const exposition = this.expositions[format]
     if (!exposition) throw new Error(`this metrics exporter does not render ${format}`)
     return exposition
+  }
+
+  /**
+   * The coverage report page (src/report) of the served snapshot: its coverage lines, not a new read.
+   * Rendered on the first request after a refresh and kept until the next one, so that a page nobody
+   * asks for costs nothing; refresh() must have succeeded once.
+   */
+  coverageReport(): Exposition {
+    if (!this.state) throw new Error('metrics exporter has not been refreshed yet')
+    const {snapshot} = this.state
+    if (this.report?.takenAt !== snapshot.takenAt) {
+      const tree = coverageTreeOf(snapshot.coverage, snapshot.coverageWindow)
+      const body = Buffer.from(renderCoverageReport(tree, snapshot.takenAt), 'utf8')
+      this.report = {takenAt: snapshot.takenAt, page: {contentType: HTML_CONTENT_TYPE, body, gzipped: gzipSync(body)}}
+    }
+    return this.report.page
   }
 
   /** When the served snapshot was read; refresh() must have succeeded once. */

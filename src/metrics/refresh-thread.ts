@@ -20,20 +20,36 @@ interface RefreshWorkerData {
   today?: string
 }
 
+type Rendered = {contentType: string; body: Uint8Array; gzipped: Uint8Array}
+
 type WorkerMessage =
   | {kind: 'log'; line: string}
-  | {
-      kind: 'refreshed'
-      expositions: Record<ExpositionFormat, {contentType: string; body: Uint8Array; gzipped: Uint8Array}>
-    }
+  | {kind: 'refreshed'; expositions: Record<ExpositionFormat, Rendered>}
   | {kind: 'failed'; message: string}
+  | {kind: 'report'; page: Rendered}
+  | {kind: 'reportFailed'; message: string}
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+const asExposition = (rendered: Rendered): Exposition => ({
+  contentType: rendered.contentType,
+  body: asBuffer(rendered.body),
+  gzipped: asBuffer(rendered.gzipped),
+})
+
+interface Waiting<T> {
+  resolve: (value: T) => void
+  reject: (error: Error) => void
+}
 const CLOSE_TIMEOUT_MS = 5000
 
 export class RefreshThread implements ExpositionSource {
   private expositions?: Record<ExpositionFormat, Exposition>
-  private waiting?: {resolve: () => void; reject: (error: Error) => void}
+  private waiting?: Waiting<void>
+  /** Refreshes received: the coverage report page is kept for one of them. */
+  private generation = 0
+  private report?: {generation: number; page: Promise<Exposition>}
+  /** Report requests sent to the thread, answered in order. */
+  private readonly reportsWaiting: Array<Waiting<Exposition>> = []
   private timer?: NodeJS.Timeout
   private stopped = false
   private running = true
@@ -48,7 +64,9 @@ export class RefreshThread implements ExpositionSource {
     this.exited = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.running = false
-        this.settle(new Error(`metrics refresh thread exited with code ${code}`))
+        const exited = new Error(`metrics refresh thread exited with code ${code}`)
+        this.settle(exited)
+        for (const waiting of this.reportsWaiting.splice(0)) waiting.reject(exited)
         resolve()
       })
     })
@@ -109,6 +127,29 @@ export class RefreshThread implements ExpositionSource {
     return this.expositions[format]
   }
 
+  /**
+   * The coverage report page of the latest refresh, rendered in the thread from its snapshot on the first
+   * request after each refresh (MetricsExporter.coverageReport) and kept here until the next refresh.
+   */
+  coverageReport(): Promise<Exposition> {
+    if (this.report?.generation === this.generation) return this.report.page
+    const page = new Promise<Exposition>((resolve, reject) => {
+      if (!this.running) {
+        reject(new Error('metrics refresh thread is not running'))
+        return
+      }
+      this.reportsWaiting.push({resolve, reject})
+      this.worker.postMessage('report')
+    })
+    const report = {generation: this.generation, page}
+    this.report = report
+    // A failed rendering is not kept: the next request tries again.
+    page.catch(() => {
+      if (this.report === report) this.report = undefined
+    })
+    return page
+  }
+
   /** Stop refreshing and let the thread close its connection and exit (terminated after 5 s). */
   async stop(): Promise<void> {
     this.stopped = true
@@ -125,19 +166,13 @@ export class RefreshThread implements ExpositionSource {
       this.log(message.line)
     } else if (message.kind === 'refreshed') {
       const {prometheus, openmetrics} = message.expositions
-      this.expositions = {
-        prometheus: {
-          contentType: prometheus.contentType,
-          body: asBuffer(prometheus.body),
-          gzipped: asBuffer(prometheus.gzipped),
-        },
-        openmetrics: {
-          contentType: openmetrics.contentType,
-          body: asBuffer(openmetrics.body),
-          gzipped: asBuffer(openmetrics.gzipped),
-        },
-      }
+      this.expositions = {prometheus: asExposition(prometheus), openmetrics: asExposition(openmetrics)}
+      this.generation++
       this.settle()
+    } else if (message.kind === 'report') {
+      this.reportsWaiting.shift()?.resolve(asExposition(message.page))
+    } else if (message.kind === 'reportFailed') {
+      this.reportsWaiting.shift()?.reject(new Error(message.message))
     } else {
       this.settle(new Error(message.message))
     }
@@ -160,10 +195,18 @@ function runRefreshWorker(data: RefreshWorkerData): void {
     snapshotReader(inventory, {freshnessMs: data.freshnessMs, today: data.today}),
     (line) => port.postMessage({kind: 'log', line} satisfies WorkerMessage),
   )
-  port.on('message', (message: 'refresh' | 'close') => {
+  port.on('message', (message: 'refresh' | 'report' | 'close') => {
     if (message === 'close') {
       inventory.close()
       port.close()
+      return
+    }
+    if (message === 'report') {
+      try {
+        port.postMessage({kind: 'report', page: exporter.coverageReport()} satisfies WorkerMessage)
+      } catch (error) {
+        port.postMessage({kind: 'reportFailed', message: errorText(error)} satisfies WorkerMessage)
+      }
       return
     }
     exporter.refresh().then(

@@ -3,15 +3,18 @@ import {createServer as createHttp2Server, Http2ServerRequest, Http2ServerRespon
 import {AddressInfo, createServer as createNetServer, Server as NetServer, Socket} from 'node:net'
 import {Server as TlsServer, TLSSocket} from 'node:tls'
 
+import {errorText} from '../errors'
 import {metricsMessages as msg} from '../messages'
 import {BasicAuth} from './basic-auth'
-import {ExpositionSource, negotiateFormat} from './exporter'
+import {Exposition, ExpositionSource, negotiateFormat} from './exporter'
 import type {ListenAddress} from './options'
 import {loadWebConfig, WebConfig} from './web-config'
 import {tlsPolicy} from './web-tls'
 
 export const METRICS_PATH = '/metrics'
 export const HEALTH_PATHS = ['/healthz', '/-/healthy'] as const
+/** The coverage report page (govnet report coverage), behind the same web config as the metrics. */
+export const COVERAGE_REPORT_PATH = '/report/coverage.html'
 
 /** Connections served at once by default; more are closed as they arrive (net.Server maxConnections). */
 export const DEFAULT_MAX_CONNECTIONS = 64
@@ -23,7 +26,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000
 /** At close, requests in flight get this long to finish before their connections are dropped. */
 const CLOSE_GRACE_MS = 5_000
 
-const INDEX_PAGE = `govnet metrics exporter\n\n${METRICS_PATH}  metrics (Prometheus text format, or OpenMetrics on request)\n/healthz  health check\n`
+const INDEX_PAGE = `govnet metrics exporter\n\n${METRICS_PATH}  metrics (Prometheus text format, or OpenMetrics on request)\n${COVERAGE_REPORT_PATH}  township coverage report (HTML)\n/healthz  health check\n`
 
 type Request = IncomingMessage | Http2ServerRequest
 type Response = ServerResponse | Http2ServerResponse
@@ -37,6 +40,19 @@ function sendText(response: Response, status: number, text: string, headers: Rec
   response.end(text)
 }
 
+function sendExposition(request: Request, response: Response, exposition: Exposition): void {
+  const gzip = acceptsGzip(request)
+  const body = gzip ? exposition.gzipped : exposition.body
+  response.writeHead(200, {
+    'Content-Type': exposition.contentType,
+    'Content-Length': String(body.length),
+    Vary: 'Accept, Accept-Encoding',
+    ...(gzip ? {'Content-Encoding': 'gzip'} : {}),
+  })
+  if (request.method === 'HEAD') response.end()
+  else response.end(body)
+}
+
 function handle(source: ExpositionSource, request: Request, response: Response): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     sendText(response, 405, 'method not allowed\n', {Allow: 'GET, HEAD'})
@@ -44,17 +60,14 @@ function handle(source: ExpositionSource, request: Request, response: Response):
   }
   const path = (request.url ?? '/').split('?')[0]
   if (path === METRICS_PATH) {
-    const exposition = source.exposition(negotiateFormat(request.headers.accept))
-    const gzip = acceptsGzip(request)
-    const body = gzip ? exposition.gzipped : exposition.body
-    response.writeHead(200, {
-      'Content-Type': exposition.contentType,
-      'Content-Length': String(body.length),
-      Vary: 'Accept, Accept-Encoding',
-      ...(gzip ? {'Content-Encoding': 'gzip'} : {}),
-    })
-    if (request.method === 'HEAD') response.end()
-    else response.end(body)
+    sendExposition(request, response, source.exposition(negotiateFormat(request.headers.accept)))
+    return
+  }
+  if (path === COVERAGE_REPORT_PATH && source.coverageReport) {
+    Promise.resolve(source.coverageReport()).then(
+      (page) => sendExposition(request, response, page),
+      (error: unknown) => sendText(response, 500, `${errorText(error)}\n`),
+    )
     return
   }
   if ((HEALTH_PATHS as readonly string[]).includes(path ?? '')) {

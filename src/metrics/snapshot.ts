@@ -1,4 +1,4 @@
-import {computeCoverageAllLevels} from '../coverage'
+import {computeCoverageAllLevels, coverageWindow, CoverageWindow} from '../coverage'
 import {localCalendarDate} from '../domain/calendar'
 import type {CoverageRow} from '../domain/coverage'
 import {isInService} from '../domain/nodes'
@@ -48,6 +48,8 @@ export interface MetricsSnapshot {
   takenAt: Date
   /** The national line first, then every province, prefecture and county, as `govnet coverage` reports them. */
   coverage: CoverageRow[]
+  /** The freshness window of `coverage`. */
+  coverageWindow: CoverageWindow
   nodes: NodeCount[]
   auditOutcomes: AuditOutcomeCount[]
   lastAudits: LastAuditByTier[]
@@ -98,6 +100,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
     return {
       takenAt: now,
       coverage: coverageLines(inventory, now, options.freshnessMs),
+      coverageWindow: coverageWindow({now, freshnessMs: options.freshnessMs}),
       ...summarizeNodes(queries.nodeGroups()),
       tenants: queries.tenantCounts(),
       ...countComplianceFailures(

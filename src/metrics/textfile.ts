@@ -8,7 +8,11 @@ import {metricsMessages as msg} from '../messages'
  * file or the new one, never half of it: write a temporary file in the same directory (the collector
  * reads only *.prom, so the temporary name is ignored), flush it to disk, then rename it over `file`.
  */
-export function writeFileAtomically(file: string, body: Buffer | string): void {
+export function writeFileAtomically(
+  file: string,
+  body: Buffer | string,
+  failed: (file: string, reason: string) => Error = msg.cannotWriteTextfile,
+): void {
   const target = path.resolve(file)
   const directory = path.dirname(target)
   const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.tmp`)
@@ -23,7 +27,7 @@ export function writeFileAtomically(file: string, body: Buffer | string): void {
   } catch (error) {
     if (fd !== undefined) closeSync(fd)
     rmSync(temporary, {force: true})
-    throw msg.cannotWriteTextfile(
+    throw failed(
       file,
       (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? `directory ${directory} does not exist`

@@ -1,7 +1,13 @@
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {computeCoverage, computeCoverageAllLevels} from '../../src/coverage'
+import {
+  computeCoverage,
+  computeCoverageAllLevels,
+  computeCoverageTree,
+  coverageTreeOf,
+  coverageWindow,
+} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
 import {DivisionImporter, fileSource} from '../../src/import/divisions'
 import type {CoverageRow} from '../../src/domain/coverage'
@@ -172,6 +178,43 @@ describe('township coverage', () => {
     expect(all.prefecture).toHaveLength(6)
     expect(all.county).toHaveLength(31)
     expect(all.county.reduce((n, r) => n + r.townships, 0)).toBe(609)
+  })
+
+  it('reads the report tree with the same lines as the per-level report, nationally and under a province or prefecture', () => {
+    const national = computeCoverageTree(inventory, {now: NOW})
+    expect(national).toMatchObject({under: null, freshnessMs: 86_400_000, verifiedSince: hoursAgo(24)})
+    expect(national.total).toEqual(computeCoverage(inventory, {now: NOW}).total)
+    for (const level of ['province', 'prefecture', 'county'] as const)
+      expect(national[level]).toEqual(computeCoverage(inventory, {level, now: NOW}).rows)
+    const guangdong = computeCoverageTree(inventory, {under: '44', freshnessMs: 3_600_000, now: NOW})
+    expect(guangdong.total).toEqual(
+      computeCoverage(inventory, {level: 'county', under: '44', now: NOW, freshnessMs: 3_600_000}).total,
+    )
+    expect(guangdong.province).toEqual([])
+    expect(guangdong.prefecture).toEqual(
+      computeCoverage(inventory, {level: 'prefecture', under: '44', now: NOW, freshnessMs: 3_600_000}).rows,
+    )
+    expect(guangdong.county).toEqual(
+      computeCoverage(inventory, {level: 'county', under: '44', now: NOW, freshnessMs: 3_600_000}).rows,
+    )
+    expect(computeCoverageTree(inventory, {under: '4419', now: NOW}).county.map((r) => r.code)).toEqual(['441900'])
+    // The metrics snapshot keeps the national tree flat; it folds back into the same tree.
+    const all = computeCoverageAllLevels(inventory, {now: NOW})
+    expect(
+      coverageTreeOf([all.national, ...all.province, ...all.prefecture, ...all.county], coverageWindow({now: NOW})),
+    ).toEqual(national)
+  })
+
+  it('refuses a report --under it cannot drill into', () => {
+    expect(() => computeCoverageTree(inventory, {under: '441900'})).toThrow(
+      expect.objectContaining({
+        message: coverageMessages.treeUnderTooLow('441900', 'county', 'county').message,
+        exit: 3,
+      }),
+    )
+    expect(() => computeCoverageTree(inventory, {under: '99'})).toThrow(
+      expect.objectContaining({message: coverageMessages.underNotInInventory('99').message, exit: 3}),
+    )
   })
 
   it('breaks every line down by township kind, the kinds adding up to the line', () => {

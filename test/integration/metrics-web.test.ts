@@ -9,10 +9,11 @@ import path from 'node:path'
 import {TLSSocket} from 'node:tls'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
+import {computeCoverage} from '../../src/coverage'
 import {Inventory} from '../../src/inventory/db'
 import {metricsMessages as msg} from '../../src/messages'
 import {MetricsExporter} from '../../src/metrics/exporter'
-import {MetricsServer} from '../../src/metrics/server'
+import {COVERAGE_REPORT_PATH, MetricsServer} from '../../src/metrics/server'
 import {snapshotReader} from '../../src/metrics/snapshot'
 import {tempDir} from '../helpers/cli'
 import {seedMetricsInventory} from '../helpers/metrics-seed'
@@ -204,6 +205,44 @@ describe('basic auth (basic_auth_users, bcrypt)', () => {
     const statuses = []
     for (let i = 0; i < 4; i++) statuses.push((await get(server.url)).status)
     expect(statuses).toEqual([200, 200, 429, 429])
+  })
+})
+
+describe('the coverage report (/report/coverage.html)', () => {
+  const reportUrl = (server: MetricsServer) => server.url.replace(/\/metrics$/, COVERAGE_REPORT_PATH)
+
+  it('is behind the same basic auth as /metrics: the same bare 401 without the login, the page with it', async () => {
+    const server = await serve(basicAuthConfig())
+    for (const auth of [undefined, 'prometheus:wrong', `nobody:${PASSWORD}`]) {
+      const refused = await get(reportUrl(server), {auth})
+      expect({status: refused.status, body: refused.body, authenticate: refused.headers['www-authenticate']}).toEqual({
+        status: 401,
+        body: 'Unauthorized\n',
+        authenticate: 'Basic',
+      })
+    }
+    const ok = await get(reportUrl(server), {auth: `prometheus:${PASSWORD}`})
+    expect(ok.status).toBe(200)
+    expect(ok.headers['content-type']).toBe('text/html; charset=utf-8')
+    const {total} = computeCoverage(inventory)
+    expect(ok.body).toContain(`data-figure="townships" data-value="${total.townships}"`)
+    expect(ok.body).toContain(`data-figure="covered" data-value="${total.covered}"`)
+  })
+
+  it('is served over TLS with the login, and not without it', async () => {
+    const server = await serve([...tlsConfig(), ...basicAuthConfig()])
+    expect((await get(reportUrl(server))).status).toBe(401)
+    const ok = await get(reportUrl(server), {auth: `prometheus:${PASSWORD}`})
+    expect(ok.status).toBe(200)
+    expect(ok.body).toMatch(/^<!doctype html>/)
+  })
+
+  it('is rendered once per snapshot, from the snapshot', async () => {
+    const first = exporter.coverageReport()
+    expect(exporter.coverageReport()).toBe(first)
+    expect(first.body.toString('utf8')).toContain(`data-value="${exporter.snapshotTakenAt().toISOString()}"`)
+    await exporter.refresh()
+    expect(exporter.coverageReport()).not.toBe(first)
   })
 })
 

@@ -254,6 +254,7 @@ describe('a failing refresh', () => {
           byKind: [],
         },
       ],
+      coverageWindow: {freshnessMs: 86_400_000, verifiedSince: '2026-11-24T12:00:00.000Z'},
       nodes: [],
       auditOutcomes: [],
       lastAudits: [],
