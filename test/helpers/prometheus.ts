@@ -83,6 +83,11 @@ export interface PrometheusServer {
   log: () => string
   /** An instant query through the HTTP API; returns the result vector. */
   query(promql: string): Promise<Array<{metric: Record<string, string>; value: [number, string]}>>
+  /** A range query over the last `seconds` seconds at a 1 s step; returns the result matrix. */
+  queryRange(
+    promql: string,
+    seconds: number,
+  ): Promise<Array<{metric: Record<string, string>; values: [number, string][]}>>
   /** The active targets of the HTTP API: job, health (up/down/unknown) and last scrape error. */
   targets(): Promise<Array<{job: string; health: string; lastError: string}>>
   stop(): Promise<void>
@@ -179,6 +184,14 @@ export async function startPrometheus(
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)
       const body = (await res.json()) as {status: string; error?: string; data: {resultType: string; result: any[]}}
       if (body.status !== 'success') throw new Error(`query ${promql} failed: ${body.error}`)
+      return body.data.result
+    },
+    async queryRange(promql, seconds) {
+      const end = Date.now() / 1000
+      const params = new URLSearchParams({query: promql, start: String(end - seconds), end: String(end), step: '1'})
+      const res = await fetch(`${url}/api/v1/query_range?${params.toString()}`)
+      const body = (await res.json()) as {status: string; error?: string; data: {resultType: string; result: any[]}}
+      if (body.status !== 'success') throw new Error(`range query ${promql} failed: ${body.error}`)
       return body.data.result
     },
     async targets() {
