@@ -100,13 +100,22 @@ export interface ScrapeJob {
   extra?: readonly string[]
 }
 
+export interface PrometheusOptions {
+  /** Rule files (absolute paths) to evaluate every second. */
+  ruleFiles?: readonly string[]
+  /** Alertmanagers (host:port) to send alerts to. */
+  alertmanagers?: readonly string[]
+}
+
 /**
  * Start a real Prometheus on 127.0.0.1 with its own config and storage under `dir`, scraping
- * `targets` (host:port) as job "govnet" every second (or the given jobs), and wait until it is ready.
+ * `targets` (host:port) as job "govnet" every second (or the given jobs), with the rule files and
+ * Alertmanagers of `options`, and wait until it is ready.
  */
 export async function startPrometheus(
   dir: string,
   targets: readonly string[] | readonly ScrapeJob[],
+  options: PrometheusOptions = {},
 ): Promise<PrometheusServer> {
   const jobs: readonly ScrapeJob[] = targets.every((t) => typeof t === 'string')
     ? [{name: 'govnet', targets: targets}]
@@ -122,6 +131,15 @@ export async function startPrometheus(
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((file) => `  - '${file}'`)] : []),
+      ...(options.alertmanagers?.length
+        ? [
+            'alerting:',
+            '  alertmanagers:',
+            '    - static_configs:',
+            `        - targets: [${options.alertmanagers.map((t) => `'${t}'`).join(', ')}]`,
+          ]
+        : []),
       'scrape_configs:',
       ...jobs.flatMap((job) => [
         `  - job_name: ${job.name}`,
