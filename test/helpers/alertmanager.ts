@@ -5,12 +5,13 @@ import path from 'node:path'
 
 import {freePort, poll, PROMETHEUS, PROMTOOL, requireBinary} from './prometheus'
 
-/** Debian's prometheus-alertmanager package; `.ci/run` installs it. */
+/** Debian's prometheus-alertmanager package (the server and amtool); `.ci/run` installs it. */
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
+export const AMTOOL = '/usr/bin/amtool'
 
 /** Like runPrometheusTests: skipped locally without the packages, run (and failing) under CI=true. */
 export const runAlertmanagerTests =
-  [ALERTMANAGER, PROMETHEUS, PROMTOOL].every((binary) => existsSync(binary)) || Boolean(process.env.CI)
+  [ALERTMANAGER, AMTOOL, PROMETHEUS, PROMTOOL].every((binary) => existsSync(binary)) || Boolean(process.env.CI)
 
 /** One alert of an Alertmanager webhook notification (webhook_config payload version 4). */
 export interface WebhookAlert {
@@ -78,7 +79,7 @@ export interface AlertmanagerServer {
  * to `webhookUrl` after 1 s of grouping, and wait until it is ready.
  */
 export async function startAlertmanager(dir: string, webhookUrl: string): Promise<AlertmanagerServer> {
-  requireBinary(ALERTMANAGER)
+  requireBinary(ALERTMANAGER, 'prometheus-alertmanager')
   const config = path.join(dir, 'alertmanager.yml')
   const storage = path.join(dir, 'alertmanager-data')
   mkdirSync(storage, {recursive: true})

@@ -13,9 +13,9 @@ export const PROMETHEUS = '/usr/bin/prometheus'
  */
 export const runPrometheusTests = existsSync(PROMETHEUS) && existsSync(PROMTOOL) ? true : Boolean(process.env.CI)
 
-export function requireBinary(binary: string): void {
+export function requireBinary(binary: string, debianPackage = 'prometheus'): void {
   if (!existsSync(binary))
-    throw new Error(`${binary} not found: install Debian's prometheus package (apt-get install prometheus)`)
+    throw new Error(`${binary} not found: install Debian's ${debianPackage} package (apt-get install ${debianPackage})`)
 }
 
 export interface PromtoolResult {

@@ -3,8 +3,11 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
+import {spawnSync} from 'node:child_process'
+
+import {AMTOOL, runAlertmanagerTests} from '../helpers/alertmanager'
 import {repoRoot} from '../helpers/cli'
-import {promtool, runPrometheusTests} from '../helpers/prometheus'
+import {promtool, requireBinary, runPrometheusTests} from '../helpers/prometheus'
 
 const rulesDir = path.join(repoRoot, 'deploy', 'prometheus')
 
@@ -84,6 +87,15 @@ describe('deploy/prometheus alerting rules', () => {
     it('come with an example scrape config that promtool check config accepts', () => {
       const result = promtool(['check', 'config', 'prometheus.yml'], undefined, rulesDir)
       expect(result.code).toBe(0)
+    })
+  })
+
+  describe.runIf(runAlertmanagerTests)('with amtool', () => {
+    it('come with an example Alertmanager configuration that amtool check-config accepts', () => {
+      requireBinary(AMTOOL, 'prometheus-alertmanager')
+      const result = spawnSync(AMTOOL, ['check-config', 'alertmanager.yml'], {cwd: rulesDir, encoding: 'utf8'})
+      expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS')
+      expect(result.status).toBe(0)
     })
   })
 })
