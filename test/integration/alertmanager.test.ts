@@ -133,4 +133,25 @@ describe.runIf(runAlertmanagerTests)('alerts through a real Alertmanager', () =>
     )
     expect(received('GovnetTownshipCoverageDropped', {code: '44'})).toEqual([])
   }, 240_000)
+
+  it('delivers the stale-audit alert: the audits of the seed finished days before the clock of this run', async () => {
+    const [township] = await poll(
+      async () => {
+        const alerts = received('GovnetAuditStale', {tier: 'township'})
+        return alerts.length > 0 ? alerts : undefined
+      },
+      {attempts: 60, intervalMs: 500},
+      () => `the stale-audit alert at the webhook (${logs()})`,
+    )
+    expect(township!.labels).toEqual({
+      alertname: 'GovnetAuditStale',
+      severity: 'warning',
+      tier: 'township',
+      job: 'govnet',
+      instance: serve.target,
+    })
+    expect(township!.annotations.runbook).toBe(
+      '`govnet audit --tier township` runs the audit now; then check the timer or cron job that runs it.',
+    )
+  }, 60_000)
 })

@@ -93,6 +93,19 @@ describe.runIf(runPrometheusTests)('the dashboard over a real Prometheus', () =>
     tmp.cleanup()
   }, 60_000)
 
+  it('answers the province variable (label_values) with the 2-digit codes', async () => {
+    const variable = dashboard.templating.list.find((v) => v.name === 'province')!
+    const match = /^label_values\((.+), (\w+)\)$/.exec(String(variable.query))
+    if (!match) expect.fail(`not a label_values query: ${String(variable.query)}`)
+    const [, selector, label] = match
+    const res = await fetch(`${prometheus.url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(selector!)}`)
+    const body = (await res.json()) as {status: string; data: string[]}
+    expect(body.status).toBe('success')
+    expect(body.data).toContain('11')
+    expect(body.data).toContain('44')
+    expect(body.data.every((code) => /^\d\d$/.test(code))).toBe(true)
+  })
+
   it.each(queries.map(({panel, target}) => [`${panel.title} ${target.refId}`, panel, target] as const))(
     '%s answers with the labels of its legend',
     async (_name, panel, target) => {
