@@ -43,3 +43,9 @@ export const DEFAULT_DB_FILE = 'govnet.db'
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(flag ?? (env.GOVNET_DB || DEFAULT_DB_FILE))
 }
+
+/** govnet's own version, from its package.json (govnet_build_info). */
+export function govnetVersion(root: string = packageRoot): string {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {version?: unknown}
+  return String(manifest.version)
+}

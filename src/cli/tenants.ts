@@ -6,6 +6,7 @@ import {PreflightFinding} from '../domain/preflight'
 import {EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
 import {TenantCheckResult} from '../provision/check'
 import type {TenantReadiness} from '../provision/check'
+import type {OverdueTenant} from '../provision/overdue'
 import type {TenantDetails} from '../provision/show'
 import {renderFields, renderTable} from './table'
 
@@ -171,4 +172,19 @@ export function renderControls(controls: readonly BaselineControl[]): string {
       ]),
     )
     .join('\n\n')
+}
+
+/** `tenant list --overdue`: the tenant table with each failing deadline and why, one line per tenant. */
+export function renderOverdueTenantTable(tenants: readonly OverdueTenant[], today: string): string {
+  if (tenants.length === 0) return `no tenant is overdue for filing or assessment on ${today}`
+  return renderTable<OverdueTenant>(
+    [
+      {header: 'ID', value: (t) => t.id},
+      {header: 'REGION', value: (t) => t.region},
+      {header: 'LEVEL', value: (t) => t.mlpsLevel, align: 'right'},
+      {header: 'STATUS', value: (t) => t.status},
+      {header: 'OVERDUE', value: (t) => t.overdue.map((o) => `${o.controlId}: ${o.reason}`).join('; ')},
+    ],
+    tenants,
+  )
 }

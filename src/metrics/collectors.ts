@@ -25,16 +25,38 @@ type StateSource = () => ExporterState
 
 const unixSeconds = (date: Date): number => date.getTime() / 1000
 
-/** The national line has level "nation" and an empty code, as in `govnet coverage --format csv`. */
-function divisionLabels(row: CoverageRow): Record<'level' | 'code' | 'name', string> {
-  return {level: row.level, code: row.code ?? '', name: row.name}
+type DivisionLabel = (typeof m.COVERAGE_TOWNSHIPS.labelNames)[number]
+
+/** Division code → name, for the `parent` label: built once per snapshot from its coverage lines. */
+const divisionNames = new WeakMap<MetricsSnapshot, Map<string, string>>()
+
+function namesOf(snapshot: MetricsSnapshot): Map<string, string> {
+  let names = divisionNames.get(snapshot)
+  if (!names) {
+    names = new Map(snapshot.coverage.flatMap((row) => (row.code === null ? [] : [[row.code, row.name]])))
+    divisionNames.set(snapshot, names)
+  }
+  return names
+}
+
+/**
+ * The national line has level "nation" and an empty code, as in `govnet coverage --format csv`.
+ * `province` is the 2-digit code of the province the division is in (empty on the national line);
+ * `parent` the name of the division above a prefecture or county (empty for the nation and
+ * provinces), so that a legend tells apart names that repeat (市辖区, 鼓楼区).
+ */
+function divisionLabels(row: CoverageRow, snapshot: MetricsSnapshot): Record<DivisionLabel, string> {
+  const code = row.code ?? ''
+  const below = row.level === 'prefecture' || row.level === 'county'
+  const parent = below ? (namesOf(snapshot).get(code.slice(0, -2)) ?? '') : ''
+  return {level: row.level, code, name: row.name, province: code.slice(0, 2), parent}
 }
 
 /**
  * A gauge whose every value comes from the state at collect time: reset, then set each label set.
  * `values` yields [labels, value] pairs; label sets that must always exist are yielded with 0 first.
  */
-function stateGauge<L extends string>(
+export function stateGauge<L extends string>(
   registry: Registry<RegistryContentType>,
   definition: m.MetricDefinition<L>,
   state: StateSource,
@@ -56,7 +78,7 @@ function* coverageValues(
   state: ExporterState,
   value: (row: CoverageRow) => number,
 ): Iterable<[Record<string, string>, number]> {
-  for (const row of state.snapshot.coverage) yield [divisionLabels(row), value(row)]
+  for (const row of state.snapshot.coverage) yield [divisionLabels(row, state.snapshot), value(row)]
 }
 
 /** Every kind of every line at KIND_COVERAGE_LEVELS: coverage rows carry all four kinds, zero included. */
@@ -66,7 +88,7 @@ function* kindCoverageValues(
 ): Iterable<[Record<string, string>, number]> {
   for (const row of state.snapshot.coverage) {
     if (!m.KIND_COVERAGE_LEVELS.includes(row.level)) continue
-    for (const kind of row.byKind) yield [{...divisionLabels(row), kind: kind.kind}, value(kind)]
+    for (const kind of row.byKind) yield [{...divisionLabels(row, state.snapshot), kind: kind.kind}, value(kind)]
   }
 }
 
@@ -85,7 +107,7 @@ export function registerGovnetMetrics(registry: Registry<RegistryContentType>, s
   stateGauge(registry, m.COVERAGE_KIND_COVERED_TOWNSHIPS, state, (s) => kindCoverageValues(s, (k) => k.covered))
   stateGauge(registry, m.COVERAGE_KIND_VERIFIED_TOWNSHIPS, state, (s) => kindCoverageValues(s, (k) => k.verified))
   stateGauge(registry, m.DIVISION_GROUPING_INFO, state, function* (s) {
-    for (const row of s.snapshot.coverage) if (row.grouping) yield [divisionLabels(row), 1]
+    for (const row of s.snapshot.coverage) if (row.grouping) yield [divisionLabels(row, s.snapshot), 1]
   })
 
   stateGauge(registry, m.NODES, state, function* (s) {

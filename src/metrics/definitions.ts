@@ -8,7 +8,8 @@ export interface MetricDefinition<L extends string = string> {
   labelNames: readonly L[]
 }
 
-const DIVISION_LABELS = ['level', 'code', 'name'] as const
+/** `province` (2-digit code) and `parent` (name of the division above) tell repeated names apart: see divisionLabels. */
+const DIVISION_LABELS = ['level', 'code', 'name', 'province', 'parent'] as const
 
 export const COVERAGE_TOWNSHIPS = {
   name: 'govnet_coverage_townships',
@@ -157,4 +158,86 @@ export const REFRESH_FAILURES = {
   name: 'govnet_refresh_failures_total',
   help: 'Refreshes of the metrics snapshot that failed since the exporter started.',
   labelNames: [],
+} satisfies MetricDefinition
+
+// Dashboard metrics (issue 13): region capacity, tenants by region, audit results by province, build info.
+
+const REGION_LABELS = ['region'] as const
+
+export const REGION_INFO = {
+  name: 'govnet_region_info',
+  help: 'Always 1, for each cloud region: its name and the highest MLPS level it is rated for.',
+  labelNames: ['region', 'name', 'max_mlps_level'],
+} satisfies MetricDefinition
+
+export const REGION_CAPACITY_VCPUS = {
+  name: 'govnet_region_capacity_vcpus',
+  help: 'vCPUs of the cloud region that tenant quotas are reserved against.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_RESERVED_VCPUS = {
+  name: 'govnet_region_reserved_vcpus',
+  help: 'vCPUs of the cloud region reserved by tenant quotas.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_FREE_VCPUS = {
+  name: 'govnet_region_free_vcpus',
+  help: 'vCPUs of the cloud region not reserved by any tenant quota (capacity minus reserved).',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_CAPACITY_RAM_BYTES = {
+  name: 'govnet_region_capacity_ram_bytes',
+  help: 'RAM of the cloud region that tenant quotas are reserved against, in bytes.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_RESERVED_RAM_BYTES = {
+  name: 'govnet_region_reserved_ram_bytes',
+  help: 'RAM of the cloud region reserved by tenant quotas, in bytes.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_FREE_RAM_BYTES = {
+  name: 'govnet_region_free_ram_bytes',
+  help: 'RAM of the cloud region not reserved by any tenant quota, in bytes.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_CAPACITY_STORAGE_BYTES = {
+  name: 'govnet_region_capacity_storage_bytes',
+  help: 'Storage of the cloud region that tenant quotas are reserved against, in bytes.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_RESERVED_STORAGE_BYTES = {
+  name: 'govnet_region_reserved_storage_bytes',
+  help: 'Storage of the cloud region reserved by tenant quotas, in bytes.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_FREE_STORAGE_BYTES = {
+  name: 'govnet_region_free_storage_bytes',
+  help: 'Storage of the cloud region not reserved by any tenant quota, in bytes.',
+  labelNames: REGION_LABELS,
+} satisfies MetricDefinition
+
+export const REGION_TENANTS = {
+  name: 'govnet_region_tenants',
+  help: 'Government cloud tenants by the region they are placed in, MLPS grading level and status.',
+  labelNames: ['region', 'mlps_level', 'status'],
+} satisfies MetricDefinition
+
+export const PROVINCE_AUDIT_NODES = {
+  name: 'govnet_province_audit_nodes',
+  help: 'Active and degraded nodes by province (2-digit code of their division) and by what their latest SSH audit found.',
+  labelNames: ['province', 'result'],
+} satisfies MetricDefinition
+
+export const BUILD_INFO = {
+  name: 'govnet_build_info',
+  help: 'Always 1: the govnet version serving these metrics and the Node.js version it runs on.',
+  labelNames: ['version', 'nodejs'],
 } satisfies MetricDefinition

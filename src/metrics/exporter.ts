@@ -6,6 +6,7 @@ import {errorText} from '../errors'
 import {metricsMessages as msg} from '../messages'
 import {renderCoverageReport} from '../report'
 import {ExporterState, registerGovnetMetrics} from './collectors'
+import {registerDashboardMetrics, registerProcessMetrics} from './dashboard'
 import type {MetricsSnapshot} from './snapshot'
 
 export const EXPOSITION_FORMATS = ['prometheus', 'openmetrics'] as const
@@ -53,6 +54,8 @@ export class MetricsExporter implements ExpositionSource {
     private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
     /** The formats each refresh renders: `metrics write` needs only the text format. */
     private readonly formats: readonly ExpositionFormat[] = EXPOSITION_FORMATS,
+    /** Add prom-client's process and Node.js metrics (`metrics serve`; not the textfile). */
+    options: {processMetrics?: boolean} = {},
   ) {
     const current = () => {
       if (!this.state) throw new Error('no metrics snapshot yet')
@@ -61,8 +64,11 @@ export class MetricsExporter implements ExpositionSource {
     const openmetrics = new Registry<OpenMetricsContentType>()
     openmetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)
     this.registries = {prometheus: new Registry(), openmetrics}
-    registerGovnetMetrics(this.registries.prometheus, current)
-    registerGovnetMetrics(this.registries.openmetrics, current)
+    for (const registry of Object.values(this.registries)) {
+      registerGovnetMetrics(registry, current)
+      registerDashboardMetrics(registry, current)
+      if (options.processMetrics) registerProcessMetrics(registry)
+    }
   }
 
   /**

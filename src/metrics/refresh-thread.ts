@@ -194,6 +194,8 @@ function runRefreshWorker(data: RefreshWorkerData): void {
   const exporter = new MetricsExporter(
     snapshotReader(inventory, {freshnessMs: data.freshnessMs, today: data.today}),
     (line) => port.postMessage({kind: 'log', line} satisfies WorkerMessage),
+    undefined,
+    {processMetrics: true},
   )
   port.on('message', (message: 'refresh' | 'report' | 'close') => {
     if (message === 'close') {

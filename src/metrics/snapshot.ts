@@ -7,7 +7,9 @@ import {ChangeLog, verifyChangeLog} from '../inventory/changes'
 import {readKey} from '../inventory/changelog-key'
 import type {Inventory} from '../inventory/db'
 import {MetricsQueries, NodeGroup, TenantCount} from '../inventory/metrics-queries'
+import {DashboardQueries} from '../inventory/dashboard-queries'
 import {countComplianceFailures} from './compliance'
+import {DashboardFacts, readDashboardFacts} from './dashboard'
 
 export interface NodeCount {
   tier: string
@@ -59,6 +61,8 @@ export interface MetricsSnapshot {
   overdueAssessments: OverdueAssessmentCount[]
   lastChangeAt?: Date
   changeLog: ChangeLogState
+  /** Region capacity, tenants by region and audit results by province (src/metrics/dashboard.ts). */
+  dashboard: DashboardFacts
 }
 
 export interface ChangeLogState {
@@ -87,6 +91,7 @@ export interface SnapshotOptions {
  */
 export function snapshotReader(inventory: Inventory, options: SnapshotOptions = {}): () => MetricsSnapshot {
   const queries = new MetricsQueries(inventory)
+  const dashboardQueries = new DashboardQueries(inventory)
   const baselines = new BaselineRepository(inventory)
   const changes = new ChangeLog(inventory)
   const clock = options.now ?? (() => new Date())
@@ -110,6 +115,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
       ),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),
       changeLog: {rows: changes.count(), verified, lastVerifiedAt},
+      dashboard: readDashboardFacts(dashboardQueries),
     }
   })
   return () => read.deferred(clock())

@@ -48,7 +48,9 @@ describe('govnet metrics write', () => {
         .filter((l) => l !== '' && !l.startsWith('#')).length,
     )
     expect(Number.isNaN(Date.parse(written.takenAt))).toBe(false)
-    expect(body.toString()).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
+    expect(body.toString()).toContain(
+      'govnet_coverage_covered_townships{level="nation",code="",name="全国",province="",parent=""} 10',
+    )
   })
 
   it('judges overdue assessments as of --today, to the calendar day, and refuses a date that does not exist', () => {
@@ -98,7 +100,57 @@ describe('govnet metrics write', () => {
       const lines = text.split('\n').filter((line) => line.startsWith('govnet_coverage_townships{'))
       expect(lines).toHaveLength(1 + 31 + 342 + 2978)
       expect(lines.filter((line) => line.includes('level="township"'))).toEqual([])
-      expect(text).toContain('govnet_coverage_townships{level="nation",code="",name="全国"} 41352')
+      expect(text).toContain(
+        'govnet_coverage_townships{level="nation",code="",name="全国",province="",parent=""} 41352',
+      )
+      // Names repeat (鼓楼区 four times, 市辖区 …); with the parent's name every line is told apart.
+      const named = lines
+        .filter((line) => /level="(prefecture|county)"/.test(line))
+        .map((line) => /name="([^"]*)",province="\d\d",parent="([^"]+)"/.exec(line)!.slice(1).join(' '))
+      expect(new Set(named).size).toBe(342 + 2978)
+      expect(named.filter((name) => name.startsWith('鼓楼区 ')).sort()).toEqual([
+        '鼓楼区 南京市',
+        '鼓楼区 开封市',
+        '鼓楼区 徐州市',
+        '鼓楼区 福州市',
+      ])
+      // The series count of the README's metrics reference for the whole country (no nodes, tenants or regions yet).
+      const perMetric = new Map<string, number>()
+      for (const line of text.split('\n'))
+        if (line !== '' && !line.startsWith('#')) {
+          const name = line.replace(/[{ ].*/, '')
+          perMetric.set(name, (perMetric.get(name) ?? 0) + 1)
+        }
+      const coverageLines = 1 + 31 + 342 + 2978
+      expect(Object.fromEntries(perMetric)).toEqual({
+        ...Object.fromEntries(
+          ['townships', 'covered_townships', 'verified_townships', 'ratio', 'verified_ratio'].map((m) => [
+            `govnet_coverage_${m}`,
+            coverageLines,
+          ]),
+        ),
+        ...Object.fromEntries(
+          ['townships', 'covered_townships', 'verified_townships'].map((m) => [`govnet_coverage_kind_${m}`, 32 * 4]),
+        ),
+        govnet_division_grouping_info: 9,
+        govnet_nodes: 5 * 4 * 4,
+        govnet_audit_nodes: 5 * 5,
+        govnet_audit_outcome_nodes: 5 * 13,
+        govnet_province_audit_nodes: 31 * 5,
+        govnet_tenants: 4 * 5,
+        govnet_tenants_failing_control: 5,
+        govnet_tenants_assessment_overdue: 4,
+        govnet_inventory_last_change_timestamp_seconds: 1,
+        govnet_changelog_rows: 1,
+        govnet_changelog_chain_ok: 1,
+        govnet_changelog_last_verified_timestamp_seconds: 1,
+        govnet_refresh_duration_seconds: 1,
+        govnet_refresh_last_success_timestamp_seconds: 1,
+        govnet_refresh_success: 1,
+        govnet_refresh_failures_total: 1,
+        govnet_build_info: 1,
+      })
+      expect([...perMetric.values()].reduce((a, b) => a + b, 0)).toBe(17516)
     },
   )
 
@@ -147,7 +199,8 @@ describe('govnet metrics serve', () => {
   it('picks up a change written by another process at its next refresh', async () => {
     const changing = path.join(tmp.dir, 'changing.db')
     seedMetricsInventory(changing)
-    const nationCovered = /^govnet_coverage_covered_townships\{level="nation",code="",name="全国"\} (\d+)$/m
+    const nationCovered =
+      /^govnet_coverage_covered_townships\{level="nation",code="",name="全国",province="",parent=""\} (\d+)$/m
     const serve = await startServe(changing, ['--refresh', '1s'])
     try {
       expect(nationCovered.exec(await (await fetch(serve.url)).text())?.[1]).toBe('10')
@@ -190,7 +243,9 @@ describe('govnet metrics serve', () => {
       }
       expect(body).toContain('govnet_refresh_success 0')
       expect(body).toMatch(/^govnet_refresh_failures_total [1-9]\d*$/m)
-      expect(body).toContain('govnet_coverage_covered_townships{level="nation",code="",name="全国"} 10')
+      expect(body).toContain(
+        'govnet_coverage_covered_townships{level="nation",code="",name="全国",province="",parent=""} 10',
+      )
       expect(serve.output().stderr).toMatch(
         /^metrics refresh failed \(.*nodes.*\); serving the snapshot of \d{4}-\d\d-\d\dT/m,
       )

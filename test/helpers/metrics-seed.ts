@@ -21,6 +21,8 @@ export interface SeedNode {
 export interface SeedTenant {
   id: string
   level: 1 | 2 | 3 | 4
+  /** Default: cn-test-1. */
+  region?: string
   status: 'requested' | 'provisioning' | 'active' | 'failed' | 'decommissioned'
   filing?: string
   assessedOn?: string
@@ -83,12 +85,56 @@ const DONGGUAN_TOWNSHIPS: ReadonlyArray<[number, SeedNode['status'], SeedNode['a
 export const SEED_TENANTS: readonly SeedTenant[] = [
   {id: 'tax-l3-overdue', level: 3, status: 'active', filing: '11010099001-00001', assessedOn: '2024-06-01'},
   {id: 'health-l3-unfiled', level: 3, status: 'active', assessedOn: '2026-05-01'},
-  {id: 'edu-l2', level: 2, status: 'active', filing: '44010099002-00002'},
+  {id: 'edu-l2', level: 2, status: 'active', filing: '44010099002-00002', region: 'gd-gz-1'},
   {id: 'police-l4-requested', level: 4, status: 'requested'},
   {id: 'police-l4-overdue', level: 4, status: 'active', filing: '44010099003-00003', assessedOn: '2026-03-01'},
   {id: 'portal-l1', level: 1, status: 'active'},
   {id: 'old-l3', level: 3, status: 'decommissioned', filing: '11010099004-00004', assessedOn: '2020-01-01'},
 ]
+
+/** The cloud regions of the seed: capacity in vCPU, GiB of RAM and GiB of storage. */
+export const SEED_REGIONS = [
+  {id: 'cn-test-1', name: '测试云', vcpu: 512, ramGib: 2048, storageGib: 40960, maxLevel: 4, pool: '10.20.0.0/16'},
+  {id: 'gd-gz-1', name: '广州政务云', vcpu: 256, ramGib: 1024, storageGib: 20480, maxLevel: 3, pool: '10.44.0.0/16'},
+] as const
+
+/** Quota reservations (region, vCPU, RAM GiB, storage GiB) of the seed's tenants that were provisioned. */
+export const SEED_RESERVATIONS = [
+  {tenant: 'tax-l3-overdue', region: 'cn-test-1', vcpu: 16, ramGib: 64, storageGib: 1000},
+  {tenant: 'police-l4-overdue', region: 'cn-test-1', vcpu: 8, ramGib: 32, storageGib: 500},
+  {tenant: 'edu-l2', region: 'gd-gz-1', vcpu: 4, ramGib: 16, storageGib: 200},
+] as const
+
+/**
+ * Regions and reservations go in with SQL: the repositories log a region's creation at the current
+ * time, and the change log's latest entry must stay the seed's SEED_LAST_CHANGE_AT.
+ */
+function writeRegions(inventory: Inventory): void {
+  const region = inventory.db.prepare(
+    `INSERT INTO regions (id, name, pools, capacity_vcpu, capacity_ram_gib, capacity_storage_gib, max_mlps_level, created_at, updated_at)
+     VALUES (?, ?, json_array(?), ?, ?, ?, ?, ?, ?)`,
+  )
+  const reservation = inventory.db.prepare(
+    `INSERT INTO quota_reservations (tenant_id, region_id, vcpu, ram_gib, storage_gib, reserved_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  inventory.db.transaction(() => {
+    for (const r of SEED_REGIONS)
+      region.run(
+        r.id,
+        r.name,
+        r.pool,
+        r.vcpu,
+        r.ramGib,
+        r.storageGib,
+        r.maxLevel,
+        SEED_LAST_CHANGE_AT,
+        SEED_LAST_CHANGE_AT,
+      )
+    for (const q of SEED_RESERVATIONS)
+      reservation.run(q.tenant, q.region, q.vcpu, q.ramGib, q.storageGib, SEED_LAST_CHANGE_AT, SEED_LAST_CHANGE_AT)
+  })()
+}
 
 /** Time at which the seed creates its nodes and tenants: the latest entry of its change log. */
 export const SEED_LAST_CHANGE_AT = '2026-11-24T08:30:00.000Z'
@@ -151,6 +197,7 @@ export function seedMetricsInventory(dbPath: string): void {
       })),
       {at: SEED_LAST_CHANGE_AT},
     )
+    writeRegions(inventory)
   } finally {
     inventory.close()
   }

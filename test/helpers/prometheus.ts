@@ -13,9 +13,9 @@ export const PROMETHEUS = '/usr/bin/prometheus'
  */
 export const runPrometheusTests = existsSync(PROMETHEUS) && existsSync(PROMTOOL) ? true : Boolean(process.env.CI)
 
-export function requireBinary(binary: string): void {
+export function requireBinary(binary: string, debianPackage = 'prometheus'): void {
   if (!existsSync(binary))
-    throw new Error(`${binary} not found: install Debian's prometheus package (apt-get install prometheus)`)
+    throw new Error(`${binary} not found: install Debian's ${debianPackage} package (apt-get install ${debianPackage})`)
 }
 
 export interface PromtoolResult {
@@ -83,6 +83,11 @@ export interface PrometheusServer {
   log: () => string
   /** An instant query through the HTTP API; returns the result vector. */
   query(promql: string): Promise<Array<{metric: Record<string, string>; value: [number, string]}>>
+  /** A range query over the last `seconds` seconds at a 1 s step; returns the result matrix. */
+  queryRange(
+    promql: string,
+    seconds: number,
+  ): Promise<Array<{metric: Record<string, string>; values: [number, string][]}>>
   /** The active targets of the HTTP API: job, health (up/down/unknown) and last scrape error. */
   targets(): Promise<Array<{job: string; health: string; lastError: string}>>
   stop(): Promise<void>
@@ -95,13 +100,22 @@ export interface ScrapeJob {
   extra?: readonly string[]
 }
 
+export interface PrometheusOptions {
+  /** Rule files (absolute paths) to evaluate every second. */
+  ruleFiles?: readonly string[]
+  /** Alertmanagers (host:port) to send alerts to. */
+  alertmanagers?: readonly string[]
+}
+
 /**
  * Start a real Prometheus on 127.0.0.1 with its own config and storage under `dir`, scraping
- * `targets` (host:port) as job "govnet" every second (or the given jobs), and wait until it is ready.
+ * `targets` (host:port) as job "govnet" every second (or the given jobs), with the rule files and
+ * Alertmanagers of `options`, and wait until it is ready.
  */
 export async function startPrometheus(
   dir: string,
   targets: readonly string[] | readonly ScrapeJob[],
+  options: PrometheusOptions = {},
 ): Promise<PrometheusServer> {
   const jobs: readonly ScrapeJob[] = targets.every((t) => typeof t === 'string')
     ? [{name: 'govnet', targets: targets}]
@@ -117,6 +131,15 @@ export async function startPrometheus(
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((file) => `  - '${file}'`)] : []),
+      ...(options.alertmanagers?.length
+        ? [
+            'alerting:',
+            '  alertmanagers:',
+            '    - static_configs:',
+            `        - targets: [${options.alertmanagers.map((t) => `'${t}'`).join(', ')}]`,
+          ]
+        : []),
       'scrape_configs:',
       ...jobs.flatMap((job) => [
         `  - job_name: ${job.name}`,
@@ -179,6 +202,14 @@ export async function startPrometheus(
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)
       const body = (await res.json()) as {status: string; error?: string; data: {resultType: string; result: any[]}}
       if (body.status !== 'success') throw new Error(`query ${promql} failed: ${body.error}`)
+      return body.data.result
+    },
+    async queryRange(promql, seconds) {
+      const end = Date.now() / 1000
+      const params = new URLSearchParams({query: promql, start: String(end - seconds), end: String(end), step: '1'})
+      const res = await fetch(`${url}/api/v1/query_range?${params.toString()}`)
+      const body = (await res.json()) as {status: string; error?: string; data: {resultType: string; result: any[]}}
+      if (body.status !== 'success') throw new Error(`range query ${promql} failed: ${body.error}`)
       return body.data.result
     },
     async targets() {

@@ -2,10 +2,12 @@ import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'nod
 import {request} from 'node:http'
 import path from 'node:path'
 import {gunzipSync} from 'node:zlib'
+import {register} from 'prom-client'
 import type {MetricObjectWithValues, MetricValue} from 'prom-client'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {computeCoverageAllLevels} from '../../src/coverage'
+import type {CoverageRow} from '../../src/domain/coverage'
 import {Inventory} from '../../src/inventory/db'
 import {TENANT_COUNTS_SQL} from '../../src/inventory/metrics-queries'
 import {metricsMessages as msg} from '../../src/messages'
@@ -13,8 +15,15 @@ import {MetricsExporter} from '../../src/metrics/exporter'
 import {MetricsServer} from '../../src/metrics/server'
 import {MetricsSnapshot, snapshotReader} from '../../src/metrics/snapshot'
 import {writeFileAtomically} from '../../src/metrics/textfile'
-import {tempDir} from '../helpers/cli'
-import {METRICS_NOW, SEED_LAST_CHANGE_AT, seedMetricsInventory} from '../helpers/metrics-seed'
+import {repoRoot, tempDir} from '../helpers/cli'
+import {
+  METRICS_NOW,
+  SEED_LAST_CHANGE_AT,
+  SEED_REGIONS,
+  SEED_RESERVATIONS,
+  SEED_TENANTS,
+  seedMetricsInventory,
+} from '../helpers/metrics-seed'
 import {promtoolCheckMetrics} from '../helpers/prometheus'
 
 type Json = MetricObjectWithValues<MetricValue<string>>[]
@@ -31,6 +40,21 @@ function valueOf(metrics: Json, name: string, labels: Record<string, string | nu
   if (!series) expect.fail(`no series ${name}${JSON.stringify(labels)}`)
   return series.value
 }
+
+/** The coverage labels of a line: level, code, name, the province's code and the parent's name. */
+function lineLabels(line: CoverageRow, names: ReadonlyMap<string, string>): Record<string, string> {
+  const code = line.code ?? ''
+  const below = line.level === 'prefecture' || line.level === 'county'
+  return {
+    level: line.level,
+    code,
+    name: line.name,
+    province: code.slice(0, 2),
+    parent: below ? (names.get(code.slice(0, -2)) ?? '') : '',
+  }
+}
+
+const NATION = {level: 'nation', code: '', name: '全国', province: '', parent: ''}
 
 function seriesCount(metrics: Json, name: string): number {
   return metrics.find((m) => m.name === name)?.values.length ?? 0
@@ -59,9 +83,10 @@ describe('metrics snapshot of a seeded inventory', () => {
   it('reports the same coverage as computeCoverageAllLevels, for the nation and every division', () => {
     const coverage = computeCoverageAllLevels(inventory, {now: METRICS_NOW})
     const lines = [coverage.national, ...coverage.province, ...coverage.prefecture, ...coverage.county]
+    const names = new Map(lines.map((line) => [line.code ?? '', line.name]))
     expect(seriesCount(metrics, 'govnet_coverage_townships')).toBe(lines.length)
     for (const line of lines) {
-      const labels = {level: line.level, code: line.code ?? '', name: line.name}
+      const labels = lineLabels(line, names)
       expect(valueOf(metrics, 'govnet_coverage_townships', labels)).toBe(line.townships)
       expect(valueOf(metrics, 'govnet_coverage_covered_townships', labels)).toBe(line.covered)
       expect(valueOf(metrics, 'govnet_coverage_verified_townships', labels)).toBe(line.verified)
@@ -69,17 +94,16 @@ describe('metrics snapshot of a seeded inventory', () => {
       expect(valueOf(metrics, 'govnet_coverage_verified_ratio', labels)).toBe(line.verifiedRatio)
     }
     // Seeded: 7 active township nodes in Beijing (3 verified) and 3 in Dongguan (2 verified).
-    const nation = {level: 'nation', code: '', name: '全国'}
-    expect(valueOf(metrics, 'govnet_coverage_covered_townships', nation)).toBe(10)
-    expect(valueOf(metrics, 'govnet_coverage_verified_townships', nation)).toBe(5)
-    expect(
-      valueOf(metrics, 'govnet_coverage_covered_townships', {level: 'prefecture', code: '4419', name: '东莞市'}),
-    ).toBe(3)
+    expect(valueOf(metrics, 'govnet_coverage_covered_townships', NATION)).toBe(10)
+    expect(valueOf(metrics, 'govnet_coverage_verified_townships', NATION)).toBe(5)
+    const dongguan = {level: 'prefecture', code: '4419', name: '东莞市', province: '44', parent: '广东省'}
+    expect(valueOf(metrics, 'govnet_coverage_covered_townships', dongguan)).toBe(3)
   })
 
   it('breaks the national and provincial lines down by township kind, all four kinds present, zero included', () => {
     const coverage = computeCoverageAllLevels(inventory, {now: METRICS_NOW})
     const lines = [coverage.national, ...coverage.province]
+    const names = new Map(lines.map((line) => [line.code ?? '', line.name]))
     for (const name of [
       'govnet_coverage_kind_townships',
       'govnet_coverage_kind_covered_townships',
@@ -88,21 +112,20 @@ describe('metrics snapshot of a seeded inventory', () => {
       expect(seriesCount(metrics, name)).toBe(lines.length * 4)
     for (const line of lines)
       for (const kind of line.byKind) {
-        const labels = {level: line.level, code: line.code ?? '', name: line.name, kind: kind.kind}
+        const labels = {...lineLabels(line, names), kind: kind.kind}
         expect(valueOf(metrics, 'govnet_coverage_kind_townships', labels)).toBe(kind.townships)
         expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', labels)).toBe(kind.covered)
         expect(valueOf(metrics, 'govnet_coverage_kind_verified_townships', labels)).toBe(kind.verified)
       }
-    const nation = {level: 'nation', code: '', name: '全国'}
     // the seeded township nodes all sit in streets (Beijing 110101001…, Dongguan 441900003…)
-    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...nation, kind: 'street'})).toBe(10)
-    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...nation, kind: 'town'})).toBe(0)
-    expect(valueOf(metrics, 'govnet_coverage_kind_townships', {...nation, kind: 'town'})).toBe(203)
+    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...NATION, kind: 'street'})).toBe(10)
+    expect(valueOf(metrics, 'govnet_coverage_kind_covered_townships', {...NATION, kind: 'town'})).toBe(0)
+    expect(valueOf(metrics, 'govnet_coverage_kind_townships', {...NATION, kind: 'town'})).toBe(203)
   })
 
   it('names the NBS grouping codes in govnet_division_grouping_info', () => {
     expect(metrics.find((m) => m.name === 'govnet_division_grouping_info')?.values).toEqual([
-      {labels: {level: 'prefecture', code: '1101', name: '市辖区'}, value: 1},
+      {labels: {level: 'prefecture', code: '1101', name: '市辖区', province: '11', parent: '北京市'}, value: 1},
     ])
   })
 
@@ -195,6 +218,101 @@ describe('metrics snapshot of a seeded inventory', () => {
   })
 })
 
+describe('dashboard metrics of a seeded inventory', () => {
+  const GIB = 1024 ** 3
+
+  it('gives each region its capacity, what tenant quotas reserve and what is free, in vCPUs and bytes', () => {
+    for (const region of SEED_REGIONS) {
+      const labels = {region: region.id}
+      const held = SEED_RESERVATIONS.filter((q) => q.region === region.id)
+      const sum = (pick: (q: (typeof held)[number]) => number) => held.reduce((total, q) => total + pick(q), 0)
+      expect({
+        vcpu: [
+          valueOf(metrics, 'govnet_region_capacity_vcpus', labels),
+          valueOf(metrics, 'govnet_region_reserved_vcpus', labels),
+          valueOf(metrics, 'govnet_region_free_vcpus', labels),
+        ],
+        ram: [
+          valueOf(metrics, 'govnet_region_capacity_ram_bytes', labels),
+          valueOf(metrics, 'govnet_region_reserved_ram_bytes', labels),
+          valueOf(metrics, 'govnet_region_free_ram_bytes', labels),
+        ],
+        storage: [
+          valueOf(metrics, 'govnet_region_capacity_storage_bytes', labels),
+          valueOf(metrics, 'govnet_region_reserved_storage_bytes', labels),
+          valueOf(metrics, 'govnet_region_free_storage_bytes', labels),
+        ],
+      }).toEqual({
+        vcpu: [region.vcpu, sum((q) => q.vcpu), region.vcpu - sum((q) => q.vcpu)],
+        ram: [region.ramGib * GIB, sum((q) => q.ramGib) * GIB, (region.ramGib - sum((q) => q.ramGib)) * GIB],
+        storage: [
+          region.storageGib * GIB,
+          sum((q) => q.storageGib) * GIB,
+          (region.storageGib - sum((q) => q.storageGib)) * GIB,
+        ],
+      })
+      expect(
+        valueOf(metrics, 'govnet_region_info', {region: region.id, name: region.name, max_mlps_level: region.maxLevel}),
+      ).toBe(1)
+    }
+    expect(seriesCount(metrics, 'govnet_region_free_vcpus')).toBe(SEED_REGIONS.length)
+  })
+
+  it('counts tenants by region, level and status, every known combination present', () => {
+    const tenants = (region: string, level: number, status: string) =>
+      valueOf(metrics, 'govnet_region_tenants', {region, mlps_level: level, status})
+    expect(tenants('gd-gz-1', 2, 'active')).toBe(1)
+    expect(tenants('cn-test-1', 2, 'active')).toBe(0)
+    expect(tenants('cn-test-1', 3, 'active')).toBe(2)
+    expect(tenants('cn-test-1', 4, 'requested')).toBe(1)
+    expect(seriesCount(metrics, 'govnet_region_tenants')).toBe(SEED_REGIONS.length * 4 * 5)
+    const byLevelStatus = metrics.find((m) => m.name === 'govnet_region_tenants')!.values
+    expect(byLevelStatus.reduce((total, v) => total + v.value, 0)).toBe(SEED_TENANTS.length)
+  })
+
+  it('classifies the latest audit of nodes in service by province, every province and result present', () => {
+    const audit = (province: string, result: string) =>
+      valueOf(metrics, 'govnet_province_audit_nodes', {province, result})
+    // Beijing: bj-core ok, townships t0–t3 ok, t8 ok (degraded), t4 auth, t5 never, t6 refused.
+    expect(
+      ['reachable', 'unreachable', 'host_key_mismatch', 'audit_failed', 'never_audited'].map((r) => audit('11', r)),
+    ).toEqual([6, 1, 0, 1, 1])
+    // Guangdong: gd-core timeout, dg-agg host key changed, Dongguan townships 2 ok and 1 host key changed.
+    expect(
+      ['reachable', 'unreachable', 'host_key_mismatch', 'audit_failed', 'never_audited'].map((r) => audit('44', r)),
+    ).toEqual([2, 1, 2, 0, 0])
+    expect(audit('62', 'never_audited')).toBe(0) // the planned Jiayuguan node is not in service
+    const provinces = metrics
+      .find((m) => m.name === 'govnet_coverage_townships')!
+      .values.filter((v) => v.labels.level === 'province').length
+    expect(seriesCount(metrics, 'govnet_province_audit_nodes')).toBe(provinces * 5)
+  })
+
+  it('names the version in govnet_build_info', () => {
+    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string}).version
+    expect(valueOf(metrics, 'govnet_build_info', {version, nodejs: process.versions.node})).toBe(1)
+  })
+
+  it('adds process metrics on its own registry only when asked, promtool-clean in both formats', async () => {
+    expect(metrics.some((m) => m.name.startsWith('process_'))).toBe(false)
+    const withProcess = new MetricsExporter(snapshotReader(inventory, {now: () => METRICS_NOW}), () => {}, undefined, {
+      processMetrics: true,
+    })
+    await withProcess.refresh()
+    const json = await withProcess.registry().getMetricsAsJSON()
+    expect(valueOf(json, 'process_resident_memory_bytes')).toBeGreaterThan(0)
+    expect(json.find((m) => m.name === 'nodejs_heap_size_used_bytes')).toBeDefined()
+    expect((await register.getMetricsAsJSON()).some((m) => m.name.startsWith('process_'))).toBe(false)
+    const text = withProcess.exposition('prometheus').body.toString('utf8')
+    expect(text).toContain('# TYPE process_cpu_user_seconds_total counter')
+    const checked = promtoolCheckMetrics(text)
+    expect(checked.problems).toEqual([])
+    const om = withProcess.exposition('openmetrics').body.toString('utf8')
+    expect(om).toContain('# TYPE process_cpu_user_seconds counter')
+    expect(om.endsWith('# EOF\n')).toBe(true)
+  })
+})
+
 describe('refreshing', () => {
   it('reads the inventory on refresh only, never on a scrape', async () => {
     const read = snapshotReader(inventory, {now: () => METRICS_NOW})
@@ -262,6 +380,7 @@ describe('a failing refresh', () => {
       controlFailures: [],
       overdueAssessments: [],
       changeLog: {rows: 0, verified: null},
+      dashboard: {regions: [], regionTenants: [], provinceOutcomes: []},
     }
     const reads: Array<() => MetricsSnapshot> = [
       () => good,
@@ -279,7 +398,7 @@ describe('a failing refresh', () => {
       () => reads.shift()!(),
       (line) => logged.push(line),
     )
-    const nation = {level: 'nation', code: '', name: '全国'}
+    const nation = NATION
 
     expect((await failing.refresh()).succeeded).toBe(true)
     const second = await failing.refresh()

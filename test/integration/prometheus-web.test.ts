@@ -127,7 +127,17 @@ describe.runIf(runPrometheusTests)(
 
     it('sees the target down with a wrong password: 401', async () => {
       expect(await up('wrong_password')).toBe(0)
-      const failed = await target('wrong_password')
+      // The first scrape may time out while bcrypt runs on a loaded machine; the next ones hit the cache.
+      let last: unknown
+      const failed = await poll(
+        async () => {
+          const found = await target('wrong_password')
+          last = found
+          return /401 Unauthorized/.test(found.lastError) ? found : undefined
+        },
+        {attempts: 60, intervalMs: 500},
+        () => `a 401 for the wrong password (target: ${JSON.stringify(last)})`,
+      )
       expect(failed.health).toBe('down')
       expect(failed.lastError).toMatch(/401 Unauthorized/)
       expect(await prometheus.query('govnet_coverage_townships{job="wrong_password"}')).toEqual([])
