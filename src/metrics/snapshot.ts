@@ -1,12 +1,14 @@
 import {computeCoverageAllLevels} from '../coverage'
 import {localCalendarDate} from '../domain/calendar'
 import type {CoverageRow} from '../domain/coverage'
+import type {Scope} from '../domain/scope'
 import {isInService} from '../domain/nodes'
 import {BaselineRepository} from '../inventory/baselines'
 import {ChangeLog, verifyChangeLog} from '../inventory/changes'
 import {readKey} from '../inventory/changelog-key'
 import type {Inventory} from '../inventory/db'
 import {MetricsQueries, NodeGroup, TenantCount} from '../inventory/metrics-queries'
+import {inventoryScope} from '../inventory/scope'
 import {countComplianceFailures} from './compliance'
 
 export interface NodeCount {
@@ -46,6 +48,8 @@ export interface OverdueAssessmentCount {
  */
 export interface MetricsSnapshot {
   takenAt: Date
+  /** The division subtrees the inventory holds (`govnet init --scope`); empty for the whole country. */
+  scope: Scope
   /** The national line first, then every province, prefecture and county, as `govnet coverage` reports them. */
   coverage: CoverageRow[]
   nodes: NodeCount[]
@@ -97,6 +101,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
     if (verified) lastVerifiedAt = now
     return {
       takenAt: now,
+      scope: inventoryScope(inventory),
       coverage: coverageLines(inventory, now, options.freshnessMs),
       ...summarizeNodes(queries.nodeGroups()),
       tenants: queries.tenantCounts(),
