@@ -6,41 +6,33 @@ import {promtool, runPrometheusTests} from '../helpers/prometheus'
 
 const rulesDir = path.join(repoRoot, 'deploy', 'prometheus')
 
-describe.runIf(runPrometheusTests)('deploy/prometheus alerting rules', () => {
+/** The rule files shipped in deploy/prometheus, their unit tests, and the example configs that load them. */
+const RULE_FILES = [
+  {what: 'alerting rules', rules: 'govnet.rules.yml', count: 7, configs: ['prometheus.yml']},
+  {
+    what: 'national rules (federation of provincial instances)',
+    rules: 'national.rules.yml',
+    count: 14,
+    configs: ['provincial.yml', 'national.yml'],
+  },
+] as const
+
+describe.runIf(runPrometheusTests).each(RULE_FILES)('deploy/prometheus $what', ({rules, count, configs}) => {
   it('pass promtool check rules', () => {
-    const result = promtool(['check', 'rules', 'govnet.rules.yml'], undefined, rulesDir)
-    expect(result.output).toContain('SUCCESS: 7 rules found')
+    const result = promtool(['check', 'rules', rules], undefined, rulesDir)
+    expect(result.output).toContain(`SUCCESS: ${count} rules found`)
     expect(result.code).toBe(0)
   })
 
   it('pass their unit tests (promtool test rules)', () => {
-    const result = promtool(['test', 'rules', 'govnet.rules.test.yml'], undefined, rulesDir)
-    expect(result.output).not.toContain('FAILED')
-    expect(result.code).toBe(0)
-  })
-
-  it('come with an example scrape config that promtool check config accepts', () => {
-    const result = promtool(['check', 'config', 'prometheus.yml'], undefined, rulesDir)
-    expect(result.code).toBe(0)
-  })
-})
-
-describe.runIf(runPrometheusTests)('deploy/prometheus national rules (federation of provincial instances)', () => {
-  it('pass promtool check rules', () => {
-    const result = promtool(['check', 'rules', 'national.rules.yml'], undefined, rulesDir)
-    expect(result.output).toContain('SUCCESS: 14 rules found')
-    expect(result.code).toBe(0)
-  })
-
-  it('pass their unit tests (promtool test rules)', () => {
-    const result = promtool(['test', 'rules', 'national.rules.test.yml'], undefined, rulesDir)
+    const result = promtool(['test', 'rules', rules.replace(/\.yml$/, '.test.yml')], undefined, rulesDir)
     expect(result.output).toContain('SUCCESS')
     expect(result.output).not.toContain('FAILED')
     expect(result.code).toBe(0)
   })
 
-  it('come with provincial and national example configs that promtool check config accepts', () => {
-    for (const config of ['provincial.yml', 'national.yml']) {
+  it('come with example configs that promtool check config accepts', () => {
+    for (const config of configs) {
       const result = promtool(['check', 'config', config], undefined, rulesDir)
       expect(result.output).toContain(`SUCCESS: ${config} is valid prometheus config file syntax`)
       expect(result.code).toBe(0)
