@@ -30,6 +30,8 @@ export interface CoverageOptions {
 export interface CoverageReport {
   level: CoverageLevel
   under: string | null
+  /** The inventory's scope (`govnet init --scope`): only townships inside it are counted; empty for the whole country. */
+  scope: Scope
   /** The township kind the report is limited to; null: every kind, each row broken down by kind. */
   kind: TownshipKind | null
   freshnessMs: number
@@ -115,6 +117,7 @@ export function computeCoverage(inventory: Inventory, options: CoverageOptions =
   return {
     level,
     under: under?.code ?? null,
+    scope,
     kind: options.kind ?? null,
     freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
     verifiedSince: since,

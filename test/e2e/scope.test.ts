@@ -132,6 +132,7 @@ describe('scoping an inventory that holds the whole country', () => {
     expect(before.total.townships).toBe(609)
     expect(govnet(['init', '--db', db, '--scope', '44']).code).toBe(0)
     const after = json<CoverageReport>(govnet(['coverage', '--db', db, '--json']))
+    expect([before.scope, after.scope]).toEqual([[], ['44']])
     expect(after.total.townships).toBe(237)
     expect(after.rows.map((row) => [row.code, row.townships])).toEqual([['44', 237]])
     const counties = json<CoverageReport>(
@@ -139,5 +140,8 @@ describe('scoping an inventory that holds the whole country', () => {
     )
     expect(counties.rows).toEqual([])
     expect(counties.total.townships).toBe(0)
+    expect(govnet(['coverage', '--db', db]).stdout).toContain(
+      '\nscope 44: only the townships inside it are counted (govnet init --scope)\n',
+    )
   })
 })
