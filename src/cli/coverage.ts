@@ -2,6 +2,7 @@ import {CsvCell, writeCsv} from './csv'
 import {Column, renderTable} from './table'
 import {CoverageRow, KindCoverage, percent, TownshipCounts} from '../domain/coverage'
 import {TOWNSHIP_KIND_NAMES} from '../domain/divisions'
+import {formatScope} from '../domain/scope'
 import type {CoverageReport} from '../coverage'
 
 /** Appended to the name of a grouping code in tables; coverageLegend explains it. */
@@ -43,6 +44,13 @@ export function coverageKindTable(report: CoverageReport): string {
 export function coverageLegend(report: CoverageReport): string | undefined {
   return report.rows.some((row) => row.grouping)
     ? `${GROUPING_MARK.trim()}: an NBS grouping code (市辖区, 县, 省直辖县级行政区划), not a prefecture: its counties belong to the province`
+    : undefined
+}
+
+/** The note under the table of a scoped inventory: its lines count only the scope's townships. */
+export function coverageScopeNote(report: CoverageReport): string | undefined {
+  return report.scope.length > 0
+    ? `scope ${formatScope(report.scope)}: only the townships inside it are counted (govnet init --scope)`
     : undefined
 }
 

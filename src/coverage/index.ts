@@ -9,8 +9,10 @@ import {
   tallyOf,
 } from '../domain/coverage'
 import {codeProblem, DIVISION_LEVELS, TOWNSHIP_KINDS, TownshipKind} from '../domain/divisions'
+import {countingRoots, Scope, touchesScope} from '../domain/scope'
 import type {Inventory} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
+import {inventoryScope} from '../inventory/scope'
 import {coverageMessages} from '../messages'
 
 export interface CoverageOptions {
@@ -28,6 +30,8 @@ export interface CoverageOptions {
 export interface CoverageReport {
   level: CoverageLevel
   under: string | null
+  /** The inventory's scope (`govnet init --scope`): only townships inside it are counted; empty for the whole country. */
+  scope: Scope
   /** The township kind the report is limited to; null: every kind, each row broken down by kind. */
   kind: TownshipKind | null
   freshnessMs: number
@@ -83,15 +87,33 @@ function rowsAt(
   level: CoverageLevel,
   under: string | undefined,
   kinds: readonly TownshipKind[],
+  scope: Scope,
 ): CoverageRow[] {
   const byCode = rollUp(counts, level)
   return divisions
     .atLevel(level, under)
+    .filter((division) => touchesScope(division.code, scope))
     .map((division) => coverageRow(division, byCode.get(division.code) ?? EMPTY_TALLY, kinds))
 }
 
 /**
+ * The per-county counts of the townships this inventory reports: below `under` (or everywhere) and,
+ * in a scoped inventory, inside its subtrees only, so that a provincial instance's national line
+ * counts its own townships and not another province's as uncovered. The subtrees are disjoint.
+ */
+function scopedCounts(
+  divisions: DivisionRepository,
+  scope: Scope,
+  options: {under?: string; kind?: TownshipKind; verifiedSince: string},
+): CountyKindCounts[] {
+  return countingRoots(scope, options.under).flatMap((root) =>
+    divisions.countyTownshipCounts({...options, under: root === '' ? undefined : root}),
+  )
+}
+
+/**
  * `govnet coverage`: one row per division at `level` (all of them, zero or not) plus the total line.
+ * A scoped inventory reports the divisions of its subtrees and their ancestors, counting only its subtrees.
  * Township counts come from one grouped query per call; the roll-up to the level is done here.
  */
 export function computeCoverage(inventory: Inventory, options: CoverageOptions = {}): CoverageReport {
@@ -99,15 +121,17 @@ export function computeCoverage(inventory: Inventory, options: CoverageOptions =
   const divisions = divisionsOf(inventory)
   const under = options.under === undefined ? undefined : requireUnder(divisions, options.under, level)
   const since = verifiedSince(options)
-  const counts = divisions.countyTownshipCounts({under: under?.code, kind: options.kind, verifiedSince: since})
+  const scope = inventoryScope(inventory)
+  const counts = scopedCounts(divisions, scope, {under: under?.code, kind: options.kind, verifiedSince: since})
   const kinds = options.kind === undefined ? TOWNSHIP_KINDS : [options.kind]
   return {
     level,
     under: under?.code ?? null,
+    scope,
     kind: options.kind ?? null,
     freshnessMs: options.freshnessMs ?? DEFAULT_FRESHNESS_MS,
     verifiedSince: since,
-    rows: rowsAt(divisions, counts, level, under?.code, kinds),
+    rows: rowsAt(divisions, counts, level, under?.code, kinds, scope),
     total: coverageRow(under ?? NATION, tallyOf(counts), kinds),
   }
 }
@@ -148,8 +172,9 @@ export function computeCoverageTree(
       ? undefined
       : requireUnder(divisions, options.under, 'county', coverageMessages.treeUnderTooLow)
   const window = coverageWindow(options)
-  const counts = divisions.countyTownshipCounts({under: under?.code, verifiedSince: window.verifiedSince})
-  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, under?.code, TOWNSHIP_KINDS)
+  const scope = inventoryScope(inventory)
+  const counts = scopedCounts(divisions, scope, {under: under?.code, verifiedSince: window.verifiedSince})
+  const at = (level: CoverageLevel) => rowsAt(divisions, counts, level, under?.code, TOWNSHIP_KINDS, scope)
   return {
     under: under?.code ?? null,
     ...window,

@@ -74,6 +74,19 @@ export const NATIONAL_DIVISION_CODE = '100000'
 /** Government bodies (机关) register with the organisation-establishment authority: code 1, type 1. */
 export const GOVERNMENT_BODY_PREFIX = '11'
 
+/**
+ * The registering authority's division (characters 3–8, GB/T 2260) in the short NBS form govnet
+ * keeps codes in: 440000 → "44", 440100 → "4401", 440103 → "440103" (GB/T 2260 and the NBS codes
+ * agree on the first six digits). Undefined for a national registration (100000) or characters
+ * that are not six digits.
+ */
+export function usccDivisionCode(code: string): string | undefined {
+  const division = code.slice(DIVISION_CODE_POSITIONS.first - 1, DIVISION_CODE_POSITIONS.last)
+  if (!/^\d{6}$/.test(division) || division === NATIONAL_DIVISION_CODE) return undefined
+  if (division.endsWith('0000')) return division.slice(0, 2)
+  return division.endsWith('00') ? division.slice(0, 4) : division
+}
+
 /** Removes spaces and hyphens, trims and upper-cases: the canonical form stored in the inventory. */
 export function normalizeUscc(code: string): string {
   return code.replace(/[ -]/g, '').trim().toUpperCase()

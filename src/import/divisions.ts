@@ -4,12 +4,14 @@ import path from 'node:path'
 import {DIVISION_LEVELS, DivisionLevel, levelOf, parentOf} from '../domain/divisions'
 import {RawRecord, RecordSchema, checkColumns, parseRecord, text} from '../domain/fields'
 import {divisionCode} from '../domain/nodes'
+import {Scope, touchesScope} from '../domain/scope'
 import {FieldProblem} from '../errors'
 import {divisionMessages, inventoryMessages} from '../messages'
 import {ChangeLog} from '../inventory/changes'
 import {Inventory, nowIso} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
 import {MetaRepository} from '../inventory/meta'
+import {inventoryScope} from '../inventory/scope'
 import {readImportFile} from './file'
 
 /** Rows to import and where they come from. */
@@ -37,6 +39,8 @@ export interface DivisionImportResult {
   created: number
   renamed: number
   unchanged: number
+  /** Rows left out because a scoped inventory holds only its subtrees and their ancestors (0 when unscoped). */
+  outsideScope: number
   /** Only the levels present in the source, from province down. */
   levels: LevelImportCounts[]
 }
@@ -154,12 +158,16 @@ type ValidRow = [code: string, name: string, parent: string | null]
 /**
  * Every row checked before anything is written: code well-formed and not repeated, name present,
  * parent (by prefix) in the source or already in the inventory. Rows come back grouped by level,
- * from province down, so parents are always written before their children.
+ * from province down, so parents are always written before their children. In a scoped inventory,
+ * valid rows outside the scope's subtrees and their ancestors are left out and counted (the parent
+ * of a row kept is always kept: it lies in the subtree too, or above a scope code).
  */
 function validate(
   source: DivisionSource,
   existingLevels: () => Map<string, DivisionLevel>,
-): Map<DivisionLevel, ValidRow[]> {
+  scope: Scope,
+): {byLevel: Map<DivisionLevel, ValidRow[]>; outsideScope: number} {
+  let outsideScope = 0
   const problems: FieldProblem[] = []
   const rowOf = new Map<string, number>()
   const byLevel = new Map<DivisionLevel, ValidRow[]>(DIVISION_LEVELS.map((level) => [level, []]))
@@ -177,6 +185,10 @@ function validate(
       continue
     }
     rowOf.set(record.code, row)
+    if (!touchesScope(record.code, scope)) {
+      outsideScope++
+      continue
+    }
     byLevel.get(levelOf(record.code)!)!.push([record.code, record.name, parentOf(record.code) ?? null])
   }
   let existing: Map<string, DivisionLevel> | undefined
@@ -193,7 +205,7 @@ function validate(
       source.label,
       problems.sort((a, b) => a.row! - b.row!),
     )
-  return byLevel
+  return {byLevel, outsideScope}
 }
 
 /**
@@ -219,7 +231,11 @@ export class DivisionImporter {
   }
 
   import(source: DivisionSource): DivisionImportResult {
-    const byLevel = validate(source, () => this.divisions.levelsByCode())
+    const {byLevel, outsideScope} = validate(
+      source,
+      () => this.divisions.levelsByCode(),
+      inventoryScope(this.inventory),
+    )
     const {divisions} = this
     const at = nowIso()
     return this.inventory.write(() => {
@@ -253,6 +269,7 @@ export class DivisionImporter {
         created: sum('created'),
         renamed: sum('renamed'),
         unchanged: sum('unchanged'),
+        outsideScope,
         levels,
       }
       if (result.created + result.renamed > 0) {

@@ -10,11 +10,13 @@ import {
   placeNode,
   uplinkCycleProblem,
 } from '../domain/nodes'
+import {nodeScopeProblem, Scope} from '../domain/scope'
 import {Tier} from '../domain/tiers'
 import {FieldProblem} from '../errors'
 import {Inventory, nowIso} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
 import {NodeRepository} from '../inventory/nodes'
+import {inventoryScope} from '../inventory/scope'
 import {inventoryMessages, nodeMessages as msg} from '../messages'
 import {ImportFile, ImportResult} from './file'
 
@@ -27,7 +29,7 @@ interface PlannedRow {
 
 /**
  * Import nodes from a CSV or JSON file, all or nothing, in one transaction. Every row is checked
- * (fields, division and tier, duplicate ids, uplinks that exist in the inventory or the file, no
+ * (fields, the inventory's scope, division and tier, duplicate ids, uplinks that exist in the inventory or the file, no
  * uplink cycles across both) and every problem reported at once. Ids that exist are a conflict
  * unless `update`; with `update`, the file's columns are laid over the stored record, so a column
  * the file leaves out keeps its stored value, and rows that change nothing are counted as
@@ -51,6 +53,7 @@ export function importNodes(
       repository,
       existingUplinks,
       new DivisionRepository(inventory).levelsByCode(),
+      inventoryScope(inventory),
       options.update ?? false,
     )
     const result = {...empty}
@@ -79,6 +82,7 @@ function planImport(
   repository: NodeRepository,
   existingUplinks: Map<string, string | null>,
   divisionLevels: ReturnType<DivisionRepository['levelsByCode']>,
+  scope: Scope,
   update: boolean,
 ): PlannedRow[] {
   const problems: FieldProblem[] = []
@@ -103,6 +107,11 @@ function planImport(
       return
     }
     if (exists && !update) conflicts.push({row, id: fields.id})
+    const outside = nodeScopeProblem({id: fields.id, division: fields.division}, scope, row)
+    if (outside) {
+      problems.push(outside)
+      return
+    }
     const placed = placeNode(fields, divisionLevels.get(fields.division), row)
     problems.push(...placed.problems)
     if (placed.tier) planned.push({row, fields, tier: placed.tier, existing})

@@ -1,13 +1,16 @@
 import {checkColumns} from '../domain/fields'
+import {tenantScopeProblem} from '../domain/scope'
 import {NetworkClaim, NetworkClaims, parseTenant, TENANT_SCHEMA, TenantFields} from '../domain/tenants'
 import {FieldProblem} from '../errors'
 import {Inventory} from '../inventory/db'
+import {inventoryScope} from '../inventory/scope'
 import {TenantRepository} from '../inventory/tenants'
 import {inventoryMessages, tenantMessages as msg} from '../messages'
 import type {ImportFile, ImportResult} from './file'
 
 /**
- * Import tenants from a CSV or JSON file, all or nothing: every problem of every row is reported
+ * Import tenants from a CSV or JSON file, all or nothing: every problem of every row (a department
+ * registered outside a scoped inventory's scope included) is reported
  * (exit 3), ids that exist already are a conflict (exit 5) unless `update`, and with `dryRun`
  * nothing is written. Unchanged rows write and log nothing.
  */
@@ -22,11 +25,17 @@ export function importTenants(
   const problems: FieldProblem[] = []
   const valid: {row: number; tenant: TenantFields}[] = []
   const firstRowOf = new Map<string, number>()
+  const scope = inventoryScope(inventory)
   file.rows.forEach((raw, index) => {
     const row = index + 1
     const {tenant, problems: rowProblems} = parseTenant(raw, row)
     problems.push(...rowProblems)
     if (!tenant) return
+    const outside = tenantScopeProblem({id: tenant.id, uscc: tenant.departmentUscc}, scope, row)
+    if (outside) {
+      problems.push(outside)
+      return
+    }
     const first = firstRowOf.get(tenant.id)
     if (first !== undefined) {
       problems.push({row, field: 'id', message: msg.duplicateId(tenant.id, first)})

@@ -15,12 +15,14 @@ import {
   Platform,
   uplinkCycleProblem,
 } from '../domain/nodes'
+import {nodeScopeProblem} from '../domain/scope'
 import {Tier} from '../domain/tiers'
 import {FieldProblem} from '../errors'
 import {inventoryMessages, nodeMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
 import {DivisionRepository} from './divisions'
+import {inventoryScope} from './scope'
 import {notDecommissionedSql, searchPattern, searchSql, townshipKindSql} from './sql-rules'
 
 export interface NodeFilter {
@@ -355,10 +357,12 @@ export class NodeRepository {
     this.changes.record('node', after.id, 'update', before, after, at)
   }
 
-  /** One record checked on its own and against the inventory: schema, placement, uplink existence and cycles. */
+  /** One record checked on its own and against the inventory: schema, scope, placement, uplink existence and cycles. */
   private validate(raw: RawRecord): {fields: NodeFields; tier: Tier} {
     const {record: fields, problems} = parseRecord(NODE_SCHEMA, raw)
     if (!fields) throw inventoryMessages.invalidRecord('node', problems)
+    const outside = nodeScopeProblem({id: fields.id, division: fields.division}, inventoryScope(this.inventory))
+    if (outside) throw inventoryMessages.invalidRecord('node', [outside])
     const placed = placeNode(fields, this.divisions.get(fields.division)?.level)
     const uplinkProblems: FieldProblem[] = []
     if (

@@ -2,6 +2,7 @@ import type {Statement} from 'better-sqlite3'
 
 import {localCalendarDate} from '../domain/calendar'
 import {RawRecord} from '../domain/fields'
+import {tenantScopeProblem} from '../domain/scope'
 import {
   changedFields,
   HostedLevel,
@@ -19,6 +20,7 @@ import {
 import {inventoryMessages, tenantMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
+import {inventoryScope} from './scope'
 import {notDecommissionedSql, searchPattern, searchSql} from './sql-rules'
 
 export const TENANT_ENTITY = 'tenant'
@@ -167,6 +169,7 @@ export class TenantRepository {
     if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
     return this.inventory.write(() => {
       if (this.get(tenant.id)) throw msg.tenantExists(tenant.id)
+      this.refuseOutsideScope(tenant)
       this.refuseOverlap(tenant)
       return this.create(tenant, nowIso())
     })
@@ -180,6 +183,7 @@ export class TenantRepository {
       if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
       const changed = changedFields(current, tenant)
       if (changed.length === 0) return {tenant: current, changed}
+      this.refuseOutsideScope(tenant)
       this.refuseOverlap(tenant)
       return {tenant: this.replace(current, tenant, nowIso()), changed}
     })
@@ -213,6 +217,12 @@ export class TenantRepository {
       this.changes.record(TENANT_ENTITY, id, 'delete', tenantFields(current), null)
       return current
     })
+  }
+
+  /** A scoped inventory holds only tenants whose department is registered inside its scope. */
+  private refuseOutsideScope(tenant: TenantFields): void {
+    const problem = tenantScopeProblem({id: tenant.id, uscc: tenant.departmentUscc}, inventoryScope(this.inventory))
+    if (problem) throw inventoryMessages.invalidRecord(TENANT_ENTITY, [problem])
   }
 
   private refuseOverlap(tenant: TenantFields): void {

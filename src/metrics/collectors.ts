@@ -1,6 +1,7 @@
 import {Counter, Gauge, Registry, RegistryContentType} from 'prom-client'
 
 import {NODE_STATUSES, PLATFORMS} from '../domain/nodes'
+import {formatScope} from '../domain/scope'
 import {HOSTED_LEVELS, TENANT_STATUSES} from '../domain/tenants'
 import {TIERS} from '../domain/tiers'
 import * as m from './definitions'
@@ -108,6 +109,10 @@ export function registerGovnetMetrics(registry: Registry<RegistryContentType>, s
   stateGauge(registry, m.COVERAGE_KIND_VERIFIED_TOWNSHIPS, state, (s) => kindCoverageValues(s, (k) => k.verified))
   stateGauge(registry, m.DIVISION_GROUPING_INFO, state, function* (s) {
     for (const row of s.snapshot.coverage) if (row.grouping) yield [divisionLabels(row, s.snapshot), 1]
+  })
+
+  stateGauge(registry, m.SCOPE_INFO, state, function* (s) {
+    yield [{scope: formatScope(s.snapshot.scope)}, 1]
   })
 
   stateGauge(registry, m.NODES, state, function* (s) {

@@ -70,6 +70,12 @@ export const DIVISION_GROUPING_INFO = {
   labelNames: DIVISION_LABELS,
 } satisfies MetricDefinition
 
+export const SCOPE_INFO = {
+  name: 'govnet_scope_info',
+  help: 'Always 1; scope is the division codes (comma-separated) whose subtrees this inventory holds, empty for the whole country.',
+  labelNames: ['scope'],
+} satisfies MetricDefinition
+
 export const NODES = {
   name: 'govnet_nodes',
   help: 'Extranet nodes in the inventory by tier, status and platform.',

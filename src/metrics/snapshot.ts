@@ -1,6 +1,7 @@
 import {computeCoverageAllLevels, coverageWindow, CoverageWindow} from '../coverage'
 import {localCalendarDate} from '../domain/calendar'
 import type {CoverageRow} from '../domain/coverage'
+import type {Scope} from '../domain/scope'
 import {isInService} from '../domain/nodes'
 import {BaselineRepository} from '../inventory/baselines'
 import {ChangeLog, verifyChangeLog} from '../inventory/changes'
@@ -8,6 +9,7 @@ import {readKey} from '../inventory/changelog-key'
 import type {Inventory} from '../inventory/db'
 import {MetricsQueries, NodeGroup, TenantCount} from '../inventory/metrics-queries'
 import {DashboardQueries} from '../inventory/dashboard-queries'
+import {inventoryScope} from '../inventory/scope'
 import {countComplianceFailures} from './compliance'
 import {DashboardFacts, readDashboardFacts} from './dashboard'
 
@@ -48,6 +50,8 @@ export interface OverdueAssessmentCount {
  */
 export interface MetricsSnapshot {
   takenAt: Date
+  /** The division subtrees the inventory holds (`govnet init --scope`); empty for the whole country. */
+  scope: Scope
   /** The national line first, then every province, prefecture and county, as `govnet coverage` reports them. */
   coverage: CoverageRow[]
   /** The freshness window of `coverage`. */
@@ -104,6 +108,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
     if (verified) lastVerifiedAt = now
     return {
       takenAt: now,
+      scope: inventoryScope(inventory),
       coverage: coverageLines(inventory, now, options.freshnessMs),
       coverageWindow: coverageWindow({now, freshnessMs: options.freshnessMs}),
       ...summarizeNodes(queries.nodeGroups()),

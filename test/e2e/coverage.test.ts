@@ -65,11 +65,12 @@ describe('govnet coverage', () => {
       'kind',
       'level',
       'rows',
+      'scope',
       'total',
       'under',
       'verifiedSince',
     ])
-    expect(report).toMatchObject({level: 'county', under: '4419', kind: null, freshnessMs: 86_400_000})
+    expect(report).toMatchObject({level: 'county', under: '4419', scope: [], kind: null, freshnessMs: 86_400_000})
     // Dongguan's 36 townships: 4 streets (two covered, one verified), 28 towns, 4 other units
     const byKind = [
       {kind: 'street', townships: 4, covered: 2, verified: 1, ratio: 0.5, verifiedRatio: 0.25},

@@ -334,8 +334,8 @@ describe('db check, backup, restore', () => {
     expect(result.code).toBe(0)
     expect(json(result)).toMatchObject({
       ok: true,
-      schemaVersion: 5,
-      latestSchemaVersion: 5,
+      schemaVersion: 6,
+      latestSchemaVersion: 6,
       integrity: [],
       foreignKeys: [],
       changeLog: {ok: true, rows: 8},

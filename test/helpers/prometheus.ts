@@ -120,12 +120,8 @@ export async function startPrometheus(
   const jobs: readonly ScrapeJob[] = targets.every((t) => typeof t === 'string')
     ? [{name: 'govnet', targets: targets}]
     : targets
-  requireBinary(PROMETHEUS)
-  const config = path.join(dir, 'prometheus.yml')
-  const storage = path.join(dir, 'data')
-  mkdirSync(storage, {recursive: true})
-  writeFileSync(
-    config,
+  return startPrometheusWithConfig(
+    dir,
     [
       'global:',
       '  scrape_interval: 1s',
@@ -150,6 +146,19 @@ export async function startPrometheus(
       '',
     ].join('\n'),
   )
+}
+
+/**
+ * Start a real Prometheus on 127.0.0.1 with `config` (the YAML text of a prometheus.yml: scrape jobs,
+ * rule files by absolute path, external labels …) written to `dir`, its storage under `dir`, and wait
+ * until it is ready. The federation test runs the shipped deploy/prometheus configs this way.
+ */
+export async function startPrometheusWithConfig(dir: string, configText: string): Promise<PrometheusServer> {
+  requireBinary(PROMETHEUS)
+  const config = path.join(dir, 'prometheus.yml')
+  const storage = path.join(dir, 'data')
+  mkdirSync(storage, {recursive: true})
+  writeFileSync(config, configText)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const child: ChildProcess = spawn(

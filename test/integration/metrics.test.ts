@@ -358,6 +358,7 @@ describe('a failing refresh', () => {
   it('keeps the last good values, sets govnet_refresh_success 0 and counts the failure, until a refresh succeeds', async () => {
     const good: MetricsSnapshot = {
       takenAt: METRICS_NOW,
+      scope: [],
       coverage: [
         {
           code: null,

@@ -70,26 +70,49 @@ describe('deploy/prometheus alerting rules', () => {
     expect(rules.map((rule) => rule.alert).filter((alert) => !firing.has(alert))).toEqual([])
   })
 
-  describe.runIf(runPrometheusTests)('with promtool', () => {
+  it('are the eight alerts the README lists', () => {
+    expect(rules).toHaveLength(8)
+  })
+})
+
+/** The rule files shipped in deploy/prometheus, their unit tests, and the example configs that load them. */
+const RULE_FILES = [
+  {what: 'alerting rules', rules: 'govnet.rules.yml', count: 8, configs: ['prometheus.yml']},
+  {
+    what: 'national rules (federation of provincial instances)',
+    rules: 'national.rules.yml',
+    count: 14,
+    configs: ['provincial.yml', 'national.yml'],
+  },
+] as const
+
+describe.runIf(runPrometheusTests).each(RULE_FILES)(
+  'deploy/prometheus $what with promtool',
+  ({rules, count, configs}) => {
     it('pass promtool check rules', () => {
-      const result = promtool(['check', 'rules', 'govnet.rules.yml'], undefined, rulesDir)
-      expect(result.output).toContain(`SUCCESS: ${rules.length} rules found`)
-      expect(rules).toHaveLength(8)
+      const result = promtool(['check', 'rules', rules], undefined, rulesDir)
+      expect(result.output).toContain(`SUCCESS: ${count} rules found`)
       expect(result.code).toBe(0)
     })
 
     it('pass their unit tests (promtool test rules)', () => {
-      const result = promtool(['test', 'rules', 'govnet.rules.test.yml'], undefined, rulesDir)
+      const result = promtool(['test', 'rules', rules.replace(/\.yml$/, '.test.yml')], undefined, rulesDir)
+      expect(result.output).toContain('SUCCESS')
       expect(result.output).not.toContain('FAILED')
       expect(result.code).toBe(0)
     })
 
-    it('come with an example scrape config that promtool check config accepts', () => {
-      const result = promtool(['check', 'config', 'prometheus.yml'], undefined, rulesDir)
-      expect(result.code).toBe(0)
+    it('come with example configs that promtool check config accepts', () => {
+      for (const config of configs) {
+        const result = promtool(['check', 'config', config], undefined, rulesDir)
+        expect(result.output).toContain(`SUCCESS: ${config} is valid prometheus config file syntax`)
+        expect(result.code).toBe(0)
+      }
     })
-  })
+  },
+)
 
+describe('deploy/alertmanager example', () => {
   describe.runIf(runAlertmanagerTests)('with amtool', () => {
     it('come with an example Alertmanager configuration that amtool check-config accepts', () => {
       requireBinary(AMTOOL, 'prometheus-alertmanager')
