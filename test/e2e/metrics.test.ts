@@ -148,9 +148,10 @@ describe('govnet metrics write', () => {
         govnet_refresh_last_success_timestamp_seconds: 1,
         govnet_refresh_success: 1,
         govnet_refresh_failures_total: 1,
+        govnet_scope_info: 1,
         govnet_build_info: 1,
       })
-      expect([...perMetric.values()].reduce((a, b) => a + b, 0)).toBe(17516)
+      expect([...perMetric.values()].reduce((a, b) => a + b, 0)).toBe(17517)
     },
   )
 
