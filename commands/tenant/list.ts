@@ -11,7 +11,7 @@ export default class TenantList extends GovnetCommand {
   static examples = [
     '<%= config.bin %> <%= command.id %> --level 3',
     '<%= config.bin %> <%= command.id %> --status active --region gd-gz-1 --json',
-    '<%= config.bin %> <%= command.id %> --search 数据局',
+    '<%= config.bin %> <%= command.id %> --search 公安厅',
   ]
   static flags = {
     level: Flags.option({description: 'only tenants of this MLPS level', options: HOSTED_LEVELS.map(String)})(),
