@@ -15,7 +15,7 @@ export default class TenantList extends GovnetCommand {
   static examples = [
     '<%= config.bin %> <%= command.id %> --level 3',
     '<%= config.bin %> <%= command.id %> --status active --region gd-gz-1 --json',
-    '<%= config.bin %> <%= command.id %> --search 数据局',
+    '<%= config.bin %> <%= command.id %> --search 公安厅',
     '<%= config.bin %> <%= command.id %> --overdue',
     '<%= config.bin %> <%= command.id %> --overdue --level 3 --today 2026-12-31 --json',
   ]
