@@ -161,13 +161,11 @@
           barMaxWidth: 16,
           itemStyle: {color: COLORS.covered, borderRadius: [0, 2, 2, 0]},
           label: shareLabel((i) => [rows[i][COVERAGE], rows[i][VERIFIED_COVERAGE]]),
-          data: rows.map((node) => shareValue(node[COVERAGE])),
         },
         {
           name: '核验率 Verified share',
           type: 'bar',
           itemStyle: {color: COLORS.verified, borderRadius: [0, 2, 2, 0]},
-          data: rows.map((node) => shareValue(node[VERIFIED_COVERAGE])),
         },
       ],
     })
@@ -175,6 +173,17 @@
       const entry = index.get(params.name)
       if (entry && hasChildren(entry.node)) drill(params.name)
     })
+  }
+
+  /** The bars of the division the drill-down is in (path[1]) stand out; the others fade while it is selected. */
+  function markProvince() {
+    const selected = path.length > 1 ? path[1][CODE] : undefined
+    const bars = (field) =>
+      data.root[CHILDREN].map((node) => ({
+        value: shareValue(node[field]),
+        itemStyle: {opacity: selected === undefined || node[CODE] === selected ? 1 : 0.35},
+      }))
+    provinceChart.setOption({series: [{data: bars(COVERAGE)}, {data: bars(VERIFIED_COVERAGE)}]})
   }
 
   function drawTreemap(node) {
@@ -351,6 +360,7 @@
     path = chain
     const node = path[path.length - 1]
     drawCrumbs()
+    markProvince()
     drawSelection(node)
     drawTreemap(node)
     drawKinds(node)
