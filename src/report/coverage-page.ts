@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
+import {coverageMessages} from '../messages'
 import {packageRoot} from '../paths'
 import {CoveragePageData, PageDivision} from './coverage-data'
 
@@ -139,6 +140,7 @@ export function renderCoveragePage(data: CoveragePageData): string {
   </div>
 </header>
 <main>
+${townships === 0 ? `<p class="notice" id="notice">${escapeHtml(coverageMessages.noTownships())}</p>` : ''}
 <section class="figures" aria-label="figures">
 ${figure('townships', '乡级单位', 'Townships', townships, undefined, '街道、镇、乡及其他乡级单位 · streets, towns, townships, other units')}
 ${figure('covered', '已覆盖', 'Covered', covered, coverage, '至少一个在用节点 · at least one active node')}

@@ -274,6 +274,25 @@ describe.skipIf(!runChromiumTests)('the report in headless chromium', () => {
     }
   })
 
+  it('opens clean on an inventory without divisions, and says what to do', async () => {
+    const emptyDb = path.join(dir, 'empty.db')
+    const file = path.join(dir, 'empty.html')
+    expect(govnet(['init', '--db', emptyDb]).code).toBe(0)
+    expect(govnet(['report', 'coverage', '--db', emptyDb, '--out', file]).code).toBe(0)
+    const url = pathToFileURL(file).href
+    const watched = await watchedPage(browser)
+    try {
+      await watched.page.goto(url)
+      await watched.page.waitForSelector('body[data-ready="true"]')
+      expect(await watched.page.textContent('#notice')).toBe(coverageMessages.noTownships())
+      expect(await watched.page.textContent('#child-count')).toBe('0')
+      await watched.page.locator('#treemap').hover()
+      expectClean(watched, url)
+    } finally {
+      await watched.close()
+    }
+  })
+
   it('shows division names as text: markup in a name is neither parsed nor run', async () => {
     const hostile = {
       province: '</script><script>window.__pwned = 1</script>',

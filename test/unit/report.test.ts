@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 import type {CoverageTree} from '../../src/coverage'
 import {coverageRow, EMPTY_TALLY, KindTally, percent} from '../../src/domain/coverage'
 import {formatDuration, parseDuration} from '../../src/domain/time'
+import {coverageMessages} from '../../src/messages'
 import {coveragePageData, PageDivision} from '../../src/report/coverage-data'
 import {escapeHtml, renderCoveragePage, scriptJson} from '../../src/report/coverage-page'
 
@@ -141,6 +142,12 @@ describe('the page', () => {
       ].join('; '),
     )
     expect(html).not.toMatch(/(src|href)="https?:/)
+  })
+
+  it('says what to do when the inventory has no townships', () => {
+    const empty = renderCoveragePage(coveragePageData(tree({}, line(null, '全国', 'nation', 0, 0)), AS_OF))
+    expect(empty).toContain(`<p class="notice" id="notice">${escapeHtml(coverageMessages.noTownships())}</p>`)
+    expect(html).not.toContain('id="notice"')
   })
 
   it('writes the line separators JavaScript once refused as escapes', () => {

@@ -98,6 +98,12 @@
     return lines.join('<br>')
   }
 
+  /** The tooltip of the division `code`; nothing for anything else ECharts hovers (the treemap's root). */
+  const tooltipOf = (code) => {
+    const entry = code === undefined ? undefined : index.get(code)
+    return entry ? tooltip(entry.node) : ''
+  }
+
   // ---------------------------------------------------------------- charts
 
   const provinceChart = echarts.init(document.getElementById('province-chart'), null, {renderer: 'canvas'})
@@ -130,7 +136,7 @@
       tooltip: {
         trigger: 'axis',
         axisPointer: {type: 'shadow'},
-        formatter: (params) => tooltip(index.get(params[0].name).node),
+        formatter: (params) => tooltipOf(params[0] && params[0].name),
       },
       xAxis: {
         type: 'value',
@@ -152,15 +158,14 @@
           type: 'bar',
           barGap: '15%',
           barCategoryGap: '30%',
+          barMaxWidth: 16,
           itemStyle: {color: COLORS.covered, borderRadius: [0, 2, 2, 0]},
           label: shareLabel((i) => [rows[i][COVERAGE], rows[i][VERIFIED_COVERAGE]]),
-          data: rows.map((node) => shareValue(node[COVERAGE])),
         },
         {
           name: '核验率 Verified share',
           type: 'bar',
           itemStyle: {color: COLORS.verified, borderRadius: [0, 2, 2, 0]},
-          data: rows.map((node) => shareValue(node[VERIFIED_COVERAGE])),
         },
       ],
     })
@@ -170,12 +175,23 @@
     })
   }
 
+  /** The bars of the division the drill-down is in (path[1]) stand out; the others fade while it is selected. */
+  function markProvince() {
+    const selected = path.length > 1 ? path[1][CODE] : undefined
+    const bars = (field) =>
+      data.root[CHILDREN].map((node) => ({
+        value: shareValue(node[field]),
+        itemStyle: {opacity: selected === undefined || node[CODE] === selected ? 1 : 0.35},
+      }))
+    provinceChart.setOption({series: [{data: bars(COVERAGE)}, {data: bars(VERIFIED_COVERAGE)}]})
+  }
+
   function drawTreemap(node) {
     treemap.setOption(
       {
         animationDurationUpdate: 300,
         textStyle: {fontFamily: 'inherit'},
-        tooltip: {formatter: (info) => (info.data ? tooltip(index.get(info.data.code).node) : '')},
+        tooltip: {formatter: (info) => tooltipOf(info.data && info.data.code)},
         series: [
           {
             type: 'treemap',
@@ -192,7 +208,10 @@
               fontSize: 12,
               lineHeight: 16,
               overflow: 'truncate',
-              formatter: (p) => `${index.get(p.data.code).node[NAME]}\n${index.get(p.data.code).node[COVERAGE]}`,
+              formatter: (p) => {
+                const entry = p.data && index.get(p.data.code)
+                return entry ? `${entry.node[NAME]}\n${entry.node[COVERAGE]}` : ''
+              },
             },
             data: node[CHILDREN].map((child) => {
               const color = rampColor(shareValue(child[COVERAGE]))
@@ -341,6 +360,7 @@
     path = chain
     const node = path[path.length - 1]
     drawCrumbs()
+    markProvince()
     drawSelection(node)
     drawTreemap(node)
     drawKinds(node)
