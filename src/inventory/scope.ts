@@ -1,6 +1,6 @@
 import type {Statement} from 'better-sqlite3'
 
-import {formatScope, isInScope, isTenantInScope, Scope} from '../domain/scope'
+import {formatScope, isInScope, isTenantInScope, normalizeScope, Scope} from '../domain/scope'
 import {scopeMessages as msg} from '../messages'
 import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
@@ -38,10 +38,12 @@ export class ScopeRepository {
   }
 
   /**
-   * Scope the inventory (or re-scope it: widen it, or move it where its rows allow). Refused with
-   * exit 5, writing nothing, while a node or tenant lies outside the new scope; the first one is named.
+   * Scope the inventory to `codes` (normalized: sorted, nested codes dropped): a first scope, a wider
+   * one, or another one where the rows allow. Refused with exit 5, writing nothing, while a node or
+   * tenant lies outside the new scope; the first one is named.
    */
-  set(scope: Scope): ScopeSetResult {
+  set(codes: Scope): ScopeSetResult {
+    const scope = normalizeScope(codes)
     return this.inventory.write(() => {
       const before = this.get()
       if (formatScope(before) === formatScope(scope)) return {scope: before, changed: false}

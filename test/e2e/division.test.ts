@@ -37,6 +37,7 @@ describe('govnet division', () => {
       created: 0,
       renamed: 0,
       unchanged: 650,
+      outsideScope: 0,
       levels: [
         {level: 'province', rows: 4, created: 0, renamed: 0, unchanged: 4},
         {level: 'prefecture', rows: 6, created: 0, renamed: 0, unchanged: 6},
