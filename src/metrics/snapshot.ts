@@ -95,6 +95,8 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
     const lastChangeAt = changes.lastChangeAt()
     const verified = verifyForMetrics(inventory)
     if (verified) lastVerifiedAt = now
+    // Read before the tenants are walked: no other statement may run while they are.
+    const controls = baselines.controls()
     return {
       takenAt: now,
       coverage: coverageLines(inventory, now, options.freshnessMs),
@@ -102,7 +104,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
       tenants: queries.tenantCounts(),
       ...countComplianceFailures(
         queries.tenantFactsNotDecommissioned(),
-        baselines.controls(),
+        controls,
         options.today ?? localCalendarDate(now),
       ),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),
