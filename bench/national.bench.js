@@ -15,7 +15,7 @@
  *
  * The seeded inventories are built once and kept in bench/.cache (gitignored): national-N.db and
  * national-N.json (how long the build took). A cache made by an older schema is rebuilt.
- * GOVNET_BENCH_NATIONAL_SIZES picks the sizes (comma-separated node counts, 1,000–500,000, at most 4),
+ * GOVNET_BENCH_NATIONAL_SIZES picks the sizes (comma-separated node counts, 10,000–500,000, at most 4),
  * e.g. GOVNET_BENCH_NATIONAL_SIZES=10000,100000 for a quick run.
  */
 const {
@@ -62,7 +62,7 @@ function sizes(env = process.env) {
 }
 
 /** The seeded inventory of `nodes` nodes from the cache, built (and cached) when missing or stale. */
-function seededInventory(lib, nodes, schemaVersion) {
+function seededInventory(nodes, schemaVersion) {
   mkdirSync(CACHE, {recursive: true})
   const db = path.join(CACHE, `national-${nodes}.db`)
   const facts = path.join(CACHE, `national-${nodes}.json`)
@@ -205,7 +205,7 @@ function measureBackup(lib, dir, db) {
 
 async function measureSize(lib, dir, divisionsDb, nodes, schemaVersion) {
   const log = (what) => process.stdout.write(`  ${nodes.toLocaleString('en')} nodes: ${what}\n`)
-  const seeded = seededInventory(lib, nodes, schemaVersion)
+  const seeded = seededInventory(nodes, schemaVersion)
   log(`inventory ${seeded.cached ? 'from the cache' : `built in ${seeded.buildSeconds.toFixed(0)} s`}`)
   const imported = measureImport(lib, dir, divisionsDb, nodes)
   log('import measured')
@@ -363,9 +363,8 @@ function report({results, nodeExporter, memory}, lib) {
   ].join('\n')
 }
 
-module.exports = {title, run, report: undefined, growth, sizes}
-// run.js calls report(results) with the results only: bind lib here.
-module.exports.report = (results) => report(results, require('./lib'))
+// run.js calls report(results) with the results only.
+module.exports = {title, run, report: (results) => report(results, require('./lib')), growth, sizes}
 
 if (require.main === module) {
   const lib = require('./lib')
