@@ -59,10 +59,11 @@ function govnet(args) {
 }
 
 /**
- * Divisions via the CLI, then 100,000 nodes with their audits and 5,000 tenants through the
- * seeder (dist/src/seed: the repositories, one transaction each), every record logged as created.
+ * Divisions via the CLI, then 100,000 nodes with their audits and 5,000 tenants (or the counts
+ * given) through the seeder (dist/src/seed: the repositories, one transaction each), every record
+ * logged as created.
  */
-function buildInventory(dbPath) {
+function buildInventory(dbPath, {nodes: nodeCount = NODES, tenants: tenantCount = TENANTS} = {}) {
   const started = Date.now()
   govnet(['init', '--db', dbPath])
   govnet(['division', 'import', '--db', dbPath])
@@ -119,7 +120,7 @@ function buildInventory(dbPath) {
     for (const code of counties) addNode(code, 'county', 'aggregation', 'active')
     // Township nodes on about 85 % of the townships, two or three per township.
     const reached = townships.filter(() => random() < 0.85)
-    for (let i = 0; nodes.length < NODES; i++) {
+    for (let i = 0; nodes.length < nodeCount; i++) {
       const status = pick(random, [
         ['active', 0.82],
         ['planned', 0.08],
@@ -132,7 +133,7 @@ function buildInventory(dbPath) {
     seedAudits(inventory, audits)
 
     const tenants = []
-    for (let i = 0; i < TENANTS; i++) {
+    for (let i = 0; i < tenantCount; i++) {
       const level = pick(random, [
         [1, 0.1],
         [2, 0.4],
@@ -228,8 +229,14 @@ function memoryOf(pid) {
   return {rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024}
 }
 
-/** Start a child and wait (≤ 60 s) until `ready()` resolves true; always returns a stop() that ends it. */
-async function startProcess(command, args, ready) {
+/** CPU time (user + system, ms) a process we started has used so far (/proc/PID/stat, clock ticks of 10 ms). */
+function cpuOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/** Start a child and wait (≤ 60 s, or `timeoutMs`) until `ready()` resolves true; always returns a stop() that ends it. */
+async function startProcess(command, args, ready, timeoutMs = 60_000) {
   const child = spawn(command, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -247,14 +254,14 @@ async function startProcess(command, args, ready) {
     clearTimeout(timer)
     return code
   }
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < timeoutMs / 200; i++) {
     if (child.exitCode !== null) throw new Error(`${command} exited ${child.exitCode}: ${output}`)
     const value = await ready(output).catch(() => undefined)
     if (value) return {child, value, stop, output: () => output}
     await sleep(200)
   }
   await stop()
-  throw new Error(`${command} not ready after 60 s: ${output}`)
+  throw new Error(`${command} not ready after ${timeoutMs / 1000} s: ${output}`)
 }
 
 async function httpOk(url) {
@@ -273,7 +280,12 @@ function freePort() {
   })
 }
 
-async function serveAndScrape(dbPath, refresh, options) {
+/**
+ * `govnet metrics serve` on `dbPath`: scrapes (scrapeSeries `options`), then its memory, CPU time so
+ * far (start-up, the first refresh and the scrapes), refresh duration and sample count. The first
+ * refresh must end within `options.readyTimeoutMs` (default 60 s).
+ */
+async function serveAndScrape(dbPath, refresh, options = {}) {
   const serve = await startProcess(
     process.execPath,
     [cli, 'metrics', 'serve', '--db', dbPath, '--listen', '127.0.0.1:0', '--refresh', refresh],
@@ -281,16 +293,18 @@ async function serveAndScrape(dbPath, refresh, options) {
       const match = /(http:\/\/\S+\/metrics)/.exec(out)
       return match && (await httpOk(match[1])) ? match[1] : undefined
     },
+    options.readyTimeoutMs,
   )
   let result
   let code
   try {
     const scrapes = await scrapeSeries(serve.value, options)
     const memory = memoryOf(serve.child.pid)
+    const cpuMs = cpuOf(serve.child.pid)
     const body = await (await fetch(serve.value, {headers: {Accept: 'text/plain'}})).text()
     const refreshSeconds = Number(/^govnet_refresh_duration_seconds (\S+)$/m.exec(body)?.[1])
     const series = body.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length
-    result = {...scrapes, memory, refreshSeconds, series}
+    result = {...scrapes, memory, cpuMs, refreshSeconds, series}
   } finally {
     code = await serve.stop()
   }
@@ -308,7 +322,7 @@ async function nodeExporterScrape(textfileDir) {
   const exporter = await startProcess(NODE_EXPORTER, args, async () => ((await httpOk(url)) ? url : undefined))
   try {
     const scrapes = await scrapeSeries(url)
-    return {...scrapes, memory: memoryOf(exporter.child.pid)}
+    return {...scrapes, memory: memoryOf(exporter.child.pid), cpuMs: cpuOf(exporter.child.pid)}
   } finally {
     await exporter.stop()
   }
@@ -410,7 +424,15 @@ async function run() {
   }
 }
 
-module.exports = {title: 'Metrics exporter at national scale (issue 3)', buildInventory, run, report}
+module.exports = {
+  title: 'Metrics exporter at national scale (issue 3)',
+  buildInventory,
+  memoryOf,
+  nodeExporterScrape,
+  run,
+  report,
+  serveAndScrape,
+}
 
 if (require.main === module) {
   run().then(

@@ -85,6 +85,19 @@ export interface StoredHead extends ChainHead {
 }
 
 /**
+ * The log's rows in id order, walked once. Only at a row that does not verify does the check read
+ * on: `after(row, index)` gives the rows that follow it, to name what happened. Verifying an
+ * intact log so holds one row at a time, never the whole log.
+ */
+export interface ChainRows extends Iterable<StoredRow> {
+  after(row: StoredRow, index: number): readonly StoredRow[]
+}
+
+function rowsOfArray(rows: readonly StoredRow[]): ChainRows {
+  return {[Symbol.iterator]: () => rows[Symbol.iterator](), after: (_row, index) => rows.slice(index + 1)}
+}
+
+/**
  * Walk the rows in id order and return the first finding, or undefined when the chain holds.
  * At the first row that does not verify it looks further to name what happened: a row that chains
  * in its place from further on was moved (reordered); a next row that chains over it means it was
@@ -92,67 +105,78 @@ export interface StoredHead extends ChainHead {
  */
 export function verifyChain(
   key: Buffer,
-  rows: readonly StoredRow[],
+  rows: readonly StoredRow[] | ChainRows,
   head: StoredHead | undefined,
   expectedFingerprint: string | undefined,
   minRows = 0,
 ): ChainFinding | undefined {
   if (expectedFingerprint !== undefined && !sameHash(expectedFingerprint, keyFingerprint(key)))
     return {kind: 'key-wrong', message: 'the change-log key is not the one this log was written with'}
+  const walk = isRowArray(rows) ? rowsOfArray(rows) : rows
   let prev = GENESIS
   let prevId = 0
-  for (const [i, row] of rows.entries()) {
+  let count = 0
+  let beyondHead: number | undefined
+  let broken: StoredRow | undefined
+  for (const row of walk) {
     if (row.hash === null) return {kind: 'unchained', row: row.id, message: `row ${row.id} has no hash`}
-    if (sameHash(row.hash, rowHash(key, prev, row))) {
-      prev = row.hash
-      prevId = row.id
-      continue
+    if (!sameHash(row.hash, rowHash(key, prev, row))) {
+      // The walk stops here: reading on (walk.after) may need the rows' source back.
+      broken = row
+      break
     }
-    return classify(key, rows, row, i, prev, prevId, head)
+    if (head && beyondHead === undefined && row.id > head.lastId) beyondHead = row.id
+    prev = row.hash
+    prevId = row.id
+    count++
   }
+  if (broken) return classify(key, broken, walk.after(broken, count), prev, prevId, head)
   if (!head) {
-    return rows.length === 0
+    return count === 0
       ? undefined
-      : {kind: 'head-missing', message: `the log has ${rows.length} rows but its head record is missing`}
+      : {kind: 'head-missing', message: `the log has ${count} rows but its head record is missing`}
   }
   if (!sameHash(head.mac, headMac(key, head)))
     return {kind: 'head-edited', message: 'the head record (row count and last hash) was changed'}
-  if (head.rows > rows.length || head.lastId > prevId || (head.lastId === prevId && head.lastHash !== prev)) {
-    const missing = head.rows - rows.length
+  if (head.rows > count || head.lastId > prevId || (head.lastId === prevId && head.lastHash !== prev)) {
+    const missing = head.rows - count
     return {
       kind: 'truncated',
       row: prevId + 1,
       message: `the tail was cut: the log ends at row ${prevId} but its head records ${head.rows} rows up to row ${head.lastId} (${missing} missing)`,
     }
   }
-  if (head.rows < rows.length || head.lastId < prevId) {
-    const extra = rows.find((r) => r.id > head.lastId)
+  if (head.rows < count || head.lastId < prevId) {
     return {
       kind: 'inserted',
-      row: extra?.id,
-      message: `row ${extra?.id} was inserted after the recorded head (row ${head.lastId})`,
+      row: beyondHead,
+      message: `row ${beyondHead} was inserted after the recorded head (row ${head.lastId})`,
     }
   }
-  if (rows.length < minRows)
+  if (count < minRows)
     return {
       kind: 'fewer-than-expected',
-      message: `the log has ${rows.length} rows, fewer than the ${minRows} known from outside (--min-rows): its tail was cut and the head rewound`,
+      message: `the log has ${count} rows, fewer than the ${minRows} known from outside (--min-rows): its tail was cut and the head rewound`,
     }
   return undefined
 }
 
+function isRowArray(rows: readonly StoredRow[] | ChainRows): rows is readonly StoredRow[] {
+  return Array.isArray(rows)
+}
+
+/** What happened at `row`, the first that does not verify; `later` are the rows after it. */
 function classify(
   key: Buffer,
-  rows: readonly StoredRow[],
   row: StoredRow,
-  i: number,
+  later: readonly StoredRow[],
   prev: string,
   prevId: number,
   head: StoredHead | undefined,
 ): ChainFinding {
-  const next = rows.at(i + 1)
+  const next = later.at(0)
   // A later row that would chain here (with this row's place: its id) was moved.
-  for (const other of rows.slice(i + 1)) {
+  for (const other of later) {
     if (
       other.id !== prevId + 1 &&
       other.hash !== null &&

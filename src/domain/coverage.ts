@@ -119,38 +119,61 @@ export function addCounts(a: TownshipCounts, b: TownshipCounts): TownshipCounts 
   return {townships: a.townships + b.townships, covered: a.covered + b.covered, verified: a.verified + b.verified}
 }
 
-function addToTally(tally: KindTally, counts: CountyKindCounts): KindTally {
-  return {...tally, [counts.kind]: addCounts(tally[counts.kind], counts)}
+/**
+ * A tally being added up. Every tally has the same shape (the four kinds in TOWNSHIP_KINDS order, each
+ * with the same three counts), built once and added to in place: a roll-up of the whole country makes
+ * thousands of them, and objects of one shape keep that quick (bench/RESULTS.md, national size).
+ */
+type OpenTally = Record<TownshipKind, TownshipCounts>
+
+function openTally(): OpenTally {
+  return {
+    street: {townships: 0, covered: 0, verified: 0},
+    town: {townships: 0, covered: 0, verified: 0},
+    township: {townships: 0, covered: 0, verified: 0},
+    other: {townships: 0, covered: 0, verified: 0},
+  }
+}
+
+function addToTally(tally: OpenTally, counts: CountyKindCounts): void {
+  const kind = tally[counts.kind]
+  kind.townships += counts.townships
+  kind.covered += counts.covered
+  kind.verified += counts.verified
 }
 
 /** Every kind's counts added up (the national line, or the line of an --under subtree). */
 export function tallyOf(counts: Iterable<CountyKindCounts>): KindTally {
-  let tally = EMPTY_TALLY
-  for (const c of counts) tally = addToTally(tally, c)
+  const tally = openTally()
+  for (const c of counts) addToTally(tally, c)
   return tally
 }
 
 /** The counts of all kinds together. */
 export function sumOfKinds(tally: KindTally): TownshipCounts {
-  return TOWNSHIP_KINDS.reduce((sum, kind) => addCounts(sum, tally[kind]), NO_TOWNSHIPS)
+  const sum = {townships: 0, covered: 0, verified: 0}
+  for (const kind of TOWNSHIP_KINDS) {
+    const counts = tally[kind]
+    sum.townships += counts.townships
+    sum.covered += counts.covered
+    sum.verified += counts.verified
+  }
+  return sum
 }
 
 /** Per-county, per-kind counts added up by code prefix to `level`: the county's ancestor at that level. */
 export function rollUp(countyCounts: readonly CountyKindCounts[], level: CoverageLevel): Map<string, KindTally> {
-  const byCode = new Map<string, KindTally>()
+  const byCode = new Map<string, OpenTally>()
   for (const counts of countyCounts) {
     const code = ancestorAt(counts.county, level) ?? counts.county
-    byCode.set(code, addToTally(byCode.get(code) ?? EMPTY_TALLY, counts))
+    let tally = byCode.get(code)
+    if (!tally) {
+      tally = openTally()
+      byCode.set(code, tally)
+    }
+    addToTally(tally, counts)
   }
   return byCode
-}
-
-function withRatios<T extends TownshipCounts>(counts: T): T & {ratio: number; verifiedRatio: number} {
-  return {
-    ...counts,
-    ratio: ratio(counts.covered, counts.townships),
-    verifiedRatio: ratio(counts.verified, counts.townships),
-  }
 }
 
 /** The report line of one division (or of the nation): its counts, ratios and the per-kind lines of `kinds`. */
@@ -165,8 +188,22 @@ export function coverageRow(
     name: division.name,
     level: division.level,
     grouping: isGroupingDivision(division),
-    ...withRatios({townships: counts.townships, covered: counts.covered, verified: counts.verified}),
-    byKind: kinds.map((kind) => withRatios({kind, ...tally[kind]})),
+    townships: counts.townships,
+    covered: counts.covered,
+    verified: counts.verified,
+    ratio: ratio(counts.covered, counts.townships),
+    verifiedRatio: ratio(counts.verified, counts.townships),
+    byKind: kinds.map((kind): KindCoverage => {
+      const of = tally[kind]
+      return {
+        kind,
+        townships: of.townships,
+        covered: of.covered,
+        verified: of.verified,
+        ratio: ratio(of.covered, of.townships),
+        verifiedRatio: ratio(of.verified, of.townships),
+      }
+    }),
   }
 }
 

@@ -26,6 +26,12 @@ export interface OpenOptions {
   migrations?: Migration[]
   /** `govnet db check`: read an inventory of an older schema version too (reported, not refused). */
   anySchema?: boolean
+  /**
+   * SQLite's page cache for this connection, in KiB (better-sqlite3's default: 16,000). A long-lived
+   * reader that scans more than any cache holds (the metrics exporter) keeps its memory small with
+   * less; the operating system's file cache still holds the pages.
+   */
+  pageCacheKiB?: number
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 15_000
@@ -84,6 +90,8 @@ export class Inventory {
         db.pragma('synchronous = NORMAL')
       }
       db.pragma('foreign_keys = ON')
+      if (options.pageCacheKiB !== undefined)
+        db.pragma(`cache_size = -${Math.max(1, Math.round(options.pageCacheKiB))}`)
       if (!(readonly && options.anySchema))
         migrate(db, file, migrations, readonly, () => loadKey(keyFile, !hasChainedRows(db)))
       const inventory = new Inventory(db, file, options.actor ?? 'govnet', readonly, keyFile, warnings, snapshot)

@@ -16,7 +16,7 @@ export interface ComplianceCounts {
  * the series exist before the first failure.
  */
 export function countComplianceFailures(
-  tenants: readonly TenantFacts[],
+  tenants: Iterable<TenantFacts>,
   controls: readonly BaselineControl[],
   today: string,
 ): ComplianceCounts {

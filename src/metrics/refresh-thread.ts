@@ -41,6 +41,14 @@ interface Waiting<T> {
   reject: (error: Error) => void
 }
 const CLOSE_TIMEOUT_MS = 5000
+/**
+ * The worker's memory (bench/RESULTS.md, national size): a refresh's garbage is short-lived, so a
+ * small young generation (V8's default is 16 MiB a semi-space) is collected often and cheaply instead
+ * of growing; SQLite's page cache is kept to 2 MiB, since a national inventory's scan does not fit in
+ * any cache and the operating system's file cache holds its pages anyway.
+ */
+const WORKER_YOUNG_GENERATION_MB = 2
+const WORKER_PAGE_CACHE_KIB = 2048
 
 export class RefreshThread implements ExpositionSource {
   private expositions?: Record<ExpositionFormat, Exposition>
@@ -84,7 +92,10 @@ export class RefreshThread implements ExpositionSource {
       today: options.today,
     }
     const thread = new RefreshThread(
-      new Worker(__filename, {workerData: data}),
+      new Worker(__filename, {
+        workerData: data,
+        resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB},
+      }),
       options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     )
     try {
@@ -190,7 +201,7 @@ export class RefreshThread implements ExpositionSource {
 /** The worker side: refresh on each 'refresh' message, post the renderings back; close on 'close'. */
 function runRefreshWorker(data: RefreshWorkerData): void {
   const port = parentPort!
-  const inventory = Inventory.open(data.dbPath, {readonly: true})
+  const inventory = Inventory.open(data.dbPath, {readonly: true, pageCacheKiB: WORKER_PAGE_CACHE_KIB})
   const exporter = new MetricsExporter(
     snapshotReader(inventory, {freshnessMs: data.freshnessMs, today: data.today}),
     (line) => port.postMessage({kind: 'log', line} satisfies WorkerMessage),

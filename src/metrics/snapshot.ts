@@ -106,6 +106,8 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
     const lastChangeAt = changes.lastChangeAt()
     const verified = verifyForMetrics(inventory)
     if (verified) lastVerifiedAt = now
+    // Read before the tenants are walked: no other statement may run while they are.
+    const controls = baselines.controls()
     return {
       takenAt: now,
       scope: inventoryScope(inventory),
@@ -115,7 +117,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
       tenants: queries.tenantCounts(),
       ...countComplianceFailures(
         queries.tenantFactsNotDecommissioned(),
-        baselines.controls(),
+        controls,
         options.today ?? localCalendarDate(now),
       ),
       lastChangeAt: lastChangeAt === undefined ? undefined : new Date(lastChangeAt),

@@ -348,6 +348,20 @@ describe('refreshing', () => {
     expect(reads).toBeGreaterThanOrEqual(4)
   })
 
+  it('reads the same values through a connection with a small page cache (the refresh worker keeps 2 MiB)', async () => {
+    const small = Inventory.open(dbPath, {readonly: true, pageCacheKiB: 2048})
+    try {
+      expect(small.db.pragma('cache_size', {simple: true})).toBe(-2048)
+      const lean = new MetricsExporter(snapshotReader(small, {now: () => METRICS_NOW}), () => {})
+      await lean.refresh()
+      const leanMetrics = await lean.registry().getMetricsAsJSON()
+      const withoutRefreshTimes = (json: Json) => json.filter((m) => !m.name.startsWith('govnet_refresh_'))
+      expect(withoutRefreshTimes(leanMetrics)).toEqual(withoutRefreshTimes(metrics))
+    } finally {
+      small.close()
+    }
+  })
+
   it('counts tenants through the (mlps_level, status) index', () => {
     const plan = inventory.db.prepare(`EXPLAIN QUERY PLAN ${TENANT_COUNTS_SQL}`).all() as {detail: string}[]
     expect(plan.map((row) => row.detail).join('; ')).toContain('USING COVERING INDEX tenants_level_status')

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 
 import {
+  ChainRows,
   GENESIS,
   StoredHead,
   StoredRow,
@@ -74,5 +75,37 @@ describe('the change-log chain', () => {
     const other = Buffer.from('o'.repeat(32))
     expect(verifyChain(other, rows, head, keyFingerprint(key))).toMatchObject({kind: 'key-wrong'})
     expect(verifyChain(key, rows, head, undefined, 7)).toMatchObject({kind: 'fewer-than-expected'})
+  })
+
+  it('walks a log source once, row by row, and reads on only to name a finding', () => {
+    const {rows, head} = chain(6)
+    const source = (log: StoredRow[]) => {
+      const reads = {walks: 0, yielded: 0, after: [] as number[]}
+      const walk: ChainRows = {
+        *[Symbol.iterator]() {
+          reads.walks++
+          for (const row of log) {
+            reads.yielded++
+            yield row
+          }
+        },
+        after: (row) => {
+          reads.after.push(row.id)
+          return log.filter((r) => r.id > row.id)
+        },
+      }
+      return {walk, reads}
+    }
+    const intact = source(rows)
+    expect(verifyChain(key, intact.walk, head, keyFingerprint(key))).toBeUndefined()
+    expect(intact.reads).toEqual({walks: 1, yielded: 6, after: []})
+
+    const swapped = rows.map((r) => (r.id === 2 ? {...rows[2]!, id: 2} : r.id === 3 ? {...rows[1]!, id: 3} : r))
+    const moved = source(swapped)
+    expect(verifyChain(key, moved.walk, head, undefined)).toMatchObject({kind: 'reordered', row: 2})
+    // The walk stopped at row 2 (the source is free again) before the rows after it were read.
+    expect(moved.reads).toEqual({walks: 1, yielded: 2, after: [2]})
+    const edited = source(rows.map((r) => (r.id === 3 ? {...r, actor: 'mallory'} : r)))
+    expect(verifyChain(key, edited.walk, head, undefined)).toMatchObject({kind: 'edited', row: 3})
   })
 })
