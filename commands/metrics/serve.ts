@@ -3,8 +3,8 @@ import {Flags} from '@oclif/core'
 import {GovnetCommand} from '../../src/cli/base'
 import {durationFlag, freshFlag, REFRESH_RULE} from '../../src/cli/flags'
 import {judgementDay} from '../../src/domain/calendar'
-import {startMetricsService} from '../../src/metrics'
 import {DEFAULT_LISTEN, DEFAULT_REFRESH, parseListenAddress, parseMaxConnections} from '../../src/metrics/options'
+import {startMetricsService} from '../../src/metrics/serve'
 import {DEFAULT_MAX_CONNECTIONS} from '../../src/metrics/server'
 
 export default class MetricsServe extends GovnetCommand {

@@ -7,24 +7,8 @@ import {metricsMessages as msg} from '../messages'
 import {renderCoverageReport} from '../report'
 import {ExporterState, registerGovnetMetrics} from './collectors'
 import {registerDashboardMetrics, registerProcessMetrics} from './dashboard'
+import {EXPOSITION_FORMATS, Exposition, ExpositionFormat, ExpositionSource} from './exposition'
 import type {MetricsSnapshot} from './snapshot'
-
-export const EXPOSITION_FORMATS = ['prometheus', 'openmetrics'] as const
-export type ExpositionFormat = (typeof EXPOSITION_FORMATS)[number]
-
-/** One format's rendering of the current state, ready to send. */
-export interface Exposition {
-  contentType: string
-  body: Buffer
-  gzipped: Buffer
-}
-
-/** Where the HTTP server gets what it sends: the latest rendering in each format. */
-export interface ExpositionSource {
-  exposition(format: ExpositionFormat): Exposition
-  /** The coverage report page (HTML) of the latest refresh, when this source renders one. */
-  coverageReport?(): Exposition | Promise<Exposition>
-}
 
 const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
 
@@ -54,9 +38,14 @@ export class MetricsExporter implements ExpositionSource {
     private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
     /** The formats each refresh renders: `metrics write` needs only the text format. */
     private readonly formats: readonly ExpositionFormat[] = EXPOSITION_FORMATS,
-    /** Add prom-client's process and Node.js metrics (`metrics serve`; not the textfile). */
-    options: {processMetrics?: boolean} = {},
+    options: {
+      /** Add prom-client's process and Node.js metrics (`metrics serve`; not the textfile). */
+      processMetrics?: boolean
+      /** The state of an earlier exporter to go on from (a refresh thread's previous run: refresh-worker.ts). */
+      previous?: ExporterState
+    } = {},
   ) {
+    this.state = options.previous
     const current = () => {
       if (!this.state) throw new Error('no metrics snapshot yet')
       return this.state
@@ -149,6 +138,11 @@ export class MetricsExporter implements ExpositionSource {
     return this.report.page
   }
 
+  /** The snapshot served and the refresh status, for the next refresh thread to go on from. */
+  currentState(): ExporterState | undefined {
+    return this.state
+  }
+
   /** When the served snapshot was read; refresh() must have succeeded once. */
   snapshotTakenAt(): Date {
     if (!this.state) throw new Error('metrics exporter has not been refreshed yet')
@@ -170,23 +164,4 @@ export class MetricsExporter implements ExpositionSource {
     }
     this.expositions = rendered
   }
-}
-
-/**
- * The format a scraper asked for in its Accept header: OpenMetrics when it ranks
- * application/openmetrics-text at least as high as text/plain, the Prometheus text format otherwise.
- */
-export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  if (!accept) return 'prometheus'
-  let openMetrics = 0
-  let text = 0
-  for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
-    const qParam = params.find((p) => p.startsWith('q='))
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
-    if (!Number.isFinite(q)) continue
-    if (type === 'application/openmetrics-text') openMetrics = Math.max(openMetrics, q)
-    else if (type === 'text/plain') text = Math.max(text, q)
-  }
-  return openMetrics > 0 && openMetrics >= text ? 'openmetrics' : 'prometheus'
 }

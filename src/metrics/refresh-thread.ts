@@ -1,33 +1,38 @@
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
+import path from 'node:path'
+import {Worker} from 'node:worker_threads'
 
 import {errorText} from '../errors'
-import {Inventory} from '../inventory/db'
-import {Exposition, ExpositionFormat, ExpositionSource, MetricsExporter} from './exporter'
-import {snapshotReader} from './snapshot'
+import type {ExporterState} from './collectors'
+import type {Exposition, ExpositionFormat, ExpositionSource} from './exposition'
 
 /**
  * `govnet metrics serve` refreshes in a worker thread: reading the inventory and rendering take
  * hundreds of milliseconds at national scale, and on the main thread every scrape arriving meanwhile
- * would wait. The worker owns its read-only connection and a MetricsExporter; the main thread keeps
- * the latest renderings and only sends bytes.
- *
- * This module is also the worker's entry point (compiled JavaScript only: run from dist/).
+ * would wait. Each refresh is a thread of its own (refresh-worker.ts): it opens a read-only connection,
+ * goes on from the previous refresh's state (the snapshot kept when a refresh fails, the failure count,
+ * when the change log last verified), renders, posts the renderings and its state, and exits. Its heap
+ * (prom-client's series of both formats, the snapshot: about 40 MiB at national size) is returned
+ * between refreshes instead of staying resident (bench/RESULTS.md, exporter memory). The main thread
+ * keeps the latest renderings and state, only sends bytes, and loads neither prom-client nor the
+ * inventory's modules for them.
  */
-interface RefreshWorkerData {
+export interface RefreshWorkerData {
   govnetMetricsRefresh: true
+  /** 'refresh': read the inventory and render; 'report': render the coverage report page of `previous`. */
+  task: 'refresh' | 'report'
   dbPath: string
   freshnessMs?: number
   today?: string
+  previous?: ExporterState
 }
 
-type Rendered = {contentType: string; body: Uint8Array; gzipped: Uint8Array}
+export type Rendered = {contentType: string; body: Uint8Array; gzipped: Uint8Array}
 
-type WorkerMessage =
+export type WorkerMessage =
   | {kind: 'log'; line: string}
-  | {kind: 'refreshed'; expositions: Record<ExpositionFormat, Rendered>}
+  | {kind: 'refreshed'; expositions: Record<ExpositionFormat, Rendered>; state: ExporterState}
   | {kind: 'failed'; message: string}
   | {kind: 'report'; page: Rendered}
-  | {kind: 'reportFailed'; message: string}
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 const asExposition = (rendered: Rendered): Exposition => ({
@@ -36,87 +41,58 @@ const asExposition = (rendered: Rendered): Exposition => ({
   gzipped: asBuffer(rendered.gzipped),
 })
 
-interface Waiting<T> {
-  resolve: (value: T) => void
-  reject: (error: Error) => void
-}
 const CLOSE_TIMEOUT_MS = 5000
 /**
  * The worker's memory (bench/RESULTS.md, national size): a refresh's garbage is short-lived, so a
  * small young generation (V8's default is 16 MiB a semi-space) is collected often and cheaply instead
- * of growing; SQLite's page cache is kept to 2 MiB, since a national inventory's scan does not fit in
- * any cache and the operating system's file cache holds its pages anyway.
+ * of growing.
  */
 const WORKER_YOUNG_GENERATION_MB = 2
-const WORKER_PAGE_CACHE_KIB = 2048
+/** The worker's entry point, compiled next to this module (run from dist/). */
+const WORKER_SCRIPT = path.join(__dirname, 'refresh-worker.js')
+
+type ThreadOptions = {freshnessMs?: number; today?: string; log: (line: string) => void}
 
 export class RefreshThread implements ExpositionSource {
   private expositions?: Record<ExpositionFormat, Exposition>
-  private waiting?: Waiting<void>
+  private state?: ExporterState
   /** Refreshes received: the coverage report page is kept for one of them. */
   private generation = 0
   private report?: {generation: number; page: Promise<Exposition>}
-  /** Report requests sent to the thread, answered in order. */
-  private readonly reportsWaiting: Array<Waiting<Exposition>> = []
   private timer?: NodeJS.Timeout
   private stopped = false
-  private running = true
-  private readonly exited: Promise<void>
+  /** The threads running now (a refresh, report pages), waited for by stop(). */
+  private readonly running = new Set<Promise<void>>()
+  private readonly workers = new Set<Worker>()
 
   private constructor(
-    private readonly worker: Worker,
-    private readonly log: (line: string) => void,
-  ) {
-    worker.on('message', (message: WorkerMessage) => this.receive(message))
-    worker.on('error', (error) => this.settle(error))
-    this.exited = new Promise((resolve) => {
-      worker.once('exit', (code) => {
-        this.running = false
-        const exited = new Error(`metrics refresh thread exited with code ${code}`)
-        this.settle(exited)
-        for (const waiting of this.reportsWaiting.splice(0)) waiting.reject(exited)
-        resolve()
-      })
-    })
-  }
+    private readonly dbPath: string,
+    private readonly options: ThreadOptions,
+  ) {}
 
-  /** Start the thread and wait for its first rendering; a failing first refresh is thrown. */
+  /** Read and render a first snapshot; a failing first refresh is thrown. */
   static async start(
     dbPath: string,
     options: {freshnessMs?: number; today?: string; log?: (line: string) => void} = {},
   ): Promise<RefreshThread> {
-    const data: RefreshWorkerData = {
-      govnetMetricsRefresh: true,
-      dbPath,
+    const thread = new RefreshThread(dbPath, {
       freshnessMs: options.freshnessMs,
       today: options.today,
-    }
-    const thread = new RefreshThread(
-      new Worker(__filename, {
-        workerData: data,
-        resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB},
-      }),
-      options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-    )
-    try {
-      await thread.refresh()
-    } catch (error) {
-      await thread.stop()
-      throw error
-    }
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    })
+    await thread.refresh()
     return thread
   }
 
-  /** One refresh in the thread; resolves once the new renderings are in place. */
-  refresh(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (!this.running) {
-        reject(new Error('metrics refresh thread is not running'))
-        return
-      }
-      this.waiting = {resolve, reject}
-      this.worker.postMessage('refresh')
-    })
+  /** One refresh in a new thread; resolves once the new renderings are in place. */
+  async refresh(): Promise<void> {
+    const message = await this.run('refresh')
+    if (message.kind === 'failed') throw new Error(message.message)
+    if (message.kind !== 'refreshed') throw new Error(`metrics refresh thread answered ${message.kind}`)
+    const {prometheus, openmetrics} = message.expositions
+    this.expositions = {prometheus: asExposition(prometheus), openmetrics: asExposition(openmetrics)}
+    this.state = message.state
+    this.generation++
   }
 
   /** Refresh every `intervalMs`, counted from the end of the previous refresh, until stop(). */
@@ -139,18 +115,15 @@ export class RefreshThread implements ExpositionSource {
   }
 
   /**
-   * The coverage report page of the latest refresh, rendered in the thread from its snapshot on the first
+   * The coverage report page of the latest refresh, rendered in a thread from its snapshot on the first
    * request after each refresh (MetricsExporter.coverageReport) and kept here until the next refresh.
    */
   coverageReport(): Promise<Exposition> {
     if (this.report?.generation === this.generation) return this.report.page
-    const page = new Promise<Exposition>((resolve, reject) => {
-      if (!this.running) {
-        reject(new Error('metrics refresh thread is not running'))
-        return
-      }
-      this.reportsWaiting.push({resolve, reject})
-      this.worker.postMessage('report')
+    const page = this.run('report').then((message) => {
+      if (message.kind === 'failed') throw new Error(message.message)
+      if (message.kind !== 'report') throw new Error(`metrics refresh thread answered ${message.kind}`)
+      return asExposition(message.page)
     })
     const report = {generation: this.generation, page}
     this.report = report
@@ -161,79 +134,53 @@ export class RefreshThread implements ExpositionSource {
     return page
   }
 
-  /** Stop refreshing and let the thread close its connection and exit (terminated after 5 s). */
+  /** Stop refreshing and wait for the threads running to finish (terminated after 5 s). */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
-    if (!this.running) return
-    this.worker.postMessage('close')
-    const timer = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS)
-    await this.exited
+    if (this.running.size === 0) return
+    const timer = setTimeout(() => {
+      for (const worker of this.workers) void worker.terminate()
+    }, CLOSE_TIMEOUT_MS)
+    await Promise.allSettled([...this.running])
     clearTimeout(timer)
   }
 
-  private receive(message: WorkerMessage): void {
-    if (message.kind === 'log') {
-      this.log(message.line)
-    } else if (message.kind === 'refreshed') {
-      const {prometheus, openmetrics} = message.expositions
-      this.expositions = {prometheus: asExposition(prometheus), openmetrics: asExposition(openmetrics)}
-      this.generation++
-      this.settle()
-    } else if (message.kind === 'report') {
-      this.reportsWaiting.shift()?.resolve(asExposition(message.page))
-    } else if (message.kind === 'reportFailed') {
-      this.reportsWaiting.shift()?.reject(new Error(message.message))
-    } else {
-      this.settle(new Error(message.message))
-    }
+  private log(line: string): void {
+    this.options.log(line)
   }
 
-  private settle(error?: Error): void {
-    const waiting = this.waiting
-    this.waiting = undefined
-    if (!waiting) return
-    if (error) waiting.reject(error)
-    else waiting.resolve()
+  /** Start a thread for `task` and resolve with its answer, once it has exited. */
+  private run(task: RefreshWorkerData['task']): Promise<Exclude<WorkerMessage, {kind: 'log'}>> {
+    if (this.stopped) return Promise.reject(new Error('metrics refresh thread is stopped'))
+    const data: RefreshWorkerData = {
+      govnetMetricsRefresh: true,
+      task,
+      dbPath: this.dbPath,
+      freshnessMs: this.options.freshnessMs,
+      today: this.options.today,
+      previous: this.state,
+    }
+    const worker = new Worker(WORKER_SCRIPT, {
+      workerData: data,
+      resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB},
+    })
+    this.workers.add(worker)
+    let answer: Exclude<WorkerMessage, {kind: 'log'}> | undefined
+    let failure: Error | undefined
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'log') this.log(message.line)
+      else answer = message
+    })
+    worker.on('error', (error) => (failure = error))
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve))
+    const done = exited.then(() => undefined)
+    this.running.add(done)
+    return exited.then((code) => {
+      this.running.delete(done)
+      this.workers.delete(worker)
+      if (answer) return answer
+      throw failure ?? new Error(`metrics refresh thread exited with code ${code}`)
+    })
   }
 }
-
-/** The worker side: refresh on each 'refresh' message, post the renderings back; close on 'close'. */
-function runRefreshWorker(data: RefreshWorkerData): void {
-  const port = parentPort!
-  const inventory = Inventory.open(data.dbPath, {readonly: true, pageCacheKiB: WORKER_PAGE_CACHE_KIB})
-  const exporter = new MetricsExporter(
-    snapshotReader(inventory, {freshnessMs: data.freshnessMs, today: data.today}),
-    (line) => port.postMessage({kind: 'log', line} satisfies WorkerMessage),
-    undefined,
-    {processMetrics: true},
-  )
-  port.on('message', (message: 'refresh' | 'report' | 'close') => {
-    if (message === 'close') {
-      inventory.close()
-      port.close()
-      return
-    }
-    if (message === 'report') {
-      try {
-        port.postMessage({kind: 'report', page: exporter.coverageReport()} satisfies WorkerMessage)
-      } catch (error) {
-        port.postMessage({kind: 'reportFailed', message: errorText(error)} satisfies WorkerMessage)
-      }
-      return
-    }
-    exporter.refresh().then(
-      () => {
-        const expositions = {
-          prometheus: exporter.exposition('prometheus'),
-          openmetrics: exporter.exposition('openmetrics'),
-        }
-        port.postMessage({kind: 'refreshed', expositions} satisfies WorkerMessage)
-      },
-      (error: unknown) => port.postMessage({kind: 'failed', message: errorText(error)} satisfies WorkerMessage),
-    )
-  })
-}
-
-if (!isMainThread && (workerData as RefreshWorkerData | undefined)?.govnetMetricsRefresh)
-  runRefreshWorker(workerData as RefreshWorkerData)

@@ -87,6 +87,8 @@ export interface SnapshotOptions {
    * a date; by default the local calendar date of each snapshot.
    */
   today?: string
+  /** When the change log last verified before this reader (an earlier refresh thread's last snapshot). */
+  lastVerifiedAt?: Date
 }
 
 /**
@@ -99,7 +101,7 @@ export function snapshotReader(inventory: Inventory, options: SnapshotOptions = 
   const baselines = new BaselineRepository(inventory)
   const changes = new ChangeLog(inventory)
   const clock = options.now ?? (() => new Date())
-  let lastVerifiedAt: Date | undefined
+  let lastVerifiedAt = options.lastVerifiedAt
   // One read transaction: every number of a snapshot comes from the same state of the inventory,
   // even while another process writes to it.
   const read = inventory.db.transaction((now: Date): MetricsSnapshot => {

@@ -5,7 +5,7 @@ import {BaselineControl, controlsByLevel, RECORD_CHECKS} from '../../src/domain/
 import {readBaselineDocuments} from '../../src/baseline-files'
 import {metricsMessages as msg} from '../../src/messages'
 import {ASSESSMENT_CONTROL_ID, countComplianceFailures} from '../../src/metrics/compliance'
-import {negotiateFormat} from '../../src/metrics/exporter'
+import {negotiateFormat} from '../../src/metrics/exposition'
 import {DEFAULT_METRICS_PORT, parseListenAddress} from '../../src/metrics/options'
 import {auditResultOf} from '../../src/metrics/reachability'
 import {summarizeNodes} from '../../src/metrics/snapshot'
