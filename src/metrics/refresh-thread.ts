@@ -11,7 +11,7 @@ import type {Exposition, ExpositionFormat, ExpositionSource} from './exposition'
  * would wait. Each refresh is a thread of its own (refresh-worker.ts): it opens a read-only connection,
  * goes on from the previous refresh's state (the snapshot kept when a refresh fails, the failure count,
  * when the change log last verified), renders, posts the renderings and its state, and exits. Its heap
- * (prom-client's series of both formats, the snapshot: about 40 MiB at national size) is returned
+ * (prom-client's series of both formats, the snapshot: 36 MiB at 10,000 nodes) is returned
  * between refreshes instead of staying resident (bench/RESULTS.md, exporter memory). The main thread
  * keeps the latest renderings and state, only sends bytes, and loads neither prom-client nor the
  * inventory's modules for them.
