@@ -101,7 +101,9 @@ export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provi
     ],
     ['failure reason', provisioning?.reason],
     ['stack outputs', provisioning && JSON.stringify(provisioning.outputs)],
-    ['state outputs', tenant.state && `${JSON.stringify(tenant.state.outputs)} (${tenant.state.backend})`],
+    ...(tenant.state
+      ? [['state outputs', `${JSON.stringify(tenant.state.outputs)} (${tenant.state.backend})`] as [string, string]]
+      : []),
   ])
 }
 
