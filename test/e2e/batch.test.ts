@@ -60,8 +60,8 @@ describe.skipIf(skipWithoutEngine())('tenant up for a selection, real engine', (
       })
       // What is left unreserved depends on how far the others got: the catalog's text around that number.
       const [head, tail] = msg
-        .preflightFailed('bt-bad', [`quota: ${msg.quotaOverCapacity('gz-1', 'vCPU', 3000, -1)}`])
-        .message.split('-1')
+        .preflightFailed('bt-bad', [`quota: ${msg.quotaOverCapacity('gz-1', 'vCPU', 3000, 987654321)}`])
+        .message.split('987654321')
       const failed = itemOf(batch, 'bt-bad')
       expect(failed.outcome).toBe('failed')
       expect(failed.reason.startsWith(head!) && failed.reason.endsWith(tail!), failed.reason).toBe(true)
