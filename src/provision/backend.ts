@@ -22,8 +22,8 @@ export interface StateBackend {
   shown: string
   /** True for the file backend next to the inventory (govnet can see whether a stack's state exists). */
   local: boolean
-  /** The password of the URL, when it has one: scrubbed from every text the engine gives back. */
-  secret: string | undefined
+  /** The password of the URL, in every form it may be printed (as written, decoded, re-encoded): scrubbed from every text the engine gives back. */
+  secrets: string[]
 }
 
 /** The backend named by the flag, else GOVNET_PULUMI_BACKEND, else the file backend next to the inventory. */
@@ -33,7 +33,7 @@ export function resolveBackend(
   env: NodeJS.ProcessEnv = process.env,
 ): StateBackend {
   const given = flag ?? (env[BACKEND_ENV] || undefined)
-  if (given === undefined) return {url: paths.backendUrl, shown: paths.backendUrl, local: true, secret: undefined}
+  if (given === undefined) return {url: paths.backendUrl, shown: paths.backendUrl, local: true, secrets: []}
   const shown = redactUserinfo(given)
   let parsed: URL
   try {
@@ -44,15 +44,15 @@ export function resolveBackend(
   const scheme = parsed.protocol.replace(/:$/, '')
   if (!(BACKEND_SCHEMES as readonly string[]).includes(scheme))
     throw msg.backendInvalid(shown, `the scheme ${scheme}:// is not one of ${BACKEND_SCHEMES.join(', ')}`)
-  const secret = parsed.password ? decodeURIComponent(parsed.password) : undefined
-  return {url: given, shown, local: given === paths.backendUrl, secret}
+  const decoded = parsed.password ? decodeURIComponent(parsed.password) : ''
+  const secrets = [...new Set([parsed.password, decoded, encodeURIComponent(decoded)])].filter((form) => form !== '')
+  return {url: given, shown, local: given === paths.backendUrl, secrets}
 }
 
 /** `text` with the backend's password removed wherever it shows (raw, URL-encoded, or as URL userinfo). */
 export function scrubBackend(text: string, backend: StateBackend): string {
   let out = text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"`]+/g, (url) => redactUserinfo(url))
-  if (backend.secret) {
-    for (const form of new Set([backend.secret, encodeURIComponent(backend.secret)])) out = out.split(form).join('***')
-  }
+  // Longest first, so that a form holding another is masked whole.
+  for (const form of [...backend.secrets].sort((a, b) => b.length - a.length)) out = out.split(form).join('***')
   return out
 }
