@@ -178,10 +178,10 @@ export async function provisionTenant(
   const statusBefore = tenants.require(tenant.id).status
   const marksProvisioning = CHANGES_RESOURCES.includes(request.operation) && statusBefore !== 'provisioning'
   if (marksProvisioning) tenants.setStatus(tenant.id, 'provisioning')
-  let changes: Record<string, number>
+  let ran: {changes: Record<string, number>; outputs?: OutputMap}
   try {
     request.onEngineStart?.()
-    changes = await run(stack, {...request, onOutput}, policy)
+    ran = await run(stack, {...request, onOutput}, policy)
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) {
       // The stack is locked by another run: it was never touched, and neither is the inventory.
@@ -201,7 +201,9 @@ export async function provisionTenant(
     if (CHANGES_RESOURCES.includes(request.operation)) tenants.setStatus(tenant.id, 'failed')
     throw msg.operationFailed(request.operation, tenant.id, reason)
   }
-  const outputs = request.operation === 'destroy' ? {} : plainOutputs(await stack.outputs())
+  const {changes} = ran
+  // up returns the outputs it read after the update; the others read them (two more CLI runs).
+  const outputs = request.operation === 'destroy' ? {} : plainOutputs(ran.outputs ?? (await stack.outputs()))
   const stored = record('succeeded', null, outputs)
   const after = STATUS_AFTER[request.operation]
   const status = after ? tenants.setStatus(tenant.id, after).status : tenants.require(tenant.id).status
@@ -277,22 +279,24 @@ async function run(
   stack: Stack,
   request: ProvisionRequest,
   policy: {policyPacks: string[]; policyPackConfigs: string[]},
-): Promise<Record<string, number>> {
+): Promise<{changes: Record<string, number>; outputs?: OutputMap}> {
   const common = {onOutput: request.onOutput, color: 'never' as const, signal: request.signal}
   switch (request.operation) {
     case 'preview':
-      return {...(await stack.preview({...common, ...policy})).changeSummary}
-    case 'up':
+      return {changes: {...(await stack.preview({...common, ...policy})).changeSummary}}
+    case 'up': {
       // One engine run, no preview: the tenant's manifest (its plan) is registered first and every other
       // resource waits for it, so the policy pack refuses a non-compliant plan before anything is created
       // (stacks/tenant/index.ts, stacks/policy: tenant-plan and the resource policies).
-      return {...(await stack.up({...common, ...policy})).summary.resourceChanges}
+      const result = await stack.up({...common, ...policy})
+      return {changes: {...result.summary.resourceChanges}, outputs: result.outputs}
+    }
     case 'destroy':
-      return {...(await stack.destroy(common)).summary.resourceChanges}
+      return {changes: {...(await stack.destroy(common)).summary.resourceChanges}}
     case 'refresh':
       // An interrupted up leaves pending creates; dropping them is safe because the inventory
       // providers' create adopts what the interrupted run already wrote, so the next up repairs.
-      return {...(await stack.refresh({...common, clearPendingCreates: true})).summary.resourceChanges}
+      return {changes: {...(await stack.refresh({...common, clearPendingCreates: true})).summary.resourceChanges}}
   }
 }
 
