@@ -74,7 +74,7 @@ export function renderTenantTable(tenants: readonly Tenant[]): string {
 }
 
 /** A tenant's fields; with `provisioning` (from `tenant show`), its last provisioning operation too. */
-export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provisioning'>>): string {
+export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provisioning' | 'state'>>): string {
   const provisioning = tenant.provisioning ?? null
   return renderFields([
     ['id', tenant.id],
@@ -102,6 +102,9 @@ export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provi
     ],
     ['failure reason', provisioning?.reason],
     ['stack outputs', provisioning && JSON.stringify(provisioning.outputs)],
+    ...(tenant.state
+      ? [['state outputs', `${JSON.stringify(tenant.state.outputs)} (${tenant.state.backend})`] as [string, string]]
+      : []),
   ])
 }
 

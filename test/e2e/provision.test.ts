@@ -134,7 +134,8 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
         target: 'local',
         stack: 'l2',
         status: 'active',
-        changes: {create: 6},
+        changes: {create: 7},
+        upToDate: false,
       })
       expect(up.outputs).toEqual({
         networks: [
@@ -143,6 +144,7 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
         ],
         quota: {vcpu: 8, ramGib: 32, storageGib: 200},
         ruleSet: {level: 2, defaultAction: 'deny', rules: expect.any(Number), zones: ['service', 'management']},
+        inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       })
       const shown = json(run(['tenant', 'show', 'l2', '--json']))
       expect(shown.status).toBe('active')
@@ -158,10 +160,11 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
       ).toEqual([{outcome: 'succeeded', op: 'up', reason: null}])
       expect(statSync(path.join(dir, '.govnet', 'pulumi-passphrase')).mode & 0o777).toBe(0o600)
 
-      expect(json(run(['tenant', 'up', 'l2', '--json'], env)).changes).toEqual({same: 6})
+      // Nothing changed since that up: the stack is up to date and the engine is not run.
+      expect(json(run(['tenant', 'up', 'l2', '--json'], env))).toMatchObject({changes: {}, upToDate: true})
 
       expect(run(['tenant', 'set', 'l2', '--vcpu', '16']).code).toBe(0)
-      expect(json(run(['tenant', 'preview', 'l2', '--json'], env)).changes).toEqual({same: 5, update: 1})
+      expect(json(run(['tenant', 'preview', 'l2', '--json'], env)).changes).toEqual({same: 6, update: 1})
       expect(json(run(['tenant', 'up', 'l2', '--json'], env)).outputs.quota).toEqual({
         vcpu: 16,
         ramGib: 32,
@@ -177,12 +180,12 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
       expect(new Set(cidrs).size).toBe(6)
 
       const destroyed = json(run(['tenant', 'destroy', 'l2', '--json'], env))
-      expect(destroyed).toMatchObject({status: 'decommissioned', changes: {delete: 6}, outputs: {}})
+      expect(destroyed).toMatchObject({status: 'decommissioned', changes: {delete: 7}, outputs: {}})
       expect(rows('SELECT zone FROM network_allocations WHERE tenant_id = ?', 'l2')).toEqual([])
       expect(rows('SELECT tenant_id FROM quota_reservations')).toEqual([{tenant_id: 'l3'}])
       expect(json(run(['tenant', 'refresh', 'l3', '--json'], env))).toMatchObject({
         status: 'active',
-        changes: {same: 8},
+        changes: {same: 9},
       })
     },
   )
