@@ -1,4 +1,5 @@
 import {isWithin} from './divisions'
+import {usccDivisionCode} from './uscc'
 import {isDecommissioned} from './lifecycle'
 import {HostedLevel, Tenant, TenantStatus} from './tenants'
 
@@ -27,14 +28,14 @@ export function isSelection(selection: TenantSelection): boolean {
   )
 }
 
-/** The USCC's six-digit division code of the registering authority (GB 32100-2015, characters 3–8). */
-export const usccDivision = (uscc: string) => uscc.slice(2, 8)
-
 /** --under takes codes a USCC division can lie below: province, prefecture or county. */
 export const isUnderCode = (code: string) => /^(\d{2}|\d{4}|\d{6})$/.test(code)
 
+/** A department registered nationally (no division) is under no division. */
+const isUnder = (division: string | undefined, under: string) => division !== undefined && isWithin(division, under)
+
 export function selects(selection: TenantSelection, tenant: Tenant): boolean {
-  if (selection.under !== undefined && !isWithin(usccDivision(tenant.departmentUscc), selection.under)) return false
+  if (selection.under !== undefined && !isUnder(usccDivisionCode(tenant.departmentUscc), selection.under)) return false
   if (selection.level !== undefined && tenant.mlpsLevel !== selection.level) return false
   if (selection.region !== undefined && tenant.region !== selection.region) return false
   const statuses = selection.statuses ?? []

@@ -1,7 +1,7 @@
 /** Batch selection and outcomes (src/domain/batch.ts), and the state backend setting (src/provision/backend.ts). */
 import {describe, expect, it} from 'vitest'
 
-import {isSelection, isUnderCode, outcomeOf, selects, usccDivision} from '../../src/domain/batch'
+import {isSelection, isUnderCode, outcomeOf, selects} from '../../src/domain/batch'
 import {Tenant} from '../../src/domain/tenants'
 import * as msg from '../../src/messages/provision'
 import {BACKEND_ENV, resolveBackend, scrubBackend} from '../../src/provision/backend'
@@ -31,9 +31,15 @@ const tenant = (overrides: Partial<Tenant> = {}): Tenant => ({
 })
 
 describe('selection', () => {
-  it('the USCC division is characters 3–8', () => {
-    expect(usccDivision('114400000069381373')).toBe('440000')
-    expect(usccDivision('91430111MA4L41YT1U')).toBe('430111')
+  it('--under selects by the registering division in the USCC (characters 3–8, read as the scope reads them)', () => {
+    const guangdong = tenant({departmentUscc: '114400000069381373'})
+    const changsha = tenant({departmentUscc: '91430111MA4L41YT1U'})
+    expect(selects({under: '44'}, guangdong)).toBe(true)
+    expect(selects({under: '4401'}, guangdong)).toBe(false)
+    expect(selects({under: '43'}, changsha)).toBe(true)
+    expect(selects({under: '4301'}, changsha)).toBe(true)
+    expect(selects({under: '430111'}, changsha)).toBe(true)
+    expect(selects({under: '44'}, tenant({departmentUscc: '111000000000000001'}))).toBe(false)
   })
 
   it('--under takes province, prefecture and county codes only', () => {
