@@ -15,6 +15,8 @@ export type Exposure = (typeof EXPOSURES)[number]
 
 export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', DECOMMISSIONED] as const
 export type TenantStatus = (typeof TENANT_STATUSES)[number]
+/** A new tenant's status when none is given. */
+export const DEFAULT_TENANT_STATUS: TenantStatus = 'requested'
 
 /** MLPS levels a shared government cloud hosts. Level 5 is refused, and so is anything classified (涉密). */
 export const HOSTED_LEVELS = [1, 2, 3, 4] as const
@@ -133,7 +135,7 @@ export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
   assessed_on: {required: false, parse: isoDate},
   graded_on: {required: false, parse: isoDate},
   live_on: {required: false, parse: isoDate},
-  status: {required: false, parse: oneOf(TENANT_STATUSES), default: 'requested'},
+  status: {required: false, parse: oneOf(TENANT_STATUSES), default: DEFAULT_TENANT_STATUS},
   classified: {required: false, parse: notClassified, default: false},
 }
 
