@@ -151,8 +151,8 @@ describe('tenant add / show / list', () => {
     expect(addZhengzhao().code).toBe(0)
     const added = snapshot(db)
     expectError(
-      run('tenant', 'set', 'gd-gat-zhengzhao', '--region', 'gd-sz-1'),
-      inventoryMessages.invalidRecord('tenant', unknown('gd-sz-1')),
+      run('tenant', 'set', 'gd-gat-zhengzhao', '--region', 'gd-sz-9'),
+      inventoryMessages.invalidRecord('tenant', unknown('gd-sz-9')),
     )
     const row = (id: string, region: string) =>
       `${id},门户,广州市人民政府办公厅,114400000069381373,${region},1,internet,2,4,100,,,,,,,`

@@ -111,7 +111,7 @@ describe('TenantRepository', () => {
     const added = thrown(() => tenants.add({...menhu, region: 'gd-gz-9'}))
     expect(added).toEqual(unknown('gd-gz-9'))
     expect(added.exit).toBe(3)
-    expect(thrown(() => tenants.set('gd-gat-zhengzhao', {region: 'gd-sz-1'}))).toEqual(unknown('gd-sz-1'))
+    expect(thrown(() => tenants.set('gd-gat-zhengzhao', {region: 'gd-sz-9'}))).toEqual(unknown('gd-sz-9'))
     expect(snapshot(dbPath)).toBe(before)
   })
 

@@ -193,8 +193,8 @@ describe('the region rule', () => {
 
   it('applies to set: moving a tenant to an unknown region is refused', () => {
     const current = parseTenant(row, regions).tenant!
-    expect(mergeTenant(current, {region: 'gd-sz-1'}, regions).problems.map(formatProblem)).toEqual([
-      `region: ${tenantMessages.unknownRegion('gd-sz-1')}`,
+    expect(mergeTenant(current, {region: 'gd-sz-9'}, regions).problems.map(formatProblem)).toEqual([
+      `region: ${tenantMessages.unknownRegion('gd-sz-9')}`,
     ])
   })
 })
