@@ -140,7 +140,9 @@ describe('tenant add / show / list', () => {
   })
 
   it('refuses a region the inventory does not define on add, set and import, naming it, and writes nothing', () => {
-    const unknown = (region: string, row?: number) => [{row, field: 'region', message: tenantMessages.unknownRegion(region)}]
+    const unknown = (region: string, row?: number) => [
+      {row, field: 'region', message: tenantMessages.unknownRegion(region)},
+    ]
     const before = snapshot(db)
     expectError(addZhengzhao({region: 'gd-gz-9'}), inventoryMessages.invalidRecord('tenant', unknown('gd-gz-9')))
     expectJsonError(
@@ -157,10 +159,7 @@ describe('tenant add / show / list', () => {
     const row = (id: string, region: string) =>
       `${id},门户,广州市人民政府办公厅,114400000069381373,${region},1,internet,2,4,100,,,,,,,`
     const file = writeFile('regions.csv', [HEADER, row('gz-a', 'gd-gz-1'), row('gz-b', 'gd-gz-2')].join('\n'))
-    expectError(
-      run('tenant', 'import', '--file', file),
-      inventoryMessages.invalidImport(file, unknown('gd-gz-2', 2)),
-    )
+    expectError(run('tenant', 'import', '--file', file), inventoryMessages.invalidImport(file, unknown('gd-gz-2', 2)))
     expect(snapshot(db)).toBe(added)
   })
 

@@ -46,7 +46,9 @@ const hook: Hook<'command_not_found'> = function (options) {
     topicHelp,
   )
   if (options.argv?.includes('--json'))
-    process.stdout.write(`${JSON.stringify({error: {message, exit: ExitCode.commandNotFound, details: []}}, null, 2)}\n`)
+    process.stdout.write(
+      `${JSON.stringify({error: {message, exit: ExitCode.commandNotFound, details: []}}, null, 2)}\n`,
+    )
   else process.stderr.write(`error: ${message}\n`)
   process.exitCode = ExitCode.commandNotFound
   return Promise.resolve()
