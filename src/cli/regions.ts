@@ -2,14 +2,14 @@ import {Flags} from '@oclif/core'
 
 import {RawRecord} from '../domain/fields'
 import {Region} from '../domain/regions'
-import {HOSTED_LEVELS} from '../domain/tenants'
+import {MLPS_LEVELS} from '../domain/mlps'
 import {RegionWithUsage} from '../inventory/regions'
 import {renderFields, renderTable} from './table'
 
 /**
  * The region fields as flags for `region add` and `region set`: the record's input names in
- * kebab-case. --max-level takes the hosted levels as its options (help shows them; another value
- * is a usage error, exit 2); the others are plain strings, so that the region schema
+ * kebab-case. --max-level takes the MLPS levels as its options (help shows them; another value
+ * is a usage error, exit 2; level 5 is offered so that it gets the schema's reason); the others are plain strings, so that the region schema
  * (src/domain/regions.ts) is the one place that validates them.
  */
 export const regionFieldFlags = {
@@ -26,7 +26,7 @@ export const regionFieldFlags = {
   'storage-gib': Flags.string({description: 'storage capacity in GiB'}),
   'max-level': Flags.option({
     description: 'highest MLPS level the platform is rated to host',
-    options: HOSTED_LEVELS.map(String),
+    options: MLPS_LEVELS.map(String),
   })(),
   'external-network': Flags.string({
     description: 'OpenStack external (extranet) network id for tenant routers; empty to clear',

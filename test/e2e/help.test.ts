@@ -10,7 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {NODE_STATUSES, PLATFORMS, ROLES} from '../../src/domain/nodes'
 import {MLPS_LEVELS} from '../../src/domain/mlps'
-import {EXPOSURES, HOSTED_LEVELS, TENANT_STATUSES} from '../../src/domain/tenants'
+import {EXPOSURES, TENANT_STATUSES} from '../../src/domain/tenants'
 import {TIERS} from '../../src/domain/tiers'
 import {ExitCode, UsageError} from '../../src/errors'
 import {cliMessages} from '../../src/messages'
@@ -78,7 +78,7 @@ describe('govnet help', () => {
       ['region', 'add'],
       ['region', 'set'],
     ])
-      expect(options(command, 'max-level')).toEqual(HOSTED_LEVELS.map(String))
+      expect(options(command, 'max-level')).toEqual(MLPS_LEVELS.map(String))
   })
 
   it('never breaks a word across lines at 80 columns: every word of the narrow help is a word of the wide one', async () => {
