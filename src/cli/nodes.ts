@@ -24,7 +24,10 @@ export const nodeFieldFlags = {
   platform: Flags.option({description: 'device platform, for the SSH audit', options: PLATFORMS})(),
   uplink: Flags.string({description: 'id of the node this one connects up to (must exist; no cycles); empty to clear'}),
   'bandwidth-mbps': Flags.string({description: 'uplink bandwidth in Mbit/s; empty to clear'}),
-  status: Flags.option({description: `(default ${DEFAULT_NODE_STATUS})`, options: NODE_STATUSES})(),
+  status: Flags.option({
+    description: `lifecycle status (a new node: ${DEFAULT_NODE_STATUS})`,
+    options: NODE_STATUSES,
+  })(),
   tag: Flags.string({
     description: 'free tag, repeatable; on `set` the tags given replace all tags (--tag "" clears them)',
     multiple: true,

@@ -43,7 +43,10 @@ export const tenantFieldFlags = {
     description:
       'date the system went live, YYYY-MM-DD: opens the 30-day filing window (set by `tenant up` when empty); empty to clear',
   }),
-  status: Flags.option({description: `(default ${DEFAULT_TENANT_STATUS})`, options: TENANT_STATUSES})(),
+  status: Flags.option({
+    description: `lifecycle status (a new tenant: ${DEFAULT_TENANT_STATUS})`,
+    options: TENANT_STATUSES,
+  })(),
   classified: Flags.boolean({
     description: 'the system is classified (涉密): always refused, classified systems belong on the 政务内网',
   }),
