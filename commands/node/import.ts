@@ -8,7 +8,7 @@ import {importNodes} from '../../src/import/nodes'
 export default class NodeImport extends GovnetCommand {
   static description =
     `Import extranet nodes from CSV (UTF-8, with or without BOM, CRLF, quoted fields) or a JSON array of objects. ` +
-    `Columns: ${NODE_COLUMNS.join(',')}; tags are ';'-separated in CSV (a list or a ';' string in JSON). ` +
+    `Columns: ${NODE_COLUMNS.join(', ')}; tags are ';'-separated in CSV (a list or a ';' string in JSON). ` +
     'Unknown or missing columns are errors. All or nothing, in one transaction: every problem is printed with its row ' +
     'and field, and nothing is written. Existing ids are an error unless --update; with --update, columns the file ' +
     'leaves out keep their stored values and unchanged rows log nothing.'

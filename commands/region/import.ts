@@ -2,11 +2,11 @@ import {GovnetCommand} from '../../src/cli/base'
 import {describeImport, importFlags} from '../../src/cli/import'
 import {ImportResult, readImportFile} from '../../src/import/file'
 import {importRegions} from '../../src/import/regions'
+import {REGION_SCHEMA} from '../../src/domain/regions'
 
 export default class RegionImport extends GovnetCommand {
   static description =
-    'Import cloud regions from CSV or a JSON array of objects. Columns: id,name,pools,extranet_ranges,vcpu,ram_gib,' +
-    'storage_gib,max_level,external_network (pools and extranet_ranges: CIDRs separated by commas or spaces, or JSON ' +
+    `Import cloud regions from CSV or a JSON array of objects. Columns: ${Object.keys(REGION_SCHEMA).join(', ')} (pools and extranet_ranges: CIDRs separated by commas or spaces, or JSON ` +
     'arrays; extranet_ranges and external_network may be left out). All or nothing, in one transaction. Existing ids are ' +
     'an error (exit 5) unless --update, which changes them as `region set` would (never below what tenants hold).'
   static enableJsonFlag = true

@@ -7,7 +7,7 @@ import {importTenants} from '../../src/import/tenants'
 export default class TenantImport extends GovnetCommand {
   static description =
     `Import cloud tenants from CSV (UTF-8, with or without BOM, CRLF, quoted fields) or a JSON array of objects. ` +
-    `Columns: ${TENANT_COLUMNS.join(',')}; cidr, filing_number, assessed_on, status and classified may be left out. ` +
+    `Columns: ${TENANT_COLUMNS.join(', ')}; cidr, filing_number, assessed_on, status and classified may be left out. ` +
     'Unknown or missing columns are errors, a classified (涉密) or level 5 row is refused. All or nothing, in one ' +
     'transaction: every problem is printed with its row and field, and nothing is written. Existing ids are an error ' +
     '(exit 5) unless --update; unchanged rows log nothing.'

@@ -15,6 +15,8 @@ export type Exposure = (typeof EXPOSURES)[number]
 
 export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', DECOMMISSIONED] as const
 export type TenantStatus = (typeof TENANT_STATUSES)[number]
+/** A new tenant's status when none is given. */
+export const DEFAULT_TENANT_STATUS: TenantStatus = 'requested'
 
 /** MLPS levels a shared government cloud hosts. Level 5 is refused, and so is anything classified (涉密). */
 export const HOSTED_LEVELS = [1, 2, 3, 4] as const
@@ -133,7 +135,7 @@ export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
   assessed_on: {required: false, parse: isoDate},
   graded_on: {required: false, parse: isoDate},
   live_on: {required: false, parse: isoDate},
-  status: {required: false, parse: oneOf(TENANT_STATUSES), default: 'requested'},
+  status: {required: false, parse: oneOf(TENANT_STATUSES), default: DEFAULT_TENANT_STATUS},
   classified: {required: false, parse: notClassified, default: false},
 }
 
@@ -183,10 +185,35 @@ export function toInput(tenant: TenantFields): RawRecord {
   }
 }
 
-/** Validate one tenant (a CLI record or an import row). Problems name the field, and the row when given. */
-export function parseTenant(raw: RawRecord, row?: number): {tenant?: TenantFields; problems: FieldProblem[]} {
+/** The ids of the regions the inventory defines: a tenant is placed in one of them. */
+export type KnownRegions = ReadonlySet<string>
+
+/**
+ * Validate one tenant (a CLI record or an import row) against its schema and the inventory's
+ * regions: `tenant add`, `tenant set` and `tenant import` all validate here. Problems name the
+ * field, and the row when given.
+ */
+export function parseTenant(
+  raw: RawRecord,
+  regions: KnownRegions,
+  row?: number,
+): {tenant?: TenantFields; problems: FieldProblem[]} {
   const {record, problems} = parseRecord(TENANT_SCHEMA, raw, row)
+  const region = problems.some((p) => p.field === 'region') ? undefined : regionProblem(raw, regions, row)
+  if (region) return {problems: [...problems, region]}
   return record ? {tenant: fromInput(record), problems} : {problems}
+}
+
+/**
+ * A tenant is placed in a region the inventory defines, so that a typo is refused when it is made
+ * and not at `tenant check` or `up`. A decommissioned tenant holds nothing in its region, which
+ * may have been removed since.
+ */
+function regionProblem(raw: RawRecord, regions: KnownRegions, row?: number): FieldProblem | undefined {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
+  const region = text(raw.region)
+  if (region === '' || regions.has(region) || isDecommissioned(text(raw.status))) return undefined
+  return {row, field: 'region', message: msg.unknownRegion(region)}
 }
 
 /**
@@ -196,8 +223,9 @@ export function parseTenant(raw: RawRecord, row?: number): {tenant?: TenantField
 export function mergeTenant(
   current: TenantFields,
   changes: RawRecord,
+  regions: KnownRegions,
 ): {tenant?: TenantFields; problems: FieldProblem[]} {
-  return parseTenant({...toInput(current), ...changes, id: current.id})
+  return parseTenant({...toInput(current), ...changes, id: current.id}, regions)
 }
 
 const FIELDS: readonly (keyof TenantFields)[] = [

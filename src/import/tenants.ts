@@ -26,9 +26,11 @@ export function importTenants(
   const valid: {row: number; tenant: TenantFields}[] = []
   const firstRowOf = new Map<string, number>()
   const scope = inventoryScope(inventory)
+  const repository = new TenantRepository(inventory)
+  const regions = repository.knownRegions()
   file.rows.forEach((raw, index) => {
     const row = index + 1
-    const {tenant, problems: rowProblems} = parseTenant(raw, row)
+    const {tenant, problems: rowProblems} = parseTenant(raw, regions, row)
     problems.push(...rowProblems)
     if (!tenant) return
     const outside = tenantScopeProblem({id: tenant.id, uscc: tenant.departmentUscc}, scope, row)
@@ -44,7 +46,6 @@ export function importTenants(
     firstRowOf.set(tenant.id, row)
     valid.push({row, tenant})
   })
-  const repository = new TenantRepository(inventory)
   problems.push(...overlapProblems(valid, repository.networkClaims()))
   if (problems.length > 0) throw inventoryMessages.invalidImport(file.file, problems)
 

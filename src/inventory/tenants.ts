@@ -6,6 +6,7 @@ import {tenantScopeProblem} from '../domain/scope'
 import {
   changedFields,
   HostedLevel,
+  KnownRegions,
   mergeTenant,
   NetworkClaim,
   NetworkClaims,
@@ -107,6 +108,7 @@ export class TenantRepository {
   private readonly updateStatus: Statement<[status: TenantStatus, liveOn: string | null, updatedAt: string, id: string]>
   private readonly deleteById: Statement<[string]>
   private readonly claims: Statement<[], NetworkClaim>
+  private readonly regionIds: Statement<[], string>
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
@@ -133,6 +135,7 @@ export class TenantRepository {
     this.claims = db.prepare<[], NetworkClaim>(
       `SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND ${notDecommissionedSql('status')}`,
     )
+    this.regionIds = db.prepare<[], string>('SELECT id FROM regions').pluck()
     this.changes = new ChangeLog(inventory)
   }
 
@@ -163,11 +166,16 @@ export class TenantRepository {
     return this.claims.all()
   }
 
+  /** The regions a tenant may be placed in (parseTenant refuses others). */
+  knownRegions(): KnownRegions {
+    return new Set(this.regionIds.all())
+  }
+
   /** Validate and create one tenant from its input fields (import column names). */
   add(input: RawRecord): Tenant {
-    const {tenant, problems} = parseTenant(input)
-    if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
     return this.inventory.write(() => {
+      const {tenant, problems} = parseTenant(input, this.knownRegions())
+      if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
       if (this.get(tenant.id)) throw msg.tenantExists(tenant.id)
       this.refuseOutsideScope(tenant)
       this.refuseOverlap(tenant)
@@ -179,7 +187,7 @@ export class TenantRepository {
   set(id: string, changes: RawRecord): TenantSetResult {
     return this.inventory.write(() => {
       const current = this.require(id)
-      const {tenant, problems} = mergeTenant(current, changes)
+      const {tenant, problems} = mergeTenant(current, changes, this.knownRegions())
       if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
       const changed = changedFields(current, tenant)
       if (changed.length === 0) return {tenant: current, changed}

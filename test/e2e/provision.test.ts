@@ -19,7 +19,7 @@ let cleanup: () => void
 let db: string
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => govnet([...args, '--db', db], {env})
 
-function addTenant(id: string, level: number, vcpu = 8): void {
+function addTenant(id: string, level: number, vcpu = 8, ...extra: string[]): void {
   const result = run([
     'tenant',
     'add',
@@ -42,6 +42,7 @@ function addTenant(id: string, level: number, vcpu = 8): void {
     '32',
     '--storage-gib',
     '200',
+    ...extra,
   ])
   expect(result.stderr).toBe('')
 }
@@ -187,6 +188,45 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
         status: 'active',
         changes: {same: 9},
       })
+    },
+  )
+
+  it(
+    "tenant check's planned subnets are the ones up allocates: from the pools after another tenant, inside the tenant's own block, and kept on the next up",
+    {timeout: 900_000},
+    () => {
+      const env = withEngine()
+      expect(run(['region', 'set', 'gz-1', '--pools', '10.20.0.0/20']).code).toBe(0)
+      addTenant('l2', 2)
+      addTenant('own', 3, 8, '--cidr', '10.20.8.0/22')
+      addTenant('pooled', 3)
+      const planned = (id: string) => {
+        const check = json(run(['tenant', 'check', id, '--json']))
+        expect(check.preflight.findings.find((f: {check: string}) => f.check === 'networks')).toMatchObject({ok: true})
+        return check.preflight.subnets
+      }
+      const allocated = (id: string) => json(run(['tenant', 'up', id, '--json'], env)).outputs.networks
+      expect(allocated('l2')).toEqual(planned('l2'))
+      // Four zones, so the order in which up creates them decides which block each one gets.
+      const ownPlan = planned('own')
+      expect(ownPlan.map((s: {cidr: string}) => s.cidr)).toEqual([
+        '10.20.8.0/24',
+        '10.20.9.0/24',
+        '10.20.10.0/24',
+        '10.20.11.0/24',
+      ])
+      expect(allocated('own')).toEqual(ownPlan)
+      const pooledPlan = planned('pooled')
+      expect(allocated('pooled')).toEqual(pooledPlan)
+      expect(pooledPlan.map((s: {zone: string}) => s.zone)).toEqual(['web', 'app', 'data', 'management'])
+      // After up, the pre-flight shows what the tenant holds (and what the next up keeps).
+      expect(planned('pooled')).toEqual(pooledPlan)
+      expect(
+        rows<{zone: string; cidr: string}>(
+          'SELECT zone, cidr FROM network_allocations WHERE tenant_id = ? ORDER BY first_address',
+          'pooled',
+        ),
+      ).toEqual(pooledPlan)
     },
   )
 
