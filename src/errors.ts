@@ -61,3 +61,16 @@ export class FindingError extends GovnetError {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** At most this many characters of a value are quoted in a message. */
+export const EXCERPT_LENGTH = 40
+
+/**
+ * A value as a message quotes it: whole when short, else its first characters and its length, so
+ * that a 10 MB field costs one short line. Control characters are shown escaped.
+ */
+export function excerpt(value: string, max: number = EXCERPT_LENGTH): string {
+  const shown = value.length <= max ? value : `${value.slice(0, max)}…`
+  const visible = shown.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return value.length <= max ? visible : `${visible} (${value.length} characters)`
+}
