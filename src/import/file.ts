@@ -76,8 +76,9 @@ function readCsv(file: string, text: string): ImportFile {
   const columns = header.map((c) => c.trim())
   const width = columns.length
   const rows = data.map((values) => {
-    // No prototype: a column named __proto__ or constructor is only ever a column.
-    const row: RawRecord = Object.create(null) as RawRecord
+    // A plain object (fast properties). A column named __proto__ sets nothing (its values are strings)
+    // and, like every unknown column, is refused by the column check.
+    const row: RawRecord = {}
     for (let i = 0; i < width; i++) row[columns[i]!] = values[i]
     return row
   })
