@@ -278,3 +278,21 @@ describe('encodings in process', () => {
     expect(readImportFile(file, {encoding: 'utf-16le'}).columns).toEqual(HEADER.split(','))
   })
 })
+
+describe('progress', () => {
+  it('reports every row checked, then every row written', () => {
+    const rows = Array.from({length: 2500}, (_, i) => nodeRow(i))
+    const file = readImportFile(write('many.csv', `${HEADER}\n${rows.join('\n')}\n`))
+    const seen: Record<string, {total: number; ticked: number; stopped: boolean}> = {}
+    importNodes(inventory, file, {
+      progress: (phase, total) => {
+        const meter = (seen[phase] = {total, ticked: 0, stopped: false})
+        return {tick: (count) => (meter.ticked += count), stop: () => (meter.stopped = true)}
+      },
+    })
+    expect(seen).toEqual({
+      check: {total: 2500, ticked: 2500, stopped: true},
+      write: {total: 2500, ticked: 2500, stopped: true},
+    })
+  })
+})
