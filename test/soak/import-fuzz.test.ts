@@ -35,6 +35,10 @@ it(`import fuzz: ${CASES} generated inputs, no internal error`, () => {
           if (violations.length < 20)
             violations.push(`${c.entity} ${c.format}: ${outcome.reason.split('\n').slice(0, 3).join(' | ')}`)
         }
+        if (counts.cases % 10_000 === 0)
+          console.log(
+            `import fuzz: ${counts.cases} inputs, ${counts.violations} violations, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+          )
         if (Date.now() - started >= SECONDS * 1000) break
       }
     } finally {
