@@ -70,7 +70,7 @@ function coverageScript(countySql, verifiedSince) {
 async function run(lib) {
   const {Inventory} = lib.fromDist('src/inventory/db')
   const {DivisionImporter, bundledPackage, packageSource} = lib.fromDist('src/import/divisions')
-  const {COUNTY_COVERAGE_SQL, listDivisions} = lib.fromDist('src/inventory/divisions')
+  const {countyCoverageSql, listDivisions} = lib.fromDist('src/inventory/divisions')
   const {computeCoverage, computeCoverageAllLevels} = lib.fromDist('src/coverage')
   const {NodeRepository} = lib.fromDist('src/inventory/nodes')
   const {importNodes} = lib.fromDist('src/import/nodes')
@@ -171,7 +171,7 @@ async function run(lib) {
     })
     const sqliteCoverage = lib.measureSqlite3(
       () => coverageDb,
-      coverageScript(COUNTY_COVERAGE_SQL, county.result.verifiedSince),
+      coverageScript(countyCoverageSql({ofKind: false}), county.result.verifiedSince),
       {repeat: 5},
     )
     const coverageRows = county.result.rows.length

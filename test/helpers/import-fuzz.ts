@@ -363,7 +363,12 @@ export function fileBytes(c: FuzzCase): Buffer {
   return bytes
 }
 
-export type Outcome = {kind: 'stored'} | {kind: 'refused'; exit: number} | {kind: 'violated'; reason: string}
+/** What broke the invariant: an exception that is not a user error (exit 1), another exit code, unbounded output, a write. */
+export type Violation =
+  'internal error' | 'wrong exit' | 'unbounded message' | 'inventory changed' | 'not stored exactly'
+
+export type Outcome =
+  {kind: 'stored'} | {kind: 'refused'; exit: number} | {kind: 'violated'; violation: Violation; reason: string}
 
 /** A digest of every table, through the open connection (what a refused import must leave unchanged). */
 export function digest(inventory: Inventory): string {
@@ -410,20 +415,34 @@ export function runCase(
     }
   } catch (error) {
     if (!(error instanceof GovnetError))
-      return {kind: 'violated', reason: `internal error: ${String((error as Error).stack ?? error)}`}
-    if (error.exit !== 3 && error.exit !== 5) return {kind: 'violated', reason: `exit ${error.exit}: ${error.message}`}
-    if (error.details.length > 51) return {kind: 'violated', reason: `${error.details.length} detail lines`}
+      return {
+        kind: 'violated',
+        violation: 'internal error',
+        reason: `internal error: ${String((error as Error).stack ?? error)}`,
+      }
+    if (error.exit !== 3 && error.exit !== 5)
+      return {kind: 'violated', violation: 'wrong exit', reason: `exit ${error.exit}: ${error.message}`}
+    if (error.details.length > 51)
+      return {kind: 'violated', violation: 'unbounded message', reason: `${error.details.length} detail lines`}
     const long = [error.message, ...error.details].find((line) => line.length > 2000 || line.includes('\n'))
     if (long !== undefined)
-      return {kind: 'violated', reason: `an error line of ${long.length} characters or with a line break`}
+      return {
+        kind: 'violated',
+        violation: 'unbounded message',
+        reason: `an error line of ${long.length} characters or with a line break`,
+      }
     if (fingerprint(inventory) !== before)
-      return {kind: 'violated', reason: `refused (exit ${error.exit}: ${error.message}) but the inventory changed`}
+      return {
+        kind: 'violated',
+        violation: 'inventory changed',
+        reason: `refused (exit ${error.exit}: ${error.message}) but the inventory changed`,
+      }
     return {kind: 'refused', exit: error.exit}
   }
   if (c.dryRun)
     return fingerprint(inventory) === before
       ? {kind: 'stored'}
-      : {kind: 'violated', reason: 'a dry run changed the inventory'}
+      : {kind: 'violated', violation: 'inventory changed', reason: 'a dry run changed the inventory'}
   return storedExactly(inventory, c)
 }
 
@@ -438,6 +457,7 @@ function storedExactly(inventory: Inventory, c: FuzzCase): Outcome {
     if (stored !== String(row.name).trim())
       return {
         kind: 'violated',
+        violation: 'not stored exactly',
         reason: `${c.entity} ${String(row[key])}: stored name ${JSON.stringify(stored)}, file had ${JSON.stringify(row.name)}`,
       }
   }

@@ -19,6 +19,7 @@ it(`import fuzz: ${CASES} generated inputs, no internal error`, () => {
   const started = Date.now()
   const counts = {cases: 0, stored: 0, refused3: 0, refused5: 0, violations: 0}
   const violations: string[] = []
+  const byViolation = new Map<string, number>()
   const byEntity = Object.fromEntries(ENTITIES.map((entity) => [entity, 0]))
   let batch = 0
   while (counts.cases < CASES && Date.now() - started < SECONDS * 1000) {
@@ -32,6 +33,7 @@ it(`import fuzz: ${CASES} generated inputs, no internal error`, () => {
         else if (outcome.kind === 'refused') counts[outcome.exit === 3 ? 'refused3' : 'refused5']++
         else {
           counts.violations++
+          byViolation.set(outcome.violation, (byViolation.get(outcome.violation) ?? 0) + 1)
           if (violations.length < 20)
             violations.push(`${c.entity} ${c.format}: ${outcome.reason.split('\n').slice(0, 3).join(' | ')}`)
         }
@@ -51,6 +53,7 @@ it(`import fuzz: ${CASES} generated inputs, no internal error`, () => {
       `(${ENTITIES.map((e) => `${e} ${byEntity[e]}`).join(', ')}): ${counts.stored} stored, ` +
       `${counts.refused3} refused (exit 3), ${counts.refused5} refused (exit 5), internal errors and other violations: ${counts.violations}`,
   )
+  console.log(`violations by kind: ${[...byViolation].map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'}`)
   for (const line of violations) console.log(`  ${line}`)
   expect(violations).toEqual([])
 })
