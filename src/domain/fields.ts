@@ -1,4 +1,4 @@
-import {excerpt, FieldProblem} from '../errors'
+import {excerpt, FieldProblem, oneLine} from '../errors'
 import {spreadsheetHabit} from './spreadsheet'
 
 /**
@@ -91,8 +91,10 @@ export function admit(spec: FieldSpec<unknown>, value: unknown): void {
 /** The longest problem message: a parser that quotes a long part of a value is cut here. */
 export const MAX_PROBLEM_LENGTH = 400
 
+/** A parser's message on one line (a value it quotes may hold a line break) and at most MAX_PROBLEM_LENGTH long. */
 function bounded(message: string): string {
-  return message.length <= MAX_PROBLEM_LENGTH ? message : `${message.slice(0, MAX_PROBLEM_LENGTH)}…`
+  const line = oneLine(message)
+  return line.length <= MAX_PROBLEM_LENGTH ? line : `${line.slice(0, MAX_PROBLEM_LENGTH)}…`
 }
 
 /** A raw value as a message quotes it: text shortened by `excerpt`, numbers as written, anything else by its kind. */

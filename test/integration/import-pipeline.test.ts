@@ -156,6 +156,13 @@ describe('hostile JSON values are field errors naming row and field', () => {
     expect(snapshot(db)).toBe(before)
   })
 
+  it('a value with a line break is quoted on one line', () => {
+    const row = {id: 'gz-n', name: 'N', division: '4401', role: 'core', mgmt_address: 'a\nb c', platform: 'linux'}
+    const error = thrown(() => importNodes(inventory, readImportFile(write('nl.json', JSON.stringify([row])))))
+    expect(error.details).toHaveLength(1)
+    expect(error.details[0]).toMatch(/^row 1, mgmt_address: .*a\\x0ab c/)
+  })
+
   it('a text field longer than the default limit', () => {
     const file = write(
       'long.json',
