@@ -76,3 +76,20 @@ export class FindingError extends GovnetError {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** At most this many characters of a value are quoted in a message. */
+export const EXCERPT_LENGTH = 40
+
+/**
+ * A value as a message quotes it: whole when short, else its first characters and its length, so
+ * that a 10 MB field costs one short line. Control characters are shown escaped.
+ */
+export function excerpt(value: string, max: number = EXCERPT_LENGTH): string {
+  const visible = oneLine(value.length <= max ? value : `${value.slice(0, max)}…`)
+  return value.length <= max ? visible : `${visible} (${value.length} characters)`
+}
+
+/** Text with its control characters (line breaks, NUL, escape …) shown escaped, so that it prints on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}

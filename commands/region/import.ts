@@ -1,5 +1,5 @@
 import {GovnetCommand} from '../../src/cli/base'
-import {describeImport, importFlags} from '../../src/cli/import'
+import {describeImport, importFlags, importProgress} from '../../src/cli/import'
 import {ImportResult, readImportFile} from '../../src/import/file'
 import {importRegions} from '../../src/import/regions'
 import {REGION_SCHEMA} from '../../src/domain/regions'
@@ -19,9 +19,13 @@ export default class RegionImport extends GovnetCommand {
 
   async run(): Promise<ImportResult> {
     const {flags} = await this.parse(RegionImport)
-    const file = readImportFile(flags.file, flags.format)
+    const file = readImportFile(flags.file, {format: flags.format, encoding: flags.encoding})
     const inventory = this.openForWrite(flags)
-    const result = importRegions(inventory, file, {dryRun: flags['dry-run'], update: flags.update})
+    const result = importRegions(inventory, file, {
+      dryRun: flags['dry-run'],
+      update: flags.update,
+      progress: importProgress('import regions', this.jsonEnabled()),
+    })
     if (!this.jsonEnabled()) this.log(describeImport(result))
     return result
   }

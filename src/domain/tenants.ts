@@ -119,24 +119,25 @@ function notClassified(value: unknown): false {
 /** Generous upper bounds that catch unit mistakes (MiB for GiB) without limiting real tenants. */
 const QUOTA_LIMITS = {vcpu: 100_000, ramGib: 1_048_576, storageGib: 104_857_600} as const
 
+/** Field limits (characters): the README's table of limits. */
 export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
-  id: {required: true, parse: slug},
-  name: {required: true, parse: text({max: 100})},
-  department: {required: true, parse: text({max: 100})},
-  uscc: {required: true, parse: uscc},
-  region: {required: true, parse: slug},
-  level: {required: true, parse: hostedLevel},
-  exposure: {required: true, parse: oneOf(EXPOSURES)},
-  vcpu: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.vcpu})},
-  ram_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.ramGib})},
-  storage_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.storageGib})},
-  cidr: {required: false, parse: cidr},
-  filing_number: {required: false, parse: filingNumber},
-  assessed_on: {required: false, parse: isoDate},
-  graded_on: {required: false, parse: isoDate},
-  live_on: {required: false, parse: isoDate},
-  status: {required: false, parse: oneOf(TENANT_STATUSES), default: DEFAULT_TENANT_STATUS},
-  classified: {required: false, parse: notClassified, default: false},
+  id: {required: true, parse: slug, max: 63},
+  name: {required: true, parse: text({max: 100}), max: 100},
+  department: {required: true, parse: text({max: 100}), max: 100},
+  uscc: {required: true, parse: uscc, max: 40},
+  region: {required: true, parse: slug, max: 63},
+  level: {required: true, parse: hostedLevel, max: 32},
+  exposure: {required: true, parse: oneOf(EXPOSURES), max: 32},
+  vcpu: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.vcpu}), max: 32},
+  ram_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.ramGib}), max: 32},
+  storage_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.storageGib}), max: 32},
+  cidr: {required: false, parse: cidr, max: 32},
+  filing_number: {required: false, parse: filingNumber, max: 40},
+  assessed_on: {required: false, parse: isoDate, max: 32},
+  graded_on: {required: false, parse: isoDate, max: 32},
+  live_on: {required: false, parse: isoDate, max: 32},
+  status: {required: false, parse: oneOf(TENANT_STATUSES), default: DEFAULT_TENANT_STATUS, max: 32},
+  classified: {required: false, parse: notClassified, default: false, max: 32},
 }
 
 /** Import columns and CLI field names, in file order. */

@@ -12,7 +12,6 @@ import {
   NetworkClaims,
   parseTenant,
   REMOVABLE_STATUSES,
-  sameTenant,
   Tenant,
   TenantFields,
   tenantFields,
@@ -253,24 +252,6 @@ export class TenantRepository {
     this.update.run(stored)
     this.changes.record(TENANT_ENTITY, current.id, 'update', tenantFields(current), tenantFields(next), at)
     return stored
-  }
-
-  /**
-   * Sort validated records into creates, updates (with the stored record) and unchanged ones.
-   * Without `update`, ids that exist already are a conflict, listed with their rows.
-   */
-  planImport(file: string, rows: ReadonlyArray<{row: number; tenant: TenantFields}>, update: boolean): ImportPlan {
-    const plan: ImportPlan = {creates: [], updates: [], unchanged: 0}
-    const existing: {row: number; id: string}[] = []
-    for (const {row, tenant} of rows) {
-      const current = this.get(tenant.id)
-      if (!current) plan.creates.push(tenant)
-      else if (!update) existing.push({row, id: tenant.id})
-      else if (sameTenant(current, tenant)) plan.unchanged++
-      else plan.updates.push({current, next: tenant})
-    }
-    if (existing.length > 0) throw msg.importedTenantsExist(file, existing)
-    return plan
   }
 
   /** Write a plan, every change at `at`; call inside the write transaction that made it. */
