@@ -8,7 +8,7 @@ export default class TenantPreview extends ProvisionCommand {
   static examples = [
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao',
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --target openstack --json',
-    '<%= config.bin %> <%= command.id %> --region gd-gz-1 --parallel 4',
+    '<%= config.bin %> <%= command.id %> --region hi-1 --parallel 2',
   ]
   static flags = {...provisionFlags, ...batchFlags}
   static summary = "Preview the changes to a tenant's stack"

@@ -9,7 +9,7 @@
  * shared file for the others — and HOME the directory. What an example names is provided there:
  *   - the input files of test/fixtures/examples (nodes.csv, tenants.json, guangdong-2025.csv …);
  *   - absolute paths under /etc, /var and /tmp are taken inside the directory (parents created);
- *   - a `--db FILE` or the backup of `db restore FILE` that does not exist is a copy of the
+ *   - a `--db FILE` (but of `init`, which makes one) or the backup of `db restore FILE` that does not exist is a copy of the
  *     inventory, a `--key-file FILE` a copy of its change-log key, `~/.ssh/…` a new ed25519 key.
  * What cannot work here is listed in NEEDS_OUTSIDE with its reason, and the test checks that the
  * example fails for exactly that reason (exit code and message), not for another.
@@ -92,6 +92,14 @@ const NEEDS_OUTSIDE: Array<{
     },
   },
   {
+    applies: (_id, line) => /@db\.example|minio\.gd\.example/.test(line),
+    reason: 'a shared Pulumi state backend (PostgreSQL at db.example, S3-compatible storage at minio.gd.example)',
+    check: (outcome) => {
+      expect([0, ExitCode.internal], outcome.stderr).not.toContain(outcome.code)
+      expect(`${outcome.stdout}${outcome.stderr}`).toMatch(/db\.example|minio\.gd\.example|backend/)
+    },
+  },
+  {
     applies: (id, line) => id === 'metrics:serve' && line.includes('--web.config.file /etc/govnet/web.yml'),
     reason: "the server's own address (10.1.2.3) and its TLS certificate and key, named in /etc/govnet/web.yml",
     check: (outcome) => {
@@ -159,10 +167,12 @@ function rooted(line: string, dir: string): string {
 
 /** The files the line names that must exist, made from the quickstart inventory (see the header). */
 function provide(line: string, id: string | undefined, dir: string): void {
-  for (const [, file] of line.matchAll(/--db\s+(\S+)/g)) {
-    const target = path.resolve(dir, file!)
-    if (!existsSync(target)) copyInventory(dir, target)
-  }
+  // `init --db FILE` shows making a new inventory: its file is not provided.
+  if (id !== 'init')
+    for (const [, file] of line.matchAll(/--db\s+(\S+)/g)) {
+      const target = path.resolve(dir, file!)
+      if (!existsSync(target)) copyInventory(dir, target)
+    }
   for (const [, file] of line.matchAll(/--key-file\s+(\S+)/g)) {
     const target = path.resolve(dir, file!)
     if (!existsSync(target)) {
