@@ -18,7 +18,7 @@ export default class DivisionImport extends GovnetCommand {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --villages',
     '<%= config.bin %> <%= command.id %> --file guangdong-2025.csv',
-    '<%= config.bin %> <%= command.id %> --file guangdong-2025.csv --encoding gb18030 --dry-run',
+    '<%= config.bin %> <%= command.id %> --file guangdong-2025-gb18030.csv --encoding gb18030 --dry-run',
   ]
   static flags = {
     actor: actorFlag,

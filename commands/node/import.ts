@@ -14,7 +14,7 @@ export default class NodeImport extends GovnetCommand {
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> --file nodes.csv --dry-run',
-    '<%= config.bin %> <%= command.id %> --file nodes.csv --encoding gb18030',
+    '<%= config.bin %> <%= command.id %> --file nodes-gb18030.csv --encoding gb18030',
     '<%= config.bin %> <%= command.id %> --file nodes.json --update',
   ]
   static flags = {...importFlags('nodes'), 'village-codes': villageCodesFlag}

@@ -17,7 +17,6 @@ export default class TenantShow extends GovnetCommand {
   static examples = [
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao',
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --json',
-    '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --backend postgres://govnet:…@db.example:5432/pulumi?sslmode=require',
   ]
   static flags = {
     backend: Flags.string({

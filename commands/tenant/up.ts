@@ -10,7 +10,6 @@ export default class TenantUp extends ProvisionCommand {
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --target openstack --json',
     '<%= config.bin %> <%= command.id %> --under 4604 --parallel 2',
     '<%= config.bin %> <%= command.id %> --under 44 --level 3 --status requested --status failed --json',
-    'GOVNET_PULUMI_BACKEND=postgres://govnet:…@db.example:5432/pulumi?sslmode=require <%= config.bin %> <%= command.id %> gd-gat-zhengzhao',
   ]
   static flags = {...provisionFlags, ...batchFlags, ...upFlags}
   static summary = "Create or update a tenant's resources"

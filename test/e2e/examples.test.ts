@@ -92,14 +92,6 @@ const NEEDS_OUTSIDE: Array<{
     },
   },
   {
-    applies: (_id, line) => /@db\.example|minio\.gd\.example/.test(line),
-    reason: 'a shared Pulumi state backend (PostgreSQL at db.example, S3-compatible storage at minio.gd.example)',
-    check: (outcome) => {
-      expect([0, ExitCode.internal], outcome.stderr).not.toContain(outcome.code)
-      expect(`${outcome.stdout}${outcome.stderr}`).toMatch(/db\.example|minio\.gd\.example|backend/)
-    },
-  },
-  {
     applies: (id, line) => id === 'metrics:serve' && line.includes('--web.config.file /etc/govnet/web.yml'),
     reason: "the server's own address (10.1.2.3) and its TLS certificate and key, named in /etc/govnet/web.yml",
     check: (outcome) => {
