@@ -1,39 +1,41 @@
 'use strict'
 /**
- * Provisioning through the real Pulumi engine (issue 6): `govnet tenant up` (create), a second
- * `up` with nothing to change, and `destroy`, on the local target (dynamic providers writing to
- * the inventory, the MLPS policy pack attached to up), for
- *   - one tenant (REPEAT tenants, one after the other: medians);
- *   - MANY tenants in sequence, one stack after the other;
- *   - MANY tenants in parallel stacks, at most PARALLEL govnet processes at a time.
- * Every tenant is level 3 (four zone subnets, quota, rule set: 8 resources in its stack).
+ * The cost of one tenant and of a batch (issue 14), through the real Pulumi engine, against the
+ * same program run by `pulumi up` itself with the same engine, in the same run:
+ *   - one level-3 tenant (REPEAT tenants, medians): `govnet tenant up` creating the stack, `tenant up`
+ *     with nothing to change (up to date: no engine), and `tenant up --force` with nothing to change
+ *     (the engine runs); against `pulumi up --policy-pack stacks/policy` of the same program
+ *     (the tenant program of stacks/tenant, built from the same plan), creating and with nothing to
+ *     change, with --skip-preview (the Automation API's up) and without it (preview, then update);
+ *   - a batch of MANY tenants: `govnet tenant up --region … --parallel K` (one govnet process), then
+ *     its rerun (nothing to change); against MANY sequential `pulumi up --skip-preview --policy-pack`
+ *     of the same program (the floor).
+ * Every tenant is level 3 (the manifest, four zone subnets, quota, rule set: 9 resources in its stack,
+ * 11 with the component and the stack). Peer stacks write to the same inventory (their own tenants).
  *
- * Each operation is the whole `govnet tenant …` process (Node, oclif, the Automation API, the
- * engine, its language host, the dynamic-provider plugin and the policy pack). CPU time is that of
- * every process the bench waited for, read from /proc/self/stat (cutime + cstime), so that it
- * stays comparable when other work loads the machine.
+ * Each operation is a whole process (govnet: Node, oclif, the Automation API, the engine, its
+ * language host, the dynamic-provider plugin and the policy pack; pulumi: the same without govnet).
+ * CPU time is that of every process the bench waited for, from /proc/self/stat (cutime + cstime),
+ * so that it stays comparable when other work loads the machine.
  *
  * The engine comes from scripts/pulumi-engine.sh (built on first use: minutes). `npm run bench --
  * provision` runs this through bench/run.js, which records the section in bench/RESULTS.md.
  */
 const {execFileSync, spawn} = require('node:child_process')
-const {readFileSync} = require('node:fs')
+const {mkdirSync, readFileSync, symlinkSync, writeFileSync} = require('node:fs')
 const path = require('node:path')
 
-const {cli, median, repoRoot, spawnChecked, table, tempDir} = require('./lib')
+const {cli, fromDist, median, repoRoot, spawnChecked, table, tempDir} = require('./lib')
 
 /** The engine's version: package.json's @pulumi/pulumi (its one home). */
 const PULUMI_VERSION = require('../package.json').dependencies['@pulumi/pulumi']
 const LEVEL = 3
-const REPEAT = 3
-/** Tenants in the sequential and the parallel runs; GOVNET_BENCH_TENANTS=N for a quick run. */
+const REPEAT = Number(process.env.GOVNET_BENCH_REPEAT || 3)
+/** Tenants in the batch and in the floor; GOVNET_BENCH_TENANTS=N for a quick run. */
 const MANY = Number(process.env.GOVNET_BENCH_TENANTS || 50)
-const PARALLEL = 4
-const OPERATIONS = [
-  {label: '`tenant up` (create)', args: ['up']},
-  {label: '`tenant up`, no change', args: ['up']},
-  {label: '`tenant destroy`', args: ['destroy']},
-]
+/** Stacks at once in the batch (GOVNET_BENCH_PARALLEL). */
+const PARALLEL = Number(process.env.GOVNET_BENCH_PARALLEL || 2)
+const POLICY_PACK = path.join(repoRoot, 'stacks', 'policy')
 
 function engineBin() {
   const printed = execFileSync(path.join(repoRoot, 'scripts', 'pulumi-engine.sh'), [], {
@@ -69,19 +71,28 @@ function envFor(dir, bin) {
   return env
 }
 
-/** An inventory made with the CLI: the sample divisions, one region, `ids` as level-3 tenants. */
-function seed(db, env, ids) {
+/** An inventory made with the CLI: the sample divisions, two regions, level-3 tenants in each (`ids` by region). */
+function seed(db, env, idsByRegion) {
   const govnet = (args) => spawnChecked(process.execPath, [cli, ...args, '--db', db], {env})
   govnet(['init'])
   govnet(['division', 'import', '--file', path.join(repoRoot, 'test', 'fixtures', 'divisions-sample.csv')])
+  for (const [region, pool] of [
+    ['gz-1', '10.20.0.0/16'],
+    ['gz-2', '10.30.0.0/16'],
+  ])
+    addRegion(govnet, region, pool)
+  addTenants(govnet, path.dirname(db), idsByRegion)
+}
+
+function addRegion(govnet, region, pool) {
   govnet([
     'region',
     'add',
-    'gz-1',
+    region,
     '--name',
-    '广州政务云一区',
+    `广州政务云 ${region}`,
     '--pools',
-    '10.20.0.0/16',
+    pool,
     '--extranet-ranges',
     '59.255.0.0/16',
     '--vcpu',
@@ -93,41 +104,27 @@ function seed(db, env, ids) {
     '--max-level',
     '4',
   ])
-  for (const id of ids) {
-    govnet([
-      'tenant',
-      'add',
-      id,
-      '--name',
-      `系统 ${id}`,
-      '--department',
-      '广州市政务服务数据管理局',
-      '--uscc',
-      '91430111MA4L41YT1U',
-      '--region',
-      'gz-1',
-      '--level',
-      String(LEVEL),
-      '--exposure',
-      'extranet',
-      '--vcpu',
-      '16',
-      '--ram-gib',
-      '64',
-      '--storage-gib',
-      '500',
-    ])
-  }
 }
 
-/** One `govnet tenant OP ID --json` process; resolves with its wall time, fails on a non-zero exit or an unexpected change set. */
-function tenantOperation(db, env, op, id, expectChanges) {
+/** One `tenant import` of every tenant (a CSV: one process, not one per tenant). */
+function addTenants(govnet, dir, idsByRegion) {
+  const rows = Object.entries(idsByRegion).flatMap(([region, ids]) =>
+    ids.map((id) =>
+      [id, `系统 ${id}`, '广州市政务服务数据管理局', '91430111MA4L41YT1U', region, LEVEL, 'extranet', 16, 64, 500].join(
+        ',',
+      ),
+    ),
+  )
+  const file = path.join(dir, 'tenants.csv')
+  writeFileSync(file, `id,name,department,uscc,region,level,exposure,vcpu,ram_gib,storage_gib\n${rows.join('\n')}\n`)
+  govnet(['tenant', 'import', '--file', file])
+}
+
+/** One process to completion; resolves with its wall time (ms) and stdout; fails on a non-zero exit. */
+function timed(file, args, options) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, [cli, 'tenant', op, id, '--db', db, '--json'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(file, args, {stdio: ['ignore', 'pipe', 'pipe'], ...options})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -135,40 +132,112 @@ function tenantOperation(db, env, op, id, expectChanges) {
     child.on('error', reject)
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
-      if (code !== 0) return reject(new Error(`govnet tenant ${op} ${id} exited ${code}: ${stdout.trim() || stderr}`))
-      const kinds = Object.keys(JSON.parse(stdout).changes).sort().join(',')
-      if (kinds !== expectChanges)
-        return reject(new Error(`govnet tenant ${op} ${id}: changes ${kinds}, expected ${expectChanges}`))
-      resolve(ms)
+      if (code !== 0)
+        return reject(new Error(`${path.basename(file)} ${args.join(' ')} exited ${code}: ${stdout.trim()}\n${stderr}`))
+      resolve({ms, stdout})
     })
   })
 }
 
-/** Run `task(id)` for every id, at most `parallelism` at a time; returns the total wall time, the children's CPU time and each task's time. */
-async function phase(ids, parallelism, task) {
+/** Wall and children's CPU (ms) of `task`. */
+async function measured(task) {
   const cpuStart = childrenCpuMs()
   const started = process.hrtime.bigint()
-  const times = []
-  const queue = [...ids]
-  const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) times.push(await task(id))
-  }
-  await Promise.all(Array.from({length: Math.min(parallelism, ids.length)}, worker))
-  return {totalMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: childrenCpuMs() - cpuStart, times}
+  const value = await task()
+  return {ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: childrenCpuMs() - cpuStart, value}
 }
 
-const EXPECTED_CHANGES = ['create', 'same', 'delete']
+/** `govnet tenant up …` with --json; checks what changed (`kinds`: the change kinds, '' when up to date). */
+async function govnetUp(db, env, args, kinds) {
+  return measured(async () => {
+    const {stdout} = await timed(process.execPath, [cli, 'tenant', 'up', ...args, '--db', db, '--json'], {env})
+    const result = JSON.parse(stdout)
+    if (kinds !== undefined) {
+      const got = Object.keys(result.changes).sort().join(',')
+      if (got !== kinds) throw new Error(`govnet tenant up ${args.join(' ')}: changes ${got}, expected ${kinds}`)
+    }
+    return result
+  })
+}
 
-/** The three operations over `ids`, each phase finished before the next starts. */
-async function lifecycle(db, env, ids, parallelism) {
-  const phases = []
-  for (const [index, operation] of OPERATIONS.entries()) {
-    phases.push(
-      await phase(ids, parallelism, (id) => tenantOperation(db, env, operation.args[0], id, EXPECTED_CHANGES[index])),
+/**
+ * The peer: a plain Pulumi project whose program is the tenant program of stacks/tenant (dist), given
+ * the same GovTenantArgs govnet gives it (the plan made from the same inventory), on a file backend.
+ */
+function peerProject(dir, db, bin) {
+  const project = path.join(dir, 'peer')
+  mkdirSync(path.join(project, 'args'), {recursive: true})
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(project, 'node_modules'), 'dir')
+  writeFileSync(path.join(project, 'Pulumi.yaml'), 'name: govnet-peer\nruntime: nodejs\nmain: index.js\n')
+  writeFileSync(
+    path.join(project, 'index.js'),
+    `const pulumi = require('@pulumi/pulumi')
+const {tenantProgram} = require(${JSON.stringify(path.join(repoRoot, 'dist', 'stacks', 'tenant'))})
+module.exports = tenantProgram(require('./args/' + pulumi.getStack() + '.json'))()
+`,
+  )
+  writeFileSync(
+    path.join(project, 'policy-config.json'),
+    JSON.stringify({'extranet-only-ingress': {extranetRanges: ['59.255.0.0/16']}}),
+  )
+  const env = {
+    ...envFor(dir, bin),
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${path.join(dir, 'peer-state')}`,
+    PULUMI_CONFIG_PASSPHRASE: 'bench-only',
+  }
+  mkdirSync(path.join(dir, 'peer-state'))
+  const {Inventory} = fromDist('src/inventory/db')
+  const {TenantRepository} = fromDist('src/inventory/tenants')
+  const {planInput} = fromDist('src/provision/context')
+  const {planTenant} = fromDist('src/domain/tenant-plan')
+  const pulumi = path.join(bin, 'pulumi')
+  /** Write the tenant's args and make its stack (not timed: govnet's time includes opening its stack). */
+  const prepare = (id) => {
+    const inventory = Inventory.open(db, {readonly: true})
+    try {
+      const tenant = new TenantRepository(inventory).require(id)
+      const input = planInput(inventory, tenant, 'local')
+      const args = {
+        tenant,
+        region: input.region,
+        plan: planTenant(input),
+        target: 'local',
+        inventoryPath: db,
+        actor: 'bench',
+      }
+      writeFileSync(path.join(project, 'args', `${id}.json`), JSON.stringify(args))
+    } finally {
+      inventory.close()
+    }
+    execFileSync(pulumi, ['stack', 'init', id, '--non-interactive'], {cwd: project, env, stdio: 'ignore'})
+  }
+  /** `pulumi up --yes --policy-pack stacks/policy` of the tenant's stack, with or without the preview. */
+  const up = (id, {skipPreview}) =>
+    measured(() =>
+      timed(
+        pulumi,
+        [
+          'up',
+          '--yes',
+          '--non-interactive',
+          '--color',
+          'never',
+          ...(skipPreview ? ['--skip-preview'] : []),
+          '--policy-pack',
+          POLICY_PACK,
+          '--policy-pack-config',
+          path.join(project, 'policy-config.json'),
+          '--stack',
+          id,
+        ],
+        {cwd: project, env},
+      ),
     )
-  }
-  return phases
+  return {prepare, up}
 }
+
+const ids = (prefix, n) => Array.from({length: n}, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`)
 
 async function run() {
   const bin = engineBin()
@@ -176,14 +245,46 @@ async function run() {
   try {
     const db = path.join(dir, 'govnet.db')
     const env = envFor(dir, bin)
-    const single = Array.from({length: REPEAT}, (_, i) => `one-${i + 1}`)
-    const sequential = Array.from({length: MANY}, (_, i) => `seq-${String(i + 1).padStart(2, '0')}`)
-    const parallel = Array.from({length: MANY}, (_, i) => `par-${String(i + 1).padStart(2, '0')}`)
-    seed(db, env, [...single, ...sequential, ...parallel])
-    const results = {single: [], sequential: undefined, parallel: undefined}
-    for (const id of single) results.single.push(await lifecycle(db, env, [id], 1))
-    results.sequential = await lifecycle(db, env, sequential, 1)
-    results.parallel = await lifecycle(db, env, parallel, PARALLEL)
+    const single = ids('one', REPEAT)
+    const peerSkip = ids('pskip', REPEAT)
+    const peerFull = ids('pfull', REPEAT)
+    const batch = ids('batch', MANY)
+    const floor = ids('floor', MANY)
+    seed(db, env, {'gz-1': [...single, ...peerSkip, ...peerFull, ...floor], 'gz-2': batch})
+    const peer = peerProject(dir, db, bin)
+    const results = {single: [], peerSkip: [], peerFull: []}
+    for (const id of single) {
+      results.single.push({
+        create: await govnetUp(db, env, [id], 'create'),
+        upToDate: await govnetUp(db, env, [id], ''),
+        forced: await govnetUp(db, env, [id, '--force'], 'same'),
+      })
+    }
+    for (const id of peerSkip) {
+      peer.prepare(id)
+      results.peerSkip.push({
+        create: await peer.up(id, {skipPreview: true}),
+        same: await peer.up(id, {skipPreview: true}),
+      })
+    }
+    for (const id of peerFull) {
+      peer.prepare(id)
+      results.peerFull.push({
+        create: await peer.up(id, {skipPreview: false}),
+        same: await peer.up(id, {skipPreview: false}),
+      })
+    }
+    const batchArgs = ['--region', 'gz-2', '--parallel', String(PARALLEL)]
+    results.batch = await govnetUp(db, env, batchArgs)
+    if (results.batch.value.summary.created !== MANY)
+      throw new Error(`batch: ${JSON.stringify(results.batch.value.summary)}`)
+    results.rerun = await govnetUp(db, env, batchArgs)
+    if (results.rerun.value.summary.unchanged !== MANY)
+      throw new Error(`rerun: ${JSON.stringify(results.rerun.value.summary)}`)
+    for (const id of floor) peer.prepare(id)
+    results.floor = await measured(async () => {
+      for (const id of floor) await peer.up(id, {skipPreview: true})
+    })
     return results
   } finally {
     cleanup()
@@ -191,56 +292,104 @@ async function run() {
 }
 
 const seconds = (ms) => (ms / 1000).toFixed(1)
+const medianOf = (runs, pick) => ({
+  ms: median(runs.map((r) => pick(r).ms)),
+  min: Math.min(...runs.map((r) => pick(r).ms)),
+  max: Math.max(...runs.map((r) => pick(r).ms)),
+  cpuMs: median(runs.map((r) => pick(r).cpuMs)),
+})
+const times = (m) => `${seconds(m.ms)} (${seconds(m.min)}–${seconds(m.max)})`
+const versus = (a, b) => `${(a / b).toFixed(2)}×`
 
 function report(results) {
-  const rows = []
-  OPERATIONS.forEach((operation, index) => {
-    const single = results.single.map((phases) => phases[index])
-    rows.push([
-      operation.label,
-      '1',
-      '1',
-      `${seconds(median(single.map((p) => p.totalMs)))} (${seconds(Math.min(...single.map((p) => p.totalMs)))}–${seconds(Math.max(...single.map((p) => p.totalMs)))})`,
-      '',
-      seconds(median(single.map((p) => p.cpuMs))),
-    ])
-  })
-  for (const [name, parallelism] of [
-    ['sequential', 1],
-    ['parallel', PARALLEL],
-  ]) {
-    OPERATIONS.forEach((operation, index) => {
-      const p = results[name][index]
-      rows.push([
-        operation.label,
-        String(MANY),
-        String(parallelism),
-        seconds(p.totalMs),
-        `${seconds(median(p.times))} (${seconds(Math.max(...p.times))})`,
-        `${seconds(p.cpuMs)} (${seconds(p.cpuMs / MANY)} per tenant)`,
-      ])
-    })
-  }
-  return `Level-${LEVEL} tenants on the local target (8 resources per stack), real Pulumi engine v${PULUMI_VERSION} built by
-scripts/pulumi-engine.sh (minimal Node.js language host), local file backend next to the inventory, MLPS
-policy pack attached to \`up\`. Every operation is a whole \`govnet tenant … --json\` process. One tenant:
-median of ${REPEAT} tenants (range). ${MANY} tenants: ${MANY} stacks one after the other, or ${PARALLEL} govnet
-processes at a time. Times in seconds; CPU is that of all processes the bench started (user + system),
-which is what to compare when the load average is high.
+  const govnetCreate = medianOf(results.single, (r) => r.create)
+  const govnetUpToDate = medianOf(results.single, (r) => r.upToDate)
+  const govnetForced = medianOf(results.single, (r) => r.forced)
+  const skipCreate = medianOf(results.peerSkip, (r) => r.create)
+  const skipSame = medianOf(results.peerSkip, (r) => r.same)
+  const fullCreate = medianOf(results.peerFull, (r) => r.create)
+  const fullSame = medianOf(results.peerFull, (r) => r.same)
+  const vs = (m, peer) => `${versus(m.ms, peer.ms)} wall, ${versus(m.cpuMs, peer.cpuMs)} CPU`
+  const single = table(
+    [
+      'operation (one level-3 tenant)',
+      'wall: median (range)',
+      'CPU',
+      'vs `pulumi up --policy-pack` (preview + update)',
+      'vs `pulumi up --skip-preview --policy-pack`',
+    ],
+    [
+      [
+        '`govnet tenant up`, create',
+        times(govnetCreate),
+        seconds(govnetCreate.cpuMs),
+        vs(govnetCreate, fullCreate),
+        vs(govnetCreate, skipCreate),
+      ],
+      [
+        '`govnet tenant up`, up to date (no engine)',
+        times(govnetUpToDate),
+        seconds(govnetUpToDate.cpuMs),
+        vs(govnetUpToDate, fullSame),
+        vs(govnetUpToDate, skipSame),
+      ],
+      [
+        '`govnet tenant up --force`, no change',
+        times(govnetForced),
+        seconds(govnetForced.cpuMs),
+        vs(govnetForced, fullSame),
+        vs(govnetForced, skipSame),
+      ],
+      ['`pulumi up --policy-pack`, create', times(fullCreate), seconds(fullCreate.cpuMs), '', ''],
+      ['`pulumi up --policy-pack`, no change', times(fullSame), seconds(fullSame.cpuMs), '', ''],
+      ['`pulumi up --skip-preview --policy-pack`, create', times(skipCreate), seconds(skipCreate.cpuMs), '', ''],
+      ['`pulumi up --skip-preview --policy-pack`, no change', times(skipSame), seconds(skipSame.cpuMs), '', ''],
+    ],
+  )
+  const batch = table(
+    [`${MANY} level-3 tenants`, 'wall', 'CPU', 'per tenant: wall, CPU', 'vs the floor: wall, CPU'],
+    [
+      [
+        `\`govnet tenant up --region … --parallel ${PARALLEL}\` (one process), create`,
+        seconds(results.batch.ms),
+        seconds(results.batch.cpuMs),
+        `${seconds(results.batch.ms / MANY)}, ${seconds(results.batch.cpuMs / MANY)}`,
+        `${versus(results.batch.ms, results.floor.ms)}, ${versus(results.batch.cpuMs, results.floor.cpuMs)}`,
+      ],
+      [
+        'the same, rerun (every stack up to date)',
+        seconds(results.rerun.ms),
+        seconds(results.rerun.cpuMs),
+        `${seconds(results.rerun.ms / MANY)}, ${seconds(results.rerun.cpuMs / MANY)}`,
+        `${versus(results.rerun.ms, results.floor.ms)}, ${versus(results.rerun.cpuMs, results.floor.cpuMs)}`,
+      ],
+      [
+        `floor: ${MANY} sequential \`pulumi up --skip-preview --policy-pack\` of the same program`,
+        seconds(results.floor.ms),
+        seconds(results.floor.cpuMs),
+        `${seconds(results.floor.ms / MANY)}, ${seconds(results.floor.cpuMs / MANY)}`,
+        '',
+      ],
+    ],
+  )
+  return `Level-${LEVEL} tenants on the local target, real Pulumi engine v${PULUMI_VERSION} built by scripts/pulumi-engine.sh
+(minimal Node.js language host), file backends. The peer is the same tenant program (stacks/tenant, built
+from the same plan) run by \`pulumi up\` with the same engine and the same policy pack, in the same run.
+One tenant: median of ${REPEAT} tenants (range). Times in seconds; CPU is that of all processes started (user +
+system), which is what to compare when the load average is high.
 
-${table(['operation', 'tenants', 'parallel stacks', 'wall, total', 'wall per operation: median (max)', 'CPU'], rows)}
+${single}
 
-Reading it: \`tenant up\` runs a preview with the policy pack, then the update (so that a refused stack
-creates nothing); the engine's own work on 8 resources is about 1 s of each (the \`Duration\` it prints).
-The rest is starting processes: Node with oclif and the Automation API, \`pulumi\` (a 156 MB Go binary),
-the language host, the policy pack and the dynamic-provider plugin (more Node processes), twice for an
-up. That is CPU work: on an otherwise idle machine an operation's wall time is close to its CPU time,
-so ${PARALLEL} stacks at a time (they share only the inventory: SQLite, IMMEDIATE transactions) gain little
-on 2 cores: each operation waits its turn. When other work loads the machine, wall times stretch (see
-the load average and the max column); compare CPU.`
+${batch}
+
+Reading it: \`govnet tenant up\` is one engine run with the policy pack attached (the tenant's manifest is
+registered first and checked by the pack before anything is created, so no preview is needed); an up whose
+inputs did not change since its last successful up does not start the engine at all. A batch runs in one
+govnet process, ${PARALLEL} stacks at a time: each stack still starts \`pulumi\`, its language host, the policy pack
+and the dynamic-provider plugin; on 2 cores the parallel stacks mostly wait for each other.`
 }
 
-module.exports = {title: 'Provisioning with the real Pulumi engine (issue 6)', run, report}
+module.exports = {title: 'Provisioning with the real Pulumi engine (issues 6 and 14)', run, report}
 
 if (require.main === module) {
   run().then(

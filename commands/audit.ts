@@ -25,9 +25,9 @@ export default class Audit extends GovnetCommand {
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> --under 4419 --identity ~/.ssh/govnet_ed25519',
-    '<%= config.bin %> <%= command.id %> --tier township --concurrency 64 --timeout 5s --json',
-    'NODE_PW=… <%= config.bin %> <%= command.id %> --node dg-dongcheng --user audit --password-env NODE_PW --jump ops@10.1.0.10',
-    '<%= config.bin %> <%= command.id %> --platform auto --known-hosts ./known_hosts --accept-new',
+    '<%= config.bin %> <%= command.id %> --tier township --under 4419 --concurrency 64 --timeout 5s --json',
+    'NODE_PW=… <%= config.bin %> <%= command.id %> --node twn-441900003 --user audit --password-env NODE_PW --jump ops@10.1.0.10',
+    '<%= config.bin %> <%= command.id %> --platform auto --under 4419 --known-hosts ./known_hosts --accept-new',
   ]
   static flags = {
     under: Flags.string({description: 'only nodes in this division or below it (division code)'}),

@@ -13,8 +13,8 @@ export default class Init extends GovnetCommand {
   static examples = [
     '<%= config.bin %> <%= command.id %>',
     'GOVNET_DB=/var/lib/govnet/govnet.db <%= config.bin %> <%= command.id %>',
-    '<%= config.bin %> <%= command.id %> --scope 44',
-    '<%= config.bin %> <%= command.id %> --scope 4401,4403 --json',
+    '<%= config.bin %> <%= command.id %> --db gd.db --scope 44',
+    '<%= config.bin %> <%= command.id %> --db gz-sz.db --scope 4401,4403 --json',
   ]
   static flags = {
     actor: actorFlag,

@@ -9,7 +9,7 @@ export default class Quickstart extends GovnetCommand {
     'nodes and cloud tenants from inventory/samples (updating, so a second run changes nothing), prints the national and ' +
     'per-province township coverage, and says what to run next.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --db /tmp/demo.db']
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --db demo.db']
   static flags = {actor: actorFlag}
   static summary = 'Set up a demo inventory in one step'
 

@@ -1,11 +1,13 @@
 /**
  * Exit codes are part of govnet's contract with scripts and CI jobs; the README lists them.
- * oclif itself exits 2 on a flag or argument it cannot parse.
+ * A flag or argument oclif cannot parse is exit 2 (UsageError), also under --json.
  */
 export const ExitCode = {
   ok: 0,
   /** Unexpected failure: a bug or an environment problem. */
   internal: 1,
+  /** A command line oclif cannot parse: an unknown flag, a missing required flag or argument, a value not among a flag's options. */
+  usage: 2,
   /** Bad input: a field, a row or a file that does not pass validation. */
   invalid: 3,
   /** The thing named does not exist. */
@@ -18,6 +20,8 @@ export const ExitCode = {
   checkFailed: 7,
   /** An external dependency is missing or failed (SSH, Pulumi engine, Prometheus). */
   dependency: 8,
+  /** No such command (a shell's "command not found"); govnet suggests the closest one. */
+  commandNotFound: 127,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -32,6 +36,17 @@ export class GovnetError extends Error {
   ) {
     super(message)
     this.name = 'GovnetError'
+  }
+}
+
+/** A command line that cannot be parsed (exit 2): one line, and a hint where to look (printed after it, not in --json). */
+export class UsageError extends GovnetError {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message, ExitCode.usage)
+    this.name = 'UsageError'
   }
 }
 
@@ -60,4 +75,21 @@ export class FindingError extends GovnetError {
 /** The message of anything thrown or rejected: an Error's message, or the value as text. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/** At most this many characters of a value are quoted in a message. */
+export const EXCERPT_LENGTH = 40
+
+/**
+ * A value as a message quotes it: whole when short, else its first characters and its length, so
+ * that a 10 MB field costs one short line. Control characters are shown escaped.
+ */
+export function excerpt(value: string, max: number = EXCERPT_LENGTH): string {
+  const visible = oneLine(value.length <= max ? value : `${value.slice(0, max)}…`)
+  return value.length <= max ? visible : `${visible} (${value.length} characters)`
+}
+
+/** Text with its control characters (line breaks, NUL, escape …) shown escaped, so that it prints on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }

@@ -12,7 +12,7 @@ export default class ChangesList extends GovnetCommand {
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> --since 24h',
-    '<%= config.bin %> <%= command.id %> --entity node --id gz-core --json',
+    '<%= config.bin %> <%= command.id %> --entity node --id prov-44 --json',
     '<%= config.bin %> <%= command.id %> --since 2026-11-01 --limit 500',
   ]
   static flags = {

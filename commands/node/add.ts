@@ -15,7 +15,7 @@ export default class NodeAdd extends GovnetCommand {
     'The uplink must be an existing node. The creation is recorded in the change log.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> gz-tianhe-agg --name 天河区汇聚 --division 440106 --role aggregation --mgmt-address 10.44.1.6 --platform huawei-vrp --uplink gz-core',
+    '<%= config.bin %> <%= command.id %> gz-tianhe-agg --name 天河区汇聚 --division 440106 --role aggregation --mgmt-address 10.44.1.6 --platform huawei-vrp --uplink pref-4401',
     '<%= config.bin %> <%= command.id %> dg-dongcheng --name 东城街道接入 --division 441900003 --role access --mgmt-address dg-dongcheng.gov.example --platform h3c-comware --tag pilot',
   ]
   static flags = {actor: actorFlag, ...nodeFieldFlags}

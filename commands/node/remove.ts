@@ -12,8 +12,8 @@ export default class NodeRemove extends GovnetCommand {
     'unless --detach clears their uplink (each recorded as an update). The removal is recorded in the change log.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> dg-dongcheng',
-    '<%= config.bin %> <%= command.id %> gz-tianhe-agg --detach',
+    '<%= config.bin %> <%= command.id %> twn-441900003',
+    '<%= config.bin %> <%= command.id %> cnty-440106 --detach',
   ]
   static flags = {
     actor: actorFlag,

@@ -14,9 +14,9 @@ export default class NodeSet extends GovnetCommand {
     'The change is logged only when a value actually changed.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --status active',
-    '<%= config.bin %> <%= command.id %> gz-tianhe-agg --uplink gz-core-2 --bandwidth-mbps 10000',
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --tag pilot --tag 2026-rollout',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --status degraded',
+    '<%= config.bin %> <%= command.id %> cnty-440106 --uplink prov-44 --bandwidth-mbps 10000',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --tag pilot --tag 2026-rollout',
   ]
   static flags = {actor: actorFlag, ...nodeFieldFlags}
   static summary = 'Change an extranet node'

@@ -13,8 +13,8 @@ export default class NodeShow extends GovnetCommand {
   static description = 'Every field of one extranet node, including its tags and the outcome of its last SSH audit.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> gz-core',
-    '<%= config.bin %> <%= command.id %> gz-core --json',
+    '<%= config.bin %> <%= command.id %> prov-44',
+    '<%= config.bin %> <%= command.id %> prov-44 --json',
   ]
   static summary = 'Show an extranet node'
 

@@ -15,7 +15,7 @@ export default class RegionAdd extends GovnetCommand {
     'capacity; a tenant graded above --max-level is refused. The creation is recorded in the change log.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> gd-gz-1 --name 广州政务云一区 --pools 10.44.0.0/16 --extranet-ranges 59.255.0.0/16 --vcpu 2000 --ram-gib 8192 --storage-gib 500000 --max-level 3',
+    '<%= config.bin %> <%= command.id %> gd-fs-1 --name 佛山政务云一区 --pools 10.47.0.0/16 --extranet-ranges 59.255.0.0/16 --vcpu 2000 --ram-gib 8192 --storage-gib 500000 --max-level 3',
   ]
   static flags = {actor: actorFlag, ...regionFieldFlags}
   static summary = 'Add a cloud region'

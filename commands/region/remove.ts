@@ -11,7 +11,7 @@ export default class RegionRemove extends GovnetCommand {
   static description =
     'Remove a cloud region that hosts no tenant and holds no allocation. The removal is recorded in the change log.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> gd-gz-1']
+  static examples = ['<%= config.bin %> <%= command.id %> gd-sz-1']
   static flags = {actor: actorFlag}
   static summary = 'Remove a cloud region'
 

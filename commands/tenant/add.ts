@@ -15,7 +15,7 @@ export default class TenantAdd extends GovnetCommand {
     'cloud) and classified (涉密) systems are refused. The status starts as requested. The creation is recorded in the change log.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --name 电子证照共享平台 --department 广东省公安厅 --uscc 11440000006942867A --region gd-gz-1 --level 3 --exposure extranet --vcpu 64 --ram-gib 256 --storage-gib 4096 --cidr 10.44.16.0/20',
+    '<%= config.bin %> <%= command.id %> gd-gat-jiaotong --name 交通管理综合应用平台 --department 广东省公安厅 --uscc 114400000069381373 --region gd-gz-1 --level 3 --exposure extranet --vcpu 64 --ram-gib 256 --storage-gib 4096 --cidr 10.44.148.0/22',
   ]
   static flags = {actor: actorFlag, ...tenantFieldFlags}
   static summary = 'Add a cloud tenant'

@@ -1,7 +1,7 @@
-import {provisionArgs, ProvisionCommand, provisionFlags} from '../../src/cli/provision'
+import {batchArgs, batchFlags, ProvisionCommand, provisionFlags} from '../../src/cli/provision'
 
 export default class TenantRefresh extends ProvisionCommand {
-  static args = provisionArgs
+  static args = batchArgs
   static description =
     "Read back every resource of the tenant's stack (allocations in the inventory, cloud resources) and update the stack's state to match."
   static enableJsonFlag = true
@@ -9,7 +9,7 @@ export default class TenantRefresh extends ProvisionCommand {
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao',
     '<%= config.bin %> <%= command.id %> gd-gat-zhengzhao --target openstack --json',
   ]
-  static flags = provisionFlags
+  static flags = {...provisionFlags, ...batchFlags}
   static summary = "Refresh a tenant's stack from what exists"
   protected readonly operation = 'refresh'
 }

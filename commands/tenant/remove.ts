@@ -12,7 +12,7 @@ export default class TenantRemove extends GovnetCommand {
     'Remove one cloud tenant record. Only a tenant that has no resources is removed: status requested or decommissioned ' +
     '(set a failed or active tenant to decommissioned once its resources are gone). The removal is recorded in the change log.'
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %> gd-gat-zhengzhao']
+  static examples = ['<%= config.bin %> <%= command.id %> gd-tjj-pucha']
   static flags = {actor: actorFlag}
   static summary = 'Remove a cloud tenant'
 

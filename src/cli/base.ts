@@ -1,10 +1,15 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags, Interfaces, toConfiguredId} from '@oclif/core'
 import {userInfo} from 'node:os'
 
-import {ExitCode, FindingError, GovnetError} from '../errors'
+import {ExitCode, FindingError, GovnetError, UsageError} from '../errors'
 import {Inventory, OpenOptions, translate} from '../inventory/db'
 import {resolveDbPath} from '../paths'
 import {FlagValueError} from './flags'
+import {parseFailure} from './usage'
+
+/** oclif's FlagOutput and ArgOutput (not exported by @oclif/core), which Command.parse's type parameters extend. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the same constraint as oclif's, so that the override matches
+type ParsedOutput = {[name: string]: any}
 
 /** `--actor`, for commands that write: who made the change, recorded in the change log. */
 export const actorFlag = Flags.string({
@@ -58,6 +63,18 @@ export abstract class GovnetCommand extends Command {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
+  /** Every parse error is govnet's: a usage error (exit 2) or a flag value's catalog error, also under --json. */
+  protected override async parse<F extends ParsedOutput, B extends ParsedOutput, A extends ParsedOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (error) {
+      throw parseFailure(error, `${this.config.bin} ${toConfiguredId(this.id ?? '', this.config)}`)
+    }
+  }
+
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
     if (error instanceof GovnetError) return this.failWith(error)
     if (error instanceof FlagValueError) return this.failWith(error.error)
@@ -67,7 +84,7 @@ export abstract class GovnetCommand extends Command {
       const translated = translate(error, opened.path)
       if (translated instanceof GovnetError) return this.failWith(translated)
     }
-    // oclif's own errors (flag parsing, help, exit) keep oclif's handling.
+    // oclif's own errors (exit, help) keep oclif's handling.
     if ('oclif' in error && (error as {oclif?: unknown}).oclif) return super.catch(error)
     const detail = process.env.GOVNET_DEBUG ? `\n${error.stack}` : ' (set GOVNET_DEBUG=1 for the stack)'
     return this.failWith(new GovnetError(`internal error: ${error.message}${detail}`, ExitCode.internal))
@@ -83,6 +100,7 @@ export abstract class GovnetCommand extends Command {
     } else {
       for (const line of error.details) process.stderr.write(`  ${line}\n`)
       process.stderr.write(`error: ${error.message}\n`)
+      if (error instanceof UsageError) process.stderr.write(`${error.hint}\n`)
     }
     this.exit(error.exit)
   }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {RawRecord} from '../domain/fields'
-import {ExtranetNode, NODE_STATUSES, PLATFORMS, ROLES} from '../domain/nodes'
+import {DEFAULT_NODE_STATUS, ExtranetNode, NODE_STATUSES, PLATFORMS, ROLES} from '../domain/nodes'
 import {TIERS} from '../domain/tiers'
 import {isDecommissioned} from '../domain/lifecycle'
 import {sharedAddressWith} from '../messages/nodes'
@@ -9,22 +9,27 @@ import {renderFields, renderTable} from './table'
 
 /**
  * The node fields as flags for `node add` and `node set`: the import column names in kebab-case.
- * All are plain strings so that the node schema (src/domain/nodes.ts) is the one place that
- * validates them, with the same messages as an import.
+ * The enumerated ones take the domain's lists as their options (help shows them; another value is a
+ * usage error, exit 2); the others are plain strings, so that the node schema (src/domain/nodes.ts)
+ * is the one place that validates them, with the same messages as an import.
  */
 export const nodeFieldFlags = {
   name: Flags.string({description: 'display name, e.g. 广州市天河区汇聚节点'}),
   division: Flags.string({description: 'division code the node sits in (must be in the inventory)'}),
-  tier: Flags.string({
-    description: `${TIERS.join(' | ')}; must match the division's level (default: from the level, province → provincial)`,
-  }),
-  role: Flags.string({description: ROLES.join(' | ')}),
+  tier: Flags.option({
+    description: "must match the division's level (default: from the level, province → provincial)",
+    options: TIERS,
+  })(),
+  role: Flags.option({description: "the node's place in the network", options: ROLES})(),
   'mgmt-address': Flags.string({description: 'management address: IPv4 or IPv6 literal, or a host name'}),
   'ssh-port': Flags.string({description: 'SSH port for audits (default 22)'}),
-  platform: Flags.string({description: PLATFORMS.join(' | ')}),
+  platform: Flags.option({description: 'device platform, for the SSH audit', options: PLATFORMS})(),
   uplink: Flags.string({description: 'id of the node this one connects up to (must exist; no cycles); empty to clear'}),
   'bandwidth-mbps': Flags.string({description: 'uplink bandwidth in Mbit/s; empty to clear'}),
-  status: Flags.string({description: `${NODE_STATUSES.join(' | ')} (default planned)`}),
+  status: Flags.option({
+    description: `lifecycle status (a new node: ${DEFAULT_NODE_STATUS})`,
+    options: NODE_STATUSES,
+  })(),
   tag: Flags.string({
     description: 'free tag, repeatable; on `set` the tags given replace all tags (--tag "" clears them)',
     multiple: true,

@@ -2,13 +2,15 @@ import {Flags} from '@oclif/core'
 
 import {RawRecord} from '../domain/fields'
 import {Region} from '../domain/regions'
+import {MLPS_LEVELS} from '../domain/mlps'
 import {RegionWithUsage} from '../inventory/regions'
 import {renderFields, renderTable} from './table'
 
 /**
  * The region fields as flags for `region add` and `region set`: the record's input names in
- * kebab-case, all plain strings, so that the region schema (src/domain/regions.ts) is the one
- * place that validates them.
+ * kebab-case. --max-level takes the MLPS levels as its options (help shows them; another value
+ * is a usage error, exit 2; level 5 is offered so that it gets the schema's reason); the others are plain strings, so that the region schema
+ * (src/domain/regions.ts) is the one place that validates them.
  */
 export const regionFieldFlags = {
   name: Flags.string({description: 'display name, e.g. 广州政务云一区'}),
@@ -22,7 +24,10 @@ export const regionFieldFlags = {
   vcpu: Flags.string({description: 'vCPU capacity'}),
   'ram-gib': Flags.string({description: 'RAM capacity in GiB'}),
   'storage-gib': Flags.string({description: 'storage capacity in GiB'}),
-  'max-level': Flags.string({description: 'highest MLPS level the platform is rated to host, 1–4'}),
+  'max-level': Flags.option({
+    description: 'highest MLPS level the platform is rated to host',
+    options: MLPS_LEVELS.map(String),
+  })(),
   'external-network': Flags.string({
     description: 'OpenStack external (extranet) network id for tenant routers; empty to clear',
   }),

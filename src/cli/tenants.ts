@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {RawRecord} from '../domain/fields'
-import {BaselineControl, ControlResult, LevelSummary} from '../domain/mlps'
+import {BaselineControl, ControlResult, LevelSummary, MLPS_LEVELS} from '../domain/mlps'
 import {PreflightFinding} from '../domain/preflight'
-import {EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
+import {DEFAULT_TENANT_STATUS, EXPOSURES, Tenant, TENANT_STATUSES} from '../domain/tenants'
 import {TenantCheckResult} from '../provision/check'
 import type {TenantReadiness} from '../provision/check'
 import type {OverdueTenant} from '../provision/overdue'
@@ -12,7 +12,9 @@ import {renderFields, renderTable} from './table'
 
 /**
  * The tenant fields as flags for `tenant add` and `tenant set`: the import column names in
- * kebab-case. All are plain strings (but --classified) so that the tenant schema
+ * kebab-case. The enumerated ones take the domain's lists as their options (help shows them;
+ * another value is a usage error, exit 2; --level offers every MLPS level, so that level 5 gets the
+ * schema's reason); the others are plain strings (but --classified), so that the tenant schema
  * (src/domain/tenants.ts) is the one place that validates them, with the same messages as an import.
  */
 export const tenantFieldFlags = {
@@ -23,8 +25,11 @@ export const tenantFieldFlags = {
       "department's unified social credit code (18 characters, check character verified; lower case is accepted)",
   }),
   region: Flags.string({description: 'cloud region id, e.g. gd-gz-1'}),
-  level: Flags.string({description: 'MLPS grading level 1–4 (level 5 is not hosted on a shared cloud)'}),
-  exposure: Flags.string({description: EXPOSURES.join(' | ')}),
+  level: Flags.option({
+    description: 'MLPS grading level (level 5 is not hosted on a shared cloud)',
+    options: MLPS_LEVELS.map(String),
+  })(),
+  exposure: Flags.option({description: 'where the system is reached from', options: EXPOSURES})(),
   vcpu: Flags.string({description: 'requested vCPU quota'}),
   'ram-gib': Flags.string({description: 'requested RAM quota in GiB'}),
   'storage-gib': Flags.string({description: 'requested storage quota in GiB'}),
@@ -39,7 +44,10 @@ export const tenantFieldFlags = {
     description:
       'date the system went live, YYYY-MM-DD: opens the 30-day filing window (set by `tenant up` when empty); empty to clear',
   }),
-  status: Flags.string({description: `${TENANT_STATUSES.join(' | ')} (default requested)`}),
+  status: Flags.option({
+    description: `lifecycle status (a new tenant: ${DEFAULT_TENANT_STATUS})`,
+    options: TENANT_STATUSES,
+  })(),
   classified: Flags.boolean({
     description: 'the system is classified (涉密): always refused, classified systems belong on the 政务内网',
   }),
@@ -74,7 +82,7 @@ export function renderTenantTable(tenants: readonly Tenant[]): string {
 }
 
 /** A tenant's fields; with `provisioning` (from `tenant show`), its last provisioning operation too. */
-export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provisioning'>>): string {
+export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provisioning' | 'state'>>): string {
   const provisioning = tenant.provisioning ?? null
   return renderFields([
     ['id', tenant.id],
@@ -102,6 +110,9 @@ export function renderTenant(tenant: Tenant & Partial<Pick<TenantDetails, 'provi
     ],
     ['failure reason', provisioning?.reason],
     ['stack outputs', provisioning && JSON.stringify(provisioning.outputs)],
+    ...(tenant.state
+      ? [['state outputs', `${JSON.stringify(tenant.state.outputs)} (${tenant.state.backend})`] as [string, string]]
+      : []),
   ])
 }
 

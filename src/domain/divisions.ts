@@ -3,6 +3,9 @@
  * 9 township, 12 village. The level follows from the length, the parent from the prefix.
  * Codes are kept in their short form (e.g. "44", "4419", "441900", "441900003").
  */
+import {excerpt} from '../errors'
+import {longCodeProblem, spreadsheetHabit} from './spreadsheet'
+
 export const DIVISION_LEVELS = ['province', 'prefecture', 'county', 'township', 'village'] as const
 export type DivisionLevel = (typeof DIVISION_LEVELS)[number]
 
@@ -39,9 +42,17 @@ export function isWithin(code: string, ancestor: string): boolean {
   return code.startsWith(ancestor)
 }
 
-/** Why `code` is not a well-formed division code, or undefined when it is. */
+/**
+ * Why `code` is not a well-formed division code, or undefined when it is. A code a spreadsheet
+ * changed (an apostrophe, full-width digits, a number's notation) or a 12-digit code ending in 000
+ * gets a message that says so and how to fix it.
+ */
 export function codeProblem(code: string): string | undefined {
-  if (!/^\d+$/.test(code)) return `"${code}" is not a division code: digits only`
+  const habit = spreadsheetHabit(code)
+  if (habit) return habit
+  if (!/^\d+$/.test(code)) return `"${excerpt(code)}" is not a division code: digits only`
+  const long = longCodeProblem(code)
+  if (long) return long
   if (levelOf(code) === undefined) return `"${code}" is not a division code: it must have 2, 4, 6, 9 or 12 digits`
   return undefined
 }

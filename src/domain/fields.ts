@@ -1,4 +1,5 @@
-import {FieldProblem} from '../errors'
+import {excerpt, FieldProblem, oneLine} from '../errors'
+import {spreadsheetHabit} from './spreadsheet'
 
 /**
  * A record schema: one parser per field. The same schema validates a `node add` from flags, a
@@ -15,7 +16,14 @@ export interface FieldSpec<T> {
   required: boolean
   parse: (value: unknown) => T
   default?: T
+  /** The most characters the field's text may have (for a list given as text, the whole text). Default DEFAULT_MAX_LENGTH. */
+  max?: number
+  /** Set for a list field: the most items it may have; a JSON array is then accepted. */
+  maxItems?: number
 }
+
+/** The longest text of a field whose schema names no `max`. */
+export const DEFAULT_MAX_LENGTH = 200
 
 export type RecordSchema<R> = {[K in keyof R]-?: FieldSpec<R[K]>}
 
@@ -42,14 +50,58 @@ export function parseRecord<R>(
       continue
     }
     try {
+      admit(spec, value)
       record[field] = spec.parse(typeof value === 'string' ? value.trim() : value)
     } catch (error) {
       if (!(error instanceof FieldError)) throw error
-      problems.push({row, field, message: error.message})
+      problems.push({row, field, message: bounded(error.message)})
     }
   }
   // Every field was either parsed or reported: without problems, the record is complete.
   return problems.length > 0 ? {problems} : {record: record as R, problems}
+}
+
+/**
+ * The shape and size of a raw value, before its parser sees it: text (or a JSON number or boolean)
+ * within the field's length, or, for a list field, a JSON array of at most `maxItems` texts or
+ * numbers. Anything else (objects, nested lists, overlong text) is a FieldError that quotes nothing
+ * of the value, so a hostile value costs one short line and never reaches a parser.
+ */
+export function admit(spec: FieldSpec<unknown>, value: unknown): void {
+  const max = spec.max ?? DEFAULT_MAX_LENGTH
+  if (typeof value === 'string') {
+    if (value.length > max) throw new FieldError(`is ${value.length} characters long; at most ${max} are allowed`)
+    return
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return
+  if (Array.isArray(value) && spec.maxItems !== undefined) {
+    if (value.length > spec.maxItems)
+      throw new FieldError(`has ${value.length} items; at most ${spec.maxItems} are allowed`)
+    for (const item of value as unknown[]) {
+      if (typeof item === 'string' && item.length > max)
+        throw new FieldError(`has an item ${item.length} characters long; at most ${max} are allowed`)
+      if (typeof item !== 'string' && typeof item !== 'number')
+        throw new FieldError(`every item must be text, got ${describe(item)}`)
+    }
+    return
+  }
+  throw new FieldError(`must be ${spec.maxItems === undefined ? 'text' : 'text or a list'}, got ${describe(value)}`)
+}
+
+/** The longest problem message: a parser that quotes a long part of a value is cut here. */
+export const MAX_PROBLEM_LENGTH = 400
+
+/** A parser's message on one line (a value it quotes may hold a line break) and at most MAX_PROBLEM_LENGTH long. */
+function bounded(message: string): string {
+  const line = oneLine(message)
+  return line.length <= MAX_PROBLEM_LENGTH ? line : `${line.slice(0, MAX_PROBLEM_LENGTH)}…`
+}
+
+/** A raw value as a message quotes it: text shortened by `excerpt`, numbers as written, anything else by its kind. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return excerpt(value)
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return describe(value)
 }
 
 /** Columns of an import file checked against a schema: unknown and missing required columns are errors. */
@@ -63,8 +115,8 @@ export function checkColumns(
   const seen = new Set<string>()
   for (const column of columns) {
     if (!known.has(column))
-      problems.push({field: column, message: `unknown column; expected columns: ${[...known].join(', ')}`})
-    if (seen.has(column)) problems.push({field: column, message: 'column appears twice'})
+      problems.push({field: excerpt(column), message: `unknown column; expected columns: ${[...known].join(', ')}`})
+    if (seen.has(column)) problems.push({field: excerpt(column), message: 'column appears twice'})
     seen.add(column)
   }
   for (const [field, spec] of Object.entries(schema)) {
@@ -91,7 +143,7 @@ export function oneOf<T extends string>(allowed: readonly T[]): (value: unknown)
   return (value) => {
     const s = typeof value === 'string' ? value.trim() : value
     if (typeof s === 'string' && (allowed as readonly string[]).includes(s)) return s as T
-    throw new FieldError(`"${String(value)}" is not one of ${allowed.join(', ')}`)
+    throw new FieldError(`"${shown(value)}" is not one of ${allowed.join(', ')}`)
   }
 }
 
@@ -104,7 +156,10 @@ export function integer(options: {min?: number; max?: number} = {}): (value: unk
         : typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())
           ? Number(value)
           : Number.NaN
-    if (!Number.isSafeInteger(n)) throw new FieldError(`"${String(value)}" is not a whole number`)
+    if (!Number.isSafeInteger(n)) {
+      const habit = typeof value === 'string' ? spreadsheetHabit(value.trim()) : undefined
+      throw new FieldError(habit ?? `"${shown(value)}" is not a whole number`)
+    }
     if (n < min || n > max) throw new FieldError(`${n} is out of range ${min}..${max}`)
     return n
   }
@@ -117,7 +172,8 @@ export function slug(value: unknown): string {
   const s = typeof value === 'string' ? value.trim() : ''
   if (!SLUG.test(s))
     throw new FieldError(
-      `"${String(value)}" is not a valid id: use lower-case letters, digits, '.', '_' and '-', at most 63 characters, starting with a letter or digit`,
+      (s.startsWith("'") ? spreadsheetHabit(s) : undefined) ??
+        `"${shown(value)}" is not a valid id: use lower-case letters, digits, '.', '_' and '-', at most 63 characters, starting with a letter or digit`,
     )
   return s
 }
@@ -128,16 +184,16 @@ export function isoDate(value: unknown): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
   if (!m || !d || d.toISOString().slice(0, 10) !== s)
-    throw new FieldError(`"${String(value)}" is not a date in the form YYYY-MM-DD`)
+    throw new FieldError(`"${shown(value)}" is not a date in the form YYYY-MM-DD`)
   return s
 }
 
 export function boolean(value: unknown): boolean {
   if (typeof value === 'boolean') return value
-  const s = String(value).trim().toLowerCase()
+  const s = typeof value === 'string' || typeof value === 'number' ? String(value).trim().toLowerCase() : ''
   if (['true', 'yes', '1', 'y'].includes(s)) return true
   if (['false', 'no', '0', 'n'].includes(s)) return false
-  throw new FieldError(`"${String(value)}" is not true or false`)
+  throw new FieldError(`"${shown(value)}" is not true or false`)
 }
 
 export function describe(value: unknown): string {

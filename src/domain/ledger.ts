@@ -39,3 +39,20 @@ export interface RuleSetInputs<Rule = unknown, Controls = unknown> extends Inven
   /** Zone subnets as allocated, so the record names the addresses the rules apply to. */
   zoneSubnets: Array<{zone: string; cidr: string}>
 }
+
+/**
+ * The tenant's plan as one resource, registered before any other of the stack (they wait for it): the
+ * policy pack checks it at registration, so a plan the pack refuses stops the update before anything
+ * is created, in the one engine run of `tenant up`. It holds what the plan decided, nothing allocated.
+ */
+export interface TenantManifestInputs<Rule = unknown, Controls = unknown> {
+  tenantId: string
+  mlpsLevel: number
+  regionId: string
+  target: string
+  /** The zones the stack creates a subnet for, and their sizes. */
+  zones: Array<{zone: string; prefix: number}>
+  defaultAction: 'deny'
+  rules: Rule[]
+  controls: Controls
+}

@@ -4,7 +4,7 @@
  * placement (the tier must match the division's level) and uplinks (no node its own uplink, no
  * cycles). Pure: the callers in src/inventory bring the divisions and existing nodes.
  */
-import {FieldProblem} from '../errors'
+import {excerpt, FieldProblem} from '../errors'
 import {nodeMessages as msg} from '../messages'
 import {addressProblem, normalizeAddress} from './address'
 import {codeProblem, DivisionLevel} from './divisions'
@@ -83,16 +83,22 @@ const TAG = /^[\p{L}\p{N}][\p{L}\p{N}._:/=-]{0,62}$/u
 /** What separates tags in one CSV cell (`node import` reads it, `node export` writes it). */
 export const TAG_SEPARATOR = ';'
 
-/** Tags: a JSON array of strings or one string with tags separated by ';'. Sorted and de-duplicated. */
+/** The most tags a node may have. */
+export const MAX_TAGS = 64
+/** The longest tag. */
+export const MAX_TAG_LENGTH = 63
+
+/** Tags: a JSON array of strings or one string with tags separated by ';'. Sorted and de-duplicated; at most MAX_TAGS. */
 export function tags(value: unknown): string[] {
   const items = typeof value === 'string' ? value.split(TAG_SEPARATOR) : Array.isArray(value) ? value : undefined
   if (!items) throw new FieldError(`must be a list of tags or a ';'-separated string, got ${describe(value)}`)
+  if (items.length > MAX_TAGS) throw new FieldError(msg.tooManyTags(items.length, MAX_TAGS))
   const found = new Set<string>()
   for (const item of items) {
     if (typeof item !== 'string') throw new FieldError(`every tag must be text, got ${describe(item)}`)
     const tag = item.trim()
     if (tag === '') continue
-    if (!TAG.test(tag)) throw new FieldError(msg.invalidTag(tag))
+    if (!TAG.test(tag)) throw new FieldError(msg.invalidTag(excerpt(tag)))
     found.add(tag)
   }
   return [...found].sort()
@@ -107,24 +113,30 @@ export function divisionCode(value: unknown): string {
 
 export function managementAddress(value: unknown): string {
   if (typeof value !== 'string') throw new FieldError(`must be text, got ${describe(value)}`)
+  if (value.trim().length > MAX_ADDRESS_LENGTH)
+    throw new FieldError(`is ${value.trim().length} characters long; at most ${MAX_ADDRESS_LENGTH} are allowed`)
   const problem = addressProblem(value.trim())
   if (problem) throw new FieldError(problem)
   return normalizeAddress(value.trim())
 }
 
+/** A DNS name's longest form (RFC 1035). */
+const MAX_ADDRESS_LENGTH = 253
+
+/** Field limits (characters; `maxItems` for lists): the README's table of limits. */
 export const NODE_SCHEMA: RecordSchema<NodeFields> = {
-  id: {required: true, parse: slug},
-  name: {required: true, parse: text({max: 200})},
-  division: {required: true, parse: divisionCode},
-  tier: {required: false, parse: oneOf(TIERS)},
-  role: {required: true, parse: oneOf(ROLES)},
-  mgmt_address: {required: true, parse: managementAddress},
-  ssh_port: {required: false, parse: integer({min: 1, max: 65_535}), default: DEFAULT_SSH_PORT},
-  platform: {required: true, parse: oneOf(PLATFORMS)},
-  uplink: {required: false, parse: slug},
-  bandwidth_mbps: {required: false, parse: integer({min: 1, max: 10_000_000})},
-  status: {required: false, parse: oneOf(NODE_STATUSES), default: DEFAULT_NODE_STATUS},
-  tags: {required: false, parse: tags, default: []},
+  id: {required: true, parse: slug, max: 63},
+  name: {required: true, parse: text({max: 200}), max: 200},
+  division: {required: true, parse: divisionCode, max: 32},
+  tier: {required: false, parse: oneOf(TIERS), max: 32},
+  role: {required: true, parse: oneOf(ROLES), max: 32},
+  mgmt_address: {required: true, parse: managementAddress, max: MAX_ADDRESS_LENGTH},
+  ssh_port: {required: false, parse: integer({min: 1, max: 65_535}), default: DEFAULT_SSH_PORT, max: 32},
+  platform: {required: true, parse: oneOf(PLATFORMS), max: 32},
+  uplink: {required: false, parse: slug, max: 63},
+  bandwidth_mbps: {required: false, parse: integer({min: 1, max: 10_000_000}), max: 32},
+  status: {required: false, parse: oneOf(NODE_STATUSES), default: DEFAULT_NODE_STATUS, max: 32},
+  tags: {required: false, parse: tags, default: [], max: MAX_TAGS * (MAX_TAG_LENGTH + 1), maxItems: MAX_TAGS},
 }
 
 /** Import columns, in the order of the schema (also the header `node import` documents). */

@@ -62,9 +62,17 @@ export interface PreflightResult {
   subnets?: ZoneSubnet[]
 }
 
+/**
+ * Where the zone subnets go, each request in turn: the inventory's allocator run without writing
+ * (AllocationRepository.planSubnets, the placement `up` makes), so that the pre-flight shows what
+ * `up` will allocate. Without one, the pure first-fit of planSubnets over `usage.allocations`.
+ */
+export type SubnetPlacement = (requests: readonly ZoneRequest[]) => {subnets: ZoneSubnet[]} | {noRoomFor: ZoneRequest}
+
 export interface PreflightOptions {
   usage?: OtherTenantsUsage
   target?: Target
+  placement?: SubnetPlacement
 }
 
 export function preflight(
@@ -143,7 +151,7 @@ export function preflight(
   )
 
   if (!read.baseline) return done()
-  const {problem: networkProblem, subnets} = planTenantNetworks(tenant, region, read.baseline, usage)
+  const {problem: networkProblem, subnets} = planTenantNetworks(tenant, region, read.baseline, usage, options.placement)
   record('networks', networkProblem, msg.preflightNetworks(subnets ?? []))
   return done({baseline: read.baseline, subnets})
 }
@@ -154,6 +162,7 @@ function planTenantNetworks(
   region: RegionFields,
   baseline: StackBaseline,
   usage: OtherTenantsUsage,
+  placement: SubnetPlacement = (requests) => planSubnets(region.pools, tenant.cidr, requests, usage.allocations),
 ): {problem?: string; subnets?: ZoneSubnet[]} {
   if (tenant.cidr !== null) {
     if (!insideAnyPool(region.pools, tenant.cidr))
@@ -168,7 +177,7 @@ function planTenantNetworks(
     if (error instanceof CidrError) return {problem: error.message}
     throw error
   }
-  const plan = planSubnets(region.pools, tenant.cidr, requests, usage.allocations)
+  const plan = placement(requests)
   if ('noRoomFor' in plan) {
     return {
       problem: msg.poolExhausted(

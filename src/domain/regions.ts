@@ -105,16 +105,29 @@ function hostedLevel(value: unknown): HostedLevel {
 /** Upper bounds that catch unit mistakes (MiB for GiB) without limiting real regions. */
 const CAPACITY_LIMITS = {vcpu: 10_000_000, ramGib: 1_073_741_824, storageGib: 1_099_511_627_776} as const
 
+/** The most address pools a region may list, and the most extranet ranges. */
+export const MAX_POOLS = 65_536
+export const MAX_EXTRANET_RANGES = 4_096
+/** Characters per CIDR in a list given as text ("255.255.255.255/32, "). */
+const CIDR_TEXT = 24
+
+/** Field limits (characters; `maxItems` for lists): the README's table of limits. */
 export const REGION_SCHEMA: RecordSchema<RegionInput> = {
-  id: {required: true, parse: slug},
-  name: {required: true, parse: text({max: 100})},
-  pools: {required: true, parse: cidrList({disjoint: true})},
-  extranet_ranges: {required: false, parse: extranetRanges, default: []},
-  vcpu: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.vcpu})},
-  ram_gib: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.ramGib})},
-  storage_gib: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.storageGib})},
-  max_level: {required: true, parse: hostedLevel},
-  external_network: {required: false, parse: text({max: 100})},
+  id: {required: true, parse: slug, max: 63},
+  name: {required: true, parse: text({max: 100}), max: 100},
+  pools: {required: true, parse: cidrList({disjoint: true}), max: MAX_POOLS * CIDR_TEXT, maxItems: MAX_POOLS},
+  extranet_ranges: {
+    required: false,
+    parse: extranetRanges,
+    default: [],
+    max: MAX_EXTRANET_RANGES * CIDR_TEXT,
+    maxItems: MAX_EXTRANET_RANGES,
+  },
+  vcpu: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.vcpu}), max: 32},
+  ram_gib: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.ramGib}), max: 32},
+  storage_gib: {required: true, parse: integer({min: 1, max: CAPACITY_LIMITS.storageGib}), max: 32},
+  max_level: {required: true, parse: hostedLevel, max: 32},
+  external_network: {required: false, parse: text({max: 100}), max: 100},
 }
 
 /** Import columns and JSON keys (also what `region export` writes), in the order of the schema. */

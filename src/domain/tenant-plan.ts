@@ -1,5 +1,5 @@
 import {BaselineControl} from './mlps'
-import {failedFindings, OtherTenantsUsage, preflight, PreflightTenant, Target} from './preflight'
+import {failedFindings, OtherTenantsUsage, preflight, PreflightTenant, SubnetPlacement, Target} from './preflight'
 import {RegionFields} from './regions'
 import {renderRules, RuleSet} from './rules'
 import {StackBaseline} from './stack-baseline'
@@ -19,6 +19,8 @@ export interface TenantPlanInput {
   controls: readonly BaselineControl[]
   /** What the region's other tenants hold (from the inventory), so the pre-flight can refuse early. */
   usage?: OtherTenantsUsage
+  /** Where the zone subnets go (the inventory's allocator, run without writing); see PreflightOptions. */
+  placement?: SubnetPlacement
   target: Target
 }
 
@@ -52,7 +54,11 @@ export interface TenantPlan {
  */
 export function planTenant(args: TenantPlanInput): TenantPlan {
   const region = args.region
-  const result = preflight(args.tenant, region, args.controls, {usage: args.usage, target: args.target})
+  const result = preflight(args.tenant, region, args.controls, {
+    usage: args.usage,
+    target: args.target,
+    placement: args.placement,
+  })
   if (!result.ok || !result.baseline || !region) {
     throw msg.preflightFailed(args.tenant.id, failedFindings(result))
   }

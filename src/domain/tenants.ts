@@ -15,6 +15,8 @@ export type Exposure = (typeof EXPOSURES)[number]
 
 export const TENANT_STATUSES = ['requested', 'provisioning', 'active', 'failed', DECOMMISSIONED] as const
 export type TenantStatus = (typeof TENANT_STATUSES)[number]
+/** A new tenant's status when none is given. */
+export const DEFAULT_TENANT_STATUS: TenantStatus = 'requested'
 
 /** MLPS levels a shared government cloud hosts. Level 5 is refused, and so is anything classified (涉密). */
 export const HOSTED_LEVELS = [1, 2, 3, 4] as const
@@ -117,24 +119,25 @@ function notClassified(value: unknown): false {
 /** Generous upper bounds that catch unit mistakes (MiB for GiB) without limiting real tenants. */
 const QUOTA_LIMITS = {vcpu: 100_000, ramGib: 1_048_576, storageGib: 104_857_600} as const
 
+/** Field limits (characters): the README's table of limits. */
 export const TENANT_SCHEMA: RecordSchema<TenantInput> = {
-  id: {required: true, parse: slug},
-  name: {required: true, parse: text({max: 100})},
-  department: {required: true, parse: text({max: 100})},
-  uscc: {required: true, parse: uscc},
-  region: {required: true, parse: slug},
-  level: {required: true, parse: hostedLevel},
-  exposure: {required: true, parse: oneOf(EXPOSURES)},
-  vcpu: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.vcpu})},
-  ram_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.ramGib})},
-  storage_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.storageGib})},
-  cidr: {required: false, parse: cidr},
-  filing_number: {required: false, parse: filingNumber},
-  assessed_on: {required: false, parse: isoDate},
-  graded_on: {required: false, parse: isoDate},
-  live_on: {required: false, parse: isoDate},
-  status: {required: false, parse: oneOf(TENANT_STATUSES), default: 'requested'},
-  classified: {required: false, parse: notClassified, default: false},
+  id: {required: true, parse: slug, max: 63},
+  name: {required: true, parse: text({max: 100}), max: 100},
+  department: {required: true, parse: text({max: 100}), max: 100},
+  uscc: {required: true, parse: uscc, max: 40},
+  region: {required: true, parse: slug, max: 63},
+  level: {required: true, parse: hostedLevel, max: 32},
+  exposure: {required: true, parse: oneOf(EXPOSURES), max: 32},
+  vcpu: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.vcpu}), max: 32},
+  ram_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.ramGib}), max: 32},
+  storage_gib: {required: true, parse: integer({min: 1, max: QUOTA_LIMITS.storageGib}), max: 32},
+  cidr: {required: false, parse: cidr, max: 32},
+  filing_number: {required: false, parse: filingNumber, max: 40},
+  assessed_on: {required: false, parse: isoDate, max: 32},
+  graded_on: {required: false, parse: isoDate, max: 32},
+  live_on: {required: false, parse: isoDate, max: 32},
+  status: {required: false, parse: oneOf(TENANT_STATUSES), default: DEFAULT_TENANT_STATUS, max: 32},
+  classified: {required: false, parse: notClassified, default: false, max: 32},
 }
 
 /** Import columns and CLI field names, in file order. */
@@ -183,10 +186,35 @@ export function toInput(tenant: TenantFields): RawRecord {
   }
 }
 
-/** Validate one tenant (a CLI record or an import row). Problems name the field, and the row when given. */
-export function parseTenant(raw: RawRecord, row?: number): {tenant?: TenantFields; problems: FieldProblem[]} {
+/** The ids of the regions the inventory defines: a tenant is placed in one of them. */
+export type KnownRegions = ReadonlySet<string>
+
+/**
+ * Validate one tenant (a CLI record or an import row) against its schema and the inventory's
+ * regions: `tenant add`, `tenant set` and `tenant import` all validate here. Problems name the
+ * field, and the row when given.
+ */
+export function parseTenant(
+  raw: RawRecord,
+  regions: KnownRegions,
+  row?: number,
+): {tenant?: TenantFields; problems: FieldProblem[]} {
   const {record, problems} = parseRecord(TENANT_SCHEMA, raw, row)
+  const region = problems.some((p) => p.field === 'region') ? undefined : regionProblem(raw, regions, row)
+  if (region) return {problems: [...problems, region]}
   return record ? {tenant: fromInput(record), problems} : {problems}
+}
+
+/**
+ * A tenant is placed in a region the inventory defines, so that a typo is refused when it is made
+ * and not at `tenant check` or `up`. A decommissioned tenant holds nothing in its region, which
+ * may have been removed since.
+ */
+function regionProblem(raw: RawRecord, regions: KnownRegions, row?: number): FieldProblem | undefined {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
+  const region = text(raw.region)
+  if (region === '' || regions.has(region) || isDecommissioned(text(raw.status))) return undefined
+  return {row, field: 'region', message: msg.unknownRegion(region)}
 }
 
 /**
@@ -196,8 +224,9 @@ export function parseTenant(raw: RawRecord, row?: number): {tenant?: TenantField
 export function mergeTenant(
   current: TenantFields,
   changes: RawRecord,
+  regions: KnownRegions,
 ): {tenant?: TenantFields; problems: FieldProblem[]} {
-  return parseTenant({...toInput(current), ...changes, id: current.id})
+  return parseTenant({...toInput(current), ...changes, id: current.id}, regions)
 }
 
 const FIELDS: readonly (keyof TenantFields)[] = [

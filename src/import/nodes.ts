@@ -1,4 +1,4 @@
-import {checkColumns, parseRecord} from '../domain/fields'
+import {parseRecord, RawRecord} from '../domain/fields'
 import {
   buildNode,
   changedFields,
@@ -10,146 +10,131 @@ import {
   placeNode,
   uplinkCycleProblem,
 } from '../domain/nodes'
-import {nodeScopeProblem, Scope} from '../domain/scope'
+import {nodeScopeProblem} from '../domain/scope'
 import {Tier} from '../domain/tiers'
 import {FieldProblem} from '../errors'
 import {Inventory, nowIso} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
 import {NodeRepository} from '../inventory/nodes'
 import {inventoryScope} from '../inventory/scope'
-import {inventoryMessages, nodeMessages as msg} from '../messages'
+import {nodeMessages as msg} from '../messages'
 import {ImportFile, ImportResult} from './file'
+import {countedResult, EntityImport, ImportOptions, Row, runImport} from './pipeline'
+import {villageCodesOf} from './village-codes'
 
-interface PlannedRow {
-  row: number
-  fields: NodeFields
-  tier: Tier
-  existing?: ExtranetNode
+interface NodePlan {
+  creates: ExtranetNode[]
+  updates: Array<{existing: ExtranetNode; node: ExtranetNode}>
+  unchanged: number
 }
 
 /**
- * Import nodes from a CSV or JSON file, all or nothing, in one transaction. Every row is checked
- * (fields, the inventory's scope, division and tier, duplicate ids, uplinks that exist in the inventory or the file, no
- * uplink cycles across both) and every problem reported at once. Ids that exist are a conflict
- * unless `update`; with `update`, the file's columns are laid over the stored record, so a column
- * the file leaves out keeps its stored value, and rows that change nothing are counted as
- * unchanged and log nothing. Existing nodes are read in one query, not one per row.
+ * Import nodes from a CSV or JSON file through the import pipeline: all or nothing, in one
+ * transaction. Besides each row's fields, the plan checks the inventory's scope, the division and tier, uplinks that exist
+ * in the inventory or the file, and uplink cycles across both. Existing nodes are read in one query.
  */
-export function importNodes(
-  inventory: Inventory,
-  file: ImportFile,
-  options: {update?: boolean; dryRun?: boolean} = {},
-): ImportResult {
-  const empty: ImportResult = {file: file.file, dryRun: options.dryRun ?? false, created: 0, updated: 0, unchanged: 0}
-  // An empty JSON array has no keys to check; an empty CSV still has its header checked.
-  if (file.rows.length === 0 && file.columns.length === 0) return empty
-  const columnProblems = checkColumns(file.columns, NODE_SCHEMA)
-  if (columnProblems.length > 0) throw inventoryMessages.invalidImport(file.file, columnProblems)
-  return inventory.write(() => {
-    const repository = new NodeRepository(inventory)
-    const existingUplinks = repository.uplinks()
-    const planned = planImport(
-      file,
-      repository,
-      existingUplinks,
-      new DivisionRepository(inventory).levelsByCode(),
-      inventoryScope(inventory),
-      options.update ?? false,
-    )
-    const result = {...empty}
-    const write = !result.dryRun
-    // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
-    if (write) inventory.deferForeignKeyChecks()
-    const now = nowIso()
-    for (const {fields, tier, existing} of planned) {
-      const node = buildNode(fields, tier, now, existing)
-      if (!existing) {
-        result.created++
-        if (write) repository.create(node, now)
-      } else if (changedFields(existing, node).length === 0) {
-        result.unchanged++
-      } else {
-        result.updated++
-        if (write) repository.replace(existing, node, now)
-      }
-    }
-    return result
-  })
+export function importNodes(inventory: Inventory, file: ImportFile, options: ImportOptions = {}): ImportResult {
+  return runImport(inventory, file, nodeImport(inventory, file.file, options), options)
 }
 
-function planImport(
-  file: ImportFile,
-  repository: NodeRepository,
-  existingUplinks: Map<string, string | null>,
-  divisionLevels: ReturnType<DivisionRepository['levelsByCode']>,
-  scope: Scope,
-  update: boolean,
-): PlannedRow[] {
-  const problems: FieldProblem[] = []
-  const conflicts: {row: number; id: string}[] = []
-  const planned: PlannedRow[] = []
-  const rowOfId = new Map<string, number>()
-  const stored = update ? storedNodesNamedIn(file, repository, existingUplinks) : new Map<string, ExtranetNode>()
-  file.rows.forEach((raw, index) => {
-    const row = index + 1
-    const id = typeof raw.id === 'string' ? raw.id.trim() : undefined
-    const exists = id !== undefined && existingUplinks.has(id)
-    const existing = exists ? stored.get(id) : undefined
-    const {record: fields, problems: fieldProblems} = parseRecord(
-      NODE_SCHEMA,
-      existing ? {...nodeToFields(existing), ...raw} : raw,
-      row,
-    )
-    if (id !== undefined && !rowOfId.has(id)) rowOfId.set(id, row)
-    else if (id !== undefined) fieldProblems.push({row, field: 'id', message: msg.duplicateId(id, rowOfId.get(id)!)})
-    if (!fields || fieldProblems.length > 0) {
-      problems.push(...fieldProblems)
-      return
-    }
-    if (exists && !update) conflicts.push({row, id: fields.id})
-    const outside = nodeScopeProblem({id: fields.id, division: fields.division}, scope, row)
-    if (outside) {
-      problems.push(outside)
-      return
-    }
-    const placed = placeNode(fields, divisionLevels.get(fields.division), row)
-    problems.push(...placed.problems)
-    if (placed.tier) planned.push({row, fields, tier: placed.tier, existing})
-  })
+function nodeImport(
+  inventory: Inventory,
+  file: string,
+  options: ImportOptions,
+): EntityImport<NodeFields, NodePlan, ImportResult> {
+  const repository = new NodeRepository(inventory)
+  let uplinks: Map<string, string | null> | undefined
+  const existingUplinks = () => (uplinks ??= repository.uplinks())
+  let storedNodes = new Map<string, ExtranetNode>()
+  return {
+    schema: NODE_SCHEMA,
+    key: 'id',
+    prepare: options.villageCodes ? villageCodesOf('division') : undefined,
+    lookup(keys, records) {
+      const all = existingUplinks()
+      const found = keys.filter((id) => all.has(id))
+      if (records && found.length > 0)
+        storedNodes = new Map(repository.list({ids: found}).map((node) => [node.id, node]))
+      return new Map(found.map((id): [string, RawRecord | undefined] => [id, records ? stored(id) : undefined]))
+    },
+    parse: (raw, row) => {
+      const {record, problems} = parseRecord(NODE_SCHEMA, raw, row)
+      return {value: record, problems}
+    },
+    keyOf: (fields) => fields.id,
+    duplicate: msg.duplicateId,
+    conflict: msg.importedNodesExist,
+    plan(rows) {
+      const problems: FieldProblem[] = []
+      const levels = new DivisionRepository(inventory).levelsByCode()
+      const scope = inventoryScope(inventory)
+      const placed: Array<Row<NodeFields> & {tier: Tier}> = []
+      for (const {row, value} of rows) {
+        const outside = nodeScopeProblem({id: value.id, division: value.division}, scope, row)
+        if (outside) {
+          problems.push(outside)
+          continue
+        }
+        const placement = placeNode(value, levels.get(value.division), row)
+        for (const problem of placement.problems) problems.push(problem)
+        if (placement.tier) placed.push({row, value, tier: placement.tier})
+      }
+      for (const problem of uplinkProblems(rows, existingUplinks())) problems.push(problem)
+      const now = nowIso()
+      const plan: NodePlan = {creates: [], updates: [], unchanged: 0}
+      for (const {value, tier} of placed) {
+        const existing = storedNodes.get(value.id)
+        const node = buildNode(value, tier, now, existing)
+        if (!existing) plan.creates.push(node)
+        else if (changedFields(existing, node).length === 0) plan.unchanged++
+        else plan.updates.push({existing, node})
+      }
+      return {plan, problems}
+    },
+    apply(plan, meter) {
+      // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
+      inventory.deferForeignKeyChecks()
+      let done = 0
+      for (const node of plan.creates) {
+        repository.create(node)
+        if (++done % 1000 === 0) meter.tick(1000)
+      }
+      for (const {existing, node} of plan.updates) {
+        repository.replace(existing, node)
+        if (++done % 1000 === 0) meter.tick(1000)
+      }
+      meter.tick(done % 1000)
+    },
+    summary: (plan, dryRun) => countedResult(file, plan, dryRun),
+  }
 
-  const uplinkInFile = new Map(planned.map((p) => [p.fields.id, p.fields.uplink ?? null]))
-  for (const {row, fields} of planned) {
-    const uplink = fields.uplink
-    if (uplink !== undefined && !rowOfId.has(uplink) && !existingUplinks.has(uplink)) {
+  function stored(id: string): RawRecord | undefined {
+    const node = storedNodes.get(id)
+    return node && nodeToFields(node)
+  }
+}
+
+/** Uplinks that are neither in the inventory nor in the file, and cycles across both. */
+function uplinkProblems(rows: readonly Row<NodeFields>[], existingUplinks: Map<string, string | null>): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  const rowOfId = new Map(rows.map(({row, value}) => [value.id, row]))
+  const uplinkInFile = new Map(rows.map(({value}) => [value.id, value.uplink ?? null]))
+  for (const {row, value} of rows) {
+    const uplink = value.uplink
+    if (uplink !== undefined && !rowOfId.has(uplink) && !existingUplinks.has(uplink))
       problems.push({row, field: 'uplink', message: msg.unknownUplink(uplink)})
-    }
   }
   const uplinkOf = (id: string) => {
     const inFile = uplinkInFile.get(id)
     return inFile !== undefined ? inFile : existingUplinks.get(id)
   }
   for (const cycle of findUplinkCycles(uplinkInFile.keys(), uplinkOf)) {
-    const rows = cycle.filter((id) => uplinkInFile.has(id)).map((id) => rowOfId.get(id)!)
-    problems.push(uplinkCycleProblem(cycle, rows.length > 0 ? Math.min(...rows) : undefined))
+    let first: number | undefined
+    for (const id of cycle) {
+      const row = rowOfId.get(id)
+      if (row !== undefined && (first === undefined || row < first)) first = row
+    }
+    problems.push(uplinkCycleProblem(cycle, first))
   }
-
-  if (problems.length > 0)
-    throw inventoryMessages.invalidImport(
-      file.file,
-      problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
-    )
-  if (conflicts.length > 0) throw msg.importedNodesExist(file.file, conflicts)
-  return planned
-}
-
-/** With --update: the stored records of the ids the file names, in one query. */
-function storedNodesNamedIn(
-  file: ImportFile,
-  repository: NodeRepository,
-  existingUplinks: Map<string, string | null>,
-): Map<string, ExtranetNode> {
-  const ids = file.rows
-    .map((raw) => (typeof raw.id === 'string' ? raw.id.trim() : undefined))
-    .filter((id): id is string => id !== undefined && existingUplinks.has(id))
-  return new Map(ids.length === 0 ? [] : repository.list({ids}).map((node) => [node.id, node]))
+  return problems
 }

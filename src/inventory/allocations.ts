@@ -3,7 +3,7 @@ import type {Statement} from 'better-sqlite3'
 import {blockSize, parseCidr} from '../domain/cidr'
 import {OtherTenantsUsage} from '../domain/preflight'
 import {quotaShortfall, RegionFields, RegionUsage} from '../domain/regions'
-import {insideAnyPool, placeSubnet, ZoneName} from '../domain/zones'
+import {insideAnyPool, placeSubnet, ZoneName, ZoneRequest, ZoneSubnet} from '../domain/zones'
 import {ExitCode, GovnetError} from '../errors'
 import * as provisionMessages from '../messages/provision'
 import * as regionMessages from '../messages/regions'
@@ -138,6 +138,10 @@ const regionCapacityFromRow = (
 })
 
 const allocationId = (tenantId: string, zone: string) => `${tenantId}/${zone}`
+
+/** Whether a held subnet satisfies a request for its zone: same region, same size. */
+const satisfies = (held: Pick<SubnetAllocation, 'regionId' | 'cidr'>, regionId: string, prefix: number) =>
+  held.regionId === regionId && parseCidr(held.cidr).prefix === prefix
 
 /** The subnet insert's named parameters: the allocation and its address range in integers. */
 type SubnetParams = SubnetAllocation & {first: number; last: number}
@@ -278,36 +282,14 @@ export class AllocationRepository {
   allocateSubnet(request: SubnetRequest): SubnetAllocation {
     return this.inventory.write(() => {
       const held = this.subnetOfZone.get(request.tenantId, request.zone)
-      if (held) {
-        if (held.region_id === request.regionId && parseCidr(held.cidr).prefix === request.prefix)
-          return allocationFromRow(held)
-        throw new GovnetError(
-          provisionMessages.zoneAlreadyAllocated(request.tenantId, request.zone, held.cidr),
-          ExitCode.conflict,
-        )
-      }
-      const region = this.region(request.regionId)
-      if (request.within !== null && !insideAnyPool(region.pools, request.within)) {
-        throw new GovnetError(
-          provisionMessages.blockOutsidePools(request.within, request.regionId, region.pools),
-          ExitCode.conflict,
-        )
-      }
-      const taken = this.subnetsIn(request.regionId).map((a) => a.cidr)
-      const cidr = placeSubnet(region.pools, request.within, request.prefix, taken)
-      if (cidr === undefined) {
-        const pools = request.within === null ? region.pools : [request.within]
-        throw new GovnetError(
-          provisionMessages.poolExhausted(request.regionId, request.zone, request.prefix, pools),
-          ExitCode.conflict,
-        )
-      }
-      const block = parseCidr(cidr)
+      const placed = this.place(request, this.subnetsIn(request.regionId), held && allocationFromRow(held))
+      if ('held' in placed) return placed.held
+      const block = parseCidr(placed.cidr)
       const allocation: SubnetAllocation = {
         tenantId: request.tenantId,
         zone: request.zone,
         regionId: request.regionId,
-        cidr,
+        cidr: placed.cidr,
         allocatedAt: nowIso(),
       }
       this.insertSubnet.run({...allocation, first: block.network, last: block.network + blockSize(block.prefix) - 1})
@@ -321,6 +303,45 @@ export class AllocationRepository {
       )
       return allocation
     })
+  }
+
+  /**
+   * Where `up` will put the tenant's zone subnets: allocateSubnet's placement for each request in
+   * turn, in the order the stack creates them (one after another), each seeing the ones before it,
+   * without writing. A subnet the tenant holds that satisfies its request is kept; one that does
+   * not is released first (the stack replaces it, deleting before creating), so it is not in the
+   * way. This is the pre-flight's plan (src/domain/preflight.ts), so `tenant check` shows what `up`
+   * allocates.
+   */
+  planSubnets(
+    tenantId: string,
+    regionId: string,
+    requests: readonly ZoneRequest[],
+    within: string | null,
+  ): {subnets: ZoneSubnet[]} | {noRoomFor: ZoneRequest} {
+    const asked = (a: SubnetAllocation) => requests.find((r) => r.zone === a.zone)
+    const replaced = (a: SubnetAllocation) =>
+      a.tenantId === tenantId && asked(a) !== undefined && !satisfies(a, regionId, asked(a)!.prefix)
+    const own = this.subnetsOf(tenantId).filter((a) => !replaced(a))
+    const taken = this.subnetsIn(regionId).filter((a) => !replaced(a))
+    const subnets: ZoneSubnet[] = []
+    for (const zone of requests) {
+      try {
+        const request = {tenantId, regionId, zone: zone.zone, prefix: zone.prefix, within}
+        const placed = this.place(
+          request,
+          taken,
+          own.find((a) => a.zone === zone.zone),
+        )
+        const allocation = 'held' in placed ? placed.held : {tenantId, zone: zone.zone, regionId, cidr: placed.cidr}
+        if (!('held' in placed)) taken.push({...allocation, allocatedAt: ''})
+        subnets.push({zone: zone.zone, cidr: allocation.cidr})
+      } catch (error) {
+        if (error instanceof GovnetError && error.exit === ExitCode.conflict) return {noRoomFor: zone}
+        throw error
+      }
+    }
+    return {subnets}
   }
 
   /** Release a subnet; false when it was not held (already released). */
@@ -411,6 +432,47 @@ export class AllocationRepository {
       this.changes.record(RULE_SET_ENTITY, tenantId, 'delete', before, null)
       return true
     })
+  }
+
+  /**
+   * Where one zone's subnet goes, given what the region's tenants hold (`taken`) and the subnet the
+   * tenant holds for the zone (`own`): that subnet when it satisfies the request, else the first
+   * free block of the tenant's own block or of the region's pools. Refused (exit 5) when the tenant
+   * holds another subnet for the zone, its block lies outside the pools, or nothing fits.
+   */
+  private place(
+    request: SubnetRequest,
+    taken: readonly SubnetAllocation[],
+    own: SubnetAllocation | undefined,
+  ): {held: SubnetAllocation} | {cidr: string} {
+    if (own) {
+      if (satisfies(own, request.regionId, request.prefix)) return {held: own}
+      throw new GovnetError(
+        provisionMessages.zoneAlreadyAllocated(request.tenantId, request.zone, own.cidr),
+        ExitCode.conflict,
+      )
+    }
+    const region = this.region(request.regionId)
+    if (request.within !== null && !insideAnyPool(region.pools, request.within)) {
+      throw new GovnetError(
+        provisionMessages.blockOutsidePools(request.within, request.regionId, region.pools),
+        ExitCode.conflict,
+      )
+    }
+    const cidr = placeSubnet(
+      region.pools,
+      request.within,
+      request.prefix,
+      taken.map((a) => a.cidr),
+    )
+    if (cidr === undefined) {
+      const pools = request.within === null ? region.pools : [request.within]
+      throw new GovnetError(
+        provisionMessages.poolExhausted(request.regionId, request.zone, request.prefix, pools),
+        ExitCode.conflict,
+      )
+    }
+    return {cidr}
   }
 
   private region(id: string): Pick<RegionFields, 'pools' | 'capacityVcpu' | 'capacityRamGib' | 'capacityStorageGib'> {

@@ -6,12 +6,12 @@ import {tenantScopeProblem} from '../domain/scope'
 import {
   changedFields,
   HostedLevel,
+  KnownRegions,
   mergeTenant,
   NetworkClaim,
   NetworkClaims,
   parseTenant,
   REMOVABLE_STATUSES,
-  sameTenant,
   Tenant,
   TenantFields,
   tenantFields,
@@ -107,6 +107,7 @@ export class TenantRepository {
   private readonly updateStatus: Statement<[status: TenantStatus, liveOn: string | null, updatedAt: string, id: string]>
   private readonly deleteById: Statement<[string]>
   private readonly claims: Statement<[], NetworkClaim>
+  private readonly regionIds: Statement<[], string>
   private readonly changes: ChangeLog
 
   constructor(private readonly inventory: Inventory) {
@@ -133,6 +134,7 @@ export class TenantRepository {
     this.claims = db.prepare<[], NetworkClaim>(
       `SELECT id, region, cidr, status FROM tenants WHERE cidr IS NOT NULL AND ${notDecommissionedSql('status')}`,
     )
+    this.regionIds = db.prepare<[], string>('SELECT id FROM regions').pluck()
     this.changes = new ChangeLog(inventory)
   }
 
@@ -163,11 +165,16 @@ export class TenantRepository {
     return this.claims.all()
   }
 
+  /** The regions a tenant may be placed in (parseTenant refuses others). */
+  knownRegions(): KnownRegions {
+    return new Set(this.regionIds.all())
+  }
+
   /** Validate and create one tenant from its input fields (import column names). */
   add(input: RawRecord): Tenant {
-    const {tenant, problems} = parseTenant(input)
-    if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
     return this.inventory.write(() => {
+      const {tenant, problems} = parseTenant(input, this.knownRegions())
+      if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
       if (this.get(tenant.id)) throw msg.tenantExists(tenant.id)
       this.refuseOutsideScope(tenant)
       this.refuseOverlap(tenant)
@@ -179,7 +186,7 @@ export class TenantRepository {
   set(id: string, changes: RawRecord): TenantSetResult {
     return this.inventory.write(() => {
       const current = this.require(id)
-      const {tenant, problems} = mergeTenant(current, changes)
+      const {tenant, problems} = mergeTenant(current, changes, this.knownRegions())
       if (!tenant) throw inventoryMessages.invalidRecord(TENANT_ENTITY, problems)
       const changed = changedFields(current, tenant)
       if (changed.length === 0) return {tenant: current, changed}
@@ -245,24 +252,6 @@ export class TenantRepository {
     this.update.run(stored)
     this.changes.record(TENANT_ENTITY, current.id, 'update', tenantFields(current), tenantFields(next), at)
     return stored
-  }
-
-  /**
-   * Sort validated records into creates, updates (with the stored record) and unchanged ones.
-   * Without `update`, ids that exist already are a conflict, listed with their rows.
-   */
-  planImport(file: string, rows: ReadonlyArray<{row: number; tenant: TenantFields}>, update: boolean): ImportPlan {
-    const plan: ImportPlan = {creates: [], updates: [], unchanged: 0}
-    const existing: {row: number; id: string}[] = []
-    for (const {row, tenant} of rows) {
-      const current = this.get(tenant.id)
-      if (!current) plan.creates.push(tenant)
-      else if (!update) existing.push({row, id: tenant.id})
-      else if (sameTenant(current, tenant)) plan.unchanged++
-      else plan.updates.push({current, next: tenant})
-    }
-    if (existing.length > 0) throw msg.importedTenantsExist(file, existing)
-    return plan
   }
 
   /** Write a plan, every change at `at`; call inside the write transaction that made it. */

@@ -25,6 +25,8 @@ export const duplicateId = (id: string, firstRow: number) => `id ${id} appears a
 export const invalidTag = (tag: string) =>
   `tag "${tag}" is not valid: use letters (any script), digits and . _ : / = -, at most 63 characters, starting with a letter or digit`
 
+export const tooManyTags = (count: number, max: number) => `has ${count} tags; at most ${max} are allowed`
+
 // ---- Errors ----
 
 export const nodeNotFound = (id: string) => new GovnetError(`node ${id} not found`, ExitCode.notFound)

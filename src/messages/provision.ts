@@ -134,3 +134,51 @@ export const passphraseFileOpen = (file: string, mode: string) =>
 
 export const workspaceOccupied = (link: string) =>
   new GovnetError(`${link} exists and is not govnet's link to its node_modules: remove it`, ExitCode.dependency)
+
+// ---- State backend ----
+
+export const backendInvalid = (shown: string, why: string) =>
+  new GovnetError(
+    `--backend (or GOVNET_PULUMI_BACKEND) ${shown}: ${why}; give a state backend URL such as postgres://user:password@host:5432/db?sslmode=disable, s3://bucket?region=… or file:///path`,
+    ExitCode.invalid,
+  )
+
+export const stackLocked = (operation: string, tenant: string, holder: string) =>
+  new GovnetError(
+    `${operation} of tenant ${tenant} refused: its stack is locked by ${holder}; nothing was changed. Wait for that run to end (or, if it died, \`govnet tenant refresh ${tenant}\` after \`pulumi cancel\`)`,
+    ExitCode.conflict,
+  )
+
+export const stackNotInBackend = (tenant: string, backend: string, reason: string) =>
+  new GovnetError(`tenant ${tenant} has no stack in the state backend ${backend}: ${reason}`, ExitCode.notFound)
+
+// ---- Batches (tenant up | preview | destroy for a selection) ----
+
+export const batchSelectionMissing = (operation: string) =>
+  new GovnetError(
+    `tenant ${operation} needs a tenant id or a selection: --all, --under CODE, --level N, --status S or --region R`,
+    ExitCode.invalid,
+  )
+
+export const batchSelectionWithId = (operation: string, id: string) =>
+  new GovnetError(
+    `tenant ${operation} ${id}: give either one tenant id or a selection (--all, --under, --level, --status, --region), not both`,
+    ExitCode.invalid,
+  )
+
+export const batchUnderInvalid = (code: string) =>
+  new GovnetError(
+    `--under ${code}: a department's division is the 6-digit code in its USCC (characters 3–8); give a province (2 digits), prefecture (4) or county (6) code`,
+    ExitCode.invalid,
+  )
+
+export const batchFailed = (operation: string, failed: number, total: number) =>
+  new GovnetError(`tenant ${operation}: ${failed} of ${total} tenants failed`, ExitCode.checkFailed)
+
+export const batchInterrupted = (operation: string, notStarted: number) =>
+  `interrupted: ${operation} starts no more stacks (${notStarted} not started) and lets those running finish (Ctrl-C again to cancel them)`
+
+export const batchCancelling = (running: number) =>
+  `cancelling ${running} running stack(s), as \`pulumi cancel\` would: their in-flight resource operations finish first`
+
+export const notStartedReason = 'not started: the batch was interrupted'

@@ -14,6 +14,9 @@ export const invalidFilingNumber = (value: string) =>
 export const cidrOverlaps = (cidr: string, otherId: string, otherCidr: string, region: string) =>
   `${cidr} overlaps ${otherCidr} of tenant ${otherId} in region ${region}: pick a free block, or leave cidr empty for the region to assign one`
 
+export const unknownRegion = (region: string) =>
+  `region ${region} is not defined: \`govnet region list\` shows the regions, \`govnet region add ${region} …\` defines it`
+
 export const duplicateId = (id: string, firstRow: number) => `id ${id} appears already in row ${firstRow}`
 
 // ---- Errors ----

@@ -1,4 +1,5 @@
 import {PreflightFinding, Target} from '../domain/preflight'
+import {ZoneSubnet} from '../domain/zones'
 import type {Inventory} from '../inventory/db'
 import {judgementDay} from '../domain/calendar'
 import {ControlResult, evaluateTenant, failedControls} from '../domain/mlps'
@@ -8,8 +9,11 @@ import {TenantRepository} from '../inventory/tenants'
 import {preflightTenant} from './context'
 
 export interface TenantReadiness extends TenantCheckResult {
-  /** The provisioning pre-flight (region, rating, pool room, capacity, baseline) for `target`; no engine involved. */
-  preflight: {target: Target; ok: boolean; findings: PreflightFinding[]}
+  /**
+   * The provisioning pre-flight (region, rating, pool room, capacity, baseline) for `target`; no
+   * engine involved. `subnets`: the zone subnets `up` will allocate (held ones kept), when they fit.
+   */
+  preflight: {target: Target; ok: boolean; findings: PreflightFinding[]; subnets: ZoneSubnet[] | null}
 }
 
 /**
@@ -27,7 +31,12 @@ export function checkTenantReadiness(
   return {
     ...record,
     passed: record.passed && preflight.ok,
-    preflight: {target: options.target, ok: preflight.ok, findings: preflight.findings},
+    preflight: {
+      target: options.target,
+      ok: preflight.ok,
+      findings: preflight.findings,
+      subnets: preflight.subnets ?? null,
+    },
   }
 }
 

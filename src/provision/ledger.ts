@@ -7,7 +7,14 @@
  */
 import type * as pulumi from '@pulumi/pulumi'
 
-import type {InventoryInputs, QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from '../domain/ledger'
+import type {
+  InventoryInputs,
+  QuotaInputs,
+  RuleSetInputs,
+  TenantManifestInputs,
+  ZoneSubnetInputs,
+  ZoneSubnetOutputs,
+} from '../domain/ledger'
 import {AllocationRepository} from '../inventory/allocations'
 import {Inventory} from '../inventory/db'
 
@@ -142,4 +149,30 @@ export function deleteRuleSet(props: RuleSetInputs): void {
 export function readRuleSet(id: string, props: RuleSetInputs): pulumi.dynamic.ReadResult<RuleSetInputs> {
   const held = withInventory(props, (r) => r.ruleSetOf(props.tenantId))
   return held ? {id, props} : {}
+}
+
+// ---- Tenant manifests (the plan, checked by the policy pack before anything is created) ----
+
+export const MANIFEST_REPLACE_ON = ['tenantId'] as const
+
+export function createManifest(inputs: TenantManifestInputs): pulumi.dynamic.CreateResult<TenantManifestInputs> {
+  return {id: inputs.tenantId, outs: inputs}
+}
+
+export function diffManifest(olds: TenantManifestInputs, news: TenantManifestInputs): pulumi.dynamic.DiffResult {
+  return diffBy(olds, news, MANIFEST_REPLACE_ON)
+}
+
+export function updateManifest(
+  _olds: TenantManifestInputs,
+  news: TenantManifestInputs,
+): pulumi.dynamic.UpdateResult<TenantManifestInputs> {
+  return {outs: news}
+}
+
+/** The manifest is state only: nothing to delete. */
+export function deleteManifest(): void {}
+
+export function readManifest(id: string, props: TenantManifestInputs): pulumi.dynamic.ReadResult<TenantManifestInputs> {
+  return {id, props}
 }

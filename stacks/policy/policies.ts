@@ -29,7 +29,7 @@ import {StackBaseline, stackBaseline} from '../../src/domain/stack-baseline'
 import {HOSTED_LEVELS} from '../../src/domain/tenants'
 import {readBaselineDocuments} from '../../src/baseline-files'
 import * as msg from '../../src/messages/provision'
-import {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE} from '../tenant/local/providers'
+import {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, TENANT_MANIFEST_TYPE, ZONE_SUBNET_TYPE} from '../tenant/local/providers'
 import {ENCRYPTION_SPEC, PROJECT_TAG, tagValue} from '../tenant/openstack'
 import type {ControlSettings} from '../../src/domain/tenant-plan'
 
@@ -41,7 +41,7 @@ export const OPENSTACK = {
   volumeType: 'openstack:blockstorage/volumeTypeV3:VolumeTypeV3',
 } as const
 
-export {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, ZONE_SUBNET_TYPE}
+export {QUOTA_RESERVATION_TYPE, RULE_SET_TYPE, TENANT_MANIFEST_TYPE, ZONE_SUBNET_TYPE}
 
 let controls: BaselineControl[] | undefined
 
@@ -66,6 +66,12 @@ interface RuleSetProps {
   rules?: SecurityRule[]
   controls?: Partial<ControlSettings>
 }
+/** A tenant manifest (stacks/tenant/local/providers.ts): the plan, with the rule set's level, rules and controls. */
+interface ManifestProps extends RuleSetProps {
+  zones?: Array<{zone: string}>
+}
+/** Resources that carry a tenant's level, rules and control settings: the manifest (the plan) and the local rule set. */
+const carriesRules = (type: string) => type === RULE_SET_TYPE || type === TENANT_MANIFEST_TYPE
 interface ZoneSubnetProps {
   tenantId: string
   zone: string
@@ -112,7 +118,7 @@ function recordedSetting(
   control: 'logRetentionDays' | 'regionRating',
   tagKey: string,
 ): {level: number; value: number} | undefined {
-  if (args.type === RULE_SET_TYPE) {
+  if (carriesRules(args.type)) {
     const props = args.props as RuleSetProps
     return {level: props.mlpsLevel, value: props.controls?.[control] ?? 0}
   }
@@ -131,7 +137,7 @@ export const noOpenManagementPorts: ResourceValidationPolicy = {
     'Management ports (baseline control management-ports) are reachable only from the management zone (bastion), never from an address range such as 0.0.0.0/0 or ::/0.',
   enforcementLevel: 'mandatory',
   validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-    if (args.type === RULE_SET_TYPE) {
+    if (carriesRules(args.type)) {
       const props = args.props as RuleSetProps
       const ports = baselineFor(props.mlpsLevel)?.managementPorts ?? anyLevelManagementPorts()
       for (const rule of props.rules ?? []) {
@@ -177,7 +183,8 @@ export const platformRating: ResourceValidationPolicy = {
 /** Each tenant in the stack with its level and the resources that belong to it. */
 interface TenantView {
   level: number
-  anchor: PolicyResource
+  /** The resource a stack violation is reported on. */
+  anchor: Pick<PolicyResource, 'urn'>
   zones: string[]
   ingress: Array<{view: RuleView; source: string}>
   ruleSet?: RuleSetProps
@@ -231,18 +238,56 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
   return views
 }
 
+/** The zones of the tenant's level it does not create (control network-zoning). */
+function missingZones(tenant: TenantView): string[] {
+  const missing = (baselineFor(tenant.level)?.zones ?? []).filter((zone) => !tenant.zones.includes(zone))
+  return missing.length > 0 ? [msg.policyMissingZones(tenant.level, missing)] : []
+}
+
+/** What is missing for encryption at rest with a tenant-held key (controls encrypted-storage, tenant-held-keys). */
+function storageGaps(tenant: TenantView): string[] {
+  const baseline = baselineFor(tenant.level)
+  if (!baseline) return []
+  const gaps: string[] = []
+  if (tenant.ruleSet) {
+    const recorded: Partial<ControlSettings> = tenant.ruleSet.controls ?? {}
+    if (
+      baseline.encryptedVolumes &&
+      (!recorded.encryptedVolumes || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)
+    ) {
+      gaps.push(msg.STORAGE_GAPS.recordedEncryption(baseline.encryptionAlgorithm ?? ''))
+    }
+    if (baseline.tenantHeldKey && !recorded.tenantHeldKey) gaps.push(msg.STORAGE_GAPS.recordedKey)
+  } else {
+    if (baseline.encryptedVolumes && tenant.encryptedVolumeTypes.length === 0) gaps.push(msg.STORAGE_GAPS.volumeType)
+    if (baseline.tenantHeldKey && tenant.keyOrders.length === 0) gaps.push(msg.STORAGE_GAPS.key)
+  }
+  return gaps.length > 0 ? [msg.policyUnencryptedStorage(tenant.level, gaps.join('; '))] : []
+}
+
+/** Ingress from outside the region's extranet ranges, where the level allows none (control default-deny-ingress). */
+function ingressOutsideExtranet(tenant: TenantView, configured: string[] | undefined): string[] {
+  if (!baselineFor(tenant.level)?.extranetOnlyIngress) return []
+  const ranges = tenant.extranetRanges ?? configured ?? []
+  return tenant.ingress
+    .filter(({view}) => admitsOutsideExtranet(view, ranges))
+    .map(({source}) => msg.policyIngressOutsideExtranet(tenant.level, source))
+}
+
+/** A stack policy that reports `check` for every tenant of the stack, on the tenant's anchor resource. */
+function perTenant(check: (tenant: TenantView, args: StackValidationArgs) => string[]) {
+  return (args: StackValidationArgs, report: ReportViolation) => {
+    for (const tenant of tenantsOf(args.resources))
+      for (const violation of check(tenant, args)) report(violation, tenant.anchor.urn)
+  }
+}
+
 export const requiredZones: StackValidationPolicy = {
   name: 'required-zones',
   description:
     "Every zone of the tenant's level (control network-zoning) has its subnet: service and management at levels 1–2; web, app, data and management from level 3.",
   enforcementLevel: 'mandatory',
-  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-    for (const tenant of tenantsOf(args.resources)) {
-      const required = baselineFor(tenant.level)?.zones ?? []
-      const missing = required.filter((zone) => !tenant.zones.includes(zone))
-      if (missing.length > 0) report(msg.policyMissingZones(tenant.level, missing), tenant.anchor.urn)
-    }
-  },
+  validateStack: perTenant(missingZones),
 }
 
 export const encryptedStorage: StackValidationPolicy = {
@@ -250,28 +295,7 @@ export const encryptedStorage: StackValidationPolicy = {
   description:
     'Where the baseline asks for it (level 3+: controls encrypted-storage and tenant-held-keys), volumes are encrypted at rest with a key the tenant holds.',
   enforcementLevel: 'mandatory',
-  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-    for (const tenant of tenantsOf(args.resources)) {
-      const baseline = baselineFor(tenant.level)
-      if (!baseline) continue
-      const gaps: string[] = []
-      if (tenant.ruleSet) {
-        const recorded: Partial<ControlSettings> = tenant.ruleSet.controls ?? {}
-        if (
-          baseline.encryptedVolumes &&
-          (!recorded.encryptedVolumes || recorded.encryptionAlgorithm !== baseline.encryptionAlgorithm)
-        ) {
-          gaps.push(msg.STORAGE_GAPS.recordedEncryption(baseline.encryptionAlgorithm ?? ''))
-        }
-        if (baseline.tenantHeldKey && !recorded.tenantHeldKey) gaps.push(msg.STORAGE_GAPS.recordedKey)
-      } else {
-        if (baseline.encryptedVolumes && tenant.encryptedVolumeTypes.length === 0)
-          gaps.push(msg.STORAGE_GAPS.volumeType)
-        if (baseline.tenantHeldKey && tenant.keyOrders.length === 0) gaps.push(msg.STORAGE_GAPS.key)
-      }
-      if (gaps.length > 0) report(msg.policyUnencryptedStorage(tenant.level, gaps.join('; ')), tenant.anchor.urn)
-    }
-  },
+  validateStack: perTenant(storageGaps),
 }
 
 export interface ExtranetOnlyIngressConfig {
@@ -287,20 +311,44 @@ export const extranetOnlyIngress: StackValidationPolicy = {
   configSchema: {
     properties: {extranetRanges: {type: 'array', items: {type: 'string'}, default: []}},
   },
-  validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-    const config = args.getConfig<Partial<ExtranetOnlyIngressConfig>>()
-    for (const tenant of tenantsOf(args.resources)) {
-      if (!baselineFor(tenant.level)?.extranetOnlyIngress) continue
-      const ranges = tenant.extranetRanges ?? config.extranetRanges ?? []
-      for (const {view, source} of tenant.ingress) {
-        if (admitsOutsideExtranet(view, ranges))
-          report(msg.policyIngressOutsideExtranet(tenant.level, source), tenant.anchor.urn)
-      }
+  validateStack: perTenant((tenant, args) =>
+    ingressOutsideExtranet(tenant, args.getConfig<Partial<ExtranetOnlyIngressConfig>>().extranetRanges),
+  ),
+}
+
+/**
+ * The stack policies' checks (zones, encryption at rest, extranet-only ingress) on the tenant's
+ * manifest — its plan — when it is registered, before anything else of the stack is: a refused plan
+ * creates nothing, in the single engine run of `tenant up`. The stack policies check the same again
+ * on the resources as built, at the end of the update.
+ */
+export const plannedTenant: ResourceValidationPolicy = {
+  name: 'tenant-plan',
+  description:
+    "Before anything is created, the tenant's plan (its manifest) has every zone of its level, encryption at rest with a tenant-held key where required, and ingress only from the extranet ranges where required.",
+  enforcementLevel: 'mandatory',
+  validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+    if (args.type !== TENANT_MANIFEST_TYPE) return
+    const props = args.props as ManifestProps
+    const tenant: TenantView = {
+      level: props.mlpsLevel,
+      anchor: {urn: args.urn},
+      zones: (props.zones ?? []).map((z) => z.zone),
+      ingress: (props.rules ?? [])
+        .filter((r) => r.direction === 'ingress')
+        .map((r) => ({view: viewOf(r), source: ruleSource(r)})),
+      ruleSet: props,
+      keyOrders: [],
+      encryptedVolumeTypes: [],
+      extranetRanges: props.controls?.extranetRanges,
     }
+    for (const violation of [...missingZones(tenant), ...storageGaps(tenant), ...ingressOutsideExtranet(tenant, [])])
+      report(violation)
   },
 }
 
 export const POLICIES = [
+  plannedTenant,
   noOpenManagementPorts,
   logRetention,
   platformRating,

@@ -44,6 +44,7 @@ describe('govnet division', () => {
         {level: 'county', rows: 31, created: 0, renamed: 0, unchanged: 31},
         {level: 'township', rows: 609, created: 0, renamed: 0, unchanged: 609},
       ],
+      dryRun: false,
     })
   })
 

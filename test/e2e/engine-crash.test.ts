@@ -16,6 +16,7 @@ import {describe, expect, it} from 'vitest'
 
 import {stackBaseline} from '../../src/domain/stack-baseline'
 import {ExitCode} from '../../src/errors'
+import * as msg from '../../src/messages/provision'
 import {govnet, json} from '../helpers/cli'
 import {baselineControls} from '../helpers/provision'
 import {
@@ -88,7 +89,8 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
         await up.waitFor(/^Updating \(/m, 5 * 60_000)
         locker = new Database(inventory.db, {timeout: 30_000})
         locker.exec('BEGIN IMMEDIATE')
-        await up.waitFor(/dynamic\/govnet:\w+ \S+ creating/, 5 * 60_000)
+        // The manifest (state only) is created first; wait for a resource that writes to the inventory.
+        await up.waitFor(/dynamic\/govnet:(?:ZoneSubnet|QuotaReservation|RuleSetRecord) \S+ creating/, 5 * 60_000)
         await new Promise((resolve) => setTimeout(resolve, 500))
         process.kill(-up.child.pid!, 'SIGKILL')
         expect((await up.exited).signal).toBe('SIGKILL')
@@ -115,8 +117,12 @@ describe.skipIf(skipWithoutEngine())('an engine killed mid-up, real engine', () 
     async () => {
       const before = held()
       const again = await engine('tenant', 'up', TENANT)
-      expect(again.code).toBe(ExitCode.dependency)
-      expect(again.stderr).toMatch(/the stack is currently locked by 1 lock\(s\).*`pulumi cancel`/)
+      const [head, tail] = msg.stackLocked('up', TENANT, '\u0000').message.split('\u0000')
+      expect(again.code).toBe(ExitCode.conflict)
+      expect(again.stderr.startsWith(`error: ${head}`) && again.stderr.trimEnd().endsWith(tail!), again.stderr).toBe(
+        true,
+      )
+      expect(again.stderr).toContain('`pulumi cancel`')
       expect(held().subnets).toEqual(before.subnets)
     },
     ENGINE_TEST_TIMEOUT,

@@ -17,8 +17,19 @@ import {baselineControls} from '../helpers/provision'
 import {govnetEngine, holdings, REGION, skipWithoutEngine, useEngineInventory} from '../helpers/pulumi-engine'
 
 const ENGINE_TEST_TIMEOUT = 10 * 60_000
-const RESULT_KEYS = ['at', 'changes', 'operation', 'outputs', 'stack', 'status', 'target', 'tenant']
-const OUTPUT_KEYS = ['networks', 'quota', 'ruleSet']
+const RESULT_KEYS = [
+  'at',
+  'backend',
+  'changes',
+  'operation',
+  'outputs',
+  'stack',
+  'status',
+  'target',
+  'tenant',
+  'upToDate',
+]
+const OUTPUT_KEYS = ['inputHash', 'networks', 'quota', 'ruleSet']
 
 const zonesOf = (level: number) => stackBaseline(level, baselineControls()).baseline!.zones
 
@@ -47,8 +58,9 @@ describe.skipIf(skipWithoutEngine())('tenant up / preview / destroy on the local
         expect(Object.keys(result).sort()).toEqual(RESULT_KEYS)
         expect(result).toMatchObject({tenant: id, operation: 'up', target: 'local', stack: id, status: 'active'})
         const zones = zonesOf(level)
-        // One resource per zone, the quota and the rule set, in one GovTenant in the stack.
-        expect(result.changes).toEqual({create: zones.length + 4})
+        // The manifest, then one resource per zone, the quota and the rule set, in one GovTenant in the stack.
+        expect(result.changes).toEqual({create: zones.length + 5})
+        expect(result.upToDate).toBe(false)
         expect(tenantStatus(id)).toBe('active')
 
         const held = holdingsOf(id)
@@ -86,13 +98,17 @@ describe.skipIf(skipWithoutEngine())('tenant up / preview / destroy on the local
   )
 
   it(
-    'a second up reports no changes and leaves the allocations as they were',
+    'a second up is up to date without starting the engine; --force runs it and it changes nothing',
     async () => {
       const before = Object.keys(TENANTS).map((id) => holdingsOf(id))
       for (const [id, level] of Object.entries(TENANTS)) {
         const result = expectSucceeded(await engine('tenant', 'up', id))
-        expect(result.changes).toEqual({same: zonesOf(level).length + 4})
-        expect(result.status).toBe('active')
+        expect(result).toMatchObject({changes: {}, upToDate: true, status: 'active'})
+        // The outputs of the last up, as the inventory recorded them; nothing was written.
+        expect(result.outputs).toEqual(holdingsOf(id).provisioning!.outputs)
+        expect(holdingsOf(id).provisioning).toEqual(before[Object.keys(TENANTS).indexOf(id)]!.provisioning)
+        const forced = expectSucceeded(await engine('tenant', 'up', id, '--force'))
+        expect(forced).toMatchObject({changes: {same: zonesOf(level).length + 5}, upToDate: false, status: 'active'})
       }
       const after = Object.keys(TENANTS).map((id) => holdingsOf(id))
       expect(after.map(({subnets, quota, ruleSet}) => ({subnets, quota, ruleSet}))).toEqual(
@@ -112,12 +128,12 @@ describe.skipIf(skipWithoutEngine())('tenant up / preview / destroy on the local
       expect(preview).toMatchObject({
         operation: 'preview',
         status: 'active',
-        changes: {update: 1, same: zonesOf(2).length + 3},
+        changes: {update: 1, same: zonesOf(2).length + 4},
       })
       expect(holdingsOf('gz-l2').quota).toEqual(before.quota)
 
       const up = expectSucceeded(await engine('tenant', 'up', 'gz-l2'))
-      expect(up.changes).toEqual({update: 1, same: zonesOf(2).length + 3})
+      expect(up.changes).toEqual({update: 1, same: zonesOf(2).length + 4})
       const after = holdingsOf('gz-l2')
       expect(after.quota).toEqual({vcpu: 48, ramGib: 192, storageGib: 500})
       expect(after.subnets).toEqual(before.subnets)
@@ -141,7 +157,7 @@ describe.skipIf(skipWithoutEngine())('tenant up / preview / destroy on the local
         expect(result).toMatchObject({
           operation: 'destroy',
           status: 'decommissioned',
-          changes: {delete: zonesOf(level).length + 4},
+          changes: {delete: zonesOf(level).length + 5},
           outputs: {},
         })
         expect(tenantStatus(id)).toBe('decommissioned')

@@ -19,7 +19,7 @@ let cleanup: () => void
 let db: string
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => govnet([...args, '--db', db], {env})
 
-function addTenant(id: string, level: number, vcpu = 8): void {
+function addTenant(id: string, level: number, vcpu = 8, ...extra: string[]): void {
   const result = run([
     'tenant',
     'add',
@@ -42,6 +42,7 @@ function addTenant(id: string, level: number, vcpu = 8): void {
     '32',
     '--storage-gib',
     '200',
+    ...extra,
   ])
   expect(result.stderr).toBe('')
 }
@@ -134,7 +135,8 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
         target: 'local',
         stack: 'l2',
         status: 'active',
-        changes: {create: 6},
+        changes: {create: 7},
+        upToDate: false,
       })
       expect(up.outputs).toEqual({
         networks: [
@@ -143,6 +145,7 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
         ],
         quota: {vcpu: 8, ramGib: 32, storageGib: 200},
         ruleSet: {level: 2, defaultAction: 'deny', rules: expect.any(Number), zones: ['service', 'management']},
+        inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       })
       const shown = json(run(['tenant', 'show', 'l2', '--json']))
       expect(shown.status).toBe('active')
@@ -158,10 +161,11 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
       ).toEqual([{outcome: 'succeeded', op: 'up', reason: null}])
       expect(statSync(path.join(dir, '.govnet', 'pulumi-passphrase')).mode & 0o777).toBe(0o600)
 
-      expect(json(run(['tenant', 'up', 'l2', '--json'], env)).changes).toEqual({same: 6})
+      // Nothing changed since that up: the stack is up to date and the engine is not run.
+      expect(json(run(['tenant', 'up', 'l2', '--json'], env))).toMatchObject({changes: {}, upToDate: true})
 
       expect(run(['tenant', 'set', 'l2', '--vcpu', '16']).code).toBe(0)
-      expect(json(run(['tenant', 'preview', 'l2', '--json'], env)).changes).toEqual({same: 5, update: 1})
+      expect(json(run(['tenant', 'preview', 'l2', '--json'], env)).changes).toEqual({same: 6, update: 1})
       expect(json(run(['tenant', 'up', 'l2', '--json'], env)).outputs.quota).toEqual({
         vcpu: 16,
         ramGib: 32,
@@ -177,13 +181,52 @@ describe.runIf(engine !== undefined || process.env.CI)('with the Pulumi CLI (loc
       expect(new Set(cidrs).size).toBe(6)
 
       const destroyed = json(run(['tenant', 'destroy', 'l2', '--json'], env))
-      expect(destroyed).toMatchObject({status: 'decommissioned', changes: {delete: 6}, outputs: {}})
+      expect(destroyed).toMatchObject({status: 'decommissioned', changes: {delete: 7}, outputs: {}})
       expect(rows('SELECT zone FROM network_allocations WHERE tenant_id = ?', 'l2')).toEqual([])
       expect(rows('SELECT tenant_id FROM quota_reservations')).toEqual([{tenant_id: 'l3'}])
       expect(json(run(['tenant', 'refresh', 'l3', '--json'], env))).toMatchObject({
         status: 'active',
-        changes: {same: 8},
+        changes: {same: 9},
       })
+    },
+  )
+
+  it(
+    "tenant check's planned subnets are the ones up allocates: from the pools after another tenant, inside the tenant's own block, and kept on the next up",
+    {timeout: 900_000},
+    () => {
+      const env = withEngine()
+      expect(run(['region', 'set', 'gz-1', '--pools', '10.20.0.0/20']).code).toBe(0)
+      addTenant('l2', 2)
+      addTenant('own', 3, 8, '--cidr', '10.20.8.0/22')
+      addTenant('pooled', 3)
+      const planned = (id: string) => {
+        const check = json(run(['tenant', 'check', id, '--json']))
+        expect(check.preflight.findings.find((f: {check: string}) => f.check === 'networks')).toMatchObject({ok: true})
+        return check.preflight.subnets
+      }
+      const allocated = (id: string) => json(run(['tenant', 'up', id, '--json'], env)).outputs.networks
+      expect(allocated('l2')).toEqual(planned('l2'))
+      // Four zones, so the order in which up creates them decides which block each one gets.
+      const ownPlan = planned('own')
+      expect(ownPlan.map((s: {cidr: string}) => s.cidr)).toEqual([
+        '10.20.8.0/24',
+        '10.20.9.0/24',
+        '10.20.10.0/24',
+        '10.20.11.0/24',
+      ])
+      expect(allocated('own')).toEqual(ownPlan)
+      const pooledPlan = planned('pooled')
+      expect(allocated('pooled')).toEqual(pooledPlan)
+      expect(pooledPlan.map((s: {zone: string}) => s.zone)).toEqual(['web', 'app', 'data', 'management'])
+      // After up, the pre-flight shows what the tenant holds (and what the next up keeps).
+      expect(planned('pooled')).toEqual(pooledPlan)
+      expect(
+        rows<{zone: string; cidr: string}>(
+          'SELECT zone, cidr FROM network_allocations WHERE tenant_id = ? ORDER BY first_address',
+          'pooled',
+        ),
+      ).toEqual(pooledPlan)
     },
   )
 

@@ -181,7 +181,7 @@ describe('govnet region import', () => {
 
   it('imports the sample regions, then refuses them again without --update and leaves them unchanged with it', () => {
     expect(json(run('region', 'import', '--file', samples, '--json'))).toMatchObject({
-      created: 5,
+      created: 6,
       updated: 0,
       unchanged: 0,
       dryRun: false,
@@ -190,6 +190,7 @@ describe('govnet region import', () => {
       'bj-1',
       'gd-dg-1',
       'gd-gz-1',
+      'gd-sz-1',
       'gs-1',
       'hi-1',
     ])
@@ -198,13 +199,13 @@ describe('govnet region import', () => {
       run('region', 'import', '--file', samples),
       regionMsg.importedRegionsExist(
         samples,
-        ['bj-1', 'gd-gz-1', 'gd-dg-1', 'hi-1', 'gs-1'].map((id, i) => ({row: i + 1, id})),
+        ['bj-1', 'gd-gz-1', 'gd-dg-1', 'hi-1', 'gs-1', 'gd-sz-1'].map((id, i) => ({row: i + 1, id})),
       ),
     )
     expect(json(run('region', 'import', '--file', samples, '--update', '--json'))).toMatchObject({
       created: 0,
       updated: 0,
-      unchanged: 5,
+      unchanged: 6,
     })
     expect(snapshot(db)).toBe(before)
   })

@@ -27,6 +27,26 @@ describe('govnet init --scope: a provincial instance', () => {
   beforeAll(() => {
     expect(run('init', '--scope', '44').code).toBe(0)
     expect(run('division', 'import', '--file', sampleDivisions).code).toBe(0)
+    // The tenants below are placed in a region the inventory defines (an unknown region is refused first).
+    const region = run(
+      'region',
+      'add',
+      'gd-gz-1',
+      '--name',
+      '广州一区',
+      '--pools',
+      '10.44.0.0/16',
+      '--vcpu',
+      '1000',
+      '--ram-gib',
+      '4000',
+      '--storage-gib',
+      '100000',
+      '--max-level',
+      '4',
+    )
+    expect(region.stderr).toBe('')
+    expect(region.code).toBe(0)
   })
   afterAll(() => temp.cleanup())
 

@@ -1,6 +1,6 @@
-import {writeFileSync} from 'node:fs'
+import {cpSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import {ControlResult} from '../../src/domain/mlps'
 import {Tenant} from '../../src/domain/tenants'
@@ -39,11 +39,21 @@ const BAD_USCC = '114400000069381374'
 let dir: string
 let cleanup: () => void
 let db: string
+/** An inventory with the sample regions (a tenant is placed in a region the inventory defines), copied for each test. */
+let template: {dir: string; cleanup: () => void}
+
+beforeAll(() => {
+  template = tempDir()
+  const templateDb = path.join(template.dir, 'govnet.db')
+  expect(govnet(['init', '--db', templateDb]).code).toBe(0)
+  expect(govnet(['region', 'import', '--file', path.join(samplesDir, 'regions.json'), '--db', templateDb]).code).toBe(0)
+})
+afterAll(() => template.cleanup())
 
 beforeEach(() => {
   ;({dir, cleanup} = tempDir())
   db = path.join(dir, 'govnet.db')
-  expect(govnet(['init', '--db', db]).code).toBe(0)
+  cpSync(template.dir, dir, {recursive: true})
 })
 afterEach(() => cleanup())
 
@@ -127,6 +137,30 @@ describe('tenant add / show / list', () => {
       inventoryMessages.invalidRecord('tenant', [{field: 'level', message: tenantMessages.levelNotHosted(5)}]),
     )
     expect(snapshot(db)).toBe(before)
+  })
+
+  it('refuses a region the inventory does not define on add, set and import, naming it, and writes nothing', () => {
+    const unknown = (region: string, row?: number) => [
+      {row, field: 'region', message: tenantMessages.unknownRegion(region)},
+    ]
+    const before = snapshot(db)
+    expectError(addZhengzhao({region: 'gd-gz-9'}), inventoryMessages.invalidRecord('tenant', unknown('gd-gz-9')))
+    expectJsonError(
+      addZhengzhao({region: 'gd-gz-9'}, '--json'),
+      inventoryMessages.invalidRecord('tenant', unknown('gd-gz-9')),
+    )
+    expect(snapshot(db)).toBe(before)
+    expect(addZhengzhao().code).toBe(0)
+    const added = snapshot(db)
+    expectError(
+      run('tenant', 'set', 'gd-gat-zhengzhao', '--region', 'gd-sz-9'),
+      inventoryMessages.invalidRecord('tenant', unknown('gd-sz-9')),
+    )
+    const row = (id: string, region: string) =>
+      `${id},门户,广州市人民政府办公厅,114400000069381373,${region},1,internet,2,4,100,,,,,,,`
+    const file = writeFile('regions.csv', [HEADER, row('gz-a', 'gd-gz-1'), row('gz-b', 'gd-gz-2')].join('\n'))
+    expectError(run('tenant', 'import', '--file', file), inventoryMessages.invalidImport(file, unknown('gd-gz-2', 2)))
+    expect(snapshot(db)).toBe(added)
   })
 
   it('refuses an unaligned CIDR and a duplicate id', () => {
@@ -278,11 +312,7 @@ describe('tenant import', () => {
 })
 
 describe('tenant check', () => {
-  /** The sample regions, so that the provisioning pre-flight has a region to check against. */
-  const addRegions = () => expect(run('region', 'import', '--file', path.join(samplesDir, 'regions.json')).code).toBe(0)
-
   it('reports each control and exits 7 when one fails, as text and as JSON', () => {
-    addRegions()
     addZhengzhao({status: 'active', 'assessed-on': '2025-11-25', 'live-on': '2026-10-01'})
     // Replayed inside the filing window and before the assessment is due, nothing fails.
     const earlier = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-10-31')
@@ -326,7 +356,6 @@ describe('tenant check', () => {
   })
 
   it('exits 0 when nothing fails', () => {
-    addRegions()
     addZhengzhao({status: 'active', 'assessed-on': '2025-11-25', 'filing-number': '44000043001-23001'})
     const result = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25', '--json')
     expect(result.code).toBe(0)
@@ -334,28 +363,12 @@ describe('tenant check', () => {
   })
 
   it('fails the pre-flight (exit 7) when the record passes but the region cannot host the tenant', () => {
+    // Rated first: a region's rating cannot go below the level of a tenant it holds.
+    expect(run('region', 'set', 'gd-gz-1', '--max-level', '2').code).toBe(0)
     addZhengzhao({status: 'active', 'assessed-on': '2025-11-25', 'filing-number': '44000043001-23001'})
-    const unknownRegion = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25', '--json')
-    expect(unknownRegion.code).toBe(7)
-    const report = json<TenantReadiness>(unknownRegion)
+    const report = json<TenantReadiness>(run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25', '--json'))
     expect(report).toMatchObject({passed: false, failed: [], preflight: {target: 'local', ok: false}})
-    expect(report.preflight.findings.filter((f) => !f.ok).map((f) => f.check)).toEqual(['region'])
-
-    const lowRated = [
-      '--name',
-      '二级平台',
-      '--pools',
-      '10.44.0.0/16',
-      '--extranet-ranges',
-      '59.255.0.0/16',
-      '--vcpu',
-      '1000',
-      '--ram-gib',
-      '4000',
-      '--storage-gib',
-      '100000',
-    ]
-    expect(run('region', 'add', 'gd-gz-1', ...lowRated, '--max-level', '2').code).toBe(0)
+    expect(report.preflight.findings.filter((f) => !f.ok).map((f) => f.check)).toEqual(['region-rating'])
     const text = run('tenant', 'check', 'gd-gat-zhengzhao', '--today', '2026-11-25')
     expect(text.code).toBe(7)
     expect(text.stdout).toMatch(/^region-rating\s+fail\s+level 3 is above the rating of region gd-gz-1 \(level 2\)/m)

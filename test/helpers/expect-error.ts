@@ -1,13 +1,17 @@
 import {expect} from 'vitest'
 
-import {GovnetError} from '../../src/errors'
+import {GovnetError, UsageError} from '../../src/errors'
 import {CliResult, json} from './cli'
 
-/** A CLI run failed exactly as the catalog error says: its exit code, its detail lines, then `error: <message>` on stderr. */
+/**
+ * A CLI run failed exactly as the catalog error says: its exit code, its detail lines, then
+ * `error: <message>` on stderr (and a usage error's hint after it).
+ */
 export function expectError(result: CliResult, error: GovnetError): void {
+  const hint = error instanceof UsageError ? [`${error.hint}\n`] : []
   expect({code: result.code, stderr: result.stderr}).toEqual({
     code: error.exit,
-    stderr: [...error.details.map((line) => `  ${line}\n`), `error: ${error.message}\n`].join(''),
+    stderr: [...error.details.map((line) => `  ${line}\n`), `error: ${error.message}\n`, ...hint].join(''),
   })
 }
 

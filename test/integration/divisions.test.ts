@@ -139,7 +139,7 @@ describe('division import', () => {
   it('refuses unknown and missing columns', () => {
     const file = path.join(dir, 'wrong.csv')
     writeFileSync(file, 'code,title\n11,北京市\n')
-    const wrong = thrown(() => fileSource(file))
+    const wrong = thrown(() => new DivisionImporter(inventory).import(fileSource(file)))
     expect(wrong.details).toEqual([
       'title: unknown column; expected columns: code, name',
       'name: required column is missing',

@@ -97,6 +97,51 @@ beforeEach(() => {
 })
 afterEach(() => cleanup())
 
+describe('the pre-flight plan of zone subnets', () => {
+  const zones = [
+    {zone: 'web', prefix: 24},
+    {zone: 'app', prefix: 24},
+    {zone: 'data', prefix: 24},
+    {zone: 'management', prefix: 24},
+  ] as const
+  const plan = (tenantId: string, within: string | null = null) =>
+    held((r) => r.planSubnets(tenantId, 'gz-1', zones, within))
+
+  it('is what the providers then allocate one after another, around what others hold, and writes nothing', async () => {
+    seed(['10.20.0.0/21'])
+    await providers.zoneSubnetProvider.create(subnet('alpha', 'service'))
+    await providers.zoneSubnetProvider.create(subnet('alpha', 'management', {prefix: 23}))
+    const before = snapshot(dbPath)
+    const planned = plan('bravo')
+    expect(snapshot(dbPath)).toBe(before)
+    expect(planned).toEqual({
+      subnets: [
+        {zone: 'web', cidr: '10.20.1.0/24'},
+        {zone: 'app', cidr: '10.20.4.0/24'},
+        {zone: 'data', cidr: '10.20.5.0/24'},
+        {zone: 'management', cidr: '10.20.6.0/24'},
+      ],
+    })
+    const allocated = []
+    for (const {zone} of zones) allocated.push((await providers.zoneSubnetProvider.create(subnet('bravo', zone))).outs)
+    expect({subnets: allocated.map((a) => ({zone: a.zone, cidr: a.cidr}))}).toEqual(planned)
+    // Once held, the plan is what the tenant holds: the next up keeps it.
+    expect(plan('bravo')).toEqual(planned)
+  })
+
+  it("places the zones inside the tenant's own block, and names the first zone that does not fit", () => {
+    seed(['10.20.0.0/21'])
+    expect(plan('charlie', '10.20.4.0/22')).toEqual({
+      subnets: zones.map((z, i) => ({zone: z.zone, cidr: `10.20.${4 + i}.0/24`})),
+    })
+    expect(
+      held((r) => r.planSubnets('charlie', 'gz-1', [...zones, {zone: 'service', prefix: 24}], '10.20.4.0/22')),
+    ).toEqual({
+      noRoomFor: {zone: 'service', prefix: 24},
+    })
+  })
+})
+
 describe('zone subnets', () => {
   it('carves non-overlapping subnets inside the pool, and refuses when the pool has no room', async () => {
     seed(['10.20.0.0/22'])

@@ -9,6 +9,7 @@ import {Inventory} from '../../src/inventory/db'
 import {ImportFile, readImportFile} from '../../src/import/file'
 import {TenantRepository} from '../../src/inventory/tenants'
 import {checkTenant} from '../../src/provision/check'
+import {importRegions} from '../../src/import/regions'
 import {importTenants} from '../../src/import/tenants'
 import {samplesDir} from '../../src/paths'
 import {gradingMessages, inventoryMessages, tenantMessages} from '../../src/messages'
@@ -60,6 +61,8 @@ function csvFile(name: string, lines: string[]): ImportFile {
 
 beforeEach(() => {
   ;({dir, db: dbPath, inventory, cleanup} = tempInventory({actor: 'alice'}))
+  // The sample regions (gd-gz-1, bj-1 …): a tenant is placed in a region the inventory defines.
+  importRegions(inventory, readImportFile(path.join(samplesDir, 'regions.json')))
   tenants = new TenantRepository(inventory)
   changes = new ChangeLog(inventory)
 })
@@ -82,7 +85,7 @@ describe('TenantRepository', () => {
     expect(tenants.get('gd-gat-zhengzhao')).toEqual(added)
     const [change] = changes.list({entity: 'tenant'})
     expect(change).toMatchObject({actor: 'alice', entityId: 'gd-gat-zhengzhao', action: 'create', before: null})
-    expect(change!.after).toEqual(parseTenant(zhengzhao).tenant)
+    expect(change!.after).toEqual(parseTenant(zhengzhao, tenants.knownRegions()).tenant)
   })
 
   it('refuses an invalid tenant and a duplicate id, writing nothing', () => {
@@ -97,6 +100,18 @@ describe('TenantRepository', () => {
     )
     expect(invalid.exit).toBe(3)
     expect(thrown(() => tenants.add(zhengzhao))).toEqual(tenantMessages.tenantExists('gd-gat-zhengzhao'))
+    expect(snapshot(dbPath)).toBe(before)
+  })
+
+  it('refuses a region the inventory does not define, on add and on set, writing nothing', () => {
+    tenants.add(zhengzhao)
+    const before = snapshot(dbPath)
+    const unknown = (region: string) =>
+      inventoryMessages.invalidRecord('tenant', [{field: 'region', message: tenantMessages.unknownRegion(region)}])
+    const added = thrown(() => tenants.add({...menhu, region: 'gd-gz-9'}))
+    expect(added).toEqual(unknown('gd-gz-9'))
+    expect(added.exit).toBe(3)
+    expect(thrown(() => tenants.set('gd-gat-zhengzhao', {region: 'gd-sz-9'}))).toEqual(unknown('gd-sz-9'))
     expect(snapshot(dbPath)).toBe(before)
   })
 
@@ -240,6 +255,7 @@ describe('importTenants', () => {
       csvLine({...menhu, id: 'jiami', classified: 'true'}),
       csvLine({...menhu, id: 'l5', level: '5', cidr: '10.1.2.3/24'}),
       csvLine(zhengzhao),
+      csvLine({...menhu, id: 'gz-typo', region: 'gd-gz-9'}),
     ])
     const before = snapshot(dbPath)
     const error = thrown(() => importTenants(inventory, file))
@@ -250,6 +266,7 @@ describe('importTenants', () => {
         {row: 4, field: 'level', message: tenantMessages.levelNotHosted(5)},
         {row: 4, field: 'cidr', message: '"10.1.2.3/24" is not a network address: the block is 10.1.2.0/24'},
         {row: 5, field: 'id', message: tenantMessages.duplicateId('gd-gat-zhengzhao', 1)},
+        {row: 6, field: 'region', message: tenantMessages.unknownRegion('gd-gz-9')},
       ]),
     )
     expect(error.details[0]).toBe(`row 2, uscc: ${usccProblem('114400000069381374')}`)

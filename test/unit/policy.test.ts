@@ -86,6 +86,7 @@ describe('the stack as built passes every policy', () => {
 
   it('every policy is mandatory, kebab-case and described', () => {
     expect(policies.POLICIES.map((p: any) => p.name)).toEqual([
+      'tenant-plan',
       'no-open-management-ports',
       'log-retention',
       'platform-rating',
@@ -268,5 +269,70 @@ describe('extranet-only-ingress', () => {
     expect(violations(policies.extranetOnlyIngress, resources)).toEqual(
       sources.map((s) => msg.policyIngressOutsideExtranet(3, s)),
     )
+  })
+})
+
+/**
+ * The manifest (the plan, registered before anything else of the stack): every policy that can judge a
+ * plan refuses it there, so that `tenant up` needs no preview for a refused tenant to create nothing.
+ */
+describe('tenant-plan and the resource policies on the manifest', () => {
+  const {planTenant} = requireDist('./src/domain/tenant-plan')
+  const {manifestOf} = requireDist('./stacks/tenant')
+
+  function manifest(level: number): Resource {
+    const tenant = tenantFixture(level, {id: `m-l${level}`})
+    const plan = planTenant({tenant, region, controls, target: 'local'})
+    const props = structuredClone(
+      manifestOf({tenant, region, plan, target: 'local', inventoryPath: '/nonexistent/govnet.db'}),
+    )
+    const type = policies.TENANT_MANIFEST_TYPE
+    return {type, name: `m-l${level}-manifest`, urn: `urn:pulumi:test::govnet::${type}::m`, props}
+  }
+
+  it.each([1, 2, 3, 4])('the plan of level %i passes every policy', (level) => {
+    for (const policy of policies.POLICIES.filter((p: any) => p.validateResource))
+      expect({policy: policy.name, violations: violations(policy, [manifest(level)])}).toEqual({
+        policy: policy.name,
+        violations: [],
+      })
+  })
+
+  it('a level 3 plan without its data zone, unencrypted, open to 0.0.0.0/0', () => {
+    const m = manifest(3)
+    m.props.zones = m.props.zones.filter((z: any) => z.zone !== 'data')
+    m.props.controls.encryptedVolumes = false
+    m.props.rules.push({
+      id: 'x',
+      zone: 'web',
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: {from: 443, to: 443},
+      peer: {cidr: '0.0.0.0/0'},
+      purpose: 'service',
+    })
+    expect(violations(policies.plannedTenant, [m])).toEqual([
+      msg.policyMissingZones(3, ['data']),
+      msg.policyUnencryptedStorage(3, msg.STORAGE_GAPS.recordedEncryption('SM4')),
+      msg.policyIngressOutsideExtranet(3, '0.0.0.0/0'),
+    ])
+  })
+
+  it('log retention, rating and management ports are judged on the plan too', () => {
+    const m = manifest(2)
+    m.props.controls.logRetentionDays = 90
+    m.props.controls.regionRating = 1
+    m.props.rules.push({
+      id: 'x',
+      zone: 'service',
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: {from: 22, to: 22},
+      peer: {cidr: '0.0.0.0/0'},
+      purpose: 'service',
+    })
+    expect(violations(policies.logRetention, [m])).toEqual([msg.policyLogRetention(90, 184)])
+    expect(violations(policies.platformRating, [m])).toEqual([msg.policyAboveRating(2, 1)])
+    expect(violations(policies.noOpenManagementPorts, [m])).toEqual([msg.policyManagementPortOpen([22], '0.0.0.0/0')])
   })
 })

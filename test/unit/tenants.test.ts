@@ -32,7 +32,10 @@ const row: RawRecord = {
   classified: '',
 }
 
-const problems = (raw: RawRecord, rowNumber?: number) => parseTenant(raw, rowNumber).problems.map(formatProblem)
+/** The regions the tests' inventory defines. */
+const regions = new Set(['gd-gz-1'])
+const problems = (raw: RawRecord, rowNumber?: number) =>
+  parseTenant(raw, regions, rowNumber).problems.map(formatProblem)
 
 describe('tenant schema', () => {
   it('has the import columns of the contract, in order', () => {
@@ -42,7 +45,7 @@ describe('tenant schema', () => {
   })
 
   it('parses a full row into a tenant record', () => {
-    expect(parseTenant(row)).toEqual({
+    expect(parseTenant(row, regions)).toEqual({
       tenant: {
         id: 'gd-gat-zhengzhao',
         name: '电子证照共享平台',
@@ -66,24 +69,27 @@ describe('tenant schema', () => {
   })
 
   it('defaults status to requested and optional fields to null', () => {
-    const {tenant} = parseTenant({
-      ...row,
-      cidr: '',
-      filing_number: undefined,
-      assessed_on: null,
-      status: '',
-      classified: undefined,
-    })
+    const {tenant} = parseTenant(
+      {
+        ...row,
+        cidr: '',
+        filing_number: undefined,
+        assessed_on: null,
+        status: '',
+        classified: undefined,
+      },
+      regions,
+    )
     expect(tenant).toMatchObject({cidr: null, filingNumber: null, lastAssessedOn: null, status: 'requested'})
   })
 
   it('accepts JSON values (numbers, booleans) as well as CSV text', () => {
-    const {tenant} = parseTenant({...row, level: 2, vcpu: 8, ram_gib: 16, storage_gib: 100, classified: false})
+    const {tenant} = parseTenant({...row, level: 2, vcpu: 8, ram_gib: 16, storage_gib: 100, classified: false}, regions)
     expect(tenant).toMatchObject({mlpsLevel: 2, quotaVcpu: 8})
   })
 
   it('stores the USCC upper-cased', () => {
-    expect(parseTenant({...row, uscc: '91430111ma4l41yt1u'}).tenant?.departmentUscc).toBe('91430111MA4L41YT1U')
+    expect(parseTenant({...row, uscc: '91430111ma4l41yt1u'}, regions).tenant?.departmentUscc).toBe('91430111MA4L41YT1U')
   })
 
   it('names field and row of a bad USCC with the check character expected', () => {
@@ -148,22 +154,47 @@ describe('tenant schema', () => {
 })
 
 describe('mergeTenant', () => {
-  const current = parseTenant(row).tenant!
+  const current = parseTenant(row, regions).tenant!
 
   it('round-trips through the input form', () => {
-    expect(parseTenant(toInput(current)).tenant).toEqual(current)
+    expect(parseTenant(toInput(current), regions).tenant).toEqual(current)
   })
 
   it('lays changes over the record, clears optional fields with an empty value, and keeps the id', () => {
-    const {tenant} = mergeTenant(current, {vcpu: '96', cidr: '', id: 'other'})
+    const {tenant} = mergeTenant(current, {vcpu: '96', cidr: '', id: 'other'}, regions)
     expect(tenant).toMatchObject({id: 'gd-gat-zhengzhao', quotaVcpu: 96, cidr: null})
     expect(changedFields(current, tenant!)).toEqual(['quotaVcpu', 'cidr'])
   })
 
   it('validates the merged record as a whole', () => {
-    expect(mergeTenant(current, {level: '5', classified: true}).problems.map(formatProblem)).toEqual([
+    expect(mergeTenant(current, {level: '5', classified: true}, regions).problems.map(formatProblem)).toEqual([
       `level: ${tenantMessages.levelNotHosted(5)}`,
       `classified: ${tenantMessages.classifiedRefused()}`,
+    ])
+  })
+})
+
+describe('the region rule', () => {
+  it('refuses a region the inventory does not define, naming the row and the field, with the other problems', () => {
+    expect(problems({...row, region: 'gd-gz-9'}, 4)).toEqual([
+      `row 4, region: ${tenantMessages.unknownRegion('gd-gz-9')}`,
+    ])
+    expect(problems({...row, region: 'gd-gz-9', vcpu: 'many'}, 2)).toEqual([
+      expect.stringMatching(/^row 2, vcpu: /),
+      `row 2, region: ${tenantMessages.unknownRegion('gd-gz-9')}`,
+    ])
+    expect(parseTenant({...row, region: ' gd-gz-1 '}, regions).problems).toEqual([])
+  })
+
+  it('lets a decommissioned tenant name a region removed since, and reports a malformed region once', () => {
+    expect(problems({...row, region: 'gd-old-1', status: 'decommissioned'})).toEqual([])
+    expect(problems({...row, region: 'GD GZ'}).filter((p) => p.startsWith('region'))).toHaveLength(1)
+  })
+
+  it('applies to set: moving a tenant to an unknown region is refused', () => {
+    const current = parseTenant(row, regions).tenant!
+    expect(mergeTenant(current, {region: 'gd-sz-9'}, regions).problems.map(formatProblem)).toEqual([
+      `region: ${tenantMessages.unknownRegion('gd-sz-9')}`,
     ])
   })
 })

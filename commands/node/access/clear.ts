@@ -13,8 +13,8 @@ export default class NodeAccessClear extends GovnetCommand {
     "Remove a node's own SSH access settings (all of them, or those named with --field), so the run's defaults apply."
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> dg-dongcheng',
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --field host_key_sha256',
+    '<%= config.bin %> <%= command.id %> twn-441900003',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --field host_key_sha256',
   ]
   static flags = {
     actor: actorFlag,

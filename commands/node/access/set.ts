@@ -15,9 +15,9 @@ export default class NodeAccessSet extends GovnetCommand {
     'Settings not given keep their values; `node access clear` removes them. Credentials are never stored.'
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --kex +diffie-hellman-group1-sha1 --host-key-algorithms +ssh-rsa',
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --user audit --jump ops@10.1.0.10:2222',
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --host-key-sha256 SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --kex +diffie-hellman-group1-sha1 --host-key-algorithms +ssh-rsa',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --user audit --jump ops@10.1.0.10:2222',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --host-key-sha256 SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
   ]
   static flags = {actor: actorFlag, ...nodeAccessFlags}
   static summary = "Set a node's SSH access settings"

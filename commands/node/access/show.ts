@@ -18,8 +18,8 @@ export default class NodeAccessShow extends GovnetCommand {
   static description = "A node's own SSH access settings; '-' means the audit run's default applies."
   static enableJsonFlag = true
   static examples = [
-    '<%= config.bin %> <%= command.id %> dg-dongcheng',
-    '<%= config.bin %> <%= command.id %> dg-dongcheng --json',
+    '<%= config.bin %> <%= command.id %> twn-441900003',
+    '<%= config.bin %> <%= command.id %> twn-441900003 --json',
   ]
   static summary = "Show a node's SSH access settings"
 

@@ -26,14 +26,20 @@ export function buildInventoryResources(
   plan: TenantPlan,
 ): InventoryResources {
   const common = {inventoryPath: args.inventoryPath, actor: args.actor ?? 'govnet', tenantId: args.tenant.id}
-  const subnets = plan.zones.map(
-    (request) =>
+  // One after another, in the plan's zone order: first-fit then places them exactly as the
+  // pre-flight planned (AllocationRepository.planSubnets). Created in parallel, they would take the
+  // free blocks in whatever order the engine ran them, and `tenant check` could not say which.
+  const subnets: ZoneSubnet[] = []
+  for (const request of plan.zones) {
+    const previous = subnets.at(-1)
+    subnets.push(
       new ZoneSubnet(
         `${name}-${request.zone}`,
         {...common, regionId: args.region.id, zone: request.zone, prefix: request.prefix, within: args.tenant.cidr},
-        {parent},
+        {parent, dependsOn: previous ? [previous] : []},
       ),
-  )
+    )
+  }
   const networks = pulumi
     .all(subnets.map((s) => pulumi.all([s.zone, s.cidr])))
     .apply((pairs) => pairs.map(([zone, cidr]) => ({zone, cidr})))

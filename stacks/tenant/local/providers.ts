@@ -10,7 +10,13 @@
    time (untyped by nature), and return a promise, as the ResourceProvider interface declares. */
 import * as pulumi from '@pulumi/pulumi'
 
-import type {QuotaInputs, RuleSetInputs, ZoneSubnetInputs, ZoneSubnetOutputs} from '../../../src/domain/ledger'
+import type {
+  QuotaInputs,
+  RuleSetInputs,
+  TenantManifestInputs,
+  ZoneSubnetInputs,
+  ZoneSubnetOutputs,
+} from '../../../src/domain/ledger'
 
 /** The ledger's compiled module (src/provision/ledger.ts), required by path inside the provider process. */
 const OPERATIONS: string = require.resolve('../../../src/provision/ledger')
@@ -20,12 +26,15 @@ export const DYNAMIC_MODULE = 'govnet'
 export const ZONE_SUBNET_TYPE = `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:ZoneSubnet`
 export const QUOTA_RESERVATION_TYPE = `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:QuotaReservation`
 export const RULE_SET_TYPE = `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:RuleSetRecord`
+export const TENANT_MANIFEST_TYPE = `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:TenantManifest`
 
 /**
  * A provider whose methods call `<method><kind>` in the operations module (createZoneSubnet,
  * diffZoneSubnet, …). The closures capture only `kind` and OPERATIONS, both strings.
  */
-function inventoryProvider<I, O>(kind: 'ZoneSubnet' | 'Quota' | 'RuleSet'): pulumi.dynamic.ResourceProvider<I, O> {
+function inventoryProvider<I, O>(
+  kind: 'ZoneSubnet' | 'Quota' | 'RuleSet' | 'Manifest',
+): pulumi.dynamic.ResourceProvider<I, O> {
   return {
     async create(inputs) {
       return require(OPERATIONS)[`create${kind}`](inputs)
@@ -48,6 +57,7 @@ function inventoryProvider<I, O>(kind: 'ZoneSubnet' | 'Quota' | 'RuleSet'): pulu
 export const zoneSubnetProvider = inventoryProvider<ZoneSubnetInputs, ZoneSubnetOutputs>('ZoneSubnet')
 export const quotaProvider = inventoryProvider<QuotaInputs, QuotaInputs>('Quota')
 export const ruleSetProvider = inventoryProvider<RuleSetInputs, RuleSetInputs>('RuleSet')
+export const manifestProvider = inventoryProvider<TenantManifestInputs, TenantManifestInputs>('Manifest')
 
 type Inputs<T> = {[K in keyof T]: pulumi.Input<T[K]>}
 
@@ -79,5 +89,17 @@ export class RuleSetRecord extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Inputs<RuleSetInputs>, opts?: pulumi.CustomResourceOptions) {
     super(ruleSetProvider, name, args, opts, DYNAMIC_MODULE, 'RuleSetRecord')
+  }
+}
+
+/**
+ * The tenant's plan (src/domain/ledger.ts TenantManifestInputs), registered first: the policy pack
+ * refuses a non-compliant plan here, before any other resource of the stack is registered.
+ */
+export class TenantManifest extends pulumi.dynamic.Resource {
+  declare readonly mlpsLevel: pulumi.Output<number>
+
+  constructor(name: string, args: Inputs<TenantManifestInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(manifestProvider, name, args, opts, DYNAMIC_MODULE, 'TenantManifest')
   }
 }
