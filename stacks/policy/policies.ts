@@ -110,6 +110,9 @@ function openstackRuleView(props: OpenStackRuleProps): RuleView {
 const sourceOf = (view: RuleView, description?: string) =>
   view.cidr ?? (peerZoneOf(description) ? `zone ${peerZoneOf(description)}` : 'any source')
 const ruleSource = (rule: SecurityRule) => ('zone' in rule.peer ? `zone ${rule.peer.zone}` : rule.peer.cidr)
+/** The ingress rules of a local rule set or a tenant manifest, as the policies judge them. */
+const ingressOf = (rules: readonly SecurityRule[] | undefined) =>
+  (rules ?? []).filter((r) => r.direction === 'ingress').map((r) => ({view: viewOf(r), source: ruleSource(r)}))
 const levelOfProject = (props: TaggedProps) => Number(tagValue(props.tags, PROJECT_TAG.level))
 
 /** A numeric control setting with the tenant's level, from a local rule set's controls or an OpenStack project's tags (0 when absent). */
@@ -205,9 +208,7 @@ function tenantsOf(resources: readonly PolicyResource[]): TenantView[] {
         .map((s) => s.props as ZoneSubnetProps)
         .filter((s) => s.tenantId === props.tenantId)
         .map((s) => s.zone),
-      ingress: (props.rules ?? [])
-        .filter((r) => r.direction === 'ingress')
-        .map((r) => ({view: viewOf(r), source: ruleSource(r)})),
+      ingress: ingressOf(props.rules),
       ruleSet: props,
       keyOrders: [],
       encryptedVolumeTypes: [],
@@ -334,9 +335,7 @@ export const plannedTenant: ResourceValidationPolicy = {
       level: props.mlpsLevel,
       anchor: {urn: args.urn},
       zones: (props.zones ?? []).map((z) => z.zone),
-      ingress: (props.rules ?? [])
-        .filter((r) => r.direction === 'ingress')
-        .map((r) => ({view: viewOf(r), source: ruleSource(r)})),
+      ingress: ingressOf(props.rules),
       ruleSet: props,
       keyOrders: [],
       encryptedVolumeTypes: [],
