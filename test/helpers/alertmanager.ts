@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {createServer, IncomingMessage, Server} from 'node:http'
 import path from 'node:path'
 
-import {freePort, poll, PROMETHEUS, PROMTOOL, requireBinary} from './prometheus'
+import {freePort, poll, PROMETHEUS, PROMTOOL, requireBinary, stopChild} from './prometheus'
 
 /** Debian's prometheus-alertmanager package (the server and amtool); `.ci/run` installs it. */
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
@@ -117,13 +117,7 @@ export async function startAlertmanager(dir: string, webhookUrl: string): Promis
     log += chunk.toString()
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-  }
+  const stop = () => stopChild(child, exited)
   try {
     await poll(
       async () => {

@@ -181,13 +181,7 @@ export async function startPrometheusWithConfig(dir: string, configText: string)
     }),
   )
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-  }
+  const stop = () => stopChild(child, exited)
 
   try {
     await poll(
@@ -230,4 +224,13 @@ export async function startPrometheusWithConfig(dir: string, configText: string)
     },
     stop,
   }
+}
+
+/** Stop a server the test started: SIGTERM, then SIGKILL if it has not exited within 10 s. */
+export async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
 }
