@@ -7,7 +7,7 @@ import {Tenant} from '../../src/domain/tenants'
 import {usccProblem} from '../../src/domain/uscc'
 import type {TenantReadiness} from '../../src/provision/check'
 import {samplesDir} from '../../src/paths'
-import {gradingMessages, inventoryMessages, nodeMessages, tenantMessages} from '../../src/messages'
+import {gradingMessages, inventoryMessages, nodeMessages, provisionMessages, tenantMessages} from '../../src/messages'
 import {govnet, json, tempDir} from '../helpers/cli'
 import {snapshot} from '../helpers/db'
 import {expectError, expectJsonError} from '../helpers/expect-error'
@@ -115,6 +115,17 @@ describe('tenant add / show / list', () => {
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+DEPARTMENT\s+REGION\s+LEVEL\s+EXPOSURE\s+STATUS\s+CIDR$/)
     expect(table.stdout).toContain('gd-gat-zhengzhao')
     expect(json(run('tenant', 'list', '--level', '2', '--json'))).toEqual([])
+  })
+
+  it('refuses a batch without a selection, with both an id and a selection, or with a bad --under, writing nothing', () => {
+    const before = snapshot(db)
+    expectError(run('tenant', 'up'), provisionMessages.batchSelectionMissing('up'))
+    expectError(
+      run('tenant', 'destroy', 'gd-gat-zhengzhao', '--all'),
+      provisionMessages.batchSelectionWithId('destroy', 'gd-gat-zhengzhao'),
+    )
+    expectError(run('tenant', 'preview', '--under', '44x'), provisionMessages.batchUnderInvalid('44x'))
+    expect(snapshot(db)).toBe(before)
   })
 
   it('refuses a bad USCC, naming the field and the expected check character, and writes nothing', () => {
