@@ -15,7 +15,7 @@ import {
 } from '../domain/change-chain'
 import type {ChangeAction} from '../domain/changes'
 import {integrityMessages as msg} from '../messages'
-import {Inventory, nowIso} from './db'
+import {Inventory, nowIso, PendingChainHead} from './db'
 
 export interface Change {
   id: number
@@ -53,11 +53,36 @@ interface ChangeRow {
 
 export const KEY_FINGERPRINT_META = 'changelog_key_fingerprint'
 
-/** Where the chain ends, as read at the start of a write transaction and carried through it. */
-interface Tail {
-  rows: number
-  lastId: number
-  lastHash: string
+/**
+ * Where the chain ends, as read at the start of a write transaction and carried through it. Rows
+ * are appended to it one by one; the keyed head is written by flush(), which Inventory.write()
+ * calls once at the end of the write (inside its transaction), so a bulk import computes one head
+ * MAC and writes the head once instead of once per row.
+ */
+class ChainTail implements PendingChainHead {
+  private pending = false
+
+  constructor(
+    public rows: number,
+    public lastId: number,
+    public lastHash: string,
+    private readonly key: Buffer,
+    private readonly writeHead: Statement,
+  ) {}
+
+  append(id: number, hash: string): void {
+    this.rows += 1
+    this.lastId = id
+    this.lastHash = hash
+    this.pending = true
+  }
+
+  flush(): void {
+    if (!this.pending) return
+    const head = {rows: this.rows, lastId: this.lastId, lastHash: this.lastHash}
+    this.writeHead.run({...head, mac: headMac(this.key, head)})
+    this.pending = false
+  }
 }
 
 function toStored(row: ChangeRow): StoredRow {
@@ -142,18 +167,16 @@ export class ChangeLog {
     }
     const hash = rowHash(key, tail.lastHash, row)
     this.insert.run(row.id, row.at, row.actor, row.osUser, entity, entityId, action, row.before, row.after, hash)
-    tail.rows += 1
-    tail.lastId = row.id
-    tail.lastHash = hash
-    const head = {rows: tail.rows, lastId: tail.lastId, lastHash: tail.lastHash}
-    this.upsertHead.run({...head, mac: headMac(key, head)})
+    tail.append(row.id, hash)
+    // Inside write() the head is written when the write ends; inside a bare SQLite transaction, now.
+    if (!this.inventory.writing) tail.flush()
   }
 
   /** The chain's end, checked against the head once per write transaction. */
-  private tail(key: Buffer): Tail {
+  private tail(key: Buffer): ChainTail {
     const inventory = this.inventory
-    const cached = inventory.chainTail as Tail | undefined
-    if (cached) return cached
+    const cached = inventory.chainTail
+    if (cached instanceof ChainTail) return cached
     const db = inventory.db
     const fingerprint = readFingerprint(db)
     if (fingerprint === undefined) {
@@ -163,10 +186,10 @@ export class ChangeLog {
     }
     const last = this.last.get() as {id: number; hash: string | null} | undefined
     const head = readHead(db)
-    let tail: Tail
+    let tail: ChainTail
     if (!head) {
       if (last) throw msg.chainHeadMismatch(inventory.path)
-      tail = {rows: 0, lastId: 0, lastHash: GENESIS}
+      tail = new ChainTail(0, 0, GENESIS, key, this.upsertHead)
     } else {
       if (
         !last ||
@@ -176,7 +199,7 @@ export class ChangeLog {
         !sameHash(head.mac, headMac(key, head))
       )
         throw msg.chainHeadMismatch(inventory.path)
-      tail = {rows: head.rows, lastId: head.lastId, lastHash: head.lastHash}
+      tail = new ChainTail(head.rows, head.lastId, head.lastHash, key, this.upsertHead)
     }
     if (inventory.writing) inventory.chainTail = tail
     return tail

@@ -36,6 +36,12 @@ export interface OpenOptions {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 15_000
 
+/** The change log's chain end as carried through a write: its head is written by flush(). */
+export interface PendingChainHead {
+  /** Write the head for the rows logged so far (nothing when there are none since the last flush). */
+  flush(): void
+}
+
 /** Steps in code that run right after a migration's SQL, in the same transaction. */
 const MIGRATION_STEPS: Record<number, (db: Database.Database, key: () => Buffer) => void> = {
   5: (db, key) => {
@@ -59,8 +65,11 @@ export function osUserName(): string {
 export class Inventory {
   readonly schemaVersion: number
   readonly osUser = osUserName()
-  /** Where the chain ended, while inside write(); see ChangeLog. */
-  chainTail: unknown
+  /**
+   * Where the change log's chain ended, while inside write() (src/inventory/changes.ts). Its keyed
+   * head is written once, when the write ends, not once per logged row.
+   */
+  chainTail: PendingChainHead | undefined
   private writeDepth = 0
   private key: Buffer | undefined
 
@@ -111,9 +120,18 @@ export class Inventory {
 
   /** Run `fn` in one IMMEDIATE transaction: the write lock is taken up front, so concurrent writers queue on the busy timeout instead of deadlocking. */
   write<T>(fn: () => T): T {
+    // A nested write is a savepoint: the rows logged before it get their head now, so that a rollback
+    // of the savepoint cannot leave them without one.
+    this.chainTail?.flush()
     this.writeDepth += 1
     try {
-      return this.db.transaction(fn).immediate()
+      return this.db
+        .transaction(() => {
+          const result = fn()
+          this.chainTail?.flush()
+          return result
+        })
+        .immediate()
     } catch (error) {
       throw translate(error, this.path)
     } finally {
