@@ -120,6 +120,24 @@ function measureSqlite3(database, script, {repeat = 5} = {}) {
   }
 }
 
+/**
+ * Measurements taken by turns (a, b, c, a, b, c, …) for `rounds` rounds, so that a machine whose
+ * speed drifts during the run (shared CPUs) slows every side alike. Each measurer takes one
+ * measurement (repeat: 1); each result holds the medians of its side's turns.
+ */
+function alternate(rounds, measurers) {
+  const turns = measurers.map(() => [])
+  for (let round = 0; round < rounds; round++) measurers.forEach((take, side) => turns[side].push(take()))
+  return turns.map((taken) => {
+    const merged = {runs: taken.length, result: taken.at(-1).result}
+    for (const key of ['ms', 'cpuMs', 'statementsMs', 'statementsCpuMs'])
+      if (taken[0][key] !== undefined) merged[key] = median(taken.map((m) => m[key]))
+    merged.min = Math.min(...taken.map((m) => m.min))
+    merged.max = Math.max(...taken.map((m) => m.max))
+    return merged
+  })
+}
+
 function tempDir(prefix = 'govnet-bench-') {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
   return {dir, cleanup: () => rmSync(dir, {recursive: true, force: true})}
@@ -165,6 +183,7 @@ function ratio(ours, reference) {
 }
 
 module.exports = {
+  alternate,
   cli,
   dist,
   fmt,
