@@ -6,6 +6,7 @@ import {restoreCell} from '../domain/csv-cells'
 import {RawRecord} from '../domain/fields'
 import {excerpt} from '../errors'
 import {inventoryMessages as msg} from '../messages'
+import {plainCsvRecords} from './csv-records'
 import {decodeBytes, Encoding} from './decode'
 
 export type ImportFormat = 'csv' | 'json'
@@ -59,19 +60,7 @@ export function parseImportText(file: string, text: string, format: ImportFormat
 }
 
 function readCsv(file: string, text: string): ImportFile {
-  let records: string[][]
-  try {
-    // Without `columns`, csv-parse returns each record as an array of its fields. Both line ends are
-    // record ends, so a file whose lines end CRLF and LF by turns (edited in two editors) reads whole.
-    const parsed: unknown = parseCsv(text, {
-      relax_column_count: false,
-      skip_empty_lines: true,
-      record_delimiter: ['\r\n', '\n'],
-    })
-    records = parsed as string[][]
-  } catch (error) {
-    throw msg.unreadableFile(file, csvProblem(error as Error & {code?: string; lines?: number}, text))
-  }
+  const records = plainCsvRecords(text) ?? csvParseRecords(file, text)
   const [header, ...data] = records
   if (!header) throw msg.unreadableFile(file, 'empty file: expected a header line')
   const columns = header.map((c) => c.trim())
@@ -88,6 +77,25 @@ function readCsv(file: string, text: string): ImportFile {
     return row
   })
   return {file, columns, rows}
+}
+
+/**
+ * The records as csv-parse reads them: the reader of any text the fast path does not vouch for, and
+ * the one that names what is wrong with it.
+ */
+export function csvParseRecords(file: string, text: string): string[][] {
+  try {
+    // Without `columns`, csv-parse returns each record as an array of its fields. Both line ends are
+    // record ends, so a file whose lines end CRLF and LF by turns (edited in two editors) reads whole.
+    const records: string[][] = parseCsv(text, {
+      relax_column_count: false,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n'],
+    })
+    return records
+  } catch (error) {
+    throw msg.unreadableFile(file, csvProblem(error as Error & {code?: string; lines?: number}, text))
+  }
 }
 
 function csvProblem(error: Error & {code?: string; lines?: number}, text: string): string {
