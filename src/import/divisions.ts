@@ -7,7 +7,7 @@ import {divisionCode} from '../domain/nodes'
 import {touchesScope} from '../domain/scope'
 import {FieldProblem} from '../errors'
 import {divisionMessages} from '../messages'
-import {ChangeLog} from '../inventory/changes'
+import {ChangeEntry, ChangeLog} from '../inventory/changes'
 import {Inventory, nowIso} from '../inventory/db'
 import {DivisionRepository} from '../inventory/divisions'
 import {MetaRepository} from '../inventory/meta'
@@ -267,14 +267,25 @@ export class DivisionImporter {
       for (let start = 0; start < rows.length; start += UPSERT_BATCH) {
         const batch = rows.slice(start, start + UPSERT_BATCH)
         this.divisions.upsertLevel(level, batch, source.id, at)
+        const changes: ChangeEntry[] = []
         for (const [code, name, parent] of batch) {
           const was = stored.get(code)
           if (was === name) continue
           const after = {code, name, level, parentCode: parent, source: source.id}
-          if (was === undefined) this.changeLog.record('division', code, 'create', null, after, at)
-          else
-            this.changeLog.record('division', code, 'update', {code, name: was, level, parentCode: parent}, after, at)
+          changes.push(
+            was === undefined
+              ? {entity: 'division', entityId: code, action: 'create', before: null, after, at}
+              : {
+                  entity: 'division',
+                  entityId: code,
+                  action: 'update',
+                  before: {code, name: was, level, parentCode: parent},
+                  after,
+                  at,
+                },
+          )
         }
+        this.changeLog.recordMany(changes)
         meter.tick(batch.length)
       }
     }

@@ -22,6 +22,9 @@ import {ImportFile, ImportResult} from './file'
 import {countedResult, EntityImport, ImportOptions, Row, runImport} from './pipeline'
 import {villageCodesOf} from './village-codes'
 
+/** New nodes written per bulk insert (src/inventory/staging.ts); the progress display moves on after each. */
+const WRITE_CHUNK = 5000
+
 interface NodePlan {
   creates: ExtranetNode[]
   updates: Array<{existing: ExtranetNode; node: ExtranetNode}>
@@ -94,11 +97,12 @@ function nodeImport(
     apply(plan, meter) {
       // Rows may name an uplink that comes later in the file: check foreign keys at commit, not per row.
       inventory.deferForeignKeyChecks()
-      let done = 0
-      for (const node of plan.creates) {
-        repository.create(node)
-        if (++done % 1000 === 0) meter.tick(1000)
+      for (let start = 0; start < plan.creates.length; start += WRITE_CHUNK) {
+        const chunk = plan.creates.slice(start, start + WRITE_CHUNK)
+        repository.insertMany(chunk)
+        meter.tick(chunk.length)
       }
+      let done = 0
       for (const {existing, node} of plan.updates) {
         repository.replace(existing, node)
         if (++done % 1000 === 0) meter.tick(1000)

@@ -16,6 +16,7 @@ import {
 import type {ChangeAction} from '../domain/changes'
 import {integrityMessages as msg} from '../messages'
 import {Inventory, nowIso, PendingChainHead} from './db'
+import {StagedRows} from './staging'
 
 export interface Change {
   id: number
@@ -52,6 +53,30 @@ interface ChangeRow {
 }
 
 export const KEY_FINGERPRINT_META = 'changelog_key_fingerprint'
+
+/** One change to record: what was done to which entity, its record before and after, and when (default: now). */
+export interface ChangeEntry {
+  entity: string
+  entityId: string
+  action: ChangeAction
+  before: unknown
+  after: unknown
+  at?: string
+}
+
+/** The columns of a change row, in the order ChangeLog writes them. */
+const CHANGE_COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'os_user',
+  'entity',
+  'entity_id',
+  'action',
+  'before',
+  'after',
+  'hash',
+] as const
 
 /**
  * Where the chain ends, as read at the start of a write transaction and carried through it. Rows
@@ -128,7 +153,7 @@ export class ChangeLog {
   constructor(private readonly inventory: Inventory) {
     const db = inventory.db
     this.insert = db.prepare(
-      'INSERT INTO changes (id, at, actor, os_user, entity, entity_id, action, before, after, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO changes (${CHANGE_COLUMNS.join(', ')}) VALUES (${CHANGE_COLUMNS.map(() => '?').join(', ')})`,
     )
     this.last = db.prepare('SELECT id, hash FROM changes ORDER BY id DESC LIMIT 1')
     this.upsertHead = db.prepare(
@@ -154,22 +179,47 @@ export class ChangeLog {
     }
     const key = this.inventory.changeKey()
     const tail = this.tail(key)
-    const row = {
-      id: tail.lastId + 1,
-      at,
-      actor: this.inventory.actor,
-      osUser: this.inventory.osUser,
-      entity,
-      entityId,
-      action,
-      before: before === undefined || before === null ? null : JSON.stringify(before),
-      after: after === undefined || after === null ? null : JSON.stringify(after),
-    }
-    const hash = rowHash(key, tail.lastHash, row)
-    this.insert.run(row.id, row.at, row.actor, row.osUser, entity, entityId, action, row.before, row.after, hash)
-    tail.append(row.id, hash)
+    this.insert.run(this.chained(key, tail, {entity, entityId, action, before, after, at}))
     // Inside write() the head is written when the write ends; inside a bare SQLite transaction, now.
     if (!this.inventory.writing) tail.flush()
+  }
+
+  /**
+   * Record many changes at once, in order (a bulk import's): chained exactly as record() chains
+   * them one by one, and written through a staging table (./staging.ts).
+   */
+  recordMany(changes: readonly ChangeEntry[]): void {
+    if (changes.length === 0) return
+    if (!this.inventory.db.inTransaction) {
+      this.inventory.write(() => {
+        this.recordMany(changes)
+      })
+      return
+    }
+    const key = this.inventory.changeKey()
+    const tail = this.tail(key)
+    const staging = new StagedRows(this.inventory.db, 'changes', CHANGE_COLUMNS)
+    for (const change of changes) staging.add(this.chained(key, tail, change))
+    staging.flush()
+    if (!this.inventory.writing) tail.flush()
+  }
+
+  /** The row of one change as CHANGE_COLUMNS orders it, chained onto `tail` (which moves on). */
+  private chained(key: Buffer, tail: ChainTail, change: ChangeEntry): unknown[] {
+    const row = {
+      id: tail.lastId + 1,
+      at: change.at ?? nowIso(),
+      actor: this.inventory.actor,
+      osUser: this.inventory.osUser,
+      entity: change.entity,
+      entityId: change.entityId,
+      action: change.action,
+      before: change.before === undefined || change.before === null ? null : JSON.stringify(change.before),
+      after: change.after === undefined || change.after === null ? null : JSON.stringify(change.after),
+    }
+    const hash = rowHash(key, tail.lastHash, row)
+    tail.append(row.id, hash)
+    return [row.id, row.at, row.actor, row.osUser, row.entity, row.entityId, row.action, row.before, row.after, hash]
   }
 
   /** The chain's end, checked against the head once per write transaction. */

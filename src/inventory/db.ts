@@ -97,6 +97,9 @@ export class Inventory {
       if (!readonly) {
         db.pragma('journal_mode = WAL')
         db.pragma('synchronous = NORMAL')
+        // Bulk writes stage rows in temporary tables (./staging.ts), a chunk at a time: in memory, not
+        // in a temporary file that a locked-down host may not let SQLite create.
+        db.pragma('temp_store = MEMORY')
       }
       db.pragma('foreign_keys = ON')
       if (options.pageCacheKiB !== undefined)

@@ -23,6 +23,7 @@ import {ChangeLog} from './changes'
 import {Inventory, nowIso} from './db'
 import {DivisionRepository} from './divisions'
 import {inventoryScope} from './scope'
+import {StagedRows} from './staging'
 import {notDecommissionedSql, searchPattern, searchSql, townshipKindSql} from './sql-rules'
 
 export interface NodeFilter {
@@ -127,6 +128,47 @@ type NodeInsertParams = [
   updatedAt: string,
 ]
 
+/** The columns of a node row, in the order of NodeInsertParams. */
+const NODE_COLUMNS = [
+  'id',
+  'name',
+  'division_code',
+  'tier',
+  'role',
+  'mgmt_address',
+  'ssh_port',
+  'platform',
+  'uplink_id',
+  'bandwidth_mbps',
+  'status',
+  'last_audit_at',
+  'last_audit_outcome',
+  'last_seen_at',
+  'created_at',
+  'updated_at',
+] as const
+
+function nodeRowValues(node: ExtranetNode): NodeInsertParams {
+  return [
+    node.id,
+    node.name,
+    node.divisionCode,
+    node.tier,
+    node.role,
+    node.mgmtAddress,
+    node.sshPort,
+    node.platform,
+    node.uplinkId,
+    node.bandwidthMbps,
+    node.status,
+    node.lastAuditAt,
+    node.lastAuditOutcome,
+    node.lastSeenAt,
+    node.createdAt,
+    node.updatedAt,
+  ]
+}
+
 /** The update's positional parameters: the editable fields, updated_at, then the id. */
 type NodeUpdateParams = [...editable: EditableParams, updatedAt: string, id: string]
 
@@ -156,9 +198,7 @@ export class NodeRepository {
     this.dependentsOf = db.prepare<[string], string>('SELECT id FROM nodes WHERE uplink_id = ? ORDER BY id').pluck()
     this.allUplinks = db.prepare<[], [string, string | null]>('SELECT id, uplink_id FROM nodes').raw()
     this.insertNode = db.prepare<NodeInsertParams>(
-      `INSERT INTO nodes (id, name, division_code, tier, role, mgmt_address, ssh_port, platform, uplink_id, bandwidth_mbps, status,
-         last_audit_at, last_audit_outcome, last_seen_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO nodes (${NODE_COLUMNS.join(', ')}) VALUES (${NODE_COLUMNS.map(() => '?').join(', ')})`,
     )
     this.updateNode = db.prepare<NodeUpdateParams>(
       `UPDATE nodes SET name = ?, division_code = ?, tier = ?, role = ?, mgmt_address = ?, ssh_port = ?, platform = ?,
@@ -301,24 +341,7 @@ export class NodeRepository {
 
   /** Insert a validated node and log its creation. Call inside a write transaction. */
   create(node: ExtranetNode, at: string = node.createdAt): void {
-    this.insertNode.run(
-      node.id,
-      node.name,
-      node.divisionCode,
-      node.tier,
-      node.role,
-      node.mgmtAddress,
-      node.sshPort,
-      node.platform,
-      node.uplinkId,
-      node.bandwidthMbps,
-      node.status,
-      node.lastAuditAt,
-      node.lastAuditOutcome,
-      node.lastSeenAt,
-      node.createdAt,
-      node.updatedAt,
-    )
+    this.insertNode.run(...nodeRowValues(node))
     for (const tag of node.tags) this.insertTag.run(node.id, tag)
     this.changes.record('node', node.id, 'create', null, node, at)
   }
@@ -329,9 +352,34 @@ export class NodeRepository {
    */
   createMany(nodes: readonly ExtranetNode[]): void {
     this.inventory.write(() => {
-      this.inventory.db.pragma('defer_foreign_keys = ON')
-      for (const node of nodes) this.create(node)
+      this.inventory.deferForeignKeyChecks()
+      this.insertMany(nodes)
     })
+  }
+
+  /**
+   * Insert validated nodes and log their creation, as create() does one by one, in bulk: nodes,
+   * then tags, then change rows, each through a staging table (./staging.ts). Call inside a write
+   * transaction, with foreign-key checks deferred when nodes name uplinks that come later.
+   */
+  insertMany(nodes: readonly ExtranetNode[]): void {
+    const db = this.inventory.db
+    const stagedNodes = new StagedRows(db, 'nodes', NODE_COLUMNS)
+    for (const node of nodes) stagedNodes.add(nodeRowValues(node))
+    stagedNodes.flush()
+    const stagedTags = new StagedRows(db, 'node_tags', ['node_id', 'tag'])
+    for (const node of nodes) for (const tag of node.tags) stagedTags.add([node.id, tag])
+    stagedTags.flush()
+    this.changes.recordMany(
+      nodes.map((node) => ({
+        entity: 'node',
+        entityId: node.id,
+        action: 'create',
+        before: null,
+        after: node,
+        at: node.createdAt,
+      })),
+    )
   }
 
   /** Write the editable fields of a validated node over `before` and log the update. Call inside a write transaction. */

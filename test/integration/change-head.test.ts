@@ -9,7 +9,7 @@ import {tempInventory} from '../helpers/inventory'
  * log tens of thousands of rows in one transaction). Against a real SQLite file: the head always
  * matches the log after a commit, a rolled-back nested write, and a bare SQLite transaction.
  */
-describe('change-log head, written once per write', () => {
+describe('change-log head, written once per write; bulk rows', () => {
   let inventory: Inventory
   let changeLog: ChangeLog
   let cleanup: () => void
@@ -93,5 +93,48 @@ describe('change-log head, written once per write', () => {
     })
     expect(headWrites()).toBe(2)
     expect(verify()).toMatchObject({ok: true, rows: 3, head: {rows: 3, lastId: 3}})
+  })
+
+  it('recordMany chains its rows as record() does, mixed in one write with single rows, in order', () => {
+    inventory.write(() => {
+      record('single-1')
+      changeLog.recordMany(
+        ['bulk-1', 'bulk-2', 'bulk-3'].map((id) => ({
+          entity: 'node',
+          entityId: id,
+          action: 'create',
+          before: null,
+          after: {id},
+        })),
+      )
+      record('single-2')
+    })
+    expect(headWrites()).toBe(1)
+    expect(verify()).toMatchObject({ok: true, rows: 5, head: {rows: 5, lastId: 5}})
+    expect(changeLog.list().map((change) => change.entityId)).toEqual([
+      'single-2',
+      'bulk-3',
+      'bulk-2',
+      'bulk-1',
+      'single-1',
+    ])
+    expect(changeLog.list({entityId: 'bulk-2'})[0]).toMatchObject({
+      actor: 'tester',
+      action: 'create',
+      after: {id: 'bulk-2'},
+    })
+  })
+
+  it('a bulk write that rolls back leaves nothing staged or written', () => {
+    expect(() =>
+      inventory.write(() => {
+        changeLog.recordMany([{entity: 'node', entityId: 'gone', action: 'create', before: null, after: {}}])
+        throw new Error('refused')
+      }),
+    ).toThrow('refused')
+    changeLog.recordMany([{entity: 'node', entityId: 'kept', action: 'create', before: null, after: {}}])
+    expect(changeLog.list().map((change) => change.entityId)).toEqual(['kept'])
+    expect(inventory.db.prepare('SELECT count(*) FROM temp.stage_changes').pluck().get()).toBe(0)
+    expect(verify()).toMatchObject({ok: true, rows: 1})
   })
 })
