@@ -191,7 +191,7 @@ async function run(lib) {
     const divisions = packageSource().rows.map((row) => ({code: row.code, level: levelOf(row.code)}))
     const csv = writeNodesCsv(file('nodes-100k.csv'), NODE_COUNT, divisions, {prefix: 'b'})
     let lastNodesDb
-    const [nodeImport, sqliteNodes] = lib.alternate(3, [
+    const [nodeImport, sqliteNodes] = lib.alternate(5, [
       () =>
         lib.measure(
           (db) => {
