@@ -3,8 +3,8 @@
  * Resident memory of `govnet metrics serve` at 10k, 100k and 500k nodes (issue 14: at most 96 MiB at
  * 500k), and of prometheus-node-exporter in the same run.
  *
- * Reads the seeded inventories of the national bench (bench/.cache/national-N.db, built by
- * `npm run bench -- national`; another directory with GOVNET_BENCH_INVENTORIES), copies each one
+ * Reads the seeded inventories of the national bench (bench/.cache/national-N.db, built there by
+ * the national bench's seeding when missing; another directory with GOVNET_BENCH_INVENTORIES), copies each one
  * (sqlite3 .backup) and upgrades the copy (`govnet init`). For each size, `metrics serve` is started
  * twice: with --refresh 1h, resident memory after the first refresh and 20 rounds of scrapes (text and
  * OpenMetrics, plain and gzip); with --refresh REFRESH_SECONDS, after REFRESHES refreshes, read while
@@ -13,6 +13,8 @@
 const {spawn} = require('node:child_process')
 const {copyFileSync, existsSync, mkdirSync, readFileSync} = require('node:fs')
 const path = require('node:path')
+
+const {seededInventory} = require('./national.bench')
 
 const SIZES = (process.env.GOVNET_BENCH_SIZES ?? '10000,100000,500000').split(',').map(Number)
 const SCRAPE_ROUNDS = 20
@@ -103,13 +105,17 @@ async function serveMemory(db, refresh, waitMs, lib) {
 }
 
 async function run(lib) {
-  const source = process.env.GOVNET_BENCH_INVENTORIES ?? path.join(__dirname, '.cache')
+  const given = process.env.GOVNET_BENCH_INVENTORIES
+  const source = given ?? path.join(__dirname, '.cache')
+  const schemaVersion = lib.fromDist('src/inventory/migrations').loadMigrations().length
   const dir = lib.tempDir('govnet-exporter-memory-')
   const results = []
   try {
     for (const nodes of SIZES) {
-      const cached = path.join(source, `national-${nodes}.db`)
-      if (!existsSync(cached)) throw new Error(`${cached} is missing: run \`npm run bench -- national\` first`)
+      // The national bench's seeded inventory, built into bench/.cache when missing or stale (as that
+      // bench does: a fresh clone has none); a directory given in GOVNET_BENCH_INVENTORIES is read as is.
+      const cached = given ? path.join(given, `national-${nodes}.db`) : seededInventory(nodes, schemaVersion).db
+      if (!existsSync(cached)) throw new Error(`${cached} is missing (GOVNET_BENCH_INVENTORIES=${given})`)
       const db = path.join(dir.dir, `national-${nodes}.db`)
       lib.spawnChecked('sqlite3', [cached, `.backup ${db}`])
       const key = path.join(source, '.govnet', 'changelog-key')

@@ -364,7 +364,7 @@ function report({results, nodeExporter, memory}, lib) {
 }
 
 // run.js calls report(results) with the results only.
-module.exports = {title, run, report: (results) => report(results, require('./lib')), growth, sizes}
+module.exports = {title, run, report: (results) => report(results, require('./lib')), growth, sizes, seededInventory}
 
 if (require.main === module) {
   const lib = require('./lib')
