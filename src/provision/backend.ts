@@ -56,3 +56,13 @@ export function scrubBackend(text: string, backend: StateBackend): string {
   for (const form of [...backend.secrets].sort((a, b) => b.length - a.length)) out = out.split(form).join('***')
   return out
 }
+
+/**
+ * The engine's PostgreSQL backend creates its table on first use with CREATE TABLE IF NOT EXISTS,
+ * which PostgreSQL does not guard against a second runner doing the same at the same moment: one of
+ * the two fails with a duplicate key in the catalog (pg_type). Nothing ran, and the table exists
+ * afterwards, so opening the stack again succeeds.
+ */
+export function isStateTableRace(reason: string): boolean {
+  return /failed to create table \S+: pq: duplicate key value violates unique constraint/.test(reason)
+}

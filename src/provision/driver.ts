@@ -18,7 +18,7 @@ import {Operation} from '../domain/provisioning'
 import {ProvisioningRecord, ProvisioningRepository} from '../inventory/provisioning'
 import {TenantRepository} from '../inventory/tenants'
 import * as msg from '../messages/provision'
-import {resolveBackend, scrubBackend, StateBackend} from './backend'
+import {isStateTableRace, resolveBackend, scrubBackend, StateBackend} from './backend'
 import {planInput} from './context'
 import {Engine, firstLine, locateEngine, ownProcessGroup} from './engine'
 import {stackInputHash} from './inputs'
@@ -270,10 +270,21 @@ export async function openStack(
       ...(backend.local ? {backend: {url: backend.url}} : {}),
     },
   }
-  return options.select
-    ? LocalWorkspace.selectStack(args, workspace)
-    : LocalWorkspace.createOrSelectStack(args, workspace)
+  const open = () =>
+    options.select ? LocalWorkspace.selectStack(args, workspace) : LocalWorkspace.createOrSelectStack(args, workspace)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await open()
+    } catch (error) {
+      // Two runners opening a new PostgreSQL state database at once: the loser opens again.
+      if (attempt >= STATE_TABLE_ATTEMPTS || !isStateTableRace(failureReason(error))) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+    }
+  }
 }
+
+/** Opens of a stack tried when the first ones lose the race to create a new state database's table. */
+const STATE_TABLE_ATTEMPTS = 3
 
 async function run(
   stack: Stack,

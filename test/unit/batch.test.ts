@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {isSelection, isUnderCode, outcomeOf, selects} from '../../src/domain/batch'
 import {Tenant} from '../../src/domain/tenants'
 import * as msg from '../../src/messages/provision'
-import {BACKEND_ENV, resolveBackend, scrubBackend} from '../../src/provision/backend'
+import {BACKEND_ENV, isStateTableRace, resolveBackend, scrubBackend} from '../../src/provision/backend'
 import {provisionPaths} from '../../src/provision/workspace'
 import {thrown} from '../helpers/expect-error'
 
@@ -118,5 +118,22 @@ describe('state backend', () => {
     expect(thrown(() => resolveBackend(paths, 'not a url', {})).message).toBe(
       msg.backendInvalid('not a url', 'it is not a URL').message,
     )
+  })
+})
+
+describe('first use of a PostgreSQL state database by two runners', () => {
+  it("recognises the engine's lost race to create the state table, and nothing else", () => {
+    // As the engine reported it in a CI run of test/e2e/state-backend.test.ts (two processes, a new database).
+    expect(
+      isStateTableRace(
+        'unable to open bucket postgres://govnet_runner:***@127.0.0.1:39611/govnet_state?sslmode=disable: failed to create table pulumi_state: pq: duplicate key value violates unique constraint "pg_type_typname_nsp_index" (23505)',
+      ),
+    ).toBe(true)
+    expect(
+      isStateTableRace(
+        'unable to open bucket postgres://govnet_runner:***@127.0.0.1:39611/govnet_state?sslmode=disable: failed to create table pulumi_state: pq: permission denied for schema public',
+      ),
+    ).toBe(false)
+    expect(isStateTableRace('the stack is locked by another update')).toBe(false)
   })
 })
