@@ -6,7 +6,7 @@
  * out of the ordinary (a quote inside an unquoted field or after a closing quote, a lone CR outside
  * quotes, a line of only blanks, a record of another width, a quote left open, a byte-order mark)
  * it returns undefined, and the caller lets csv-parse read the text and name the problem. A
- * property test (test/integration/import-properties.test.ts) holds both readers to the same result.
+ * property test (test/unit/csv-records.test.ts) holds both readers to the same result.
  */
 export function plainCsvRecords(text: string): string[][] | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined

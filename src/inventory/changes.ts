@@ -171,17 +171,7 @@ export class ChangeLog {
     after: unknown,
     at: string = nowIso(),
   ): void {
-    if (!this.inventory.db.inTransaction) {
-      this.inventory.write(() => {
-        this.record(entity, entityId, action, before, after, at)
-      })
-      return
-    }
-    const key = this.inventory.changeKey()
-    const tail = this.tail(key)
-    this.insert.run(this.chained(key, tail, {entity, entityId, action, before, after, at}))
-    // Inside write() the head is written when the write ends; inside a bare SQLite transaction, now.
-    if (!this.inventory.writing) tail.flush()
+    this.append([{entity, entityId, action, before, after, at}], false)
   }
 
   /**
@@ -189,18 +179,27 @@ export class ChangeLog {
    * them one by one, and written through a staging table (./staging.ts).
    */
   recordMany(changes: readonly ChangeEntry[]): void {
+    this.append(changes, true)
+  }
+
+  private append(changes: readonly ChangeEntry[], staged: boolean): void {
     if (changes.length === 0) return
     if (!this.inventory.db.inTransaction) {
       this.inventory.write(() => {
-        this.recordMany(changes)
+        this.append(changes, staged)
       })
       return
     }
     const key = this.inventory.changeKey()
     const tail = this.tail(key)
-    const staging = new StagedRows(this.inventory.db, 'changes', CHANGE_COLUMNS)
-    for (const change of changes) staging.add(this.chained(key, tail, change))
-    staging.flush()
+    if (staged) {
+      const staging = new StagedRows(this.inventory.db, 'changes', CHANGE_COLUMNS)
+      for (const change of changes) staging.add(this.chained(key, tail, change))
+      staging.flush()
+    } else {
+      for (const change of changes) this.insert.run(this.chained(key, tail, change))
+    }
+    // Inside write() the head is written when the write ends; inside a bare SQLite transaction, now.
     if (!this.inventory.writing) tail.flush()
   }
 
